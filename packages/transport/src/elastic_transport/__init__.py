@@ -1,0 +1,110 @@
+"""The HTTP transport shared by the Elasticsearch clients of this monorepo.
+
+Drop-in for the official ``elastic-transport`` 9.x: same import name and public names.
+Nodes for optional HTTP libraries (requests, httpx, aiohttp) and the async transport are
+loaded on first use, so ``import elastic_transport`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import client_utils
+from ._exceptions import (
+    ApiError,
+    ConnectionError,
+    ConnectionTimeout,
+    SecurityWarning,
+    SerializationError,
+    SniffingError,
+    TlsError,
+    TransportError,
+    TransportWarning,
+)
+from ._log import debug_logging
+from ._models import ApiResponseMeta, HttpHeaders, NodeConfig, SniffOptions, TransportApiResponse
+from ._node import BaseAsyncNode, BaseNode, Urllib3HttpNode
+from ._node_pool import NodePool, NodeSelector, RandomSelector, RoundRobinSelector
+from ._otel import OpenTelemetrySpan
+from ._response import (
+    ApiResponse,
+    BinaryApiResponse,
+    HeadApiResponse,
+    ListApiResponse,
+    ObjectApiResponse,
+    TextApiResponse,
+)
+from ._serializer import (
+    JsonSerializer,
+    NdjsonSerializer,
+    OrjsonSerializer,
+    Serializer,
+    SerializerCollection,
+    TextSerializer,
+)
+from ._transport import Transport
+from ._version import __version__
+
+_LAZY = {
+    "AsyncTransport": "._async_transport",
+    "RequestsHttpNode": "._node._http_requests",
+    "HttpxHttpNode": "._node._http_httpx",
+    "HttpxAsyncHttpNode": "._node._http_httpx",
+    "AiohttpHttpNode": "._node._http_aiohttp",
+}
+
+__all__ = [
+    "AiohttpHttpNode",
+    "ApiError",
+    "ApiResponse",
+    "ApiResponseMeta",
+    "AsyncTransport",
+    "BaseAsyncNode",
+    "BaseNode",
+    "BinaryApiResponse",
+    "ConnectionError",
+    "ConnectionTimeout",
+    "HeadApiResponse",
+    "HttpHeaders",
+    "HttpxAsyncHttpNode",
+    "HttpxHttpNode",
+    "JsonSerializer",
+    "ListApiResponse",
+    "NdjsonSerializer",
+    "NodeConfig",
+    "NodePool",
+    "NodeSelector",
+    "ObjectApiResponse",
+    "OpenTelemetrySpan",
+    "OrjsonSerializer",
+    "RandomSelector",
+    "RequestsHttpNode",
+    "RoundRobinSelector",
+    "SecurityWarning",
+    "SerializationError",
+    "Serializer",
+    "SerializerCollection",
+    "SniffOptions",
+    "SniffingError",
+    "TextApiResponse",
+    "TextSerializer",
+    "TlsError",
+    "Transport",
+    "TransportApiResponse",
+    "TransportError",
+    "TransportWarning",
+    "Urllib3HttpNode",
+    "__version__",
+    "client_utils",
+    "debug_logging",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

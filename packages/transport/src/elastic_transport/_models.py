@@ -1,0 +1,251 @@
+"""Plain data the transport passes around: headers, node configuration, response metadata."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import ssl
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any, NamedTuple
+
+# Headers whose values are credentials; they are masked in every repr and log line.
+_AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key"})
+_FINGERPRINT_RE = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
+
+
+def hide_auth_value(value: str) -> str:
+    """Keeps the scheme of an Authorization value ("Basic", "ApiKey") and hides the secret."""
+    scheme, sep, _ = value.partition(" ")
+    return f"{scheme} <hidden>" if sep else "<hidden>"
+
+
+def hide_auth_in_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy safe to log: credential headers masked."""
+    return {
+        k: hide_auth_value(v) if k.lower() in _AUTH_HEADERS else v for k, v in headers.items()
+    }
+
+
+class HttpHeaders(MutableMapping[str, str]):
+    """Case-insensitive HTTP headers that remember the spelling they were set with.
+
+    A frozen instance (see ``freeze()``) rejects changes so it can be shared safely,
+    as NodeConfig does.
+    """
+
+    __slots__ = ("_internal", "_frozen")
+
+    def __init__(self, initial: Mapping[str, str] | None = None) -> None:
+        self._internal: dict[str, tuple[str, str]] = {}
+        self._frozen = False
+        if initial:
+            for key, value in initial.items():
+                self._internal[key.lower()] = (key, value)
+
+    def __setitem__(self, key: str, value: str) -> None:
+        if self._frozen:
+            raise ValueError("Can't modify headers that have been frozen")
+        self._internal[key.lower()] = (key, value)
+
+    def __getitem__(self, key: str) -> str:
+        return self._internal[key.lower()][1]
+
+    def __delitem__(self, key: str) -> None:
+        if self._frozen:
+            raise ValueError("Can't modify headers that have been frozen")
+        del self._internal[key.lower()]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._internal
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self._internal.values())
+
+    def __len__(self) -> int:
+        return len(self._internal)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return {k.lower(): v for k, v in self.items()} == {
+                str(k).lower(): v for k, v in other.items()
+            }
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        if not self._frozen:
+            raise TypeError("Only frozen HttpHeaders are hashable")
+        return hash(frozenset((k, v) for k, (_, v) in self._internal.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._dict_hide_auth())
+
+    def __str__(self) -> str:
+        return str(self._dict_hide_auth())
+
+    def to_dict(self) -> dict[str, str]:
+        """A plain dict with the original spellings, for handing to an HTTP library."""
+        return dict(self._internal.values())
+
+    def copy(self) -> HttpHeaders:
+        """An unfrozen copy."""
+        new = HttpHeaders()
+        new._internal = self._internal.copy()
+        return new
+
+    def freeze(self) -> HttpHeaders:
+        self._frozen = True
+        return self
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen
+
+    def _dict_hide_auth(self) -> dict[str, str]:
+        return hide_auth_in_headers(self.to_dict())
+
+
+def _frozen_headers(value: Mapping[str, str] | None) -> HttpHeaders:
+    headers = value.copy() if isinstance(value, HttpHeaders) else HttpHeaders(value)
+    return headers.freeze()
+
+
+@dataclasses.dataclass(frozen=True, repr=True)
+class NodeConfig:
+    """Where a node is and how to talk to it. Immutable; derive variants with ``replace()``."""
+
+    scheme: str
+    host: str
+    port: int
+    path_prefix: str = ""
+    headers: HttpHeaders | Mapping[str, str] = dataclasses.field(
+        default_factory=HttpHeaders, hash=False
+    )
+    connections_per_node: int = 10
+    request_timeout: float | None = 10.0
+    http_compress: bool | None = False
+    verify_certs: bool | None = True
+    ca_certs: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    ssl_assert_hostname: str | None = None
+    ssl_assert_fingerprint: str | None = None
+    ssl_version: int | ssl.TLSVersion | None = None
+    ssl_context: ssl.SSLContext | None = dataclasses.field(default=None, hash=False)
+    ssl_show_warn: bool = True
+    _extras: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scheme, str) or self.scheme.lower() not in ("http", "https"):
+            raise ValueError(f"Unknown scheme {self.scheme!r}: must be 'http' or 'https'")
+        if not isinstance(self.host, str) or not self.host or any(c in self.host for c in "/ @?#"):
+            raise ValueError(f"Invalid host {self.host!r}: must be a hostname or an IP address")
+        if isinstance(self.port, bool) or not isinstance(self.port, int) or not 0 < self.port < 65536:
+            raise ValueError(f"Invalid port {self.port!r}: must be an integer from 1 to 65535")
+        if self.connections_per_node < 1:
+            raise ValueError("'connections_per_node' must be at least 1")
+        set_ = object.__setattr__
+        set_(self, "scheme", self.scheme.lower())
+        set_(self, "host", self.host.strip("[]"))
+        prefix = self.path_prefix.strip("/")
+        set_(self, "path_prefix", f"/{prefix}" if prefix else "")
+        set_(self, "headers", _frozen_headers(self.headers))
+        self._check_tls()
+        if self.ssl_assert_fingerprint is not None:
+            set_(self, "ssl_assert_fingerprint", _normalize_fingerprint(self.ssl_assert_fingerprint))
+
+    def _check_tls(self) -> None:
+        tls_options = {
+            "ca_certs": self.ca_certs,
+            "client_cert": self.client_cert,
+            "client_key": self.client_key,
+            "ssl_assert_hostname": self.ssl_assert_hostname,
+            "ssl_assert_fingerprint": self.ssl_assert_fingerprint,
+            "ssl_version": self.ssl_version,
+            "ssl_context": self.ssl_context,
+        }
+        given = [name for name, value in tls_options.items() if value is not None]
+        if self.scheme == "http" and given:
+            raise ValueError(
+                f"TLS options require scheme to be 'https' (got {', '.join(given)} "
+                f"for an 'http' node)"
+            )
+        if self.ssl_context is not None:
+            clash = [n for n in ("ca_certs", "client_cert", "client_key", "ssl_version") if n in given]
+            if clash:
+                raise ValueError(
+                    f"'ssl_context' can't be combined with {', '.join(clash)}: "
+                    f"configure the SSLContext itself instead"
+                )
+        if self.client_key is not None and self.client_cert is None:
+            raise ValueError("'client_key' was given without 'client_cert'")
+        if self.verify_certs is False and self.ca_certs is not None:
+            raise ValueError(
+                "'ca_certs' was given but 'verify_certs' is False: the CA would never be used"
+            )
+
+    def replace(self, **kwargs: Any) -> NodeConfig:
+        """A copy with the given fields changed (validated again)."""
+        if not kwargs:
+            return self
+        return dataclasses.replace(self, **kwargs)
+
+    @property
+    def url(self) -> str:
+        """The node's base URL, IPv6 hosts in brackets."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}{self.path_prefix}"
+
+
+def _normalize_fingerprint(value: str) -> str:
+    normalized = value.replace(":", "").strip().lower()
+    if not _FINGERPRINT_RE.match(normalized):
+        raise ValueError(
+            f"Invalid 'ssl_assert_fingerprint' {value!r}: expected a hex digest of the "
+            f"certificate (SHA-256: 64 hex characters, colons allowed)"
+        )
+    return normalized
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiResponseMeta:
+    """What the server said besides the body: status, headers, timing and which node."""
+
+    status: int
+    http_version: str
+    headers: HttpHeaders
+    duration: float
+    node: NodeConfig
+
+    @property
+    def mimetype(self) -> str | None:
+        """The Content-Type without parameters, e.g. ``application/json``."""
+        content_type = self.headers.get("content-type")
+        if content_type is None:
+            return None
+        return content_type.partition(";")[0].strip().lower() or None
+
+
+@dataclasses.dataclass(frozen=True)
+class SniffOptions:
+    """Passed to a sniff callback: is this the initial sniff, and how long it may take."""
+
+    is_initial_sniff: bool
+    sniff_timeout: float | None
+
+
+class NodeApiResponse(NamedTuple):
+    """What a node returns: metadata and the raw, decompressed body bytes."""
+
+    meta: ApiResponseMeta
+    body: bytes
+
+
+class TransportApiResponse(NamedTuple):
+    """What ``Transport.perform_request`` returns: metadata and the deserialized body."""
+
+    meta: ApiResponseMeta
+    body: Any

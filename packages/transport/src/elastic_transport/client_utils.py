@@ -1,0 +1,168 @@
+"""Helpers that API clients built on the transport use: defaults, URLs, cloud IDs, headers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import platform
+import re
+import urllib.parse
+from typing import NamedTuple, TypeVar
+
+from ._models import NodeConfig
+from ._version import __version__
+
+__all__ = [
+    "DEFAULT",
+    "CloudId",
+    "DefaultType",
+    "basic_auth_to_header",
+    "client_meta_version",
+    "create_user_agent",
+    "parse_cloud_id",
+    "percent_encode",
+    "resolve_default",
+    "to_bytes",
+    "to_str",
+    "url_to_node_config",
+]
+
+T = TypeVar("T")
+
+
+class DefaultType(enum.Enum):
+    """Sentinel type: "the caller gave nothing", as opposed to an explicit ``None``."""
+
+    value = 0
+
+    def __repr__(self) -> str:
+        return "<DEFAULT>"
+
+    def __str__(self) -> str:
+        return "<DEFAULT>"
+
+
+DEFAULT = DefaultType.value
+
+
+def resolve_default(value: T | DefaultType, default: T) -> T:
+    """``default`` when ``value`` is DEFAULT, else ``value``."""
+    return default if value is DEFAULT else value  # type: ignore[return-value]
+
+
+class CloudId(NamedTuple):
+    cluster_name: str
+    es_address: tuple[str, int] | None
+    kibana_address: tuple[str, int] | None
+
+
+def parse_cloud_id(cloud_id: str) -> CloudId:
+    """Decodes an Elastic Cloud ID (``name:base64(host[:port]$es_uuid$kibana_uuid)``)."""
+    if not isinstance(cloud_id, str) or ":" not in cloud_id:
+        raise ValueError("Cloud ID must have the form 'cluster_name:base64data'")
+    cluster_name, _, encoded = cloud_id.partition(":")
+    try:
+        decoded = base64.b64decode(encoded.encode(), validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError) as e:
+        raise ValueError(f"Cloud ID could not be decoded: {e}") from None
+    parts = decoded.split("$")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise ValueError("Cloud ID is not valid: expected 'host$es_uuid$kibana_uuid' in its data")
+    host, _, port_text = parts[0].partition(":")
+    try:
+        port = int(port_text) if port_text else 443
+    except ValueError:
+        raise ValueError(f"Cloud ID has an invalid port {port_text!r}") from None
+    es_address = (f"{parts[1]}.{host}", port)
+    kibana_address = (f"{parts[2]}.{host}", port) if len(parts) > 2 and parts[2] else None
+    return CloudId(cluster_name, es_address, kibana_address)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> NodeConfig:
+    """Turns ``https://user:pass@host:9200/prefix`` into a NodeConfig.
+
+    Credentials in the URL become a Basic Authorization header (never kept in the URL).
+    """
+    if not isinstance(url, str) or "://" not in url:
+        raise ValueError(
+            f"URL {url!r} must include a 'scheme', 'host', and 'port' component "
+            "(ie 'https://localhost:9200')"
+        )
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        port = parsed.port
+    except ValueError as e:
+        raise ValueError(f"URL {_hide_password(url)!r} is not valid: {e}") from None
+    scheme = parsed.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(f"URL scheme {parsed.scheme!r} is not supported: use 'http' or 'https'")
+    if port is None and use_default_ports_for_scheme:
+        port = _DEFAULT_PORTS[scheme]
+    if not parsed.hostname or port is None:
+        raise ValueError(
+            f"URL {_hide_password(url)!r} must include a 'scheme', 'host', and 'port' "
+            "component (ie 'https://localhost:9200')"
+        )
+    headers = {}
+    if parsed.username or parsed.password:
+        headers["authorization"] = basic_auth_to_header(
+            (urllib.parse.unquote(parsed.username or ""), urllib.parse.unquote(parsed.password or ""))
+        )
+    return NodeConfig(
+        scheme=scheme,
+        host=parsed.hostname,
+        port=port,
+        path_prefix=parsed.path,
+        headers=headers,
+    )
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:<hidden>@", url)
+
+
+def basic_auth_to_header(basic_auth: tuple[str, str]) -> str:
+    """``("user", "pass")`` -> ``"Basic dXNlcjpwYXNz"``."""
+    if (
+        not isinstance(basic_auth, tuple)
+        or len(basic_auth) != 2
+        or not all(isinstance(x, str) for x in basic_auth)
+    ):
+        raise ValueError("'basic_auth' must be a 2-tuple of str: (username, password)")
+    return "Basic " + base64.b64encode(":".join(basic_auth).encode("utf-8")).decode("ascii")
+
+
+def create_user_agent(name: str, version: str) -> str:
+    """The User-Agent string clients send, naming the client, Python and the transport."""
+    return f"{name}/{version} (Python/{platform.python_version()}; elastic-transport/{__version__})"
+
+
+def client_meta_version(version: str) -> str:
+    """A version as X-Elastic-Client-Meta wants it: ``8.0.0rc1`` -> ``8.0.0p``."""
+    match = re.match(r"^(\d+)\.(\d+)(?:\.(\d+))?", version)
+    if match is None:
+        raise ValueError(f"Version {version!r} does not start with MAJOR.MINOR")
+    numbers = ".".join(x or "0" for x in match.groups())
+    return numbers + ("p" if version[match.end() :] else "")
+
+
+def percent_encode(
+    string: str | bytes,
+    safe: str = "/",
+    encoding: str | None = None,
+    errors: str | None = None,
+) -> str:
+    """Percent-encodes like ``urllib.parse.quote``, encoding every non-ASCII byte."""
+    return urllib.parse.quote(string, safe, encoding=encoding, errors=errors)  # type: ignore[arg-type]
+
+
+def to_str(value: str | bytes, encoding: str = "utf-8") -> str:
+    return value.decode(encoding, "strict") if isinstance(value, bytes) else value
+
+
+def to_bytes(value: str | bytes, encoding: str = "utf-8") -> bytes:
+    return value.encode(encoding, "surrogatepass") if isinstance(value, str) else value
