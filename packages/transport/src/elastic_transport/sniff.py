@@ -1,0 +1,88 @@
+"""Sniff callbacks that discover an Elasticsearch cluster's HTTP nodes.
+
+They ask ``GET /_nodes/_all/http`` on the nodes already known (directly, without going
+through the transport's retries, so sniffing never recurses) and build one NodeConfig per
+node that publishes an HTTP address, copying TLS and other settings from a known node.
+Dedicated master nodes are skipped: they should not receive client traffic.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ._exceptions import SniffingError, TransportError
+from ._models import NodeConfig, SniffOptions
+
+if TYPE_CHECKING:
+    from ._async_transport import AsyncTransport
+    from ._transport import Transport
+
+logger = logging.getLogger("elastic_transport.transport")
+
+_SNIFF_TARGET = "/_nodes/_all/http"
+_SNIFF_HEADERS = {"accept": "application/json"}
+
+
+def parse_publish_address(address: str) -> tuple[str, int]:
+    """``"es1.local/10.0.0.1:9200"`` -> ``("es1.local", 9200)``; ``"[::1]:9200"`` -> ``("::1", 9200)``."""
+    hostname, _, rest = address.rpartition("/")
+    host_port = rest if rest else address
+    host, _, port = host_port.rpartition(":")
+    if not host or not port.isdigit():
+        raise SniffingError(f"Can't parse publish_address {address!r}")
+    return (hostname or host).strip("[]"), int(port)
+
+
+def node_configs_from_nodes_info(body: Any, template: NodeConfig) -> list[NodeConfig]:
+    """NodeConfigs for every non-dedicated-master node with an HTTP publish address."""
+    nodes = body.get("nodes") if isinstance(body, dict) else None
+    if not isinstance(nodes, dict):
+        raise SniffingError("The nodes info answer has no 'nodes' object")
+    configs: list[NodeConfig] = []
+    for info in nodes.values():
+        roles = info.get("roles")
+        if roles == ["master"]:
+            continue
+        address = (info.get("http") or {}).get("publish_address")
+        if not address:
+            continue
+        host, port = parse_publish_address(address)
+        configs.append(template.replace(host=host, port=port))
+    return configs
+
+
+def sniff_nodes_http(transport: Transport, options: SniffOptions) -> list[NodeConfig]:
+    """Sync sniff callback: the first known node that answers decides."""
+    errors: list[Exception] = []
+    for node in transport.node_pool.all():
+        try:
+            meta, raw = node.perform_request(
+                "GET", _SNIFF_TARGET, headers=_SNIFF_HEADERS, request_timeout=options.sniff_timeout
+            )
+        except TransportError as e:
+            errors.append(e)
+            continue
+        if not 200 <= meta.status < 300:
+            errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
+            continue
+        return node_configs_from_nodes_info(transport.serializers.loads(raw, meta.mimetype), node.config)
+    raise SniffingError("No node answered the sniff request", errors=tuple(errors))
+
+
+async def async_sniff_nodes_http(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
+    """Async sniff callback: the first known node that answers decides."""
+    errors: list[Exception] = []
+    for node in transport.node_pool.all():
+        try:
+            meta, raw = await node.perform_request(  # type: ignore[misc]
+                "GET", _SNIFF_TARGET, headers=_SNIFF_HEADERS, request_timeout=options.sniff_timeout
+            )
+        except TransportError as e:
+            errors.append(e)
+            continue
+        if not 200 <= meta.status < 300:
+            errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
+            continue
+        return node_configs_from_nodes_info(transport.serializers.loads(raw, meta.mimetype), node.config)
+    raise SniffingError("No node answered the sniff request", errors=tuple(errors))

@@ -1,0 +1,90 @@
+import base64
+import platform
+
+import pytest
+
+from elastic_transport import __version__
+from elastic_transport.client_utils import (
+    DEFAULT,
+    basic_auth_to_header,
+    client_meta_version,
+    create_user_agent,
+    parse_cloud_id,
+    percent_encode,
+    resolve_default,
+    url_to_node_config,
+)
+
+
+def test_default_sentinel() -> None:
+    assert repr(DEFAULT) == "<DEFAULT>"
+    assert resolve_default(DEFAULT, 3) == 3 and resolve_default(None, 3) is None
+
+
+def test_url_to_node_config_full() -> None:
+    config = url_to_node_config("https://user:p%40ss@es.local:9243/prefix/")
+    assert (config.scheme, config.host, config.port, config.path_prefix) == ("https", "es.local", 9243, "/prefix")
+    assert config.headers["authorization"] == basic_auth_to_header(("user", "p@ss"))
+    assert "p@ss" not in repr(config)
+
+
+def test_url_to_node_config_ipv6_and_default_ports() -> None:
+    assert url_to_node_config("http://[::1]:9200").host == "::1"
+    assert url_to_node_config("https://es.local", use_default_ports_for_scheme=True).port == 443
+    assert url_to_node_config("http://es.local", use_default_ports_for_scheme=True).port == 80
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("localhost:9200", "must include a 'scheme', 'host', and 'port'"),
+        ("http://localhost", "must include a 'scheme', 'host', and 'port'"),
+        ("ftp://localhost:21", "scheme 'ftp' is not supported"),
+        ("http://localhost:notaport", "is not valid"),
+        ("http://user:secret@localhost:99999", "is not valid"),
+    ],
+)
+def test_url_to_node_config_bad_urls(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as info:
+        url_to_node_config(url)
+    assert "secret" not in str(info.value)
+
+
+def _cloud_id(data: str) -> str:
+    return "cluster:" + base64.b64encode(data.encode()).decode()
+
+
+def test_parse_cloud_id() -> None:
+    cloud = parse_cloud_id(_cloud_id("us-east-1.aws.found.io$es123$kb456"))
+    assert cloud.cluster_name == "cluster"
+    assert cloud.es_address == ("es123.us-east-1.aws.found.io", 443)
+    assert cloud.kibana_address == ("kb456.us-east-1.aws.found.io", 443)
+    assert parse_cloud_id(_cloud_id("host.io:9243$es$kb")).es_address == ("es.host.io", 9243)
+    assert parse_cloud_id(_cloud_id("host.io$es")).kibana_address is None
+
+
+@pytest.mark.parametrize("cloud_id", ["no-colon", "name:" + base64.b64encode(b"only-host").decode(), "name:%%%"])
+def test_parse_cloud_id_bad(cloud_id: str) -> None:
+    with pytest.raises(ValueError, match="Cloud ID"):
+        parse_cloud_id(cloud_id)
+
+
+def test_percent_encode() -> None:
+    assert percent_encode("a b/c,*") == "a%20b/c%2C%2A"
+    assert percent_encode("a b/c,*", safe=",*") == "a%20b%2Fc,*"
+    assert percent_encode("é") == "%C3%A9"
+
+
+def test_versions_and_user_agent() -> None:
+    assert client_meta_version("9.5.1") == "9.5.1"
+    assert client_meta_version("9.5.0rc1") == "9.5.0p"
+    assert client_meta_version("9.5") == "9.5.0"
+    assert create_user_agent("elasticsearch-py", "9.5.0") == (
+        f"elasticsearch-py/9.5.0 (Python/{platform.python_version()}; elastic-transport/{__version__})"
+    )
+
+
+def test_basic_auth_header_rejects_bad_input() -> None:
+    assert basic_auth_to_header(("user", "pass")) == "Basic dXNlcjpwYXNz"
+    with pytest.raises(ValueError, match="2-tuple"):
+        basic_auth_to_header("user:pass")  # type: ignore[arg-type]
