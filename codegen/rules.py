@@ -10,13 +10,16 @@ import gzip
 import json
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .model import BodyKind, Deprecation, ResponseKind, UrlPath
 
-NDJSON = "application/x-ndjson"
+Json = Mapping[str, Any]  # one object of raw spec JSON
+
+_NDJSON = "application/x-ndjson"
+_TEXTUAL = ("application/json", "text/plain")
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 _NOT_IDENTIFIER = re.compile(r"\W")
 # Versionless doc links ("current", "master", "{branch}") drift to other majors
@@ -46,7 +49,10 @@ def read_json_gz(path: Path) -> Any:
 
 
 def split_name(name: str) -> tuple[str, str]:
-    """``indices.create`` -> (``indices``, ``create``); ``search`` -> (``""``, ``search``)."""
+    """Namespace (a sub-client attribute, "" for the root) and method name.
+
+    ``indices.create`` -> (``indices``, ``create``); ``search`` -> ("", ``search``).
+    """
     namespace, _, method = name.rpartition(".")
     return namespace, python_name(method)
 
@@ -62,7 +68,11 @@ def python_name(wire_name: str) -> str:
 
 
 def param_name(
-    wire_name: str, codegen_name: str | None, *, legacy_names: bool, path_part: bool = False
+    wire_name: str,
+    codegen_name: str | None,
+    *,
+    legacy_names: bool,
+    path_part: bool = False,
 ) -> str:
     """Python name of a parameter under the naming of the client major.
 
@@ -73,6 +83,12 @@ def param_name(
     if legacy_names:
         return "doc_type" if path_part and wire_name == "type" else python_name(wire_name)
     return python_name(codegen_name or wire_name)
+
+
+def literal_hint(values: Iterable[Any]) -> str:
+    """``t.Literal[...]`` over spec values; strings keep their exact spelling."""
+    rendered = (json.dumps(v) if isinstance(v, str) else repr(v) for v in values)
+    return f"t.Literal[{', '.join(rendered)}]"
 
 
 def placeholders(template: str) -> tuple[str, ...]:
@@ -91,6 +107,13 @@ def part_order(paths: Iterable[UrlPath]) -> list[str]:
 def part_required(part: str, paths: Iterable[UrlPath]) -> bool:
     """A part is required exactly when no URL can be built without it."""
     return all(part in path.parts for path in paths)
+
+
+def choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    """Reject spec values the model has no slot for, instead of passing them on."""
+    if value not in allowed:
+        raise SpecError(f"unexpected {what} {value!r}; expected one of {allowed}")
+    return value
 
 
 def http_methods(paths: Iterable[UrlPath]) -> tuple[str, ...]:
@@ -112,24 +135,20 @@ def deprecation(raw: Any) -> Deprecation | None:
 
 def body_kind_for_media(media_types: tuple[str, ...]) -> BodyKind:
     """Kind of a whole-value body, decided by what it is sent as."""
-    if NDJSON in media_types:
+    if _NDJSON in media_types:
         return "ndjson"
-    if not media_types or any(_is_json_or_text(m) for m in media_types):
+    if not media_types or any(m in _TEXTUAL for m in media_types):
         return "value"
     return "binary"
 
 
-def response_kind(
-    methods: tuple[str, ...], media_types: tuple[str, ...], is_array: bool
-) -> ResponseKind:
+def response_kind(methods: tuple[str, ...], media_types: tuple[str, ...], is_array: bool) -> ResponseKind:
     """What the generated method should hand back to the caller."""
     if methods == ("HEAD",):
         return "head-bool"
-    if media_types and not any(_is_json_or_text(m) for m in media_types):
-        return "binary"
-    if "application/json" not in media_types:
-        return "text"
-    return "list" if is_array else "object"
+    if not media_types or "application/json" in media_types:
+        return "list" if is_array else "object"
+    return "text" if "text/plain" in media_types else "binary"
 
 
 def doc_url(url: str | None, version: str) -> str | None:
@@ -137,7 +156,3 @@ def doc_url(url: str | None, version: str) -> str | None:
     if not url:
         return None
     return _FLOATING_DOC_BRANCH.sub(rf"\g<1>{version}/", url)
-
-
-def _is_json_or_text(media_type: str) -> bool:
-    return media_type in ("application/json", "text/plain")
