@@ -4,7 +4,6 @@ import decimal
 import uuid
 
 import pytest
-
 from elastic_transport import (
     JsonSerializer,
     NdjsonSerializer,
@@ -88,7 +87,7 @@ def test_collection_picks_by_mimetype() -> None:
     )
     assert isinstance(collection.get_serializer("text/csv"), TextSerializer)
     assert collection.get_serializer(None) is collection.default_serializer
-    with pytest.raises(SerializationError, match="Unknown mimetype.*application/cbor"):
+    with pytest.raises(SerializationError, match=r"Unknown mimetype.*application/cbor"):
         collection.get_serializer("application/cbor")
 
 

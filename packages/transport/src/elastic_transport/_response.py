@@ -23,7 +23,7 @@ class ApiResponse(Generic[_BodyT]):
         names = ("body", "meta")
         if len(args) > 2:
             raise TypeError(f"{type(self).__name__}() takes at most 2 positional arguments")
-        values = dict(zip(names, args))
+        values = dict(zip(names, args, strict=False))
         for key, value in kwargs.items():
             if key not in names or key in values:
                 raise TypeError(f"{type(self).__name__}() got an unexpected or repeated argument {key!r}")

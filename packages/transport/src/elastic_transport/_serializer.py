@@ -188,7 +188,7 @@ class SerializerCollection:
         if serializers:
             self.serializers.update(serializers)
         self._lookup = {_normalize_mimetype(k): v for k, v in self.serializers.items()}
-        self._lookup.update({k: v for k, v in self.serializers.items()})
+        self._lookup.update(self.serializers)
         try:
             self.default_serializer = self.get_serializer(default_mimetype)
         except SerializationError:

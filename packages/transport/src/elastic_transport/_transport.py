@@ -37,7 +37,7 @@ def backoff_time(attempt: int, base: float, cap: float) -> float:
     """Seconds to wait before retry number ``attempt`` (1-based): exponential, equal jitter."""
     if base <= 0:
         return 0.0
-    half = min(cap if cap > 0 else _DEFAULT_BACKOFF_CAP, base * 2 ** (attempt - 1)) / 2
+    half: float = min(cap if cap > 0 else _DEFAULT_BACKOFF_CAP, base * 2 ** (attempt - 1)) / 2
     return half + random.uniform(0, half)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import urllib3
 from urllib3.exceptions import (
@@ -19,11 +19,27 @@ from .._models import NodeApiResponse, NodeConfig
 from ..client_utils import DEFAULT, DefaultType
 from ._base import BaseNode, connection_error_for, response_meta, ssl_context_from_node_config
 
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
+
+
+class QuietHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    """An HTTPS pool without urllib3's per-request InsecureRequestWarning.
+
+    Used when ``ssl_show_warn=False``: silencing it per pool avoids ``urllib3.disable_warnings()``,
+    which would hide the warning for every other user of urllib3 in the process.
+    """
+
+    def _validate_conn(self, conn: BaseHTTPConnection) -> None:
+        urllib3.HTTPConnectionPool._validate_conn(self, conn)
+        if conn.is_closed:  # connect now, as urllib3 does, so TLS errors surface here
+            conn.connect()
+
 
 class Urllib3HttpNode(BaseNode):
     """Sends requests through ``urllib3.HTTPConnectionPool`` (or the HTTPS variant)."""
 
-    _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("ur", urllib3.__version__)
+    _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("ur", urllib3.__version__)  # type: ignore[attr-defined]
 
     def __init__(self, config: NodeConfig) -> None:
         super().__init__(config)
@@ -35,7 +51,8 @@ class Urllib3HttpNode(BaseNode):
             "retries": False,
         }
         if config.scheme == "https":
-            self.pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
+            pool_class = urllib3.HTTPSConnectionPool if config.ssl_show_warn else QuietHTTPSConnectionPool
+            self.pool: urllib3.HTTPConnectionPool = pool_class(
                 config.host,
                 config.port,
                 ssl_context=ssl_context_from_node_config(config),
