@@ -9,6 +9,7 @@ Dedicated master nodes are skipped: they should not receive client traffic.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._exceptions import SniffingError, TransportError
@@ -34,8 +35,16 @@ def parse_publish_address(address: str) -> tuple[str, int]:
     return (hostname or host).strip("[]"), int(port)
 
 
-def node_configs_from_nodes_info(body: Any, template: NodeConfig) -> list[NodeConfig]:
-    """NodeConfigs for every non-dedicated-master node with an HTTP publish address."""
+NodeCallback = Callable[[dict[str, Any], NodeConfig], "NodeConfig | None"]
+
+
+def node_configs_from_nodes_info(
+    body: Any, template: NodeConfig, node_callback: NodeCallback | None = None
+) -> list[NodeConfig]:
+    """NodeConfigs for every non-dedicated-master node with an HTTP publish address.
+
+    ``node_callback(node_info, config)`` may adjust each config or drop it by returning None.
+    """
     nodes = body.get("nodes") if isinstance(body, dict) else None
     if not isinstance(nodes, dict):
         raise SniffingError("The nodes info answer has no 'nodes' object")
@@ -48,11 +57,15 @@ def node_configs_from_nodes_info(body: Any, template: NodeConfig) -> list[NodeCo
         if not address:
             continue
         host, port = parse_publish_address(address)
-        configs.append(template.replace(host=host, port=port))
+        config: NodeConfig | None = template.replace(host=host, port=port)
+        if node_callback is not None:
+            config = node_callback(info, config)  # type: ignore[arg-type]
+        if config is not None:
+            configs.append(config)
     return configs
 
 
-def sniff_nodes_http(transport: Transport, options: SniffOptions) -> list[NodeConfig]:
+def sniff_nodes_http(transport: Transport, options: SniffOptions, node_callback: NodeCallback | None = None) -> list[NodeConfig]:
     """Sync sniff callback: the first known node that answers decides."""
     errors: list[Exception] = []
     for node in transport.node_pool.all():
@@ -66,11 +79,13 @@ def sniff_nodes_http(transport: Transport, options: SniffOptions) -> list[NodeCo
         if not 200 <= meta.status < 300:
             errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
             continue
-        return node_configs_from_nodes_info(transport.serializers.loads(raw, meta.mimetype), node.config)
+        return node_configs_from_nodes_info(
+            transport.serializers.loads(raw, meta.mimetype), node.config, node_callback
+        )
     raise SniffingError("No node answered the sniff request", errors=tuple(errors))
 
 
-async def async_sniff_nodes_http(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
+async def async_sniff_nodes_http(transport: AsyncTransport, options: SniffOptions, node_callback: NodeCallback | None = None) -> list[NodeConfig]:
     """Async sniff callback: the first known node that answers decides."""
     errors: list[Exception] = []
     for node in transport.node_pool.all():
@@ -84,5 +99,7 @@ async def async_sniff_nodes_http(transport: AsyncTransport, options: SniffOption
         if not 200 <= meta.status < 300:
             errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
             continue
-        return node_configs_from_nodes_info(transport.serializers.loads(raw, meta.mimetype), node.config)
+        return node_configs_from_nodes_info(
+            transport.serializers.loads(raw, meta.mimetype), node.config, node_callback
+        )
     raise SniffingError("No node answered the sniff request", errors=tuple(errors))

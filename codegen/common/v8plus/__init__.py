@@ -1,0 +1,61 @@
+"""Python client for Elasticsearch: a drop-in for the official client of this major.
+
+``AsyncElasticsearch`` (and with it asyncio and aiohttp) loads on first use, so a
+synchronous program never pays for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from elastic_transport import ConnectionError, ConnectionTimeout, SerializationError, TransportError
+
+from . import _profile
+from ._sync.client import Elasticsearch
+from .exceptions import (
+    ApiError,
+    AuthenticationException,
+    AuthorizationException,
+    BadRequestError,
+    ConflictError,
+    ElasticsearchWarning,
+    NotFoundError,
+    RequestError,
+    SSLError,
+    UnsupportedProductError,
+)
+from .serializer import JSONSerializer, JsonSerializer, OrjsonSerializer
+
+__versionstr__: str = _profile.CLIENT_VERSION
+__version__: tuple[int, ...] = tuple(int(x) for x in __versionstr__.split("."))
+
+__all__ = [
+    "ApiError",
+    "AsyncElasticsearch",
+    "AuthenticationException",
+    "AuthorizationException",
+    "BadRequestError",
+    "ConflictError",
+    "ConnectionError",
+    "ConnectionTimeout",
+    "Elasticsearch",
+    "ElasticsearchWarning",
+    "JSONSerializer",
+    "JsonSerializer",
+    "NotFoundError",
+    "OrjsonSerializer",
+    "RequestError",
+    "SSLError",
+    "SerializationError",
+    "TransportError",
+    "UnsupportedProductError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AsyncElasticsearch":
+        value = importlib.import_module("._async.client", __name__).AsyncElasticsearch
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,296 @@
+"""Turning constructor arguments (hosts, cloud_id, TLS, auth, ...) into transport configuration."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from elastic_transport import HttpHeaders, NodeConfig, Serializer
+from elastic_transport.client_utils import (
+    DEFAULT,
+    client_meta_version,
+    create_user_agent,
+    parse_cloud_id,
+    url_to_node_config,
+)
+
+from . import _profile
+from .serializer import DEFAULT_SERIALIZERS
+
+USER_AGENT = create_user_agent(_profile.USER_AGENT_NAME, _profile.CLIENT_VERSION)
+
+# Constructor arguments that become NodeConfig fields, applied to every host.
+NODE_OPTIONS = (
+    "connections_per_node",
+    "http_compress",
+    "verify_certs",
+    "ca_certs",
+    "client_cert",
+    "client_key",
+    "ssl_assert_hostname",
+    "ssl_assert_fingerprint",
+    "ssl_version",
+    "ssl_context",
+    "ssl_show_warn",
+    "request_timeout",
+)
+
+
+def host_to_node_config(host: str | Mapping[str, Any] | NodeConfig) -> NodeConfig:
+    """One entry of ``hosts``: a URL, a dict (host, port, scheme, path_prefix/url_prefix) or a NodeConfig."""
+    if isinstance(host, NodeConfig):
+        return host
+    if isinstance(host, str):
+        return url_to_node_config(host)
+    if isinstance(host, Mapping):
+        options = dict(host)
+        if "url_prefix" in options:
+            options["path_prefix"] = options.pop("url_prefix")
+        if "use_ssl" in options:
+            options["scheme"] = "https" if options.pop("use_ssl") else "http"
+        unknown = set(options) - {f for f in NodeConfig.__dataclass_fields__ if not f.startswith("_")}
+        if unknown:
+            raise ValueError(f"Unknown key(s) {sorted(unknown)} in host mapping {host!r}")
+        if "host" not in options:
+            raise ValueError(f"Host mapping {host!r} has no 'host' key")
+        options.setdefault("scheme", "http")
+        options.setdefault("port", 9200)
+        return NodeConfig(**options)
+    raise TypeError(f"Each host must be a URL string, a mapping or a NodeConfig, not {type(host).__name__}")
+
+
+def hosts_to_node_configs(hosts: Any) -> list[NodeConfig]:
+    if isinstance(hosts, (str, Mapping, NodeConfig)):
+        hosts = [hosts]
+    if not isinstance(hosts, Sequence):
+        raise TypeError(f"'hosts' must be a URL, a mapping, a NodeConfig or a list of them, not {hosts!r}")
+    return [host_to_node_config(h) for h in hosts]
+
+
+def cloud_id_to_node_config(cloud_id: str) -> NodeConfig:
+    cloud = parse_cloud_id(cloud_id)
+    if cloud.es_address is None:
+        raise ValueError("Cloud ID has no Elasticsearch address")
+    host, port = cloud.es_address
+    return NodeConfig(scheme="https", host=host, port=port, http_compress=True)
+
+
+def client_node_configs(hosts: Any, cloud_id: str | None, node_options: Mapping[str, Any]) -> list[NodeConfig]:
+    """NodeConfigs for the client: hosts or cloud_id, with the node-level options applied."""
+    if hosts is None and cloud_id is None:
+        raise ValueError("Either 'hosts' or 'cloud_id' must be specified")
+    if hosts is not None and cloud_id is not None:
+        raise ValueError("The 'cloud_id' and 'hosts' parameters are mutually exclusive")
+    configs = [cloud_id_to_node_config(cloud_id)] if cloud_id is not None else hosts_to_node_configs(hosts)
+    options = {k: v for k, v in node_options.items() if v is not DEFAULT}
+    result = []
+    for config in configs:
+        headers = HttpHeaders(config.headers)
+        headers.setdefault("user-agent", USER_AGENT)
+        result.append(config.replace(headers=headers, **options))
+    return result
+
+
+def _auth_value(scheme: str, credentials: str | tuple[str, str] | Sequence[str]) -> str:
+    if isinstance(credentials, str):
+        return f"{scheme} {credentials}"
+    if isinstance(credentials, (tuple, list)) and len(credentials) == 2:
+        joined = ":".join(credentials)
+        return f"{scheme} {base64.b64encode(joined.encode()).decode()}"
+    raise ValueError(f"Credentials for {scheme} auth must be a string or a (id, secret) pair")
+
+
+def auth_headers(
+    api_key: Any = None,
+    basic_auth: Any = None,
+    bearer_auth: Any = None,
+) -> dict[str, str]:
+    """The Authorization header for at most one of api_key, basic_auth and bearer_auth."""
+    given = [v for v in (api_key, basic_auth, bearer_auth) if v is not None and v is not DEFAULT]
+    if len(given) > 1:
+        raise ValueError("Can only set one of 'api_key', 'basic_auth', and 'bearer_auth'")
+    if api_key is not None and api_key is not DEFAULT:
+        return {"authorization": _auth_value("ApiKey", api_key)}
+    if basic_auth is not None and basic_auth is not DEFAULT:
+        if isinstance(basic_auth, str) and ":" in basic_auth:
+            basic_auth = tuple(basic_auth.split(":", 1))
+        return {"authorization": _auth_value("Basic", basic_auth)}
+    if bearer_auth is not None and bearer_auth is not DEFAULT:
+        if not isinstance(bearer_auth, str):
+            raise ValueError("'bearer_auth' must be a string")
+        return {"authorization": f"Bearer {bearer_auth}"}
+    return {}
+
+
+def warn_deprecated_argument(old: str, new: str) -> None:
+    warnings.warn(
+        f"The '{old}' parameter is deprecated. Use {new} instead",
+        category=DeprecationWarning,
+        stacklevel=4,
+    )
+
+
+# Constructor arguments of one major that the other doesn't have.
+_ONLY_IN_8 = ("timeout", "randomize_hosts", "host_info_callback", "sniffer_timeout", "sniff_on_connection_fail", "maxsize")
+_ONLY_IN_9 = ("server_mode",)
+# 8.x spellings of renamed constructor arguments: old -> new.
+_RENAMED = (
+    ("timeout", "request_timeout"),
+    ("randomize_hosts", "randomize_nodes_in_pool"),
+    ("sniffer_timeout", "min_delay_between_sniffing"),
+    ("sniff_on_connection_fail", "sniff_on_node_failure"),
+    ("maxsize", "connections_per_node"),
+)
+_TRANSPORT_OPTIONS = (
+    "node_class",
+    "node_pool_class",
+    "node_selector_class",
+    "dead_node_backoff_factor",
+    "max_dead_node_backoff",
+    "max_retries",
+    "retry_on_timeout",
+    "retry_backoff_base",
+    "retry_backoff_cap",
+    "sniff_on_start",
+    "sniff_before_requests",
+    "sniff_on_node_failure",
+    "sniff_timeout",
+    "min_delay_between_sniffing",
+    "meta_header",
+    "randomize_nodes_in_pool",
+)
+
+
+@dataclasses.dataclass
+class ClientSetup:
+    """What a client constructor produces besides the transport."""
+
+    headers: HttpHeaders
+    serverless: bool
+
+
+def setup_client(
+    class_name: str,
+    given: dict[str, Any],
+    make_sniff_callback: Callable[[Callable[..., Any] | None], Callable[..., Any]],
+) -> tuple[Any, ClientSetup]:
+    """Validates the constructor arguments and builds the transport (unless one was given).
+
+    Shared by the sync and async clients, which differ in the transport class and in the
+    sniff callback they pass in.
+    """
+    other_major = _ONLY_IN_9 if _profile.MAJOR < 9 else _ONLY_IN_8
+    for name in other_major:
+        if given[name] not in (DEFAULT, None, "stack"):
+            raise TypeError(f"{class_name}.__init__() got an unexpected keyword argument '{name}'")
+    for old, new in _RENAMED:
+        if given[old] is not DEFAULT:
+            if given[new] is not DEFAULT:
+                raise ValueError(f"Can't specify both '{old}' and '{new}', instead only specify '{new}'")
+            warn_deprecated_argument(old, f"'{new}'")
+            given[new] = given[old]
+    node_callback = given["sniffed_node_callback"]
+    if given["host_info_callback"] is not None:
+        if node_callback is not None:
+            raise ValueError(
+                "Can't specify both 'host_info_callback' and 'sniffed_node_callback', "
+                "instead only specify 'sniffed_node_callback'"
+            )
+        warn_deprecated_argument("host_info_callback", "'sniffed_node_callback'")
+        node_callback = _host_info_adapter(given["host_info_callback"])
+    basic_auth = given["basic_auth"]
+    if given["http_auth"] is not DEFAULT and given["http_auth"] is not None:
+        if basic_auth is not None or given["bearer_auth"] is not None:
+            raise ValueError("Can't specify both 'http_auth' and 'basic_auth', instead only specify 'basic_auth'")
+        warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters")
+        basic_auth = given["http_auth"]
+    server_mode = given["server_mode"]
+    if server_mode not in ("stack", "serverless"):
+        raise ValueError(f"'server_mode' must be 'stack' or 'serverless', not {server_mode!r}")
+    serverless = server_mode == "serverless"
+    sniffing = any(given[n] is True for n in ("sniff_on_start", "sniff_before_requests", "sniff_on_node_failure"))
+    if serverless and sniffing:
+        raise ValueError("Sniffing should not be enabled when 'server_mode' is 'serverless'")
+    if given["cloud_id"] is not None and sniffing:
+        raise ValueError("Sniffing should not be enabled when connecting to Elastic Cloud")
+
+    transport = given["_transport"]
+    if transport is None:
+        node_configs = client_node_configs(given["hosts"], given["cloud_id"], {n: given[n] for n in NODE_OPTIONS})
+        serializers: dict[str, Serializer] = dict(DEFAULT_SERIALIZERS)
+        if given["serializers"] is not DEFAULT:
+            serializers.update(given["serializers"])
+        default_mimetype = given["default_mimetype"]
+        if given["serializer"] is not None:
+            serializers[default_mimetype] = given["serializer"]
+            serializers["application/vnd.elasticsearch+json"] = given["serializer"]
+        options = {k: given[k] for k in _TRANSPORT_OPTIONS if given[k] is not DEFAULT}
+        if options.get("min_delay_between_sniffing", 0) is None:
+            del options["min_delay_between_sniffing"]
+        retry_on_status = given["retry_on_status"]
+        if retry_on_status is not DEFAULT:
+            options["retry_on_status"] = (retry_on_status,) if isinstance(retry_on_status, int) else retry_on_status
+        if sniffing:
+            options["sniff_callback"] = make_sniff_callback(node_callback)
+        transport = given["transport_class"](
+            node_configs,
+            client_meta_service=(_profile.CLIENT_META_SERVICE, client_meta_version(_profile.CLIENT_VERSION)),
+            serializers=serializers,
+            default_mimetype=default_mimetype,
+            **options,
+        )
+    headers = HttpHeaders()
+    if given["headers"] is not DEFAULT and given["headers"] is not None:
+        headers.update(given["headers"])
+    headers.update(auth_headers(given["api_key"], basic_auth, given["bearer_auth"]))
+    if given["opaque_id"] is not None:
+        headers["x-opaque-id"] = given["opaque_id"]
+    return transport, ClientSetup(headers=headers, serverless=serverless)
+
+
+def _host_info_adapter(host_info_callback: Callable[..., Any]) -> Callable[[dict[str, Any], NodeConfig], NodeConfig | None]:
+    """Runs an 8.x ``host_info_callback(node_info, host_dict)`` as a sniffed-node callback."""
+
+    def callback(node_info: dict[str, Any], node_config: NodeConfig) -> NodeConfig | None:
+        host = host_info_callback(node_info, {"host": node_info.get("host", node_config.host), "port": node_config.port})
+        if host is None:
+            return None
+        return node_config.replace(host=host.get("host", node_config.host), port=int(host.get("port", node_config.port)))
+
+    return callback
+
+
+def apply_options(client: Any, options: dict[str, Any]) -> None:
+    """Sets ``options()`` arguments on a client copy (its headers were copied already)."""
+    headers = options["headers"]
+    if headers is not DEFAULT:
+        if not isinstance(headers, Mapping):
+            raise ValueError("'headers' must be a mapping")
+        client._headers.update(headers)
+    auth = [None if options[k] is DEFAULT else options[k] for k in ("api_key", "basic_auth", "bearer_auth")]
+    if any(a is not None for a in auth):
+        client._headers.pop("authorization", None)
+        client._headers.update(auth_headers(*auth))
+    if options["opaque_id"] is not DEFAULT:
+        client._headers["x-opaque-id"] = options["opaque_id"]
+    for name in ("ignore_status", "retry_on_status"):
+        value = options[name]
+        if value is not DEFAULT:
+            options[name] = (value,) if isinstance(value, int) else tuple(value)
+    max_retries = options["max_retries"]
+    if max_retries is not DEFAULT and (not isinstance(max_retries, int) or isinstance(max_retries, bool)):
+        raise TypeError("'max_retries' must be of type 'int'")
+    for name in (
+        "request_timeout",
+        "ignore_status",
+        "max_retries",
+        "retry_on_status",
+        "retry_on_timeout",
+        "retry_backoff_base",
+        "retry_backoff_cap",
+    ):
+        if options[name] is not DEFAULT:
+            setattr(client, f"_{name}", options[name])

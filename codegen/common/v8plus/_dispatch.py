@@ -1,0 +1,153 @@
+"""One API call's way through the client: target and headers in, response or exception out.
+
+Sync and async clients share everything here; they differ only in how they await the
+transport.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+import urllib.parse
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from elastic_transport import (
+    ApiResponse,
+    ApiResponseMeta,
+    BinaryApiResponse,
+    HeadApiResponse,
+    ListApiResponse,
+    ObjectApiResponse,
+    TextApiResponse,
+)
+from elastic_transport.client_utils import DEFAULT
+
+from . import _profile
+from ._warnings import warn_stacklevel
+from .exceptions import HTTP_EXCEPTIONS, ApiError, ElasticsearchWarning, UnsupportedProductError
+
+SERVERLESS_API_VERSION = "2023-10-31"
+_COMPATIBLE_MIMETYPE = re.compile(r"application/(json|x-ndjson|vnd\.mapbox-vector-tile)")
+_WARNING = re.compile(r'\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"')
+# accept/content-type value -> its compatibility-mode rewrite; the set of values is small.
+_compat_cache: dict[str, str] = {}
+
+
+def compat_mimetype(value: str) -> str:
+    """``application/json`` -> ``application/vnd.elasticsearch+json; compatible-with=N``."""
+    rewritten = _compat_cache.get(value)
+    if rewritten is None:
+        rewritten = _COMPATIBLE_MIMETYPE.sub(
+            lambda m: f"application/vnd.elasticsearch+{m.group(1)}; compatible-with={_profile.COMPAT_HEADER_VERSION}"
+            if m.group(1) != "vnd.mapbox-vector-tile"
+            else m.group(0),
+            value,
+        )
+        _compat_cache[value] = rewritten
+    return rewritten
+
+
+def escape_query_value(value: Any) -> str:
+    """A query-string value as Elasticsearch expects it: lists comma-joined, booleans lower-case."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ",".join(escape_query_value(v) for v in value)
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogatepass")
+    if isinstance(value, enum.Enum):
+        return escape_query_value(value.value)
+    return str(value)
+
+
+def quote_query(params: Mapping[str, Any]) -> str:
+    return "&".join(
+        f"{k}={urllib.parse.quote(escape_query_value(v), safe=',*')}" for k, v in params.items() if v is not None
+    )
+
+
+def request_target(path: str, params: Mapping[str, Any] | None) -> str:
+    if not params:
+        return path
+    query = quote_query(params)
+    return f"{path}?{query}" if query else path
+
+
+def request_headers(
+    client_headers: Mapping[str, str], headers: Mapping[str, str] | None, serverless: bool
+) -> dict[str, str]:
+    """Client-level headers, then the call's; accept/content-type made compatibility mimetypes."""
+    merged = {k.lower(): v for k, v in client_headers.items()} if client_headers else {}
+    if headers:
+        for key, value in headers.items():
+            merged[key.lower()] = value
+    if serverless:
+        merged["elastic-api-version"] = SERVERLESS_API_VERSION
+        return merged
+    accept = merged.get("accept")
+    if accept is not None:
+        merged["accept"] = compat_mimetype(accept)
+    content_type = merged.get("content-type")
+    if content_type is not None:
+        merged["content-type"] = compat_mimetype(content_type)
+    return merged
+
+
+def warn_from_headers(meta: ApiResponseMeta) -> None:
+    """Re-issues the server's ``Warning`` headers as ElasticsearchWarning at the caller's line."""
+    header = meta.headers.get("warning")
+    if not header:
+        return
+    messages = _WARNING.findall(header) or [header]
+    stacklevel = warn_stacklevel()
+    for message in messages:
+        warnings.warn(message.replace('\\"', '"'), category=ElasticsearchWarning, stacklevel=stacklevel)
+
+
+def error_message(body: Any) -> str:
+    """The error type from an Elasticsearch error body, else the body as text."""
+    if isinstance(body, dict):
+        error = body.get("error", str(body))
+        if isinstance(error, dict) and "type" in error:
+            return str(error["type"])
+        return str(error)
+    return str(body)
+
+
+def build_response(
+    method: str, meta: ApiResponseMeta, body: Any, ignore_status: Any
+) -> ApiResponse[Any]:
+    """Checks the answer (product, status, warnings) and wraps the body in its response class."""
+    status = meta.status
+    if 200 <= status < 300:
+        if meta.headers.get("x-elastic-product") != "Elasticsearch":
+            raise UnsupportedProductError(
+                message="The client noticed that the server is not Elasticsearch and we do not support "
+                "this unknown product",
+                meta=meta,
+                body=body,
+            )
+    elif not (method == "HEAD" and status == 404) and (
+        ignore_status is DEFAULT or ignore_status is None or status not in ignore_status
+    ):
+        raise HTTP_EXCEPTIONS.get(status, ApiError)(message=error_message(body), meta=meta, body=body)
+    if "warning" in meta.headers:
+        warn_from_headers(meta)
+    if method == "HEAD":
+        return HeadApiResponse(meta=meta)
+    if isinstance(body, dict):
+        return ObjectApiResponse(body=body, meta=meta)
+    if isinstance(body, list):
+        return ListApiResponse(body=body, meta=meta)
+    if isinstance(body, str):
+        return TextApiResponse(body=body, meta=meta)
+    if isinstance(body, bytes):
+        return BinaryApiResponse(body=body, meta=meta)
+    return ApiResponse(body=body, meta=meta)

@@ -1,0 +1,221 @@
+"""The synchronous client base: constructor, ``options()`` and ``perform_request``.
+
+Generated API methods build a path, query and body and hand them to ``perform_request``;
+everything per-request that is not API-specific (options, headers, product check, errors,
+response classes) happens here and in ``_dispatch``.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
+
+from elastic_transport import (
+    ApiResponse,
+    BaseNode,
+    HttpHeaders,
+    NodeConfig,
+    NodePool,
+    NodeSelector,
+    Serializer,
+    SniffOptions,
+    Transport,
+)
+from elastic_transport.client_utils import DEFAULT, DefaultType
+from elastic_transport.sniff import sniff_nodes_http
+
+from ..._config import apply_options, setup_client
+from ..._dispatch import build_response, request_headers, request_target
+
+SelfType = TypeVar("SelfType", bound="BaseClient")
+
+
+class BaseClient:
+    """State shared by the client and its namespaces: the transport and per-call options."""
+
+    def __init__(self, _transport: Transport) -> None:
+        self._transport = _transport
+        self._headers = HttpHeaders()
+        self._request_timeout: Any = DEFAULT
+        self._ignore_status: Any = DEFAULT
+        self._max_retries: Any = DEFAULT
+        self._retry_on_status: Any = DEFAULT
+        self._retry_on_timeout: Any = DEFAULT
+        self._retry_backoff_base: Any = DEFAULT
+        self._retry_backoff_cap: Any = DEFAULT
+        self._client_meta: Any = DEFAULT
+        self._is_serverless = False
+
+    @property
+    def transport(self) -> Transport:
+        return self._transport
+
+    def perform_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any | None = None,
+        endpoint_id: str | None = None,
+        path_parts: Mapping[str, Any] | None = None,
+    ) -> ApiResponse[Any]:
+        """Sends any request; also the way to reach endpoints this client has no method for."""
+        meta, response_body = self._transport.perform_request(
+            method,
+            request_target(path, params),
+            headers=request_headers(self._headers, headers, self._is_serverless),
+            body=body,
+            request_timeout=self._request_timeout,
+            max_retries=self._max_retries,
+            retry_on_status=self._retry_on_status,
+            retry_on_timeout=self._retry_on_timeout,
+            retry_backoff_base=self._retry_backoff_base,
+            retry_backoff_cap=self._retry_backoff_cap,
+            client_meta=self._client_meta,
+        )
+        return build_response(method, meta, response_body, self._ignore_status)
+
+
+class NamespacedClient(BaseClient):
+    """A group of APIs (``client.indices``) that sends through its parent client's settings."""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+        super().__init__(client._transport)
+
+    def perform_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any | None = None,
+        endpoint_id: str | None = None,
+        path_parts: Mapping[str, Any] | None = None,
+    ) -> ApiResponse[Any]:
+        return self._client.perform_request(
+            method, path, params=params, headers=headers, body=body, endpoint_id=endpoint_id, path_parts=path_parts
+        )
+
+
+def make_sniff_callback(
+    node_callback: Callable[[dict[str, Any], NodeConfig], NodeConfig | None] | None,
+) -> Callable[[Transport, SniffOptions], list[NodeConfig]]:
+    """A sniff callback that asks ``/_nodes/_all/http``; ``node_callback`` may adjust or drop nodes."""
+    return functools.partial(sniff_nodes_http, node_callback=node_callback)
+
+
+class ElasticsearchBase(BaseClient):
+    """The client constructor and lifecycle; API methods come from the generated subclass."""
+
+    def __init__(
+        self,
+        hosts: Any = None,
+        *,
+        cloud_id: str | None = None,
+        api_key: str | tuple[str, str] | None = None,
+        basic_auth: str | tuple[str, str] | None = None,
+        bearer_auth: str | None = None,
+        opaque_id: str | None = None,
+        server_mode: str = "stack",
+        headers: DefaultType | Mapping[str, str] = DEFAULT,
+        connections_per_node: DefaultType | int = DEFAULT,
+        http_compress: DefaultType | bool = DEFAULT,
+        verify_certs: DefaultType | bool = DEFAULT,
+        ca_certs: DefaultType | str = DEFAULT,
+        client_cert: DefaultType | str = DEFAULT,
+        client_key: DefaultType | str = DEFAULT,
+        ssl_assert_hostname: DefaultType | str = DEFAULT,
+        ssl_assert_fingerprint: DefaultType | str = DEFAULT,
+        ssl_version: DefaultType | int = DEFAULT,
+        ssl_context: DefaultType | Any = DEFAULT,
+        ssl_show_warn: DefaultType | bool = DEFAULT,
+        transport_class: type[Transport] = Transport,
+        request_timeout: DefaultType | None | float = DEFAULT,
+        node_class: DefaultType | str | type[BaseNode] = DEFAULT,
+        node_pool_class: DefaultType | type[NodePool] = DEFAULT,
+        randomize_nodes_in_pool: DefaultType | bool = DEFAULT,
+        node_selector_class: DefaultType | str | type[NodeSelector] = DEFAULT,
+        dead_node_backoff_factor: DefaultType | float = DEFAULT,
+        max_dead_node_backoff: DefaultType | float = DEFAULT,
+        serializer: Serializer | None = None,
+        serializers: DefaultType | Mapping[str, Serializer] = DEFAULT,
+        default_mimetype: str = "application/json",
+        max_retries: DefaultType | int = DEFAULT,
+        retry_on_status: DefaultType | int | Collection[int] = DEFAULT,
+        retry_on_timeout: DefaultType | bool = DEFAULT,
+        retry_backoff_base: DefaultType | float = DEFAULT,
+        retry_backoff_cap: DefaultType | float = DEFAULT,
+        sniff_on_start: DefaultType | bool = DEFAULT,
+        sniff_before_requests: DefaultType | bool = DEFAULT,
+        sniff_on_node_failure: DefaultType | bool = DEFAULT,
+        sniff_timeout: DefaultType | None | float = DEFAULT,
+        min_delay_between_sniffing: DefaultType | None | float = DEFAULT,
+        sniffed_node_callback: Callable[[dict[str, Any], NodeConfig], NodeConfig | None] | None = None,
+        meta_header: DefaultType | bool = DEFAULT,
+        timeout: DefaultType | None | float = DEFAULT,
+        randomize_hosts: DefaultType | bool = DEFAULT,
+        host_info_callback: Any = None,
+        sniffer_timeout: DefaultType | None | float = DEFAULT,
+        sniff_on_connection_fail: DefaultType | bool = DEFAULT,
+        http_auth: DefaultType | Any = DEFAULT,
+        maxsize: DefaultType | int = DEFAULT,
+        _transport: Transport | None = None,
+    ) -> None:
+        given = dict(locals())
+        transport, setup = setup_client(type(self).__name__, given, make_sniff_callback)
+        super().__init__(transport)
+        self._headers = setup.headers
+        self._is_serverless = setup.serverless
+
+    def __repr__(self) -> str:
+        try:
+            urls = [n.base_url for n in self._transport.node_pool.all()]
+            return f"<{type(self).__name__}({urls if len(urls) > 1 else urls[0]!r})>"
+        except Exception:  # a repr must never fail
+            return f"<{type(self).__name__}>"
+
+    def __enter__(self: SelfType) -> SelfType:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes every connection of the shared transport."""
+        self._transport.close()
+
+    def options(
+        self: SelfType,
+        *,
+        opaque_id: DefaultType | str = DEFAULT,
+        api_key: DefaultType | str | tuple[str, str] = DEFAULT,
+        basic_auth: DefaultType | str | tuple[str, str] = DEFAULT,
+        bearer_auth: DefaultType | str = DEFAULT,
+        headers: DefaultType | Mapping[str, str] = DEFAULT,
+        request_timeout: DefaultType | float | None = DEFAULT,
+        ignore_status: DefaultType | int | Collection[int] = DEFAULT,
+        max_retries: DefaultType | int = DEFAULT,
+        retry_on_status: DefaultType | int | Collection[int] = DEFAULT,
+        retry_on_timeout: DefaultType | bool = DEFAULT,
+        retry_backoff_base: DefaultType | float = DEFAULT,
+        retry_backoff_cap: DefaultType | float = DEFAULT,
+    ) -> SelfType:
+        """A copy of this client with other per-request options; it shares the transport."""
+        options = dict(locals())
+        client = copy.copy(self)
+        client._headers = self._headers.copy()
+        apply_options(client, options)
+        client._reset_namespaces()
+        return client
+
+    def _reset_namespaces(self) -> None:
+        """Namespace clients are cached on the client; a copy must build its own."""
+        for key, value in list(vars(self).items()):
+            if isinstance(value, NamespacedClient):
+                del self.__dict__[key]
