@@ -1,0 +1,361 @@
+"""7.x connection options -> the shared transport's ``NodeConfig``, and the ``Connection`` class.
+
+In 7.x each host became a ``Connection`` built from ``{**client_kwargs, **host_dict}``.
+Here the same merged options become a ``NodeConfig`` for ``elastic_transport``; the
+connection classes only name which HTTP library the nodes use. They also work standalone
+(``perform_request`` returning ``(status, headers, data)``), through one node.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import platform
+import warnings
+from collections.abc import Mapping
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlencode, urlparse
+
+import elastic_transport
+from elastic_transport import BaseNode, NodeConfig
+
+from .. import _profile
+from .._mimetypes import BINARY_MIMETYPES, base_mimetype
+from .._warnings import emit_server_warnings, warn_stacklevel
+from ..exceptions import ImproperlyConfigured, from_transport_error, http_error
+
+USER_AGENT = f"{_profile.USER_AGENT_NAME}/{_profile.CLIENT_VERSION} (Python {platform.python_version()})"
+
+# Options that configure the node pool or the transport, not a node; they arrive in the
+# same **kwargs as the node options (7.x passed them on to the connection pool).
+POOL_OPTIONS = frozenset({"dead_timeout", "timeout_cutoff", "selector_class", "randomize_hosts"})
+_TLS_FILES = ("ca_certs", "client_cert", "client_key", "ssl_version")
+REQUESTS_AUTH_EXTRA = "requests.session.auth"
+
+
+def normalize_hosts(hosts: Any) -> list[Any]:
+    """``hosts`` as 7.x accepted it -> a list of host dicts (URL strings are parsed).
+
+    ``None`` is one default host (``{}``); a string or a single dict is one host; dicts
+    (and ``NodeConfig`` objects) in a list are kept as they are. A URL sets ``host`` and
+    ``port``; ``https`` adds ``use_ssl`` (and port 443 when none is given); credentials
+    become ``http_auth``; a path other than ``/`` becomes ``url_prefix``.
+    """
+    if hosts is None:
+        return [{}]
+    if isinstance(hosts, (str, Mapping, NodeConfig)):
+        hosts = [hosts]
+    normalized: list[Any] = []
+    for host in hosts:
+        if not isinstance(host, str):
+            normalized.append(host)
+            continue
+        if "://" not in host:
+            host = "//" + host
+        parsed = urlparse(host)
+        entry: dict[str, Any] = {"host": parsed.hostname}
+        if parsed.port:
+            entry["port"] = parsed.port
+        if parsed.scheme == "https":
+            entry["port"] = parsed.port or 443
+            entry["use_ssl"] = True
+        if parsed.username or parsed.password:
+            entry["http_auth"] = f"{unquote(parsed.username or '')}:{unquote(parsed.password or '')}"
+        if parsed.path and parsed.path != "/":
+            entry["url_prefix"] = parsed.path
+        normalized.append(entry)
+    return normalized
+
+
+def auth_header_value(value: Any) -> str:
+    """``("id", "key")`` -> base64 of ``id:key``; a str or bytes is taken as already encoded."""
+    if isinstance(value, (tuple, list)):
+        return base64.b64encode(":".join(value).encode("utf-8")).decode("ascii")
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
+
+
+def _basic_auth_header(http_auth: Any) -> str:
+    """Constructor-level ``http_auth``: ``("user", "pass")`` or ``"user:pass"``, always encoded."""
+    if isinstance(http_auth, (tuple, list)):
+        http_auth = ":".join(http_auth)
+    if isinstance(http_auth, str):
+        http_auth = http_auth.encode("utf-8")
+    return "Basic " + base64.b64encode(http_auth).decode("ascii")
+
+
+def cloud_address(cloud_id: str) -> tuple[str, int]:
+    """The Elasticsearch host and port encoded in an Elastic Cloud ID."""
+    try:
+        parsed = elastic_transport.client_utils.parse_cloud_id(cloud_id)
+    except (ValueError, binascii.Error):
+        raise ImproperlyConfigured("'cloud_id' is not properly formatted") from None
+    assert parsed.es_address is not None
+    return parsed.es_address
+
+
+def is_requests_auth(http_auth: Any) -> bool:
+    """Whether ``http_auth`` is an auth object for requests (e.g. AWS request signing)."""
+    return http_auth is not None and not isinstance(http_auth, (str, bytes, tuple, list))
+
+
+def node_config_from_options(options: Mapping[str, Any]) -> NodeConfig:
+    """One node's configuration from the merged 7.x host dict and client keyword arguments.
+
+    Follows 7.x: ``use_ssl`` or ``scheme="https"`` select TLS, ``port`` defaults to 9200,
+    a ``cloud_id`` decides host and TLS (the host dict may still set the port) and turns
+    ``http_compress`` on unless it was given. TLS file options are ignored for plain
+    HTTP, ``ca_certs`` when ``verify_certs=False``, and everything but the context when an
+    ``ssl_context`` is given. Unknown options are ignored, as 7.x ignored them.
+    """
+    host = options.get("host") or "localhost"
+    port = options.get("port")
+    use_ssl = bool(options.get("use_ssl")) or str(options.get("scheme") or "").lower() == "https"
+    http_compress = options.get("http_compress")
+    cloud_id = options.get("cloud_id")
+    if cloud_id:
+        host, cloud_port = cloud_address(cloud_id)
+        if port is None:
+            port = cloud_port
+        use_ssl = True
+        if http_compress is None:
+            http_compress = True
+    if port is None:
+        port = 9200
+
+    headers = {str(k).lower(): v for k, v in (options.get("headers") or {}).items()}
+    headers.setdefault("user-agent", USER_AGENT)
+    extras: dict[str, Any] = {}
+    http_auth = options.get("http_auth")
+    api_key = options.get("api_key")
+    if is_requests_auth(http_auth):
+        extras[REQUESTS_AUTH_EXTRA] = http_auth
+    elif http_auth is not None:
+        headers["authorization"] = _basic_auth_header(http_auth)
+    elif api_key is not None:
+        headers["authorization"] = "ApiKey " + auth_header_value(api_key)
+    if options.get("opaque_id"):
+        headers["x-opaque-id"] = options["opaque_id"]
+
+    fields: dict[str, Any] = {
+        "scheme": "https" if use_ssl else "http",
+        "host": host,
+        "port": int(port),
+        "path_prefix": options.get("url_prefix") or "",
+        "headers": headers,
+        "connections_per_node": options.get("maxsize") or 10,
+        "request_timeout": options.get("timeout", 10),
+        "http_compress": bool(http_compress),
+        "_extras": extras,
+    }
+    if use_ssl:
+        verify_certs = options.get("verify_certs")
+        fields["verify_certs"] = True if verify_certs is None else bool(verify_certs)
+        show_warn = options.get("ssl_show_warn")
+        fields["ssl_show_warn"] = True if show_warn is None else bool(show_warn)
+        for name in ("ssl_assert_hostname", "ssl_assert_fingerprint", *_TLS_FILES, "ssl_context"):
+            if options.get(name) is not None:
+                fields[name] = options[name]
+        if fields.get("ssl_context") is not None:
+            ignored = [name for name in _TLS_FILES if name in fields]
+            if ignored:
+                warnings.warn(
+                    f"An 'ssl_context' was given: {', '.join(ignored)} are ignored, "
+                    "configure the SSLContext itself instead",
+                    stacklevel=warn_stacklevel(),
+                )
+                for name in ignored:
+                    del fields[name]
+        if not fields["verify_certs"]:
+            fields.pop("ca_certs", None)
+    try:
+        return NodeConfig(**fields)
+    except ValueError as e:
+        raise ImproperlyConfigured(str(e)) from None
+
+
+_NODE_CLASS_NAMES = {
+    "urllib3": "Urllib3HttpNode",
+    "requests": "RequestsHttpNode",
+    "httpx": "HttpxHttpNode",
+    "aiohttp": "AiohttpHttpNode",
+    "httpxasync": "HttpxAsyncHttpNode",
+}
+
+
+def node_class_by_name(name: str) -> type[BaseNode]:
+    """The shared transport's node class for a name; its HTTP library is imported only now."""
+    try:
+        class_name = _NODE_CLASS_NAMES[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Unknown HTTP library {name!r}: use one of {', '.join(map(repr, _NODE_CLASS_NAMES))}"
+        ) from None
+    node_class: type[BaseNode] = getattr(elastic_transport, class_name)
+    return node_class
+
+
+def node_class_for_configs(name: str, configs: list[NodeConfig]) -> type[BaseNode]:
+    """The node class for ``name``, or the signing requests node when an auth object was given."""
+    if any(REQUESTS_AUTH_EXTRA in config._extras for config in configs):
+        if name != "requests":
+            raise ImproperlyConfigured(
+                "'http_auth' must be a (user, password) tuple or a 'user:password' string, "
+                "unless connection_class=RequestsHttpConnection is used with a requests auth object"
+            )
+        from ._requests_auth import RequestsAuthHttpNode
+
+        return RequestsAuthHttpNode
+    return node_class_by_name(name)
+
+
+def node_class_name(connection_class: Any, default: str) -> str | type[BaseNode]:
+    """What ``connection_class=`` means for the shared transport: a node class or its name.
+
+    Accepts the 7.x connection classes (and subclasses), a library name such as
+    ``"requests"``, or an ``elastic_transport`` node class.
+    """
+    if connection_class is None:
+        return default
+    if isinstance(connection_class, str):
+        return connection_class
+    if isinstance(connection_class, type):
+        if issubclass(connection_class, BaseNode):
+            return connection_class
+        name = getattr(connection_class, "node_class", None)
+        if isinstance(name, str):
+            return name
+    raise ImproperlyConfigured(
+        f"connection_class={connection_class!r} is not supported: use Urllib3HttpConnection, "
+        "RequestsHttpConnection or AIOHttpConnection (or a subclass), a library name "
+        "('urllib3', 'requests', 'httpx', 'aiohttp') or an elastic_transport node class"
+    )
+
+
+def target_with_params(url: str, params: Mapping[str, Any] | None) -> str:
+    """``url`` plus the query string; values are sent as given (``params=`` is not escaped in 7.x)."""
+    if not params:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+
+
+def decode_error_body(raw: bytes | None) -> str:
+    return raw.decode("utf-8", "surrogatepass") if raw else ""
+
+
+def decode_body(raw: bytes | None, content_type: str | None) -> Any:
+    """Raw response bytes as 7.x connections returned them: text, or bytes for binary types."""
+    if not raw:
+        return ""
+    if base_mimetype(content_type) in BINARY_MIMETYPES:
+        return raw
+    return raw.decode("utf-8", "surrogatepass")
+
+
+class Connection:
+    """The 7.x connection API over one node of the shared transport.
+
+    ``node_class`` names the ``elastic_transport`` node (HTTP library) that clients built
+    with ``connection_class=`` this class use.
+    """
+
+    node_class: ClassVar[str] = "urllib3"
+    HTTP_CLIENT_META: ClassVar[tuple[str, str] | None] = None
+
+    def __init__(
+        self,
+        host: str = "localhost",
+        port: int | None = None,
+        use_ssl: bool = False,
+        url_prefix: str = "",
+        timeout: float | None = 10,
+        headers: Mapping[str, str] | None = None,
+        http_compress: bool | None = None,
+        cloud_id: str | None = None,
+        api_key: Any = None,
+        opaque_id: str | None = None,
+        meta_header: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        options = dict(kwargs)
+        options.update(
+            host=host,
+            port=port,
+            use_ssl=use_ssl,
+            url_prefix=url_prefix,
+            timeout=timeout,
+            headers=headers,
+            http_compress=http_compress,
+            cloud_id=cloud_id,
+            api_key=api_key,
+            opaque_id=opaque_id,
+        )
+        self.config = node_config_from_options(options)
+        self.meta_header = meta_header
+        self.use_ssl = self.config.scheme == "https"
+        self.scheme = self.config.scheme
+        self.hostname = self.config.host
+        self.port = self.config.port
+        self.url_prefix = self.config.path_prefix
+        self.timeout = self.config.request_timeout
+        self.http_compress = bool(self.config.http_compress)
+        self.headers = dict(self.config.headers)
+        host_part = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
+        self.host = f"{self.scheme}://{host_part}:{self.port}"
+        self._node: BaseNode | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.host}>"
+
+    def _get_node(self) -> BaseNode:
+        if self._node is None:
+            self._node = node_class_for_configs(self.node_class, [self.config])(self.config)
+        return self._node
+
+    def _prepare(
+        self, url: str, params: Mapping[str, Any] | None, body: Any, headers: Mapping[str, str] | None
+    ) -> tuple[str, bytes | None, dict[str, str]]:
+        request_headers = {k.lower(): v for k, v in (headers or {}).items()}
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogatepass")
+        if body is not None:
+            request_headers.setdefault("content-type", "application/json")
+        return target_with_params(url, params), body, request_headers
+
+    def _finish(self, meta: elastic_transport.ApiResponseMeta, raw: bytes, ignore: Any) -> tuple[int, dict[str, str], Any]:
+        emit_server_warnings(meta.headers)
+        if isinstance(ignore, int):
+            ignore = (ignore,)
+        if not 200 <= meta.status < 300 and meta.status not in ignore:
+            raise http_error(meta.status, decode_error_body(raw))
+        return meta.status, dict(meta.headers), decode_body(raw, meta.headers.get("content-type"))
+
+    def perform_request(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        timeout: float | None = None,
+        ignore: Any = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], Any]:
+        """Sends one request to this node; raises the 7.x error for an error status not ignored."""
+        target, body, request_headers = self._prepare(url, params, body, headers)
+        try:
+            meta, raw = self._get_node().perform_request(
+                method,
+                target,
+                body=body,
+                headers=request_headers,
+                request_timeout=elastic_transport.client_utils.DEFAULT if timeout is None else timeout,
+            )
+        except elastic_transport.TransportError as e:
+            raise from_transport_error(e) from e
+        return self._finish(meta, raw, ignore)
+
+    def close(self) -> None:
+        if self._node is not None:
+            self._node.close()
+            self._node = None
