@@ -19,15 +19,16 @@ Request = Callable[[], Any]
 
 
 class Contender(NamedTuple):
-    """How to build one client (import included), and where its answer has the doc."""
+    """How to build one client (import included), where its answer has the doc, and
+    which installed distribution's version to report."""
 
-    setup: Callable[[int], tuple[Request, str]]
+    setup: Callable[[int], Request]
     document: Callable[[Any], Mapping[str, Any]]
+    distribution: str
 
 
-def _transport(port: int) -> tuple[Request, str]:
+def _transport(port: int) -> Request:
     """Build the transport as a user would; official and ours share this code."""
-    import elastic_transport
     from elastic_transport import NodeConfig, Transport
 
     transport = Transport([NodeConfig("http", "127.0.0.1", port)])
@@ -35,10 +36,10 @@ def _transport(port: int) -> tuple[Request, str]:
     def request() -> Any:
         return transport.perform_request("GET", "/bench/_doc/1")
 
-    return request, elastic_transport.__version__
+    return request
 
 
-def _urllib3(port: int) -> tuple[Request, str]:
+def _urllib3(port: int) -> Request:
     """Build the floor: one pooled keep-alive connection and stdlib JSON."""
     import urllib3
 
@@ -47,12 +48,12 @@ def _urllib3(port: int) -> tuple[Request, str]:
     def request() -> Any:
         return json.loads(pool.urlopen("GET", "/bench/_doc/1", retries=False).data)
 
-    return request, urllib3.__version__
+    return request
 
 
 CONTENDERS: dict[str, Contender] = {
-    "transport": Contender(_transport, lambda response: response.body),
-    "urllib3": Contender(_urllib3, lambda document: document),
+    "transport": Contender(_transport, lambda response: response.body, "elastic-transport"),
+    "urllib3": Contender(_urllib3, lambda document: document, "urllib3"),
 }
 
 
@@ -102,21 +103,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contender", choices=sorted(CONTENDERS), required=True)
     parser.add_argument("--port", type=int, default=19200)
-    parser.add_argument(
-        "--n", type=int, default=5000, help="timed requests; 0: setup only"
-    )
+    parser.add_argument("--n", type=int, default=5000, help="timed requests; 0: setup only")
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--profile-n", type=int, default=200)
     args = parser.parse_args()
 
     contender = CONTENDERS[args.contender]
     rss_start = _rss_kib()
-    request, version = contender.setup(args.port)
+    request = contender.setup(args.port)
+    rss_setup = _rss_kib()
+    import importlib.metadata  # only now: it imports email & co., which would skew the RSS
+
     result: dict[str, Any] = {
         "contender": args.contender,
-        "version": version,
+        "version": importlib.metadata.version(contender.distribution),
         "rss_start_kib": rss_start,
-        "rss_setup_kib": _rss_kib(),
+        "rss_setup_kib": rss_setup,
     }
     if args.n:
         document = contender.document(request())

@@ -28,9 +28,7 @@ def ensure_nginx() -> None:
         return
     print("nginx missing: apt-get install nginx-light", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(
-        ["apt-get", "update"], check=True, env=env, stdout=subprocess.DEVNULL
-    )
+    subprocess.run(["apt-get", "update"], check=True, env=env, stdout=subprocess.DEVNULL)
     subprocess.run(
         ["apt-get", "install", "-y", "nginx-light"],
         check=True,
@@ -49,15 +47,17 @@ def _wait_ready(port: int, timeout: float = 10.0) -> None:
     """Block until the stub answers a document GET, so no round times a cold start."""
     deadline = time.monotonic() + timeout
     while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             conn.request("GET", "/bench/_doc/1")
             if conn.getresponse().status == 200:
-                conn.close()
                 return
         except OSError:
-            if time.monotonic() > deadline:
-                raise
+            pass
+        finally:
+            conn.close()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"bench-stub on port {port} did not answer within {timeout}s")
         time.sleep(0.05)
 
 
@@ -71,9 +71,7 @@ def _alive(pid: int) -> bool:
 
 
 @contextmanager
-def running_stub(
-    stub_dir: Path, preexec: Callable[[], None] | None = None
-) -> Iterator[int]:
+def running_stub(stub_dir: Path, preexec: Callable[[], None] | None = None) -> Iterator[int]:
     """Start the stub on a free port, yield the port, and stop nginx whatever happens.
 
     preexec runs in the forked start.sh, so nginx inherits e.g. a CPU pinning.
@@ -95,9 +93,7 @@ def running_stub(
         yield port
     finally:
         pid = int(pid_file.read_text()) if pid_file.exists() else None
-        subprocess.run(
-            ["sh", str(stub_dir / "stop.sh"), str(port)], env=env, check=False
-        )
+        subprocess.run(["sh", str(stub_dir / "stop.sh"), str(port)], env=env, check=False)
         deadline = time.monotonic() + 10
         while pid is not None and _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -56,9 +56,9 @@ class Venv:
         return self
 
 
-def tail(text: str, lines: int = 3) -> str:
+def tail(text: str) -> str:
     """Keep the last lines of an error output: enough to say why, short for a table."""
-    return " | ".join(text.strip().splitlines()[-lines:])
+    return " / ".join(line.strip() for line in text.strip().splitlines()[-3:])
 
 
 def _marker(requirements: list[str], editable: Path | None) -> str:
@@ -117,8 +117,6 @@ def ensure(name: str) -> Venv:
         done = _pip(python, "-e", str(editable))
         if done.returncode:
             # No marker: the next run retries, e.g. once the package can be built.
-            return Venv(
-                name, None, f"pip install -e {editable} failed: {tail(done.stderr)}"
-            )
+            return Venv(name, None, f"pip install -e {editable} failed: {tail(done.stderr)}")
     marker_file.write_text(marker)
     return Venv(name, python)
