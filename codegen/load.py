@@ -14,16 +14,19 @@ SCHEMA_FILE = "schema.json.gz"
 REST_FILE = "rest-api-spec.json.gz"
 
 
-def load_endpoints(spec_dir: Path, version: str) -> list[Endpoint]:
+def load_endpoints(spec_dir: Path, version: str, *, legacy: bool | None = None) -> list[Endpoint]:
     """All generated endpoints of ``version``, sorted by (namespace, name).
 
     schema.json is authoritative; where a rest-api-spec sits next to it, it
     fills what schema.json lacks.  Endpoints flagged ``codegenExclude`` (an
     endpoint-level key) are internal and never generated.
+
+    ``legacy`` (default: true before 8.0; the generator passes its profile's
+    choice) selects how 7.x clients were made: from the rest-api-spec, so with
+    its parameter names and every query parameter it lists.
     """
     version_dir = spec_dir / version
-    # 7.x clients kept the rest-api-spec's parameter names; see rules.param_name.
-    legacy_names = int(version.split(".")[0]) < 8
+    legacy_names = int(version.split(".")[0]) < 8 if legacy is None else legacy
     schema = SchemaReader(read_json_gz(version_dir / SCHEMA_FILE), version, legacy_names=legacy_names)
     rest_path = version_dir / REST_FILE
     rest = (
@@ -38,7 +41,9 @@ def load_endpoints(spec_dir: Path, version: str) -> list[Endpoint]:
         endpoint = schema.endpoint(raw)
         if rest is not None:
             fallback = rest.endpoint(raw["name"])
-            endpoint = fallback if endpoint is None else fill_gaps(endpoint, fallback)
+            endpoint = (
+                fallback if endpoint is None else fill_gaps(endpoint, fallback, extra_query=legacy_names)
+            )
         elif endpoint is None:
             raise SpecMissingError(
                 f"{raw['name']} has no request type in {version_dir / SCHEMA_FILE} "
@@ -50,16 +55,17 @@ def load_endpoints(spec_dir: Path, version: str) -> list[Endpoint]:
     return sorted(endpoints, key=lambda e: (e.namespace, e.name))
 
 
-def fill_gaps(endpoint: Endpoint, fallback: Endpoint) -> Endpoint:
+def fill_gaps(endpoint: Endpoint, fallback: Endpoint, *, extra_query: bool = True) -> Endpoint:
     """Add what the rest-api-spec knows and the schema's request type misses.
 
-    Missing query parameters are appended (older clients accepted them, so
-    dropping them would break callers), missing deprecation marks are copied
-    (7.17 marks its ``{type}`` parts only there), and a body is taken only
-    when the schema has none.
+    With ``extra_query``, missing query parameters are appended (7.x clients
+    accepted them, so dropping them would break callers; 8.x+ clients never
+    had them).  Missing deprecation marks are copied (7.17 marks its
+    ``{type}`` parts only there), and a body is taken only when the schema
+    has none.
     """
     known = {p.wire_name for p in endpoint.query_params}
-    extra = tuple(p for p in fallback.query_params if p.wire_name not in known)
+    extra = tuple(p for p in fallback.query_params if extra_query and p.wire_name not in known)
     if endpoint.body.kind == "none" and fallback.body.kind != "none":
         endpoint = dataclasses.replace(
             endpoint,

@@ -76,13 +76,14 @@ def param_name(
 ) -> str:
     """Python name of a parameter under the naming of the client major.
 
-    8.x+ clients use the spec's ``codegenName`` (``policy`` -> ``name``); 7.x
-    clients were generated from the rest-api-spec, which has no code names, so
-    they keep the wire names and only spell a ``{type}`` path part ``doc_type``.
+    8.x+ clients use the spec's ``codegenName`` (``policy`` -> ``name``) and
+    drop leading underscores (``_source`` -> ``source``); 7.x clients were
+    generated from the rest-api-spec, which has no code names, so they keep
+    the wire names and only spell a ``{type}`` path part ``doc_type``.
     """
     if legacy_names:
         return "doc_type" if path_part and wire_name == "type" else python_name(wire_name)
-    return python_name(codegen_name or wire_name)
+    return python_name((codegen_name or wire_name).lstrip("_"))
 
 
 def literal_hint(values: Iterable[Any]) -> str:

@@ -164,6 +164,8 @@ def test_names() -> None:
     assert rules.param_name("policy", "name", legacy_names=True) == "policy"
     assert rules.param_name("type", None, legacy_names=True, path_part=True) == "doc_type"
     assert rules.param_name("type", None, legacy_names=True) == "type"
+    assert rules.param_name("_source", None, legacy_names=False) == "source"
+    assert rules.param_name("_source", None, legacy_names=True) == "_source"
 
 
 def test_doc_url_pins_floating_branches() -> None:

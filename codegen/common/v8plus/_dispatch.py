@@ -41,9 +41,7 @@ def compat_mimetype(value: str) -> str:
     rewritten = _compat_cache.get(value)
     if rewritten is None:
         rewritten = _COMPATIBLE_MIMETYPE.sub(
-            lambda m: f"application/vnd.elasticsearch+{m.group(1)}; compatible-with={_profile.COMPAT_HEADER_VERSION}"
-            if m.group(1) != "vnd.mapbox-vector-tile"
-            else m.group(0),
+            lambda m: f"application/vnd.elasticsearch+{m.group(1)}; compatible-with={_profile.COMPAT_HEADER_VERSION}",
             value,
         )
         _compat_cache[value] = rewritten

@@ -197,16 +197,12 @@ def node_class_by_name(name: str) -> type[BaseNode]:
 
 
 def node_class_for_configs(name: str, configs: list[NodeConfig]) -> type[BaseNode]:
-    """The node class for ``name``, or the signing requests node when an auth object was given."""
-    if any(REQUESTS_AUTH_EXTRA in config._extras for config in configs):
-        if name != "requests":
-            raise ImproperlyConfigured(
-                "'http_auth' must be a (user, password) tuple or a 'user:password' string, "
-                "unless connection_class=RequestsHttpConnection is used with a requests auth object"
-            )
-        from ._requests_auth import RequestsAuthHttpNode
-
-        return RequestsAuthHttpNode
+    """The node class for ``name``; a requests auth object needs the requests node, which applies it."""
+    if name != "requests" and any(REQUESTS_AUTH_EXTRA in config._extras for config in configs):
+        raise ImproperlyConfigured(
+            "'http_auth' must be a (user, password) tuple or a 'user:password' string, "
+            "unless connection_class=RequestsHttpConnection is used with a requests auth object"
+        )
     return node_class_by_name(name)
 
 

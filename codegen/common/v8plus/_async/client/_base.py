@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from elastic_transport import (
     ApiResponse,
+    AsyncTransport,
     BaseNode,
     HttpHeaders,
     NodeConfig,
@@ -20,7 +21,6 @@ from elastic_transport import (
     NodeSelector,
     Serializer,
     SniffOptions,
-    AsyncTransport,
 )
 from elastic_transport.client_utils import DEFAULT, DefaultType
 from elastic_transport.sniff import async_sniff_nodes_http

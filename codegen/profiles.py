@@ -1,0 +1,205 @@
+"""What differs between the three generated packages, in one place.
+
+A profile is small data the generator reads: which spec branch, which API style
+(the 8.x+ keyword style or the 7.x ``body=``/``params=`` style), which
+hand-written common sources, and the few names and behaviours in which the
+official client of that major departs from the plain rules.  Templates and
+common code never test a version number; they read the profile (the generator
+also renders it into ``<package>/_profile.py`` for the runtime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+ApiStyle = Literal["keyword", "legacy"]
+
+
+def _frozen(mapping: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Profile:
+    major: int
+    spec_version: str  # folder under the spec dir, e.g. "8.19"
+    package: str  # import name
+    dist: str  # distribution name and folder under packages/
+    client_version: str
+    api_style: ApiStyle
+    common_dirs: tuple[str, ...]  # under codegen/common, copied in order (later wins)
+    compat_header_version: int  # the N in compatible-with=N
+    description: str
+    user_agent_name: str = "elasticsearch-py"
+    client_meta_service: str = "es"
+    # Keyword style: deprecated URLs are dropped where a current one exists
+    # (``/_search/scroll/{scroll_id}``: the id then travels in the body only).
+    drop_deprecated_paths: bool = True
+    # 9.x sends Content-Type on every endpoint that takes a body, sent or not;
+    # 8.x only with a body.
+    content_type_without_body: bool = False
+    # Importing ``<package>.client`` warns in the majors whose official client warns.
+    client_module_warns: bool = False
+    # Spec endpoint name -> method name as the official client spells it.
+    renames: Mapping[str, str] = field(default_factory=_frozen)
+    # Namespace -> class name where it is not CamelCase + "Client".
+    namespace_classes: Mapping[str, str] = field(default_factory=_frozen)
+    # Endpoint -> stability the official client flags it with, where it
+    # differs from the spec branch it was generated from.
+    stability_overrides: Mapping[str, str] = field(default_factory=_frozen)
+    # Legacy style: endpoint -> path part that 7.x accepted as optional, and
+    # the request sent without it (it warned and listed instead).
+    optional_parts: Mapping[str, str] = field(default_factory=_frozen)
+    # Legacy style: endpoints whose body fields 7.15+ also took as keywords
+    # (the forward-compatible style), and the keyword standing for a whole body.
+    body_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    body_names: Mapping[str, str] = field(default_factory=_frozen)
+    # Endpoint -> (path part, value) sent in its place when a later part of
+    # the same URL is given without it (``/_cluster/state/_all/{index}``).
+    part_defaults: Mapping[str, tuple[str, str]] = field(
+        default_factory=lambda: MappingProxyType({"cluster.state": ("metric", "_all")})
+    )
+
+    @property
+    def legacy(self) -> bool:
+        """7.x clients were generated from the rest-api-spec: its names and parameters."""
+        return self.api_style == "legacy"
+
+    def namespace_class(self, namespace: str) -> str:
+        default = "".join(word.capitalize() for word in namespace.split("_")) + "Client"
+        return self.namespace_classes.get(namespace, default)
+
+
+PROFILES: tuple[Profile, ...] = (
+    Profile(
+        major=9,
+        spec_version="9.5",
+        package="elasticsearch",
+        dist="elasticsearch",
+        client_version="9.5.0",
+        api_style="keyword",
+        common_dirs=("v8plus",),
+        compat_header_version=9,
+        description="Python client for Elasticsearch 9.x",
+        content_type_without_body=True,
+        client_module_warns=True,
+        namespace_classes=_frozen({"xpack": "XPackClient"}),
+    ),
+    Profile(
+        major=8,
+        spec_version="8.19",
+        package="elasticsearch8",
+        dist="elasticsearch8",
+        client_version="8.19.0",
+        api_style="keyword",
+        common_dirs=("v8plus",),
+        compat_header_version=8,
+        description="Python client for Elasticsearch 8.x",
+        namespace_classes=_frozen({"xpack": "XPackClient"}),
+        stability_overrides=_frozen({"indices.downsample": "experimental"}),
+    ),
+    Profile(
+        major=7,
+        spec_version="7.17",
+        package="elasticsearch7",
+        dist="elasticsearch7",
+        client_version="7.17.0",
+        api_style="legacy",
+        common_dirs=("v7",),
+        compat_header_version=7,
+        description="Python client for Elasticsearch 7.x",
+        drop_deprecated_paths=False,
+        namespace_classes=_frozen({"xpack": "XPackClient", "data_frame": "Data_FrameClient"}),
+        # 7.x kept the pre-7.5 names of the deprecated data frame transform APIs.
+        renames=_frozen(
+            {
+                f"data_frame_transform_deprecated.{old}": f"data_frame.{new}"
+                for old, new in (
+                    ("delete_transform", "delete_data_frame_transform"),
+                    ("get_transform", "get_data_frame_transform"),
+                    ("get_transform_stats", "get_data_frame_transform_stats"),
+                    ("preview_transform", "preview_data_frame_transform"),
+                    ("put_transform", "put_data_frame_transform"),
+                    ("start_transform", "start_data_frame_transform"),
+                    ("stop_transform", "stop_data_frame_transform"),
+                    ("update_transform", "update_data_frame_transform"),
+                )
+            }
+        ),
+        optional_parts=_frozen({"tasks.get": "task_id"}),
+        body_keywords=MappingProxyType(
+            {
+                "clear_scroll": ("scroll_id",),
+                "indices.create": ("aliases", "mappings", "settings"),
+                "scroll": ("scroll", "scroll_id"),
+                "search": (
+                    "_source",
+                    "aggregations",
+                    "aggs",
+                    "collapse",
+                    "docvalue_fields",
+                    "explain",
+                    "fields",
+                    "from_",
+                    "highlight",
+                    "indices_boost",
+                    "min_score",
+                    "pit",
+                    "post_filter",
+                    "profile",
+                    "query",
+                    "rescore",
+                    "runtime_mappings",
+                    "script_fields",
+                    "search_after",
+                    "seq_no_primary_term",
+                    "size",
+                    "slice",
+                    "sort",
+                    "stats",
+                    "stored_fields",
+                    "suggest",
+                    "terminate_after",
+                    "timeout",
+                    "track_scores",
+                    "track_total_hits",
+                    "version",
+                ),
+                "search_mvt": (
+                    "aggs",
+                    "exact_bounds",
+                    "extent",
+                    "fields",
+                    "grid_precision",
+                    "grid_type",
+                    "query",
+                    "runtime_mappings",
+                    "size",
+                    "sort",
+                ),
+                "update": (
+                    "_source",
+                    "detect_noop",
+                    "doc",
+                    "doc_as_upsert",
+                    "script",
+                    "scripted_upsert",
+                    "upsert",
+                ),
+            }
+        ),
+        body_names=_frozen({"create": "document", "index": "document"}),
+    ),
+)
+
+
+def profile(package: str) -> Profile:
+    """The profile of one package, by import or distribution name."""
+    for candidate in PROFILES:
+        if package in (candidate.package, candidate.dist):
+            return candidate
+    known = ", ".join(p.package for p in PROFILES)
+    raise KeyError(f"no profile for {package!r}; known packages: {known}")
