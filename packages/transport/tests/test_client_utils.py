@@ -2,7 +2,6 @@ import base64
 import platform
 
 import pytest
-
 from elastic_transport import __version__
 from elastic_transport.client_utils import (
     DEFAULT,

@@ -2,7 +2,6 @@ import dataclasses
 import ssl
 
 import pytest
-
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 
 

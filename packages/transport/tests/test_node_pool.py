@@ -1,7 +1,6 @@
 import threading
 
 import pytest
-
 from elastic_transport import NodeConfig, NodePool, RandomSelector, RoundRobinSelector, Urllib3HttpNode
 from elastic_transport._node_pool import NodeSelector
 

@@ -5,8 +5,6 @@ import threading
 import time
 
 import pytest
-from conftest import RecordedRequest, Reply, TestServer, free_port
-
 from elastic_transport import (
     ConnectionError,
     ConnectionTimeout,
@@ -20,6 +18,7 @@ from elastic_transport import (
 from elastic_transport import _transport as transport_module
 from elastic_transport.client_utils import url_to_node_config
 from elastic_transport.sniff import node_configs_from_nodes_info, parse_publish_address, sniff_nodes_http
+from transport_servers import RecordedRequest, Reply, TestServer, free_port
 
 
 def node(server: TestServer | int, **kwargs: object) -> NodeConfig:

@@ -62,7 +62,7 @@ def _cause(error: TransportError) -> str:
     return str(error.message)
 
 
-class ConnectionError(TransportError):  # noqa: A001 - public name of the official API
+class ConnectionError(TransportError):
     """The node could not be reached or dropped the connection."""
 
     def __str__(self) -> str:

@@ -33,7 +33,7 @@ class HttpHeaders(MutableMapping[str, str]):
     as NodeConfig does.
     """
 
-    __slots__ = ("_internal", "_frozen")
+    __slots__ = ("_frozen", "_internal")
 
     def __init__(self, initial: Mapping[str, str] | None = None) -> None:
         self._internal: dict[str, tuple[str, str]] = {}
@@ -41,6 +41,14 @@ class HttpHeaders(MutableMapping[str, str]):
         if initial:
             for key, value in initial.items():
                 self._internal[key.lower()] = (key, value)
+
+    @classmethod
+    def _from_internal(cls, internal: dict[str, tuple[str, str]]) -> HttpHeaders:
+        """Wraps an already lower-cased ``{lower: (spelling, value)}`` dict without copying."""
+        headers = cls.__new__(cls)
+        headers._internal = internal
+        headers._frozen = False
+        return headers
 
     def __setitem__(self, key: str, value: str) -> None:
         if self._frozen:
@@ -54,6 +62,10 @@ class HttpHeaders(MutableMapping[str, str]):
         if self._frozen:
             raise ValueError("Can't modify headers that have been frozen")
         del self._internal[key.lower()]
+
+    def get(self, key: str, default: Any = None) -> Any:  # faster than the Mapping mixin
+        entry = self._internal.get(key.lower())
+        return default if entry is None else entry[1]
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key.lower() in self._internal
@@ -210,7 +222,7 @@ def _normalize_fingerprint(value: str) -> str:
     return normalized
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)  # not frozen: built on every response, and frozen init is slow
 class ApiResponseMeta:
     """What the server said besides the body: status, headers, timing and which node."""
 

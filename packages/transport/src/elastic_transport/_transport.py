@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from ._exceptions import ConnectionError, ConnectionTimeout, SniffingError, TransportError
-from ._models import ApiResponseMeta, HttpHeaders, NodeConfig, SniffOptions, TransportApiResponse
+from ._models import ApiResponseMeta, NodeConfig, SniffOptions, TransportApiResponse
 from ._node import node_class_for
 from ._node._base import BaseNode
 from ._node_pool import NodePool, NodeSelector
@@ -134,9 +134,9 @@ class TransportBase:
         body: Any,
         headers: Mapping[str, Any] | DefaultType,
         client_meta: tuple[tuple[str, str], ...] | DefaultType,
-    ) -> tuple[bytes | None, HttpHeaders]:
-        """Request headers and serialized body; runs once per request, not per attempt."""
-        request_headers = HttpHeaders() if headers is DEFAULT else HttpHeaders(headers)  # type: ignore[arg-type]
+    ) -> tuple[bytes | None, dict[str, str]]:
+        """Request headers (lower-cased names) and serialized body; once per request, not per attempt."""
+        request_headers = {} if headers is DEFAULT else {k.lower(): v for k, v in headers.items()}  # type: ignore[union-attr]
         request_body: bytes | None = None
         if body is not None:
             content_type = request_headers.get("content-type")
@@ -179,7 +179,7 @@ class TransportBase:
         mimetype = meta.mimetype
         if not raw:
             return "" if mimetype is not None and mimetype.startswith("text/") else None
-        return self.serializers.loads(raw, mimetype)
+        return self.serializers.get_serializer(mimetype).loads(raw)
 
     @staticmethod
     def _raise_with_history(error: TransportError, errors: list[TransportError]) -> None:

@@ -33,9 +33,11 @@ def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
         except ImportError:
             pass
     if config.ssl_version is not None:
-        version = config.ssl_version
-        if not isinstance(version, ssl.TLSVersion):
-            version = _tls_version_from_protocol(int(version))
+        version = (
+            config.ssl_version
+            if isinstance(config.ssl_version, ssl.TLSVersion)
+            else _tls_version_from_protocol(int(config.ssl_version))
+        )
         if version is not None:
             ctx.minimum_version = version
     if config.client_cert:
@@ -75,6 +77,22 @@ def connection_error_for(error: BaseException, kind: str) -> TransportError:
     return cls(str(error), errors=(error,))  # type: ignore[arg-type]
 
 
+def caused_by_tls(error: BaseException) -> bool:
+    """Whether an ``ssl.SSLError`` is in the exception's chain.
+
+    HTTP libraries often re-raise TLS failures as generic connect or read errors; the chain
+    is the only reliable way to tell a bad certificate from a refused connection.
+    """
+    seen: BaseException | None = error
+    for _ in range(16):  # real chains are short; the bound guards against a cyclic chain
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class BaseNode:
     """A node speaks HTTP to one host:port; subclasses wrap one HTTP library each."""
 
@@ -83,7 +101,7 @@ class BaseNode:
 
     def __init__(self, config: NodeConfig) -> None:
         self._config = config
-        self._headers = config.headers.copy()  # type: ignore[union-attr]
+        self._headers = HttpHeaders(config.headers)
         self._http_compress = bool(config.http_compress)
         if self._http_compress:
             self._headers.setdefault("accept-encoding", "gzip")
@@ -218,13 +236,33 @@ class BaseAsyncNode(BaseNode):
         raise NotImplementedError()
 
 
+def response_headers(raw: Any) -> HttpHeaders:
+    """An HTTP library's response headers as HttpHeaders; repeated headers (Warning) are joined.
+
+    urllib3's HTTPHeaderDict is read through its internal ``{lower: [name, *values]}`` dict
+    when it has one: on the hot path that is several times cheaper than iterating it.
+    """
+    internal: dict[str, tuple[str, str]] = {}
+    container = getattr(raw, "_container", None)
+    if isinstance(container, dict):
+        for lower, entry in container.items():
+            internal[lower] = (entry[0], entry[1] if len(entry) == 2 else ", ".join(entry[1:]))
+        return HttpHeaders._from_internal(internal)
+    items = raw.multi_items() if hasattr(raw, "multi_items") else raw.items()
+    for key, value in items:
+        lower = key.lower()
+        previous = internal.get(lower)
+        internal[lower] = (key, value) if previous is None else (previous[0], f"{previous[1]}, {value}")
+    return HttpHeaders._from_internal(internal)
+
+
 def response_meta(
     node: BaseNode, status: int, http_version: str, headers: Any, duration: float
 ) -> ApiResponseMeta:
     return ApiResponseMeta(
         status=status,
         http_version=http_version,
-        headers=HttpHeaders(headers),
+        headers=response_headers(headers),
         duration=duration,
         node=node.config,
     )

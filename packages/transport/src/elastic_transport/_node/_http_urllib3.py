@@ -76,7 +76,8 @@ class Urllib3HttpNode(BaseNode):
         request_timeout: float | None | DefaultType = DEFAULT,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
-        body = self._compress(body, request_headers)
+        if self._http_compress:
+            body = self._compress(body, request_headers)
         timeout = (
             self._default_timeout
             if request_timeout is DEFAULT

@@ -1,0 +1,118 @@
+"""The default async node: one aiohttp session per node, with keep-alive connections."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import aiohttp
+from yarl import URL
+
+from .._models import NodeApiResponse, NodeConfig
+from ..client_utils import DEFAULT, DefaultType
+from ._base import (
+    BaseAsyncNode,
+    caused_by_tls,
+    connection_error_for,
+    response_meta,
+    ssl_context_from_node_config,
+)
+
+
+class AiohttpHttpNode(BaseAsyncNode):
+    """Sends requests through an ``aiohttp.ClientSession`` created on first use.
+
+    The session is created lazily because aiohttp binds it to the running event loop, and
+    a transport is often built before any loop exists.
+    """
+
+    _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("ai", aiohttp.__version__)
+
+    def __init__(self, config: NodeConfig) -> None:
+        super().__init__(config)
+        self._session: aiohttp.ClientSession | None = None
+        self._default_timeout = aiohttp.ClientTimeout(total=config.request_timeout)
+        self._connector_ssl: ssl.SSLContext | aiohttp.Fingerprint | bool = True
+        # Keyword arguments added to every request; empty for the common cases.
+        self._request_kwargs: dict[str, Any] = {}
+        if config.scheme == "https":
+            ssl_context = ssl_context_from_node_config(config)
+            fingerprint = config.ssl_assert_fingerprint
+            if fingerprint:
+                if len(fingerprint) != 64:
+                    raise ValueError(
+                        "AiohttpHttpNode can only pin a SHA-256 certificate fingerprint "
+                        f"(64 hex characters), got {len(fingerprint)} hex characters"
+                    )
+                # aiohttp checks the fingerprint it finds on the connector, and uses the
+                # context given per request: this keeps client certificates with pinning.
+                self._connector_ssl = aiohttp.Fingerprint(bytes.fromhex(fingerprint))
+                self._request_kwargs["ssl"] = ssl_context
+            else:
+                self._connector_ssl = ssl_context
+            if config.ssl_assert_hostname:
+                self._request_kwargs["server_hostname"] = config.ssl_assert_hostname
+
+    def _create_session(self) -> aiohttp.ClientSession:
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._config.connections_per_node, ssl=self._connector_ssl),
+            # Ask for compressed responses only when http_compress is on, like the sync nodes.
+            skip_auto_headers=("accept-encoding",),
+            auto_decompress=True,
+        )
+        return self._session
+
+    async def perform_request(  # type: ignore[override]
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        request_timeout: float | None | DefaultType = DEFAULT,
+    ) -> NodeApiResponse:
+        session = self._session
+        if session is None:
+            session = self._create_session()
+        request_headers = self._request_headers(headers)
+        body = self._compress(body, request_headers)
+        timeout = (
+            self._default_timeout
+            if request_timeout is DEFAULT
+            else aiohttp.ClientTimeout(total=request_timeout)
+        )
+        start = time.perf_counter()
+        try:
+            # encoded=True: the target is already percent-encoded; yarl must not re-quote it.
+            async with session.request(
+                method,
+                URL(self.base_url + target, encoded=True),
+                data=body,
+                headers=request_headers,
+                timeout=timeout,
+                allow_redirects=False,
+                **self._request_kwargs,
+            ) as response:
+                data = await response.read()
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as e:
+            error = connection_error_for(e, _error_kind(e))
+            self._log_request(method, target, request_headers, body, exception=error)
+            raise error from None
+        meta = response_meta(self, response.status, "1.1", response.headers, time.perf_counter() - start)
+        self._log_request(method, target, request_headers, body, meta=meta, response=data)
+        return NodeApiResponse(meta, data)
+
+    async def close(self) -> None:  # type: ignore[override]
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+
+def _error_kind(error: BaseException) -> str:
+    if isinstance(error, (aiohttp.ClientSSLError, aiohttp.ServerFingerprintMismatch)) or caused_by_tls(error):
+        return "tls"
+    if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
+        return "timeout"
+    return "connection"

@@ -1,0 +1,205 @@
+"""httpx nodes: ``HttpxAsyncHttpNode`` for asyncio (the sync ``HttpxHttpNode`` lives here too)."""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import httpx
+
+from .._models import NodeApiResponse, NodeConfig
+from ..client_utils import DEFAULT, DefaultType
+from ._base import (
+    BaseAsyncNode,
+    BaseNode,
+    caused_by_tls,
+    connection_error_for,
+    response_meta,
+    ssl_context_from_node_config,
+)
+
+
+class HttpxAsyncHttpNode(BaseAsyncNode):
+    """Sends requests through an ``httpx.AsyncClient``, one per node.
+
+    httpx can't check a pinned leaf-certificate fingerprint, so ``ssl_assert_fingerprint``
+    is refused rather than silently ignored.
+    """
+
+    _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("hx", httpx.__version__)
+
+    def __init__(self, config: NodeConfig) -> None:
+        if config.ssl_assert_fingerprint:
+            raise ValueError(
+                "HttpxAsyncHttpNode doesn't support 'ssl_assert_fingerprint': httpx can't pin a "
+                "certificate fingerprint. Use 'ca_certs' instead, or the 'aiohttp' node class"
+            )
+        super().__init__(config)
+        # Plain-http nodes never use TLS: False spares loading a CA bundle for nothing.
+        verify: ssl.SSLContext | bool = ssl_context_from_node_config(config) if config.scheme == "https" else False
+        self._client = httpx.AsyncClient(
+            limits=httpx.Limits(
+                max_connections=config.connections_per_node,
+                max_keepalive_connections=config.connections_per_node,
+            ),
+            verify=verify,
+            timeout=config.request_timeout,
+            trust_env=False,  # no proxies or .netrc from the environment, like the other nodes
+        )
+        # Ask for compressed responses only when http_compress is on, like the other nodes.
+        del self._client.headers["accept-encoding"]
+        self._extensions: dict[str, Any] | None = (
+            {"sni_hostname": config.ssl_assert_hostname} if config.ssl_assert_hostname else None
+        )
+
+    async def perform_request(  # type: ignore[override]
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        request_timeout: float | None | DefaultType = DEFAULT,
+    ) -> NodeApiResponse:
+        request_headers = self._request_headers(headers)
+        body = self._compress(body, request_headers)
+        start = time.perf_counter()
+        try:
+            response = await self._client.request(
+                method,
+                self.base_url + target,
+                content=body,
+                headers=request_headers,
+                timeout=httpx.USE_CLIENT_DEFAULT if request_timeout is DEFAULT else request_timeout,
+                extensions=self._extensions,
+            )
+        except (httpx.HTTPError, OSError) as e:
+            error = connection_error_for(e, _async_error_kind(e))
+            self._log_request(method, target, request_headers, body, exception=error)
+            raise error from None
+        data = response.content
+        meta = response_meta(
+            self,
+            response.status_code,
+            response.http_version.removeprefix("HTTP/"),
+            response.headers,
+            time.perf_counter() - start,
+        )
+        self._log_request(method, target, request_headers, body, meta=meta, response=data)
+        return NodeApiResponse(meta, data)
+
+    async def close(self) -> None:  # type: ignore[override]
+        await self._client.aclose()
+
+
+def _async_error_kind(error: Exception) -> str:
+    if caused_by_tls(error):
+        return "tls"
+    if isinstance(error, (httpx.TimeoutException, TimeoutError)):
+        return "timeout"
+    return "connection"
+
+
+class HttpxHttpNode(BaseNode):
+    """Sends requests through ``httpx.Client`` objects, each used by one thread at a time.
+
+    httpx's sync connection pool can close a connection while another thread is waiting on
+    it (encode/httpcore#1110), so threads never share a client: the node keeps up to
+    ``connections_per_node`` idle single-connection clients, handing one to each request and
+    making a new one when none is idle, like urllib3's non-blocking pool does with connections.
+
+    Like the async node, ``ssl_assert_fingerprint`` is refused: httpx offers no way to check
+    the server's certificate before the request (and its credentials) is sent.
+    ``ssl_assert_hostname`` is sent as the SNI name, which httpx verifies the certificate against.
+    """
+
+    _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("hx", httpx.__version__)
+
+    def __init__(self, config: NodeConfig) -> None:
+        if config.ssl_assert_fingerprint:
+            raise ValueError(
+                "HttpxHttpNode doesn't support 'ssl_assert_fingerprint': httpx can't pin a "
+                "certificate fingerprint. Use 'ca_certs' instead, or the 'urllib3' or 'requests' node class"
+            )
+        super().__init__(config)
+        self._verify: ssl.SSLContext | bool = (
+            ssl_context_from_node_config(config) if config.scheme == "https" else False
+        )
+        self._extensions: dict[str, Any] | None = (
+            {"sni_hostname": config.ssl_assert_hostname} if config.ssl_assert_hostname else None
+        )
+        self._idle_clients: list[httpx.Client] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _new_client(self) -> httpx.Client:
+        client = httpx.Client(
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            verify=self._verify,
+            timeout=self._config.request_timeout,
+            trust_env=False,
+        )
+        del client.headers["accept-encoding"]  # only sent when http_compress is on
+        return client
+
+    @contextmanager
+    def _checkout_client(self) -> Iterator[httpx.Client]:
+        with self._lock:
+            client = self._idle_clients.pop() if self._idle_clients else None
+        if client is None:
+            client = self._new_client()
+        try:
+            yield client
+        finally:
+            with self._lock:
+                keep = not self._closed and len(self._idle_clients) < self._config.connections_per_node
+                if keep:
+                    self._idle_clients.append(client)
+            if not keep:
+                client.close()
+
+    def perform_request(
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        request_timeout: float | None | DefaultType = DEFAULT,
+    ) -> NodeApiResponse:
+        request_headers = self._request_headers(headers)
+        body = self._compress(body, request_headers)
+        start = time.perf_counter()
+        try:
+            with self._checkout_client() as client:
+                response = client.request(
+                    method,
+                    self.base_url + target,
+                    content=body,
+                    headers=request_headers,
+                    timeout=httpx.USE_CLIENT_DEFAULT if request_timeout is DEFAULT else request_timeout,
+                    extensions=self._extensions,
+                )
+        except (httpx.HTTPError, OSError) as e:
+            error = connection_error_for(e, _async_error_kind(e))
+            self._log_request(method, target, request_headers, body, exception=error)
+            raise error from None
+        data = response.content
+        meta = response_meta(
+            self,
+            response.status_code,
+            response.http_version.removeprefix("HTTP/"),
+            response.headers,
+            time.perf_counter() - start,
+        )
+        self._log_request(method, target, request_headers, body, meta=meta, response=data)
+        return NodeApiResponse(meta, data)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            clients, self._idle_clients = self._idle_clients, []
+        for client in clients:
+            client.close()

@@ -1,0 +1,139 @@
+"""A node on ``requests``, for applications that already depend on it rather than on urllib3 directly."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+
+from .._models import NodeApiResponse, NodeConfig
+from ..client_utils import DEFAULT, DefaultType
+from ._base import BaseNode, caused_by_tls, connection_error_for, response_meta, ssl_context_from_node_config
+from ._http_urllib3 import QuietHTTPSConnectionPool
+
+
+class _TlsAdapter(HTTPAdapter):
+    """An adapter whose TLS settings all come from the node's SSLContext.
+
+    requests would otherwise rewrite each pool's ``cert_reqs`` and ``ca_certs`` from its own
+    ``verify``/``cert`` arguments (loading its CA bundle into our context and forcing
+    verification on), which breaks ``verify_certs=False``, ``ca_certs`` and fingerprint pinning.
+    """
+
+    def __init__(self, tls_pool_kwargs: dict[str, Any], quiet: bool, **kwargs: Any) -> None:
+        self._tls_pool_kwargs = tls_pool_kwargs
+        self._quiet = quiet
+        super().__init__(**kwargs)
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        super().init_poolmanager(connections, maxsize, block, **self._tls_pool_kwargs, **pool_kwargs)
+        if self._quiet:
+            self.poolmanager.pool_classes_by_scheme = {
+                "http": urllib3.HTTPConnectionPool,
+                "https": QuietHTTPSConnectionPool,
+            }
+
+    def get_connection_with_tls_context(
+        self,
+        request: requests.PreparedRequest,
+        verify: Any,
+        proxies: Mapping[str, str] | None = None,
+        cert: Any = None,
+    ) -> urllib3.HTTPConnectionPool:
+        """Picks the pool by URL alone: requests' per-request TLS pool keys would override the context."""
+        assert request.url is not None
+        return self.poolmanager.connection_from_url(request.url)  # type: ignore[no-any-return]
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        """Leaves the pool's TLS settings alone: the SSLContext already holds them."""
+
+
+class RequestsHttpNode(BaseNode):
+    """Sends requests through a ``requests.Session`` with one keep-alive pool for the node.
+
+    The session ignores the environment (``trust_env=False``): no proxies, ``.netrc``
+    credentials or CA bundle taken from environment variables behind the user's back.
+    """
+
+    _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("rq", requests.__version__)  # type: ignore[attr-defined]
+
+    def __init__(self, config: NodeConfig) -> None:
+        super().__init__(config)
+        tls_pool_kwargs: dict[str, Any] = {}
+        if config.scheme == "https":
+            tls_pool_kwargs["ssl_context"] = ssl_context_from_node_config(config)
+            if config.ssl_assert_fingerprint:
+                tls_pool_kwargs["assert_fingerprint"] = config.ssl_assert_fingerprint
+            if config.ssl_assert_hostname:
+                tls_pool_kwargs["assert_hostname"] = config.ssl_assert_hostname
+        self.session = requests.Session()
+        self.session.trust_env = False
+        adapter = _TlsAdapter(
+            tls_pool_kwargs,
+            quiet=not config.ssl_show_warn,
+            pool_connections=1,
+            pool_maxsize=config.connections_per_node,
+            max_retries=0,
+        )
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        # A requests auth object (e.g. request signing) handed over by a client, as the
+        # official transport takes it: it signs every prepared request.
+        self._auth = config._extras.get("requests.session.auth")
+
+    def perform_request(
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        request_timeout: float | None | DefaultType = DEFAULT,
+    ) -> NodeApiResponse:
+        request_headers = self._request_headers(headers)
+        body = self._compress(body, request_headers)
+        # Prepared directly rather than through the session, so that no session headers
+        # or cookies stored from earlier responses are added to the request.
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=method, url=self.base_url + target, headers=request_headers, data=body, auth=self._auth
+        )
+        start = time.perf_counter()
+        try:
+            response = self.session.send(
+                prepared, timeout=self._timeout(request_timeout), allow_redirects=False
+            )
+            data = response.content
+        except (requests.RequestException, OSError) as e:
+            error = connection_error_for(e, _error_kind(e))
+            self._log_request(method, target, request_headers, body, exception=error)
+            raise error from None
+        meta = response_meta(
+            self,
+            response.status_code,
+            "1.0" if response.raw.version == 10 else "1.1",
+            response.headers,
+            time.perf_counter() - start,
+        )
+        self._log_request(method, target, request_headers, body, meta=meta, response=data)
+        return NodeApiResponse(meta, data)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _error_kind(error: BaseException) -> str:
+    if isinstance(error, requests.exceptions.SSLError) or caused_by_tls(error):
+        return "tls"
+    if isinstance(error, requests.Timeout):
+        return "timeout"
+    # A read timeout while the body streams in arrives as a plain requests ConnectionError.
+    if error.args and isinstance(error.args[0], ReadTimeoutError):
+        return "timeout"
+    return "connection"
