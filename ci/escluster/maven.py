@@ -1,0 +1,185 @@
+"""Everything that talks to Maven: fetching distributions and listing versions.
+
+Only the ``mvn`` client is used (never a hard-coded repository address), so the
+user's Maven settings, mirrors and proxies apply unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+GROUP_ID = "org.elasticsearch.distribution.integ-test-zip"
+ARTIFACT_ID = "elasticsearch"
+# Pinned so behaviour does not depend on whatever plugin version Maven defaults to
+# (the 2.x default lacks -Dartifact for copy).
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
+
+# Artifacts released with every Elasticsearch version; their maven-metadata.xml
+# files are only hints (they can miss releases), so every candidate is then probed.
+HINT_ARTIFACTS: tuple[tuple[str, str, str], ...] = (
+    (GROUP_ID, ARTIFACT_ID, "zip"),
+    ("org.elasticsearch", "elasticsearch", "jar"),
+    ("org.elasticsearch.client", "elasticsearch-rest-client", "jar"),
+)
+
+_PROBE_DEPENDENCY = """    <dependency>
+      <groupId>{group}</groupId>
+      <artifactId>{artifact}</artifactId>
+      <version>[0,)</version>
+      <type>{type}</type>
+      <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions>
+    </dependency>
+"""
+
+_PROBE_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.escluster</groupId>
+  <artifactId>version-probe</artifactId>
+  <version>0</version>
+  <packaging>pom</packaging>
+  <dependencies>
+{dependencies}  </dependencies>
+</project>
+"""
+
+
+class MavenError(RuntimeError):
+    """mvn is missing or could not deliver what was asked for."""
+
+
+def local_repository() -> Path:
+    """The local Maven repository we pass to every mvn call (so we know where files land)."""
+    configured = os.environ.get("ESCLUSTER_M2_REPO")
+    return Path(configured) if configured else Path.home() / ".m2" / "repository"
+
+
+def _mvn(args: list[str], cwd: Path, timeout: float = 900.0) -> subprocess.CompletedProcess[str]:
+    """Run mvn in batch mode against our local repository and capture its output."""
+    mvn = shutil.which(os.environ.get("ESCLUSTER_MVN", "mvn"))
+    if mvn is None:
+        raise MavenError("mvn was not found on PATH (set ESCLUSTER_MVN to its location)")
+    cmd = [mvn, "-B", "-ntp", f"-Dmaven.repo.local={local_repository()}", *args]
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def _tail(text: str, lines: int = 25) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def local_zip(version: str) -> Path:
+    """Where mvn keeps the distribution zip of ``version`` in the local repository."""
+    directory = local_repository().joinpath(*GROUP_ID.split("."), ARTIFACT_ID, version)
+    return directory / f"{ARTIFACT_ID}-{version}.zip"
+
+
+def artifact_coordinates(version: str) -> str:
+    """The G:A:V:type string for the integration-test distribution of ``version``."""
+    return f"{GROUP_ID}:{ARTIFACT_ID}:{version}:zip"
+
+
+def fetch_distribution(version: str, cache_dir: Path) -> Path:
+    """Return the cached zip for ``version``, downloading it with mvn on a cache miss.
+
+    The copy goes to a temporary directory first and is renamed into place, so an
+    interrupted download never leaves a truncated zip in the cache.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    target = cache_dir / f"elasticsearch-{version}.zip"
+    if target.is_file():
+        return target
+    with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".download-") as tmp:
+        result = _mvn(
+            [
+                f"{DEPENDENCY_PLUGIN}:copy",
+                f"-Dartifact={artifact_coordinates(version)}",
+                f"-DoutputDirectory={tmp}",
+                "-Dmdep.overWriteReleases=true",
+            ],
+            cwd=Path(tmp),
+        )
+        produced = Path(tmp) / target.name
+        if result.returncode != 0 or not produced.is_file():
+            raise MavenError(
+                f"mvn could not fetch {artifact_coordinates(version)}:\n"
+                f"{_tail(result.stdout + result.stderr)}"
+            )
+        os.replace(produced, target)
+    return target
+
+
+def _metadata_versions(directory: Path) -> set[str]:
+    """Union of the <version> entries of every maven-metadata-*.xml in ``directory``."""
+    found: set[str] = set()
+    for path in directory.glob("maven-metadata-*.xml"):
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError:
+            continue
+        found.update(v.text.strip() for v in root.iter("version") if v.text)
+    return found
+
+
+def hint_versions() -> set[str]:
+    """Versions listed in the maven-metadata.xml of the hint artifacts.
+
+    Maven downloads an artifact's metadata when it resolves a version range;
+    collecting the dependency tree of a throw-away pom with ranges ``[0,)`` (and no
+    transitive dependencies) does that without downloading any zip.  The metadata
+    is then read from the local repository.
+    """
+    dependencies = "".join(
+        _PROBE_DEPENDENCY.format(group=g, artifact=a, type=t) for g, a, t in HINT_ARTIFACTS
+    )
+    with tempfile.TemporaryDirectory(prefix="escluster-probe-") as tmp:
+        (Path(tmp) / "pom.xml").write_text(_PROBE_POM.format(dependencies=dependencies))
+        result = _mvn(["-U", f"{DEPENDENCY_PLUGIN}:tree"], cwd=Path(tmp), timeout=300)
+    versions: set[str] = set()
+    for group, artifact, _ in HINT_ARTIFACTS:
+        versions |= _metadata_versions(local_repository().joinpath(*group.split("."), artifact))
+    if not versions:
+        raise MavenError(f"mvn produced no version metadata:\n{_tail(result.stdout + result.stderr)}")
+    return versions
+
+
+def distribution_served(version: str) -> bool:
+    """Whether the repository serves the distribution zip of ``version``.
+
+    The zip itself is asked for: the repository may serve it without a pom or
+    checksums and without listing it in maven-metadata.xml.  A hit lands in the
+    local repository, so the later fetch_distribution() copies it from there (and a
+    zip already there counts as served without asking again).
+    """
+    if local_zip(version).is_file():
+        return True
+    with tempfile.TemporaryDirectory(prefix="escluster-probe-") as tmp:
+        result = _mvn(
+            [
+                "-U",  # do not trust a cached "not found" from an earlier probe
+                f"{DEPENDENCY_PLUGIN}:get",
+                f"-Dartifact={artifact_coordinates(version)}",
+                "-Dtransitive=false",
+            ],
+            cwd=Path(tmp),
+            timeout=900,
+        )
+    return result.returncode == 0
+
+
+_VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+
+
+def version_key(version: str) -> tuple[int, int, int, str]:
+    """Sort key for release versions; qualifiers (e.g. -rc1) sort before the release."""
+    match = _VERSION_RE.match(version)
+    if match is None:
+        return (-1, -1, -1, version)
+    rest = version[match.end() :]
+    major, minor, patch = (int(g) for g in match.groups())
+    # "~" sorts after every qualifier, so the plain release wins over its pre-releases.
+    return (major, minor, patch, rest or "~")

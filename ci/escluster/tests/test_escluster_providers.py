@@ -1,0 +1,189 @@
+"""Provider plumbing that needs no Elasticsearch: container spec, provider choice,
+unpacking, ports, the stop-everything safety net and stopping from a state file."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import escluster
+import pytest
+from escluster import base, procs, state
+from escluster.docker_provider import container_spec, image_for, published_port
+from escluster.local import free_ports, unpack
+from escluster.url_provider import version_matches
+
+
+def test_container_spec_single_node_without_security() -> None:
+    spec = container_spec("8.19.21", "es-test", host_port=None)
+    assert spec["image"] == "elasticsearch:8.19.21"
+    assert spec["name"] == "es-test"
+    assert spec["detach"] is True
+    env = spec["environment"]
+    assert env["discovery.type"] == "single-node"
+    assert env["xpack.security.enabled"] == "false"
+    assert env["ES_JAVA_OPTS"] == "-Xms512m -Xmx512m"
+    assert spec["ports"] == {"9200/tcp": ("127.0.0.1", None)}
+    assert spec["mem_limit"] == "1g"
+    assert spec["labels"]["escluster.version"] == "8.19.21"
+
+
+def test_container_spec_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = container_spec("7.17.29", "n", host_port=19200, heap="1g", mem_limit="2g")
+    assert spec["ports"]["9200/tcp"] == ("127.0.0.1", 19200)
+    assert spec["environment"]["ES_JAVA_OPTS"] == "-Xms1g -Xmx1g"
+    assert spec["mem_limit"] == "2g"
+    monkeypatch.setenv("ESCLUSTER_DOCKER_IMAGE", "mirror.example/es:{version}-x")
+    assert image_for("9.5.3") == "mirror.example/es:9.5.3-x"
+
+
+def test_published_port() -> None:
+    attrs = {"NetworkSettings": {"Ports": {"9200/tcp": [{"HostIp": "127.0.0.1", "HostPort": "49153"}]}}}
+    assert published_port(attrs) == 49153
+    with pytest.raises(escluster.ClusterStartError):
+        published_port({"NetworkSettings": {"Ports": {"9200/tcp": None}}})
+
+
+def test_provider_name_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESCLUSTER_PROVIDER", raising=False)
+    monkeypatch.setattr(escluster, "engine_answers", lambda: False)
+    assert escluster.provider_name() == "local"
+    monkeypatch.setattr(escluster, "engine_answers", lambda: True)
+    assert escluster.provider_name() == "docker"
+    monkeypatch.setenv("ESCLUSTER_PROVIDER", "url")
+    assert escluster.provider_name() == "url"
+    assert escluster.provider_name("local") == "local"
+    assert isinstance(escluster.get_provider("local"), escluster.LocalProvider)
+    with pytest.raises(ValueError, match="unknown provider"):
+        escluster.provider_name("podman")
+
+
+def test_no_engine_here_means_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On this machine the docker CLI exists but no engine: the choice must be local."""
+    monkeypatch.delenv("ESCLUSTER_PROVIDER", raising=False)
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    assert escluster.provider_name() == "local"
+
+
+@pytest.mark.parametrize(
+    ("requested", "actual", "ok"),
+    [
+        ("8.19", "8.19.21", True),
+        ("9", "9.5.3", True),
+        ("9", "19.0.0", False),
+        ("8.19", "8.1.9", False),
+        ("8.19.21", "8.19.21", True),
+        ("8.19.4", "8.19.21", False),
+    ],
+)
+def test_url_provider_version_match(requested: str, actual: str, ok: bool) -> None:
+    assert version_matches(requested, actual) is ok
+
+
+def test_unpack_strips_top_dir_and_keeps_exec_bit(tmp_path: Path) -> None:
+    archive = tmp_path / "d.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        script = zipfile.ZipInfo("elasticsearch-1.2.3/bin/elasticsearch")
+        script.external_attr = (stat.S_IFREG | 0o755) << 16
+        zf.writestr(script, "#!/bin/sh\necho hi\n")
+        zf.writestr("elasticsearch-1.2.3/config/jvm.options", "-Xss1m\n")
+    home = unpack(archive, tmp_path / "home")
+    assert os.access(home / "bin" / "elasticsearch", os.X_OK)
+    assert (home / "config" / "jvm.options").read_text() == "-Xss1m\n"
+
+
+def test_unpack_rejects_path_traversal(tmp_path: Path) -> None:
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("top/../../escape.txt", "x")
+    with pytest.raises(ValueError, match="unsafe path"):
+        unpack(archive, tmp_path / "home")
+
+
+def test_free_ports_are_distinct() -> None:
+    ports = free_ports(6)
+    assert len(set(ports)) == 6 and all(p > 0 for p in ports)
+
+
+class Dummy(base.Provider):
+    name = "dummy"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopped = 0
+
+    def start(self, version: str, nodes: int = 1) -> list[str]:
+        base.register(self)
+        return []
+
+    def stop(self, keep_logs: bool = False) -> None:
+        self.stopped += 1
+        base.unregister(self)
+
+
+def test_stop_all_stops_registered_providers() -> None:
+    first, second = Dummy(), Dummy()
+    first.start("x")
+    second.start("x")
+    base.stop_all()
+    assert (first.stopped, second.stopped) == (1, 1)
+    base.stop_all()  # nothing registered any more
+    assert (first.stopped, second.stopped) == (1, 1)
+
+
+def test_context_manager_keeps_logs_on_error() -> None:
+    seen: list[bool] = []
+
+    class Recorder(Dummy):
+        def stop(self, keep_logs: bool = False) -> None:
+            seen.append(keep_logs)
+
+    with pytest.raises(RuntimeError):
+        with Recorder():
+            raise RuntimeError("test failed")
+    with Recorder():
+        pass
+    assert seen == [True, False]
+
+
+def test_stop_from_state_kills_the_whole_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real process tree (parent + child in one session) is stopped via its state file."""
+    monkeypatch.setenv("ESCLUSTER_CACHE", str(tmp_path / "cache"))
+    run_dir = tmp_path / "run-xyz"
+    run_dir.mkdir()
+    code = (
+        "import subprocess, sys, time;"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', sys.argv[1]]);"
+        "time.sleep(300)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code, str(run_dir)], start_new_session=True)
+    deadline = time.monotonic() + 10
+    while len(procs.group_members(parent.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(procs.group_members(parent.pid)) == 2
+    data = {"provider": "local", "run_dir": str(run_dir), "nodes": [{"pgid": parent.pid}]}
+    state.write_state("t", data)
+    assert sorted(state.live_pids(data)) == sorted(procs.group_members(parent.pid))
+    assert state.stop_local_from_state("t", data) == []
+    parent.wait(timeout=10)
+    assert procs.group_members(parent.pid) == []
+    assert not run_dir.exists()
+    assert not state.state_path("t").exists()
+
+
+def test_foreign_group_is_not_signalled(tmp_path: Path) -> None:
+    """A pid reused by an unrelated process (no run dir on its command line) is left alone."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"], start_new_session=True)
+    try:
+        data = {"run_dir": str(tmp_path / "gone"), "nodes": [{"pgid": other.pid}]}
+        assert state.live_pids(data) == []
+        assert state.stop_local_from_state("foreign", data) == []
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
