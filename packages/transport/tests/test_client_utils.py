@@ -30,6 +30,7 @@ def test_url_to_node_config_full() -> None:
 def test_url_to_node_config_ipv6_and_default_ports() -> None:
     assert url_to_node_config("http://[::1]:9200").host == "::1"
     assert url_to_node_config("https://es.local", use_default_ports_for_scheme=True).port == 443
+    assert url_to_node_config("https://es.local").port == 443  # always, as in the official transport
     assert url_to_node_config("http://es.local", use_default_ports_for_scheme=True).port == 80
 
 

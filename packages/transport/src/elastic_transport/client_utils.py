@@ -86,6 +86,8 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
     """Turns ``https://user:pass@host:9200/prefix`` into a NodeConfig.
 
     Credentials in the URL become a Basic Authorization header (never kept in the URL).
+    An ``https`` URL without a port gets 443; an ``http`` one gets 80 only when
+    ``use_default_ports_for_scheme`` is true.
     """
     if not isinstance(url, str) or "://" not in url:
         raise ValueError(
@@ -100,7 +102,7 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
     scheme = parsed.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise ValueError(f"URL scheme {parsed.scheme!r} is not supported: use 'http' or 'https'")
-    if port is None and use_default_ports_for_scheme:
+    if port is None and (use_default_ports_for_scheme or scheme == "https"):
         port = _DEFAULT_PORTS[scheme]
     if not parsed.hostname or port is None:
         raise ValueError(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import email.parser
+import http.client
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import urllib3
+import urllib3.connection
 from urllib3.exceptions import (
     ConnectTimeoutError,
     NewConnectionError,
@@ -23,7 +26,152 @@ if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection
 
 
-class QuietHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+# http.client's limits for one header line and for the number of headers.
+_MAX_LINE = 65536
+_MAX_HEADERS = 100
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+
+class _HeaderMessage(http.client.HTTPMessage):
+    """An ``HTTPMessage`` filled from plain ``Name: value`` lines, with a case-insensitive index.
+
+    ``email.message.Message`` answers ``get()`` by scanning every header and ``items()`` by
+    running each value through its policy; for latin-1 header values both give back the
+    values as parsed, so the index answers directly while nobody changes the headers.
+    """
+
+    _index: dict[str, str] | None = None
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        index = self._index
+        if index is None:
+            return super().get(name, failobj)
+        return index.get(name.lower(), failobj)
+
+    def items(self) -> list[tuple[str, Any]]:
+        if self._index is None:
+            return super().items()
+        return list(self._headers)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._index = None
+        super().__setitem__(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        self._index = None
+        super().__delitem__(name)
+
+    def add_header(self, *args: Any, **kwargs: Any) -> None:
+        self._index = None
+        super().add_header(*args, **kwargs)
+
+    def replace_header(self, *args: Any, **kwargs: Any) -> None:
+        self._index = None
+        super().replace_header(*args, **kwargs)
+
+    def set_raw(self, *args: Any, **kwargs: Any) -> None:
+        self._index = None
+        super().set_raw(*args, **kwargs)
+
+
+def _parse_header_lines(lines: list[bytes]) -> http.client.HTTPMessage:
+    """Header lines (CRLF included, blank line excluded) as an ``HTTPMessage``.
+
+    Plain ``Name: value`` lines take the fast way; anything else (folded lines, a line
+    without a name) goes through the email parser, exactly as http.client does it.
+    """
+    headers: list[tuple[str, str]] = []
+    index: dict[str, str] = {}
+    for raw in lines:
+        line = raw.decode("iso-8859-1")
+        name, colon, value = line.partition(":")
+        if not colon or not name or not name.isascii() or " " in name or "\t" in name:
+            text = b"".join(lines).decode("iso-8859-1")
+            return email.parser.Parser(_class=http.client.HTTPMessage).parsestr(text)  # type: ignore[return-value]
+        value = value.lstrip(" \t").rstrip("\r\n")
+        headers.append((name, value))
+        index.setdefault(name.lower(), value)
+    message = _HeaderMessage()
+    message._headers = headers  # type: ignore[attr-defined]
+    message._index = index
+    return message
+
+
+class _FastHeadersResponse(http.client.HTTPResponse):
+    """http.client's response with a faster header parser.
+
+    ``begin()`` reads the status line and headers like http.client but builds the header
+    message without the email parser (a large share of a small request's CPU time), then
+    decides body framing (chunked, Content-Length, connection close) the same way.
+    """
+
+    def _read_header_lines(self) -> list[bytes]:
+        lines: list[bytes] = []
+        while True:
+            line = self.fp.readline(_MAX_LINE + 1)
+            if len(line) > _MAX_LINE:
+                raise http.client.LineTooLong("header line")
+            if line in (b"\r\n", b"\n", b""):
+                return lines
+            lines.append(line)
+            if len(lines) > _MAX_HEADERS:
+                raise http.client.HTTPException(f"got more than {_MAX_HEADERS} headers")
+
+    def begin(self) -> None:
+        if self.headers is not None:  # already begun
+            return
+        while True:
+            version, status, reason = self._read_status()  # type: ignore[attr-defined]
+            if status != http.client.CONTINUE:
+                break
+            self._read_header_lines()  # an interim 100 Continue: skip its headers
+        self.code = self.status = status
+        self.reason = reason.strip()
+        if version in ("HTTP/1.0", "HTTP/0.9"):
+            self.version = 10
+        elif version.startswith("HTTP/1."):
+            self.version = 11
+        else:
+            raise http.client.UnknownProtocol(version)
+        self.headers = self.msg = _parse_header_lines(self._read_header_lines())
+
+        transfer_encoding = self.headers.get("transfer-encoding")
+        self.chunked = bool(transfer_encoding) and transfer_encoding.lower() == "chunked"
+        self.chunk_left = None
+        self.will_close = self._check_close()  # type: ignore[attr-defined]
+        self.length = None
+        content_length = self.headers.get("content-length")
+        if content_length and not self.chunked:
+            try:
+                length = int(content_length)
+            except ValueError:
+                length = -1
+            self.length = length if length >= 0 else None
+        if status in _NO_BODY_STATUSES or 100 <= status < 200 or self._method == "HEAD":  # type: ignore[attr-defined]
+            self.length = 0
+        if not self.will_close and not self.chunked and self.length is None:
+            self.will_close = True  # no framing: the body ends when the server closes
+
+
+class _Connection(urllib3.connection.HTTPConnection):
+    response_class = _FastHeadersResponse
+
+
+class _TlsConnection(urllib3.connection.HTTPSConnection):
+    response_class = _FastHeadersResponse
+
+
+class HTTPConnectionPool(urllib3.HTTPConnectionPool):
+    """urllib3's pool with connections that parse response headers faster."""
+
+    ConnectionCls = _Connection
+
+
+class HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _TlsConnection
+
+
+class QuietHTTPSConnectionPool(HTTPSConnectionPool):
     """An HTTPS pool without urllib3's per-request InsecureRequestWarning.
 
     Used when ``ssl_show_warn=False``: silencing it per pool avoids ``urllib3.disable_warnings()``,
@@ -51,7 +199,7 @@ class Urllib3HttpNode(BaseNode):
             "retries": False,
         }
         if config.scheme == "https":
-            pool_class = urllib3.HTTPSConnectionPool if config.ssl_show_warn else QuietHTTPSConnectionPool
+            pool_class = HTTPSConnectionPool if config.ssl_show_warn else QuietHTTPSConnectionPool
             self.pool: urllib3.HTTPConnectionPool = pool_class(
                 config.host,
                 config.port,
@@ -61,7 +209,7 @@ class Urllib3HttpNode(BaseNode):
                 **pool_kwargs,  # type: ignore[arg-type]
             )
         else:
-            self.pool = urllib3.HTTPConnectionPool(config.host, config.port, **pool_kwargs)  # type: ignore[arg-type]
+            self.pool = HTTPConnectionPool(config.host, config.port, **pool_kwargs)  # type: ignore[arg-type]
 
     @staticmethod
     def _urllib3_timeout(seconds: float | None) -> urllib3.Timeout:
