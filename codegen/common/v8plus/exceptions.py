@@ -60,11 +60,13 @@ class ApiError(_TransportApiError):
         if isinstance(body, dict) and "error" in body:
             error = body["error"]
             if isinstance(error, dict):
-                root_causes = error.get("root_cause") or [error]
-                first = root_causes[0] if isinstance(root_causes[0], dict) else {}
-                details = [repr(first.get("reason"))] if first.get("reason") is not None else []
-                details += [str(first[k]) for k in ("resource.id", "resource.type") if first.get(k)]
-                cause = ", ".join(details)
+                # Only the first root cause is shown, and only when it has a reason.
+                root_causes = error.get("root_cause")
+                first = root_causes[0] if isinstance(root_causes, list) and root_causes else None
+                if isinstance(first, dict) and "reason" in first:
+                    details = [repr(first["reason"])]
+                    details += [str(first[k]) for k in ("resource.id", "resource.type") if first.get(k)]
+                    cause = ", ".join(details)
             else:
                 cause = repr(error)
         parts = [str(self.meta.status), repr(self.message)]

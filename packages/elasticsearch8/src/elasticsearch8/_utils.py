@@ -36,6 +36,8 @@ _TRANSPORT_OPTIONS = {
     "ignore": "ignore_status",
 }
 _LEGACY_KWARGS = frozenset(_TRANSPORT_OPTIONS) | {"params"}
+# Keywords whose wire name starts with an underscore; that spelling is accepted too.
+_UNDERSCORED = ("source", "source_excludes", "source_includes", "meta", "routing", "field_names")
 
 _STABILITY_WARNINGS = {
     "experimental": "This API is experimental (technical preview): it may change or go away in any release.",
@@ -107,6 +109,19 @@ def _merge_body(body: t.Any, fields: dict[str, t.Any]) -> t.Any:
     return merged
 
 
+def _sort_in_query(sort: t.Any) -> bool:
+    """Whether a ``sort`` argument is in the URL form (``"n:desc"``, ``["a:asc", "b"]``).
+
+    JSON bodies have no such syntax, so, as the official client does, it goes to the
+    query string instead of the body.
+    """
+    if isinstance(sort, str):
+        return ":" in sort
+    if isinstance(sort, (list, tuple)) and sort and all(isinstance(item, str) for item in sort):
+        return any(":" in item for item in sort)
+    return False
+
+
 def _warn_stability(level: str) -> None:
     """Experimental, beta and internal APIs say so on every call, as the official client does."""
     warnings.warn(
@@ -172,12 +187,13 @@ def _keywords(api: Callable[..., t.Any]) -> frozenset[str]:
 def _rewrite_legacy(api: Callable[..., R]) -> Callable[..., R]:
     """Accept the older calling conventions around a keyword-only API method."""
     own = _keywords(api)
-    legacy = _LEGACY_KWARGS - own
+    aliases = _aliases(own)
+    legacy = (_LEGACY_KWARGS - own) | frozenset(aliases)
 
     @functools.wraps(api)
     def wrapper(self: t.Any, *args: t.Any, **kwargs: t.Any) -> R:
         if args or not legacy.isdisjoint(kwargs):
-            self, kwargs = _translate_legacy(api, own, self, args, kwargs)
+            self, kwargs = _translate_legacy(api, own, self, args, _renamed(kwargs, aliases))
         return api(self, **kwargs)
 
     return wrapper
@@ -186,12 +202,34 @@ def _rewrite_legacy(api: Callable[..., R]) -> Callable[..., R]:
 def _rewrite_legacy_async(api: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
     """``_rewrite_legacy`` for coroutine methods (the wrapper stays a coroutine function)."""
     own = _keywords(api)
-    legacy = _LEGACY_KWARGS - own
+    aliases = _aliases(own)
+    legacy = (_LEGACY_KWARGS - own) | frozenset(aliases)
 
     @functools.wraps(api)
     async def wrapper(self: t.Any, *args: t.Any, **kwargs: t.Any) -> R:
         if args or not legacy.isdisjoint(kwargs):
-            self, kwargs = _translate_legacy(api, own, self, args, kwargs)
+            self, kwargs = _translate_legacy(api, own, self, args, _renamed(kwargs, aliases))
         return await api(self, **kwargs)
 
     return wrapper
+
+
+def _aliases(own: frozenset[str]) -> dict[str, str]:
+    """Wire spellings accepted for a method's keywords, as by the official client:
+    ``_source``, ``_source_includes``, ``_source_excludes`` (and ``_meta``, ``_routing``,
+    ``_field_names`` of mapping APIs) for the keyword without the underscore, and
+    ``from`` for ``from_``."""
+    found = {f"_{name}": name for name in _UNDERSCORED if name in own and f"_{name}" not in own}
+    if "from_" in own:
+        found["from"] = "from_"
+    return found
+
+
+def _renamed(kwargs: dict[str, t.Any], aliases: Mapping[str, str]) -> dict[str, t.Any]:
+    """``kwargs`` with the aliases of ``_aliases`` turned into the method's own keywords."""
+    for alias, name in aliases.items():
+        if alias in kwargs:
+            if name in kwargs:
+                raise TypeError(f"'{alias}' and '{name}' name the same parameter: pass only '{name}'")
+            kwargs[name] = kwargs.pop(alias)
+    return kwargs

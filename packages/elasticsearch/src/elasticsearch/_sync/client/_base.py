@@ -177,7 +177,9 @@ class ElasticsearchBase(BaseClient):
     def __repr__(self) -> str:
         try:
             urls = [n.base_url for n in self._transport.node_pool.all()]
-            return f"<{type(self).__name__}({urls if len(urls) > 1 else urls[0]!r})>"
+            # Always a list, like the official client; at most five URLs, then "...".
+            shown = [*urls[:5], "..."] if len(urls) > 5 else urls
+            return f"<{type(self).__name__}({shown!r})>"
         except Exception:  # a repr must never fail
             return f"<{type(self).__name__}>"
 
