@@ -44,6 +44,7 @@ _KEYWORD_HELPERS = (
     "_quote",
     "_rewrite_legacy",
     "_rewrite_legacy_async",
+    "_sort_in_query",
     "_warn_stability",
 )
 _LEGACY_HELPERS = ("SKIP_IN_PATH", "NamespacedClient", "_bulk_body", "_make_path", "query_params")

@@ -62,6 +62,11 @@ class Profile:
     part_defaults: Mapping[str, tuple[str, str]] = field(
         default_factory=lambda: MappingProxyType({"cluster.state": ("metric", "_all")})
     )
+    # Helpers (codegen/common/helpers; their signatures follow ``api_style``):
+    # ``helpers.pack_dense_vector`` exists from 9.0 on.
+    helpers_pack_dense_vector: bool = False
+    # ``helpers.scan`` also passes ``opaque_id`` to the scroll and clear-scroll calls.
+    helpers_scan_opaque_id: bool = False
 
     @property
     def legacy(self) -> bool:
@@ -81,11 +86,13 @@ PROFILES: tuple[Profile, ...] = (
         dist="elasticsearch",
         client_version="9.5.0",
         api_style="keyword",
-        common_dirs=("v8plus",),
+        common_dirs=("v8plus", "helpers"),
         compat_header_version=9,
         description="Python client for Elasticsearch 9.x",
         content_type_without_body=True,
         client_module_warns=True,
+        helpers_pack_dense_vector=True,
+        helpers_scan_opaque_id=True,
         namespace_classes=_frozen({"xpack": "XPackClient"}),
     ),
     Profile(
@@ -95,7 +102,7 @@ PROFILES: tuple[Profile, ...] = (
         dist="elasticsearch8",
         client_version="8.19.0",
         api_style="keyword",
-        common_dirs=("v8plus",),
+        common_dirs=("v8plus", "helpers"),
         compat_header_version=8,
         description="Python client for Elasticsearch 8.x",
         namespace_classes=_frozen({"xpack": "XPackClient"}),
@@ -108,7 +115,7 @@ PROFILES: tuple[Profile, ...] = (
         dist="elasticsearch7",
         client_version="7.17.0",
         api_style="legacy",
-        common_dirs=("v7",),
+        common_dirs=("v7", "helpers"),
         compat_header_version=7,
         description="Python client for Elasticsearch 7.x",
         drop_deprecated_paths=False,

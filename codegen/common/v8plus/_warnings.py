@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-_PACKAGE_DIR = str(Path(__file__).parent)
-_TRANSPORT_DIR = str(Path(sys.modules["elastic_transport"].__file__ or "").parent)
+_PACKAGE_DIR = os.path.dirname(__file__)
+_TRANSPORT_DIR = os.path.dirname(sys.modules["elastic_transport"].__file__ or "")
 
 
 def warn_stacklevel() -> int:

@@ -252,10 +252,10 @@ async def test_body_alone_is_accepted_silently(es: Any, server: RecordingServer)
 
 
 async def test_body_with_keywords_warns_and_merges(es: Any, server: RecordingServer) -> None:
-    _, caught = await call_recording_warnings(lambda: es.search(index="i", body={"query": {}}, size=3, sort="a:asc"))
+    _, caught = await call_recording_warnings(lambda: es.search(index="i", body={"query": {}}, size=3, sort=["a"]))
     assert [w.category for w in caught] == [DeprecationWarning, DeprecationWarning]
     assert {w.filename for w in caught} == {__file__}
-    assert server.last.json() == {"query": {}, "size": 3, "sort": "a:asc"}
+    assert server.last.json() == {"query": {}, "size": 3, "sort": ["a"]}
     _, caught = await call_recording_warnings(lambda: es.indices.create(index="x", body={"settings": {}}, mappings={}))
     assert [w.category for w in caught] == [DeprecationWarning]
     assert server.last.json() == {"settings": {}, "mappings": {}}

@@ -7,10 +7,9 @@ transport.
 
 from __future__ import annotations
 
-import datetime
 import enum
 import re
-import urllib.parse
+import sys
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -31,8 +30,8 @@ from ._warnings import warn_stacklevel
 from .exceptions import HTTP_EXCEPTIONS, ApiError, ElasticsearchWarning, UnsupportedProductError
 
 SERVERLESS_API_VERSION = "2023-10-31"
-_COMPATIBLE_MIMETYPE = re.compile(r"application/(json|x-ndjson|vnd\.mapbox-vector-tile)")
-_WARNING = re.compile(r'\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"')
+_COMPATIBLE_MIMETYPE = r"application/(json|x-ndjson|vnd\.mapbox-vector-tile)"
+_WARNING = r'\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"'  # compiled (and cached) by re on first use
 # accept/content-type value -> its compatibility-mode rewrite; the set of values is small.
 _compat_cache: dict[str, str] = {}
 
@@ -41,7 +40,8 @@ def compat_mimetype(value: str) -> str:
     """``application/json`` -> ``application/vnd.elasticsearch+json; compatible-with=N``."""
     rewritten = _compat_cache.get(value)
     if rewritten is None:
-        rewritten = _COMPATIBLE_MIMETYPE.sub(
+        rewritten = re.sub(
+            _COMPATIBLE_MIMETYPE,
             lambda m: f"application/vnd.elasticsearch+{m.group(1)}; compatible-with={_profile.COMPAT_HEADER_VERSION}",
             value,
         )
@@ -57,7 +57,8 @@ def escape_query_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple, set, frozenset)):
         return ",".join(escape_query_value(v) for v in value)
-    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+    datetime = sys.modules.get("datetime")  # no date exists unless datetime was imported
+    if datetime is not None and isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", "surrogatepass")
@@ -67,6 +68,8 @@ def escape_query_value(value: Any) -> str:
 
 
 def quote_query(params: Mapping[str, Any]) -> str:
+    import urllib.parse
+
     return "&".join(
         f"{k}={urllib.parse.quote(escape_query_value(v), safe=',*')}" for k, v in params.items() if v is not None
     )
@@ -92,10 +95,10 @@ def request_headers(
         return merged
     accept = merged.get("accept")
     if accept is not None:
-        merged["accept"] = compat_mimetype(accept)
+        merged["accept"] = _compat_cache.get(accept) or compat_mimetype(accept)
     content_type = merged.get("content-type")
     if content_type is not None:
-        merged["content-type"] = compat_mimetype(content_type)
+        merged["content-type"] = _compat_cache.get(content_type) or compat_mimetype(content_type)
     return merged
 
 
@@ -104,7 +107,7 @@ def warn_from_headers(meta: ApiResponseMeta) -> None:
     header = meta.headers.get("warning")
     if not header:
         return
-    messages = _WARNING.findall(header) or [header]
+    messages = re.findall(_WARNING, header) or [header]
     stacklevel = warn_stacklevel()
     for message in messages:
         warnings.warn(message.replace('\\"', '"'), category=ElasticsearchWarning, stacklevel=stacklevel)

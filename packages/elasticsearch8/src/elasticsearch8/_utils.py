@@ -14,7 +14,6 @@ import importlib
 import typing as t
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from urllib.parse import quote
 
 from ._warnings import warn_stacklevel
 from .exceptions import GeneralAvailabilityWarning
@@ -46,12 +45,20 @@ _STABILITY_WARNINGS = {
 }
 
 
+# What ``quote(..., safe=",*")`` leaves as it is: a part made only of these needs no quoting.
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~,*"
+
+
 def _quote(value: t.Any) -> str:
     """One path part, percent-encoded; sequences become comma-separated lists."""
+    if type(value) is str and not value.strip(_UNRESERVED):
+        return value  # the common case (index names, ids): nothing to encode
     if isinstance(value, (list, tuple)):
         return ",".join(_quote(item) for item in value)
     if isinstance(value, bytes):
         value = value.decode("utf-8", "surrogatepass")
+    from urllib.parse import quote  # here: most parts never get this far
+
     # ',' separates list items and '*' is a wildcard: both keep their meaning.
     return quote(str(value), safe=",*")
 

@@ -1,8 +1,9 @@
 """The HTTP transport shared by the Elasticsearch clients of this monorepo.
 
 Drop-in for the official ``elastic-transport`` 9.x: same import name and public names.
-Nodes for optional HTTP libraries (requests, httpx, aiohttp) and the async transport are
-loaded on first use, so ``import elastic_transport`` stays cheap.
+Node classes (urllib3's too: it loads with the first ``Transport``), the optional HTTP
+libraries (requests, httpx, aiohttp) and the async transport are loaded on first use, so
+``import elastic_transport`` stays cheap.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ._exceptions import (
 )
 from ._log import debug_logging
 from ._models import ApiResponseMeta, HttpHeaders, NodeConfig, SniffOptions, TransportApiResponse
-from ._node import BaseAsyncNode, BaseNode, Urllib3HttpNode
+from ._node import BaseAsyncNode, BaseNode
 from ._node_pool import NodePool, NodeSelector, RandomSelector, RoundRobinSelector
 from ._otel import OpenTelemetrySpan
 from ._response import (
@@ -48,6 +49,7 @@ from ._version import __version__
 
 _LAZY = {
     "AsyncTransport": "._async_transport",
+    "Urllib3HttpNode": "._node._http_urllib3",
     "RequestsHttpNode": "._node._http_requests",
     "HttpxHttpNode": "._node._http_httpx",
     "HttpxAsyncHttpNode": "._node._http_httpx",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import re
-import ssl
 from collections.abc import Iterator, Mapping, MutableMapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:  # annotations only: ssl loads with the first TLS node
+    import ssl
 
 # Headers whose values are credentials; they are masked in every repr and log line.
 _AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key"})
-_FINGERPRINT_RE = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
+_FINGERPRINT_LENGTHS = (32, 40, 64)  # hex digits of MD5, SHA-1 and SHA-256
+_HEX_DIGITS = "0123456789abcdef"
 
 
 def hide_auth_value(value: str) -> str:
@@ -214,7 +216,7 @@ class NodeConfig:
 
 def _normalize_fingerprint(value: str) -> str:
     normalized = value.replace(":", "").strip().lower()
-    if not _FINGERPRINT_RE.match(normalized):
+    if len(normalized) not in _FINGERPRINT_LENGTHS or normalized.strip(_HEX_DIGITS):
         raise ValueError(
             f"Invalid 'ssl_assert_fingerprint' {value!r}: expected a hex digest of the "
             f"certificate (SHA-256: 64 hex characters, colons allowed)"

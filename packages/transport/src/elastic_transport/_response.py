@@ -18,6 +18,10 @@ class ApiResponse(Generic[_BodyT]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Accepts (body, meta) positionally, or body=/raw= and meta= as keywords.
+        if not args and len(kwargs) == 2 and "body" in kwargs and "meta" in kwargs:
+            self._body: _BodyT = kwargs["body"]  # the way the clients build every response
+            self._meta: ApiResponseMeta = kwargs["meta"]
+            return
         if "raw" in kwargs:
             kwargs["body"] = kwargs.pop("raw")
         names = ("body", "meta")
@@ -30,8 +34,8 @@ class ApiResponse(Generic[_BodyT]):
             values[key] = value
         if "meta" not in values:
             raise TypeError(f"{type(self).__name__}() missing required argument 'meta'")
-        self._body: _BodyT = values.get("body")  # type: ignore[assignment]
-        self._meta: ApiResponseMeta = values["meta"]
+        self._body = values.get("body")  # type: ignore[assignment]
+        self._meta = values["meta"]
 
     @property
     def body(self) -> _BodyT:

@@ -8,7 +8,6 @@ only owns its loop, because one calls nodes directly and the other awaits them.
 from __future__ import annotations
 
 import logging
-import platform
 import random
 import threading
 import time
@@ -23,7 +22,7 @@ from ._node_pool import NodePool, NodeSelector
 from ._otel import OpenTelemetrySpan
 from ._serializer import Serializer, SerializerCollection
 from ._version import __version__
-from .client_utils import DEFAULT, DefaultType, client_meta_version
+from .client_utils import DEFAULT, DefaultType, client_meta_version, python_version
 
 logger = logging.getLogger("elastic_transport.transport")
 
@@ -120,7 +119,7 @@ class TransportBase:
         http_client = resolved_class._CLIENT_META_HTTP_CLIENT
         parts = [
             f"{service}={service_version}",
-            f"py={client_meta_version(platform.python_version())}",
+            f"py={client_meta_version(python_version())}",
             f"t={client_meta_version(__version__)}",
         ]
         if http_client[0]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
-import platform
 import re
-import urllib.parse
+import sys
 from typing import NamedTuple, TypeVar
 
 from ._models import NodeConfig
@@ -95,6 +94,8 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
             "(ie 'https://localhost:9200')"
         )
     try:
+        import urllib.parse  # here: it costs a few ms, and only URLs need it
+
         parsed = urllib.parse.urlsplit(url)
         port = parsed.port
     except ValueError as e:
@@ -138,9 +139,14 @@ def basic_auth_to_header(basic_auth: tuple[str, str]) -> str:
     return "Basic " + base64.b64encode(":".join(basic_auth).encode("utf-8")).decode("ascii")
 
 
+def python_version() -> str:
+    """``platform.python_version()`` ("3.11.7", "3.13.0rc1") without importing platform."""
+    return sys.version.split()[0]
+
+
 def create_user_agent(name: str, version: str) -> str:
     """The User-Agent string clients send, naming the client, Python and the transport."""
-    return f"{name}/{version} (Python/{platform.python_version()}; elastic-transport/{__version__})"
+    return f"{name}/{version} (Python/{python_version()}; elastic-transport/{__version__})"
 
 
 def client_meta_version(version: str) -> str:
@@ -159,6 +165,8 @@ def percent_encode(
     errors: str | None = None,
 ) -> str:
     """Percent-encodes like ``urllib.parse.quote``, encoding every non-ASCII byte."""
+    import urllib.parse
+
     return urllib.parse.quote(string, safe, encoding=encoding, errors=errors)  # type: ignore[arg-type]
 
 

@@ -1,15 +1,17 @@
-"""Node classes, one per HTTP library. Optional libraries are imported only when used."""
+"""Node classes, one per HTTP library. Each library, urllib3 too, is imported only when used."""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._base import BaseAsyncNode, BaseNode
-from ._http_urllib3 import Urllib3HttpNode
 
-# name -> (module, class); the optional ones load on first use so that importing the
-# transport doesn't import aiohttp, httpx or requests.
+if TYPE_CHECKING:
+    from ._http_urllib3 import Urllib3HttpNode
+
+# name -> (module, class); each loads on first use, so that importing the transport
+# imports no HTTP library (urllib3 alone costs more than the rest of the transport).
 _NODE_CLASSES = {
     "urllib3": ("._http_urllib3", "Urllib3HttpNode"),
     "requests": ("._http_requests", "RequestsHttpNode"),

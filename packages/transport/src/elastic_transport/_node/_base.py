@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
-import ssl
+import sys
 import warnings
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._exceptions import ConnectionError, ConnectionTimeout, SecurityWarning, TlsError, TransportError
 from .._models import ApiResponseMeta, HttpHeaders, NodeApiResponse, NodeConfig, hide_auth_in_headers
 from ..client_utils import DEFAULT, DefaultType
+
+if TYPE_CHECKING:
+    import ssl
 
 logger = logging.getLogger("elastic_transport.node")
 body_logger = logging.getLogger("elastic_transport.node.body")
@@ -24,6 +26,8 @@ def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
     """
     if config.ssl_context is not None:
         return config.ssl_context
+    import ssl  # here, not at the top: plain-HTTP programs never need it
+
     ctx = ssl.create_default_context(cafile=config.ca_certs)
     if config.ca_certs is None:
         try:
@@ -50,6 +54,8 @@ def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
 
 def _tls_version_from_protocol(protocol: int) -> ssl.TLSVersion | None:
     """Maps the legacy ``ssl.PROTOCOL_*`` constants onto a minimum TLS version."""
+    import ssl
+
     for name, version in (
         ("PROTOCOL_TLSv1", ssl.TLSVersion.TLSv1),
         ("PROTOCOL_TLSv1_1", ssl.TLSVersion.TLSv1_1),
@@ -83,6 +89,9 @@ def caused_by_tls(error: BaseException) -> bool:
     HTTP libraries often re-raise TLS failures as generic connect or read errors; the chain
     is the only reliable way to tell a bad certificate from a refused connection.
     """
+    ssl = sys.modules.get("ssl")
+    if ssl is None:  # nothing imported ssl, so no SSLError exists
+        return False
     seen: BaseException | None = error
     for _ in range(16):  # real chains are short; the bound guards against a cyclic chain
         if seen is None:
@@ -172,6 +181,8 @@ class BaseNode:
         """Gzips a request body when the node has ``http_compress`` on."""
         if body and self._http_compress:
             headers["content-encoding"] = "gzip"
+            import gzip
+
             return gzip.compress(body, compresslevel=6)
         return body
 
@@ -236,24 +247,57 @@ class BaseAsyncNode(BaseNode):
         raise NotImplementedError()
 
 
-def response_headers(raw: Any) -> HttpHeaders:
-    """An HTTP library's response headers as HttpHeaders; repeated headers (Warning) are joined.
+def _from_urllib3(raw: Any) -> HttpHeaders:
+    # urllib3's HTTPHeaderDict keeps {lower: [name, *values]}: read directly, it is several
+    # times cheaper than iterating the mapping.
+    return HttpHeaders._from_internal(
+        {
+            lower: (entry[0], entry[1]) if len(entry) == 2 else (entry[0], ", ".join(entry[1:]))
+            for lower, entry in raw._container.items()
+        }
+    )
 
-    urllib3's HTTPHeaderDict is read through its internal ``{lower: [name, *values]}`` dict
-    when it has one: on the hot path that is several times cheaper than iterating it.
-    """
+
+def _from_pairs(pairs: Any) -> HttpHeaders:
+    """Headers from (name, value) pairs; a repeated name gets its values joined."""
     internal: dict[str, tuple[str, str]] = {}
-    container = getattr(raw, "_container", None)
-    if isinstance(container, dict):
-        for lower, entry in container.items():
-            internal[lower] = (entry[0], entry[1] if len(entry) == 2 else ", ".join(entry[1:]))
-        return HttpHeaders._from_internal(internal)
-    items = raw.multi_items() if hasattr(raw, "multi_items") else raw.items()
-    for key, value in items:
+    for key, value in pairs:
         lower = key.lower()
         previous = internal.get(lower)
         internal[lower] = (key, value) if previous is None else (previous[0], f"{previous[1]}, {value}")
     return HttpHeaders._from_internal(internal)
+
+
+def _from_multi_items(raw: Any) -> HttpHeaders:
+    return _from_pairs(raw.multi_items())  # httpx: every (name, value), repeats included
+
+
+def _from_items(raw: Any) -> HttpHeaders:
+    # aiohttp's CIMultiDictProxy, requests, plain mappings. A comprehension first: when no
+    # name repeats (the usual case) it is all there is to do.
+    internal = {key.lower(): (key, value) for key, value in raw.items()}
+    if len(internal) == len(raw):
+        return HttpHeaders._from_internal(internal)
+    return _from_pairs(raw.items())
+
+
+# How to read each HTTP library's header type, found once per type (not per response).
+_HEADER_READERS: dict[type, Callable[[Any], HttpHeaders]] = {}
+
+
+def response_headers(raw: Any) -> HttpHeaders:
+    """An HTTP library's response headers as HttpHeaders; repeated headers (Warning) are joined."""
+    reader = _HEADER_READERS.get(type(raw))
+    if reader is None:
+        if isinstance(getattr(raw, "_container", None), dict):
+            reader = _from_urllib3
+        elif hasattr(raw, "multi_items"):
+            reader = _from_multi_items
+        else:
+            reader = _from_items
+        if len(_HEADER_READERS) < 16:
+            _HEADER_READERS[type(raw)] = reader
+    return reader(raw)
 
 
 def response_meta(

@@ -51,7 +51,7 @@ class _HeaderMessage(http.client.HTTPMessage):
     def items(self) -> list[tuple[str, Any]]:
         if self._index is None:
             return super().items()
-        return list(self._headers)
+        return list(self._headers)  # type: ignore[attr-defined]
 
     def __setitem__(self, name: str, value: Any) -> None:
         self._index = None
@@ -72,6 +72,10 @@ class _HeaderMessage(http.client.HTTPMessage):
     def set_raw(self, *args: Any, **kwargs: Any) -> None:
         self._index = None
         super().set_raw(*args, **kwargs)
+
+    def set_boundary(self, *args: Any, **kwargs: Any) -> None:
+        self._index = None
+        super().set_boundary(*args, **kwargs)
 
 
 def _parse_header_lines(lines: list[bytes]) -> http.client.HTTPMessage:

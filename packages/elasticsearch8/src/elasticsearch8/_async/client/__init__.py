@@ -11,7 +11,15 @@ import typing as t
 
 from elastic_transport import BinaryApiResponse, HeadApiResponse, ObjectApiResponse, TransportError
 
-from ..._utils import SKIP_IN_PATH, _merge_body, _Namespace, _quote, _rewrite_legacy_async, _warn_stability
+from ..._utils import (
+    SKIP_IN_PATH,
+    _merge_body,
+    _Namespace,
+    _quote,
+    _rewrite_legacy_async,
+    _sort_in_query,
+    _warn_stability,
+)
 from ...exceptions import ApiError
 from ._base import AsyncElasticsearchBase
 
@@ -835,6 +843,9 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         _parts: t.Dict[str, str] = {"index": _quote(index)}
         _path = f'/{_parts["index"]}/_delete_by_query'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if allow_no_indices is not None:
             _query["allow_no_indices"] = allow_no_indices
         if analyze_wildcard is not None:
@@ -3207,6 +3218,9 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _parts = {}
             _path = "/_search"
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if allow_no_indices is not None:
             _query["allow_no_indices"] = allow_no_indices
         if allow_partial_search_results is not None:
@@ -3437,6 +3451,9 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         _parts: t.Dict[str, str] = {"index": _quote(index), "field": _quote(field), "zoom": _quote(zoom), "x": _quote(x), "y": _quote(y)}
         _path = f'/{_parts["index"]}/_mvt/{_parts["field"]}/{_parts["zoom"]}/{_parts["x"]}/{_parts["y"]}'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:

@@ -7,7 +7,7 @@ import typing as t
 
 from elastic_transport import ObjectApiResponse
 
-from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy_async
+from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy_async, _sort_in_query
 from ._base import AsyncNamespacedClient
 
 
@@ -311,6 +311,9 @@ class AsyncSearchClient(AsyncNamespacedClient):
             _parts = {}
             _path = "/_async_search"
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if allow_no_indices is not None:
             _query["allow_no_indices"] = allow_no_indices
         if allow_partial_search_results is not None:

@@ -7,7 +7,14 @@ import typing as t
 
 from elastic_transport import ObjectApiResponse
 
-from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy_async, _warn_stability
+from ..._utils import (
+    SKIP_IN_PATH,
+    _merge_body,
+    _quote,
+    _rewrite_legacy_async,
+    _sort_in_query,
+    _warn_stability,
+)
 from ._base import AsyncNamespacedClient
 
 
@@ -1122,6 +1129,9 @@ class MlClient(AsyncNamespacedClient):
             _parts = {"job_id": _quote(job_id)}
             _path = f'/_ml/anomaly_detectors/{_parts["job_id"]}/results/buckets'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:
@@ -2003,6 +2013,9 @@ class MlClient(AsyncNamespacedClient):
             _parts = {"job_id": _quote(job_id)}
             _path = f'/_ml/anomaly_detectors/{_parts["job_id"]}/model_snapshots'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:
@@ -2169,6 +2182,9 @@ class MlClient(AsyncNamespacedClient):
         _parts: t.Dict[str, str] = {"job_id": _quote(job_id)}
         _path = f'/_ml/anomaly_detectors/{_parts["job_id"]}/results/records'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:

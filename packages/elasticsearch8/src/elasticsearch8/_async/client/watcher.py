@@ -7,7 +7,7 @@ import typing as t
 
 from elastic_transport import ObjectApiResponse
 
-from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy_async
+from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy_async, _sort_in_query
 from ._base import AsyncNamespacedClient
 
 
@@ -497,6 +497,9 @@ class WatcherClient(AsyncNamespacedClient):
         _parts: t.Dict[str, str] = {}
         _path = "/_watcher/_query/watches"
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:

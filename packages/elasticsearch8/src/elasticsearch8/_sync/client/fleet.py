@@ -7,7 +7,7 @@ import typing as t
 
 from elastic_transport import ObjectApiResponse
 
-from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy, _warn_stability
+from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy, _sort_in_query, _warn_stability
 from ._base import NamespacedClient
 
 
@@ -482,6 +482,9 @@ class FleetClient(NamespacedClient):
         _parts: t.Dict[str, str] = {"index": _quote(index)}
         _path = f'/{_parts["index"]}/_fleet/_fleet_search'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if allow_no_indices is not None:
             _query["allow_no_indices"] = allow_no_indices
         if allow_partial_search_results is not None:

@@ -7,7 +7,7 @@ import typing as t
 
 from elastic_transport import ObjectApiResponse
 
-from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy, _warn_stability
+from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy, _sort_in_query, _warn_stability
 from ._base import NamespacedClient
 
 
@@ -1122,6 +1122,9 @@ class MlClient(NamespacedClient):
             _parts = {"job_id": _quote(job_id)}
             _path = f'/_ml/anomaly_detectors/{_parts["job_id"]}/results/buckets'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:
@@ -2003,6 +2006,9 @@ class MlClient(NamespacedClient):
             _parts = {"job_id": _quote(job_id)}
             _path = f'/_ml/anomaly_detectors/{_parts["job_id"]}/model_snapshots'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:
@@ -2169,6 +2175,9 @@ class MlClient(NamespacedClient):
         _parts: t.Dict[str, str] = {"job_id": _quote(job_id)}
         _path = f'/_ml/anomaly_detectors/{_parts["job_id"]}/results/records'
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:

@@ -7,7 +7,7 @@ import typing as t
 
 from elastic_transport import ObjectApiResponse
 
-from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy
+from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy, _sort_in_query
 from ._base import NamespacedClient
 
 
@@ -2837,6 +2837,9 @@ class SecurityClient(NamespacedClient):
         _parts: t.Dict[str, str] = {}
         _path = "/_security/_query/api_key"
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:
@@ -2916,6 +2919,9 @@ class SecurityClient(NamespacedClient):
         _parts: t.Dict[str, str] = {}
         _path = "/_security/_query/role"
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:
@@ -2987,6 +2993,9 @@ class SecurityClient(NamespacedClient):
         _parts: t.Dict[str, str] = {}
         _path = "/_security/_query/user"
         _query: t.Dict[str, t.Any] = {}
+        if sort is not None and _sort_in_query(sort):
+            _query["sort"] = sort
+            sort = None
         if error_trace is not None:
             _query["error_trace"] = error_trace
         if filter_path is not None:

@@ -1,0 +1,50 @@
+"""Bulk indexing, scrolling and reindexing helpers, with the official helpers' names.
+
+The async helpers (``async_bulk``, ``async_streaming_bulk``, ``async_scan``,
+``async_reindex``) load on first use, so a synchronous program never imports asyncio
+machinery for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .. import _profile
+from .actions import bulk, expand_action, parallel_bulk, reindex, scan, streaming_bulk
+from .errors import BulkIndexError, ScanError
+
+__all__ = [
+    "BulkIndexError",
+    "ScanError",
+    "async_bulk",
+    "async_reindex",
+    "async_scan",
+    "async_streaming_bulk",
+    "bulk",
+    "expand_action",
+    "parallel_bulk",
+    "reindex",
+    "scan",
+    "streaming_bulk",
+]
+
+if _profile.API_STYLE != "legacy":
+    from .actions import BULK_FLUSH
+
+    __all__ += ["BULK_FLUSH"]
+
+if _profile.HELPERS_PACK_DENSE_VECTOR:
+    from .actions import pack_dense_vector
+
+    __all__ += ["pack_dense_vector"]
+
+_ASYNC = frozenset(("async_bulk", "async_reindex", "async_scan", "async_streaming_bulk"))
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _ASYNC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(".._async.helpers", __name__), name)
+    globals()[name] = value
+    return value

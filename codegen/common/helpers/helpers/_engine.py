@@ -1,0 +1,1034 @@
+"""The bulk machinery the sync and async helpers of every major share; no I/O in here.
+
+Speed: every action is expanded and serialized once, straight into NDJSON lines, with the
+client's own serializer (its C encoder or orjson called directly); a chunk keeps the lines
+and a reference to each document, never copies of the actions; a bulk answer is walked item
+by item only when it reports errors, holds deletes (a delete of a missing document answers
+404 without ``errors``) or the caller wants every result.
+
+Safety: every action taken from the input ends up indexed or reported. Actions that cannot
+be sent (no index, unknown ``_op_type``, a document the serializer refuses) are reported
+with their position in the input; an answer with fewer items than actions reports the rest;
+items rejected with a retryable status are retried alone, then reported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from enum import Enum
+from json.encoder import encode_basestring as _json_str
+from typing import Any
+
+from .. import _profile
+from .errors import BulkIndexError
+
+LEGACY = _profile.API_STYLE == "legacy"
+logger = logging.getLogger("elasticsearch.helpers")
+
+if LEGACY:
+    from ..exceptions import TransportError as _RequestFailed
+
+    _CATCH: tuple[type[BaseException], ...] = (_RequestFailed,)
+else:
+    from elastic_transport import ApiError as _ApiError
+    from elastic_transport import TransportError as _TransportError
+
+    # Connection-level errors are caught too, so that raise_on_exception=False reports the
+    # chunk's actions as failed instead of losing track of them; they are re-raised otherwise.
+    _CATCH = (_ApiError, _TransportError)
+
+
+class BulkMeta(Enum):
+    """Markers that may stand among the actions: ``BULK_FLUSH`` sends what is pending."""
+
+    flush = 1
+    done = 2
+
+
+BULK_FLUSH = BulkMeta.flush
+
+Action = bytes | str | dict[str, Any]
+Item = dict[str, Any]
+Result = tuple[bool, Item]
+
+OP_TYPES = frozenset(("index", "create", "update", "delete"))
+# Action keys that belong on the action line, in the order written; the ones in
+# _UNDERSCORED are written without their leading underscore.
+_META_KEYS = (
+    "_id",
+    "_index",
+    "_if_seq_no",
+    "_if_primary_term",
+    "_parent",
+    "_percolate",
+    "_retry_on_conflict",
+    "_routing",
+    "_timestamp",
+    "_type",
+    "_version",
+    "_version_type",
+    "if_seq_no",
+    "if_primary_term",
+    "parent",
+    "pipeline",
+    "retry_on_conflict",
+    "routing",
+    "version",
+    "version_type",
+)
+_UNDERSCORED = frozenset(
+    (
+        "_if_seq_no",
+        "_if_primary_term",
+        "_parent",
+        "_retry_on_conflict",
+        "_routing",
+        "_version",
+        "_version_type",
+    )
+)
+_META: tuple[tuple[str, str], ...] = tuple((k, k[1:] if k in _UNDERSCORED else k) for k in _META_KEYS)
+_NOT_DOCUMENT = frozenset([key for key, _ in _META] + ["_op_type", "_source"])
+_MISSING: Any = object()
+_RAW_HEADER = '{"index":{}}'  # the action line of a pre-serialized document
+_RAW_HEADER_BYTES = _RAW_HEADER.encode()
+
+
+def expand_action(data: Action) -> tuple[Any, Any]:
+    """The action line (as a dict) and the document of one action, without altering it.
+
+    A ``str``/``bytes`` action is a serialized document to index.
+    """
+    if isinstance(data, (bytes, str)):
+        if LEGACY:
+            return _RAW_HEADER, data
+        return {"index": {}}, data.encode("utf-8") if isinstance(data, str) else data
+    op_type = data.get("_op_type", "index")
+    meta: dict[str, Any] = {}
+    source = data.get("_source", _MISSING)
+    if op_type == "update" and source is not _MISSING and not isinstance(source, Mapping):
+        meta["_source"] = source  # source filtering of the update's answer
+        source = _MISSING
+    for key, name in _META:
+        if key in data:
+            meta[name] = data[key]
+    if op_type == "delete":
+        return {op_type: meta}, None
+    if source is _MISSING:
+        source = {k: v for k, v in data.items() if k not in _NOT_DOCUMENT}
+    return {op_type: meta}, source
+
+
+# -- serialization ----------------------------------------------------------------------
+
+
+def _c_json(default: Callable[[Any], Any]) -> Callable[[Any, int], Any] | None:
+    """The stdlib's C encoder, built once (``json.dumps`` builds one per call, most of its
+    cost for small documents); ``"".join(encode(obj, 0))`` is ``json.dumps(obj)`` compact
+    and non-ASCII as is. None when this Python has none or its output differs."""
+    try:
+        import json.encoder
+
+        c_make_encoder = getattr(json.encoder, "c_make_encoder", None)  # private: may be missing
+        if c_make_encoder is None:
+            return None
+        encode: Callable[[Any, int], Any] = c_make_encoder(
+            None, default, _json_str, None, ":", ",", False, False, True
+        )
+        probe = {"a": [1, 2.5, None, True, 'é\n"\\'], "b": {"c": -3}, "": ""}
+        if "".join(encode(probe, 0)) != json.dumps(probe, ensure_ascii=False, separators=(",", ":")):
+            return None
+        return encode
+    except Exception:
+        return None
+
+
+class LineWriter:
+    """One client's JSON serializer turned into an NDJSON line writer.
+
+    Lines are ``str`` for the stdlib encoders (a chunk is joined, then encoded once) and
+    ``bytes`` otherwise (orjson, custom serializers).
+    """
+
+    def __init__(self, client: Any) -> None:
+        self.text, self.encode, self.dumps = _line_dumper(client)
+        self.sep: Any = "\n" if self.text else b"\n"
+
+    def raw(self, doc: str | bytes) -> str | bytes:
+        """A pre-serialized document as a line of this writer's type; ValueError when it
+        is not a single non-empty line."""
+        if self.text:
+            line: Any = doc if isinstance(doc, str) else doc.decode("utf-8", "surrogatepass")
+            line = line.rstrip("\r\n")
+            bad = "\n" in line
+        else:
+            line = doc if isinstance(doc, bytes) else doc.encode("utf-8", "surrogatepass")
+            line = line.rstrip(b"\r\n")
+            bad = b"\n" in line
+        if bad:
+            raise ValueError("a pre-serialized document must be one line of JSON (it has a line break)")
+        if not line:
+            raise ValueError("the pre-serialized document is empty")
+        return line  # type: ignore[no-any-return]
+
+    def size(self, line: str | bytes) -> int:
+        if isinstance(line, str) and not line.isascii():
+            return len(line.encode("utf-8", "surrogatepass"))
+        return len(line)
+
+    def join(self, lines: list[Any]) -> Any:
+        """The request body: every line followed by a newline."""
+        lines.append(self.sep[:0])
+        try:
+            return self.sep.join(lines)
+        finally:
+            lines.pop()
+
+
+def _line_dumper(client: Any) -> tuple[bool, Callable[[Any, int], Any] | None, Callable[[Any], Any]]:
+    """(text lines?, the raw C encoder when usable, a one-value dumps)."""
+    if LEGACY:
+        from ..serializer import JSONSerializer
+
+        serializer = client.transport.serializer
+        if type(serializer).dumps is JSONSerializer.dumps:
+            encode = _c_json(serializer.default)
+            if encode is not None:
+                return True, encode, _joined(encode)
+
+        def as_text(obj: Any) -> str:
+            out = serializer.dumps(obj)
+            return out.decode("utf-8", "surrogatepass") if isinstance(out, bytes) else out  # type: ignore[no-any-return]
+
+        return True, None, as_text
+
+    from elastic_transport import JsonSerializer
+
+    serializer = client.transport.serializers.get_serializer("application/json")
+    cls = type(serializer)
+    if isinstance(serializer, JsonSerializer) and cls.dumps is JsonSerializer.dumps:
+        if cls.json_dumps is JsonSerializer.json_dumps:
+            encode = _c_json(serializer.default)
+            if encode is not None:
+                return True, encode, _joined(encode)
+        return False, None, serializer.json_dumps  # orjson, or a custom json_dumps
+
+    def as_bytes(obj: Any) -> bytes:
+        out = serializer.dumps(obj)
+        return out.encode("utf-8", "surrogatepass") if isinstance(out, str) else out  # type: ignore[no-any-return]
+
+    return False, None, as_bytes
+
+
+def _joined(encode: Callable[[Any, int], Any]) -> Callable[[Any], str]:
+    join = "".join
+
+    def dumps(obj: Any) -> str:
+        return join(encode(obj, 0))
+
+    return dumps
+
+
+# -- chunks -------------------------------------------------------------------------------
+
+
+class Chunk:
+    """Actions ready to send: their NDJSON lines and, per action, its document (None for
+    a delete, which has no document line), plus the actions refused before sending."""
+
+    __slots__ = ("deletes", "docs", "exact", "lines", "rejected", "size")
+
+    def __init__(self, exact: bool = True) -> None:
+        self.lines: list[Any] = []
+        self.docs: list[Any] = []
+        self.rejected: list[Item] = []
+        # bytes; while not ``exact``, a count between a quarter of them and all of them
+        self.size = 0
+        self.exact = exact
+        self.deletes = False
+
+    def measure(self, writer: LineWriter) -> int:
+        """Makes ``size`` the exact byte count of the lines (with their newlines)."""
+        self.size = sum(writer.size(line) for line in self.lines) + len(self.lines)
+        self.exact = True
+        return self.size
+
+    def __len__(self) -> int:
+        return len(self.docs) + len(self.rejected)
+
+    def _starts(self) -> list[int]:
+        starts, at = [], 0
+        for doc in self.docs:
+            starts.append(at)
+            at += 1 if doc is None else 2
+        return starts
+
+    def subset(self, indexes: list[int]) -> Chunk:
+        """The chunk of only these (sent) actions, for a retry; no re-serializing."""
+        starts = self._starts()
+        sub = Chunk()
+        for k in indexes:
+            doc = self.docs[k]
+            sub.docs.append(doc)
+            sub.lines.append(self.lines[starts[k]])
+            if doc is None:
+                sub.deletes = True
+            else:
+                sub.lines.append(self.lines[starts[k] + 1])
+        return sub
+
+    def headers(self) -> list[tuple[str, dict[str, Any]]]:
+        """(op_type, metadata) of every sent action, read back from its action line."""
+        out = []
+        for start in self._starts():
+            try:
+                header = json.loads(self.lines[start])
+                (op_type, meta), *_ = header.items()
+                out.append((op_type, dict(meta) if isinstance(meta, Mapping) else {}))
+            except Exception:
+                out.append(("index", {}))
+        return out
+
+
+class _Plan:
+    """How to expand the dict actions that have one particular set of keys (in order).
+
+    ``fast`` plans are the common shapes the batcher's loop handles inline: metadata given
+    as keys of the action (at most two, str or int values), a document that is the rest of
+    the action or its ``_source`` dict; every other action takes ``Batcher.add``.
+    """
+
+    __slots__ = (
+        "drop",
+        "fast",
+        "formats",
+        "has_index",
+        "index_format",
+        "index_slot",
+        "k0",
+        "k1",
+        "meta",
+        "n",
+        "names",
+        "op",
+        "source",
+    )
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        present = _NOT_DOCUMENT.intersection(keys)
+        self.op = "_op_type" in present
+        self.source = "_source" in present
+        self.meta = tuple(key for key, _ in _META if key in present)
+        self.names = tuple(name for key, name in _META if key in present)
+        self.has_index = "_index" in present
+        # keys to delete from a copy of the action to get the document
+        self.drop = () if self.source else tuple(k for k in keys if k in present)
+        body = ",".join(f'"{name}":%s' for name in self.names)
+        self.formats = {op: f'{{"{op}":{{{body}}}}}' for op in ("index", "create", "update")}
+        self.index_format = self.formats["index"]
+        self.fast = len(self.meta) <= 2
+        self.n = len(self.meta)
+        self.k0 = self.meta[0] if self.meta else ""
+        self.k1 = self.meta[1] if len(self.meta) > 1 else ""
+        self.index_slot = self.meta.index("_index") if self.has_index and self.fast else -1
+
+
+class Batcher:
+    """Takes actions and hands out full chunks: by count (``chunk_size``), by size
+    (``max_chunk_bytes``), or when told to flush (``BULK_FLUSH``, ``flush()``)."""
+
+    def __init__(
+        self,
+        writer: LineWriter,
+        chunk_size: int,
+        max_chunk_bytes: int,
+        expand: Callable[[Any], tuple[Any, Any]],
+        default_index: Any,
+    ) -> None:
+        self.writer = writer
+        self.chunk_size = max(1, chunk_size)
+        self.max_bytes = max_chunk_bytes
+        self.expand = expand
+        self.fast = expand is expand_action
+        self.need_index = default_index in (None, "")
+        self.position = 0  # of the next element of the input (markers included)
+        self.markers = 0  # BULK_FLUSH markers seen
+        self.chunk = Chunk(not writer.text)
+        self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._frozen_plans: dict[frozenset[str], _Plan] = {}
+
+    @property
+    def taken(self) -> int:
+        """Actions taken from the input so far."""
+        return self.position - self.markers
+
+    def flush(self) -> Chunk | None:
+        chunk = self.chunk
+        if not len(chunk):
+            return None
+        self.chunk = Chunk(not self.writer.text)
+        return chunk
+
+    def _room(self, size: int) -> Chunk | None:
+        """The current chunk when the next action (``size`` bytes) does not fit in it."""
+        chunk = self.chunk
+        count = len(chunk.docs) + len(chunk.rejected)
+        if not count:
+            return None
+        full = count >= self.chunk_size
+        if not full and not chunk.exact and (chunk.size + size) * 4 > self.max_bytes:
+            chunk.measure(self.writer)
+        if full or (chunk.exact and chunk.size + size > self.max_bytes):
+            self.chunk = Chunk(not self.writer.text)
+            return chunk
+        return None
+
+    def _plan(self, keys: tuple[str, ...]) -> _Plan:
+        plan = self._plans.get(keys)
+        if plan is None:
+            if len(self._plans) < 512:
+                plan = self._plans[keys] = _Plan(keys)
+            else:  # documents of many shapes: plans by their special keys only
+                special = _NOT_DOCUMENT.intersection(keys)
+                plan = self._frozen_plans.get(special)
+                if plan is None:
+                    plan = self._frozen_plans[special] = _Plan(keys)
+                    plan.fast = False
+        return plan
+
+    def feed(self, actions: Iterable[Any]) -> Iterator[Chunk]:
+        """Every full chunk the actions make (the last, partial one stays: ``flush()``).
+
+        The loop handles the common actions inline and everything else with ``add``.
+        """
+        writer = self.writer
+        text = writer.text
+        encode = writer.encode
+        dumps = writer.dumps
+        join = "".join
+        js = _json_str
+        int_repr = int.__repr__
+        plans = self._plans
+        need_index = self.need_index
+        limit = self.chunk_size
+        max_bytes = self.max_bytes
+        fast = self.fast
+        chunk = self.chunk
+        lines, docs = chunk.lines, chunk.docs
+        size = chunk.size
+        exact = chunk.exact
+        count = len(chunk)
+        position = self.position
+        last_a: Any = None
+        last_b: Any = None
+        last_ea = last_eb = ""
+        header: Any
+        a = b = None
+        for data in actions:
+            if type(data) is dict and fast:
+                keys = tuple(data)
+                plan = plans.get(keys) or self._plan(keys)
+                if plan.fast:
+                    if plan.op:
+                        op = data["_op_type"]
+                        fmt = plan.formats.get(op) if type(op) is str else None
+                    else:
+                        fmt = plan.index_format
+                    if fmt is not None:
+                        # metadata values as JSON (None when the type needs the serializer)
+                        n_meta = plan.n
+                        if n_meta:
+                            a = data[plan.k0]
+                            if a is last_a:
+                                ea = last_ea
+                            elif type(a) is str:
+                                last_a = a
+                                ea = last_ea = js(a)
+                            elif type(a) is int:
+                                ea = int_repr(a)
+                            else:
+                                ea = None
+                            if n_meta == 2:
+                                b = data[plan.k1]
+                                if b is last_b:
+                                    eb = last_eb
+                                elif type(b) is str:
+                                    last_b = b
+                                    eb = last_eb = js(b)
+                                elif type(b) is int:
+                                    eb = int_repr(b)
+                                else:
+                                    eb = None
+                                header = None if ea is None or eb is None else fmt % (ea, eb)
+                            else:
+                                header = None if ea is None else fmt % (ea,)
+                        else:
+                            header = fmt
+                        if need_index and header is not None:
+                            slot = plan.index_slot
+                            if slot < 0 or not (a if slot == 0 else b):
+                                header = None
+                        if header is not None:
+                            if plan.source:
+                                doc = data["_source"]
+                                if type(doc) is not dict:
+                                    header = None
+                            else:
+                                doc = data.copy()
+                                for key in plan.drop:
+                                    del doc[key]
+                        if header is not None:
+                            try:
+                                line = join(encode(doc, 0)) if encode is not None else dumps(doc)
+                            except Exception:
+                                header = None  # add() reports it
+                        if header is not None:
+                            if not text:
+                                header = header.encode("utf-8", "surrogatepass")
+                            # Text lines are measured in characters (at most 4 UTF-8 bytes
+                            # each) until a chunk gets near max_chunk_bytes; then in bytes.
+                            n = len(header) + len(line) + 2
+                            position += 1
+                            if count:
+                                full = count >= limit
+                                if not full and (exact or (size + n) * 4 > max_bytes):
+                                    if not exact:
+                                        size = chunk.measure(writer)
+                                        exact = True
+                                    if text:
+                                        n = writer.size(header) + writer.size(line) + 2
+                                    full = size + n > max_bytes
+                                if full:
+                                    chunk.size = size
+                                    done = chunk
+                                    self.chunk = chunk = Chunk(not text)
+                                    lines, docs = chunk.lines, chunk.docs
+                                    exact = chunk.exact
+                                    size = count = 0
+                                    self.position = position
+                                    yield done
+                            lines += (header, line)
+                            docs.append(doc)
+                            size += n
+                            count += 1
+                            continue
+            chunk.size = size
+            self.position = position
+            finished = self.add(data)
+            position = self.position
+            chunk = self.chunk
+            lines, docs = chunk.lines, chunk.docs
+            size = chunk.size
+            exact = chunk.exact
+            count = len(chunk)
+            if finished is not None:
+                yield finished
+        chunk.size = size
+        self.position = position
+
+    def add(self, data: Any) -> Chunk | None:
+        """Adds one element of the input; returns a chunk that is now complete, if any."""
+        position = self.position
+        self.position = position + 1
+        if data is BULK_FLUSH:
+            self.markers += 1
+            return self.flush()
+        if not (self.fast and type(data) is dict):
+            return self._add_other(data, position)
+        keys = _NOT_DOCUMENT.intersection(data)
+        if not keys:
+            if self.need_index:
+                return self._reject(position, data, "invalid_action", _NO_INDEX)
+            header: Any = _RAW_HEADER if self.writer.text else _RAW_HEADER_BYTES
+            return self._append(position, data, "index", header, data)
+        plan = self._frozen_plans.get(keys)
+        if plan is None:
+            plan = self._frozen_plans[keys] = _Plan(keys)
+            plan.fast = False
+        op = data["_op_type"] if plan.op else "index"
+        if op == "delete":
+            doc = None
+        elif plan.source:
+            doc = data["_source"]
+            if op == "update" and not isinstance(doc, Mapping):
+                return self._add_other(data, position)  # _source is the update's source filter
+        else:
+            doc = {k: v for k, v in data.items() if k not in _NOT_DOCUMENT}
+        if type(op) is not str or op not in OP_TYPES:
+            return self._reject(position, data, "invalid_action", _bad_op(op))
+        if self.need_index and (not plan.has_index or data["_index"] in (None, "")):
+            return self._reject(position, data, "invalid_action", _NO_INDEX)
+        try:
+            values = []
+            for key in plan.meta:
+                value = data[key]
+                if type(value) is str:
+                    values.append(_json_str(value))
+                elif type(value) is int:
+                    values.append(int.__repr__(value))
+                else:
+                    values.append(self._value(value))
+            body = ",".join(f'"{name}":{value}' for name, value in zip(plan.names, values, strict=True))
+            header = f'{{"{op}":{{{body}}}}}'
+        except Exception as e:
+            return self._reject(position, data, "serialization_error", _unserializable(e), e)
+        if not self.writer.text:
+            header = header.encode("utf-8", "surrogatepass")
+        return self._append(position, data, op, header, doc)
+
+    def _value(self, value: Any) -> str:
+        out = self.writer.dumps(value)
+        return out.decode("utf-8", "surrogatepass") if isinstance(out, bytes) else out  # type: ignore[no-any-return]
+
+    def _append(self, position: int, data: Any, op: str, header: Any, doc: Any) -> Chunk | None:
+        """Serializes the document and puts both lines in the current chunk."""
+        writer = self.writer
+        if op == "delete":
+            doc = None
+            line = None
+        elif doc is None:
+            return self._reject(position, data, "invalid_action", f"an {op!r} action needs a document")
+        elif type(doc) is not dict and isinstance(doc, (str, bytes)):
+            try:
+                line = writer.raw(doc)
+            except ValueError as e:
+                return self._reject(position, data, "invalid_action", str(e))
+        else:
+            try:
+                line = writer.dumps(doc)
+            except Exception as e:
+                return self._reject(position, data, "serialization_error", _unserializable(e), e)
+        if writer.text:
+            size = len(header) + 1 if header.isascii() else writer.size(header) + 1
+            if line is not None:
+                size += (len(line) if line.isascii() else writer.size(line)) + 1
+        else:
+            size = len(header) + 1 if line is None else len(header) + len(line) + 2
+        done = self._room(size)
+        chunk = self.chunk
+        chunk.lines.append(header)
+        if line is None:
+            chunk.deletes = True
+        else:
+            chunk.lines.append(line)
+        chunk.docs.append(doc)
+        chunk.size += size
+        return done
+
+    def _add_other(self, data: Any, position: int) -> Chunk | None:
+        """Raw documents, custom ``expand_action_callback`` results, unusual actions."""
+        writer = self.writer
+        if self.fast and not isinstance(data, Mapping):
+            if not isinstance(data, (str, bytes)):
+                return self._reject(
+                    position,
+                    data,
+                    "invalid_action",
+                    f"an action is a dict, or a str/bytes document; got {type(data).__name__}",
+                )
+            if self.need_index:
+                return self._reject(position, data, "invalid_action", _NO_INDEX)
+            return self._append(
+                position, data, "index", _RAW_HEADER if writer.text else _RAW_HEADER_BYTES, data
+            )
+        try:
+            header, doc = self.expand(data)
+        except Exception as e:
+            return self._reject(position, data, "invalid_action", f"expand_action_callback failed: {e!r}", e)
+        if isinstance(header, (str, bytes)):
+            try:
+                line = writer.raw(header)
+            except ValueError as e:
+                return self._reject(position, data, "invalid_action", f"action line: {e}")
+            op = "index"
+            marker: Any = b'"delete"' if isinstance(line, bytes) else '"delete"'
+            if marker in line:
+                try:
+                    op = next(iter(json.loads(line)))
+                except Exception:
+                    op = "index"
+            if self.need_index and line in (_RAW_HEADER, _RAW_HEADER_BYTES):
+                return self._reject(position, data, "invalid_action", _NO_INDEX)
+            if op == "delete" and doc is not None:
+                return self._reject(position, data, "invalid_action", "a 'delete' action takes no document")
+            return self._append(position, data, op, line, doc)
+        if not isinstance(header, Mapping) or len(header) != 1:
+            return self._reject(
+                position, data, "invalid_action", "the action line must be {op_type: {metadata}}"
+            )
+        ((op, meta),) = header.items()
+        if not isinstance(op, str) or op not in OP_TYPES:
+            return self._reject(position, data, "invalid_action", _bad_op(op))
+        if not isinstance(meta, Mapping):
+            return self._reject(position, data, "invalid_action", "the action metadata must be a dict")
+        if self.need_index and meta.get("_index") in (None, ""):
+            return self._reject(position, data, "invalid_action", _NO_INDEX)
+        if op == "delete" and doc is not None:
+            return self._reject(position, data, "invalid_action", "a 'delete' action takes no document")
+        try:
+            line = writer.dumps(header)
+        except Exception as e:
+            return self._reject(position, data, "serialization_error", _unserializable(e), e)
+        return self._append(position, data, op, line, doc)
+
+    def _reject(
+        self, position: int, data: Any, kind: str, reason: str, exc: BaseException | None = None
+    ) -> Chunk | None:
+        """Records an action that is not sent; it is reported with its chunk's results."""
+        op = "index"
+        info: dict[str, Any] = {}
+        if isinstance(data, Mapping):
+            given = data.get("_op_type", "index")
+            op = given if isinstance(given, str) else "index"
+            for key in ("_index", "_id"):
+                if key in data:
+                    info[key] = data[key]
+        info["status"] = 400
+        info["error"] = {"type": kind, "reason": f"action #{position}: {reason}"}
+        info["position"] = position
+        info["data"] = data
+        if exc is not None:
+            info["exception"] = exc
+        done = self._room(0)
+        self.chunk.rejected.append({op: info})
+        return done
+
+
+_NO_INDEX = "no index: give '_index' in the action, or index= to the helper"
+
+
+def _bad_op(op: Any) -> str:
+    return f"unknown _op_type {op!r}: one of 'create', 'delete', 'index', 'update'"
+
+
+def _unserializable(e: BaseException) -> str:
+    return f"cannot be serialized: {e}"
+
+
+# -- sending and reading answers ----------------------------------------------------------
+
+
+def _statuses(value: int | Collection[int] | None, default: tuple[int, ...] = ()) -> Collection[int]:
+    if value is None:
+        return default
+    if isinstance(value, int):
+        return (value,)
+    return tuple(value)
+
+
+class Options:
+    """What one bulk run was asked to do, checked once."""
+
+    def __init__(
+        self,
+        *,
+        chunk_size: int = 500,
+        max_chunk_bytes: int = 100 * 1024 * 1024,
+        flush_after_seconds: float | None = None,
+        raise_on_error: bool = True,
+        expand_action_callback: Callable[[Any], tuple[Any, Any]] = expand_action,
+        raise_on_exception: bool = True,
+        max_retries: int = 0,
+        initial_backoff: float = 2,
+        max_backoff: float = 600,
+        yield_ok: bool = True,
+        ignore_status: int | Collection[int] = (),
+        retry_on_status: int | Collection[int] | None = (429,),
+    ) -> None:
+        self.chunk_size = chunk_size
+        self.max_chunk_bytes = max_chunk_bytes
+        self.flush_after_seconds = flush_after_seconds or None
+        self.raise_on_error = raise_on_error
+        self.expand = expand_action_callback
+        self.raise_on_exception = raise_on_exception
+        self.max_retries = max(0, int(max_retries or 0))
+        self.initial_backoff = initial_backoff
+        self.max_backoff = max_backoff
+        self.yield_ok = yield_ok
+        self.ignore_status = _statuses(ignore_status)
+        self.retry_on_status = _statuses(retry_on_status, (429,))
+
+    def batcher(self, client: Any, kwargs: Mapping[str, Any]) -> Batcher:
+        return Batcher(
+            LineWriter(client), self.chunk_size, self.max_chunk_bytes, self.expand, kwargs.get("index")
+        )
+
+
+class Outcome:
+    """What one request (or the refusal of actions before sending) came to.
+
+    ``items`` is set when every action succeeded and the caller wants them: the answer's
+    items as they are. Otherwise ``results`` lists, in order, what is to be reported.
+    """
+
+    __slots__ = ("failed", "items", "ok", "results")
+
+    def __init__(self, ok: int, failed: int, items: list[Item] | None, results: list[Result]) -> None:
+        self.ok = ok
+        self.failed = failed
+        self.items = items
+        self.results = results
+
+
+_NO_RESULTS: list[Result] = []
+
+
+def status_of(error: BaseException) -> Any:
+    """The HTTP status of a failed request; ``"N/A"`` when there was no answer."""
+    return getattr(error, "status_code", "N/A")
+
+
+class Sending:
+    """One chunk through its attempts: the body to send next and what each answer means.
+
+    The driver (sync or async) loops: ``payload()`` -> send -> ``answered()`` or
+    ``failed()``; while ``pending`` is set, it waits ``next_delay()`` and sends again;
+    at the end ``finish()`` raises ``BulkIndexError`` when errors are to be raised.
+    """
+
+    def __init__(self, chunk: Chunk, options: Options, writer: LineWriter, want_ok: bool) -> None:
+        self.pending: Chunk | None = chunk if chunk.docs else None
+        self.rejected = chunk.rejected
+        self.options = options
+        self.writer = writer
+        self.want_ok = want_ok
+        self.attempt = 0
+        self.errors: list[Item] = []
+
+    def payload(self) -> Any:
+        assert self.pending is not None
+        return self.writer.join(self.pending.lines)
+
+    def _report(self, entry: Item, status: Any, results: list[Result]) -> None:
+        if self.options.raise_on_error and status not in self.options.ignore_status:
+            self.errors.append(entry)
+        else:
+            results.append((False, entry))
+
+    def refused(self) -> Outcome | None:
+        """The chunk's actions that were refused before sending, reported first."""
+        if not self.rejected:
+            return None
+        results: list[Result] = []
+        for entry in self.rejected:
+            self._report(entry, 400, results)
+        return Outcome(0, len(self.rejected), None, results)
+
+    def answered(self, body: Any) -> Outcome:
+        chunk = self.pending
+        assert chunk is not None
+        self.pending = None
+        items = body["items"]
+        docs = chunk.docs
+        n = len(docs)
+        if body.get("errors") is False and not chunk.deletes and len(items) == n:
+            return Outcome(n, 0, items if self.want_ok else None, _NO_RESULTS)
+        options = self.options
+        retry = options.retry_on_status if self.attempt < options.max_retries else ()
+        want_ok = self.want_ok
+        ok = failed = 0
+        results: list[Result] = []
+        again: list[int] = []
+        for k, entry in zip(range(n), items, strict=False):  # extra items are logged below
+            info = next(iter(entry.values()))
+            status = info.get("status", 500)
+            if 200 <= status < 300:
+                ok += 1
+                if want_ok:
+                    results.append((True, entry))
+                continue
+            if status in retry:
+                again.append(k)
+                continue
+            failed += 1
+            if options.raise_on_error and status not in options.ignore_status:
+                doc = docs[k]
+                if doc is not None:
+                    info["data"] = doc
+                self.errors.append(entry)
+            else:
+                results.append((False, entry))
+        if len(items) != n:
+            logger.warning("The bulk answer has %d items for %d actions", len(items), n)
+            headers = chunk.headers()
+            for k in range(len(items), n):
+                op_type, meta = headers[k]
+                info = dict(meta)
+                info["status"] = 500
+                info["error"] = {
+                    "type": "missing_bulk_item",
+                    "reason": f"the bulk answer has {len(items)} items for {n} actions; none for this one",
+                }
+                if docs[k] is not None:
+                    info["data"] = docs[k]
+                failed += 1
+                self._report({op_type: info}, 500, results)
+        if again:
+            self.pending = chunk.subset(again)
+        return Outcome(ok, failed, None, results)
+
+    def should_raise(self, error: BaseException) -> bool:
+        """Whether a request that got no bulk answer ends the run with that exception."""
+        status = status_of(error)
+        if status in self.options.retry_on_status and self.attempt < self.options.max_retries:
+            return False
+        return self.options.raise_on_exception and status not in self.options.ignore_status
+
+    def failed(self, error: BaseException) -> Outcome | None:
+        """No bulk answer: None when the whole chunk is to be retried, else every action
+        of it reported as failed with the error."""
+        chunk = self.pending
+        assert chunk is not None
+        status = status_of(error)
+        if status in self.options.retry_on_status and self.attempt < self.options.max_retries:
+            return None
+        self.pending = None
+        results: list[Result] = []
+        message = str(error)
+        for (op_type, meta), doc in zip(chunk.headers(), chunk.docs, strict=True):
+            info: dict[str, Any] = {"error": message, "status": status, "exception": error}
+            if doc is not None:
+                info["data"] = doc
+            info.update(meta)
+            self._report({op_type: info}, status, results)
+        return Outcome(0, len(chunk.docs), None, results)
+
+    def next_delay(self) -> float:
+        """Seconds to wait before the next attempt: ``initial_backoff * 2**attempt``, capped."""
+        delay = min(self.options.max_backoff, self.options.initial_backoff * 2**self.attempt)
+        self.attempt += 1
+        return max(0.0, float(delay))
+
+    def finish(self) -> None:
+        if self.errors:
+            raise BulkIndexError(f"{len(self.errors)} document(s) failed to index.", self.errors)
+
+
+def body_of(response: Any) -> Any:
+    """The deserialized body of an API response (7.x returns it as it is)."""
+    return response if LEGACY else response.body
+
+
+# -- progress -----------------------------------------------------------------------------
+
+
+class Progress:
+    """``progress=True``: a tqdm bar; a callable: called as ``progress(ok, failed, total)``
+    after every bulk answer, ``total`` being the actions taken from the input so far."""
+
+    def __init__(self, progress: Any, actions: Any) -> None:
+        self.call: Callable[[int, int, int], Any] | None = None
+        self.bar: Any = None
+        self.ok = self.failed = 0
+        if progress is None or progress is False:
+            return
+        if progress is True:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                raise ImportError(
+                    "progress=True draws a progress bar with tqdm, which is not installed: "
+                    "`pip install tqdm`, or pass a callable as progress"
+                ) from None
+            total = len(actions) if hasattr(actions, "__len__") else None
+            self.bar = tqdm(total=total, unit="doc", desc="bulk")
+        elif callable(progress):
+            self.call = progress
+        else:
+            raise TypeError(
+                f"progress must be True, False, None or a callable, not {type(progress).__name__}"
+            )
+
+    @property
+    def active(self) -> bool:
+        return self.call is not None or self.bar is not None
+
+    def update(self, outcome: Outcome, taken: int) -> Any:
+        self.ok += outcome.ok
+        self.failed += outcome.failed
+        if self.bar is not None:
+            self.bar.update(self.ok + self.failed - self.bar.n)
+            if outcome.failed:
+                self.bar.set_postfix(failed=self.failed, refresh=False)
+            return None
+        if self.call is not None:
+            return self.call(self.ok, self.failed, taken)
+        return None
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# -- scan and reindex ---------------------------------------------------------------------
+
+SCAN_TRANSPORT_KEYS = (
+    ("headers", "api_key", "http_auth", "basic_auth", "bearer_auth", "opaque_id")
+    if _profile.HELPERS_SCAN_OPAQUE_ID
+    else ("headers", "api_key", "http_auth", "basic_auth", "bearer_auth")
+)
+
+
+def pop_transport_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Per-request options (auth, headers) that every call of a scan needs, as options()."""
+    taken = {}
+    for key in SCAN_TRANSPORT_KEYS:
+        if key in kwargs:
+            taken["basic_auth" if key == "http_auth" else key] = kwargs.pop(key)
+    return taken
+
+
+def from_keyword(kwargs: dict[str, Any]) -> None:
+    if "from" in kwargs:
+        kwargs["from_"] = kwargs.pop("from")
+
+
+def shards_failed(resp: Mapping[str, Any], scroll_id: str, raise_on_error: bool) -> None:
+    """Logs (and raises ``ScanError`` for) a page that did not come from every shard."""
+    from .errors import ScanError
+
+    shards = resp.get("_shards") or {}
+    successful = shards.get("successful", 0)
+    skipped = shards.get("skipped", 0)
+    total = shards.get("total", 0)
+    if successful + skipped >= total:
+        return
+    message = "Scroll request has only succeeded on %d (+%d skipped) shards out of %d."
+    logger.warning(message, successful, skipped, total)
+    if raise_on_error:
+        raise ScanError(scroll_id, message % (successful, skipped, total))
+
+
+def retarget(hit: dict[str, Any], index: str, op_type: str | None) -> dict[str, Any]:
+    """A scanned hit as an action writing it to ``index``."""
+    hit["_index"] = index
+    if op_type is not None:
+        hit["_op_type"] = op_type
+    if "fields" in hit:
+        hit.update(hit.pop("fields"))
+    return hit
+
+
+def data_stream_op_type(response: Any, target_index: str, op_type: str | None) -> str | None:
+    """``create`` when the target is a data stream (the only op they take)."""
+    try:
+        streams = body_of(response)["data_streams"]
+        is_stream = any(stream["name"] == target_index for stream in streams)
+    except (KeyError, TypeError):
+        return op_type
+    if not is_stream:
+        return op_type
+    if op_type not in (None, "create"):
+        raise ValueError("Data streams must have 'op_type' set to 'create'")
+    return "create"
+
+
+def sized(actions: Iterable[Any]) -> bool:
+    return hasattr(actions, "__len__")
+
+
+def monotonic() -> float:
+    return time.monotonic()
