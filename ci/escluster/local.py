@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -145,10 +146,21 @@ class LocalProvider(base.Provider):
 
     name = "local"
 
-    def __init__(self, state_name: str | None = None, heap: str = "512m") -> None:
+    def __init__(
+        self,
+        state_name: str | None = None,
+        heap: str = "512m",
+        settings: Mapping[str, str | bool | int | Sequence[str]] | None = None,
+        config_files: Mapping[str, str] | None = None,
+    ) -> None:
+        """``settings`` are added to (and override) each node's elasticsearch.yml, e.g.
+        ``{"xpack.security.enabled": True}``; ``config_files`` (name -> text) are written
+        into each node's config directory, e.g. file-realm ``users`` and ``roles.yml``."""
         super().__init__()
         self.state_name = state_name
         self.heap = heap
+        self.settings = dict(settings or {})
+        self.config_files = dict(config_files or {})
         self.nodes: list[Node] = []
         self.run_dir: Path | None = None
         self.home: Path | None = None
@@ -294,8 +306,14 @@ class LocalProvider(base.Provider):
             seed_hosts=seeds,
             initial_master_nodes=names,
             security_module=security,
+            extra=self.settings,
         )
         (conf / "elasticsearch.yml").write_text(render_elasticsearch_yml(cfg))
+        for name, text in self.config_files.items():
+            target = (conf / name).resolve()
+            if conf.resolve() not in target.parents:
+                raise ValueError(f"config file {name!r} would land outside the config directory")
+            target.write_text(text)
         jvm_options = conf / "jvm.options"
         jvm_options.write_text(rewrite_jvm_options(jvm_options.read_text(), logs, data))
         (node.directory / "console.log").touch()

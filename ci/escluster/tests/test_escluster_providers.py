@@ -187,3 +187,29 @@ def test_foreign_group_is_not_signalled(tmp_path: Path) -> None:
     finally:
         other.kill()
         other.wait()
+
+
+def test_local_extra_settings_and_config_files(tmp_path: Path) -> None:
+    from escluster.local import LocalProvider, Node
+
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "jvm.options").write_text("-Xlog:gc*:file=logs/gc.log\n")
+    provider = LocalProvider(
+        settings={"xpack.security.enabled": True, "path.repo": ["repo"]},
+        config_files={"users": "u:hash\n", "roles.yml": "r:\n  cluster: [monitor]\n"},
+    )
+    provider.home = home
+    provider.cluster_name = "c"
+    node = Node(name="node-0", http_port=9200, transport_port=9300, directory=tmp_path / "node-0")
+    provider._configure(node, ["127.0.0.1:9300"], ["node-0"], security=True)
+    yml = (node.directory / "config" / "elasticsearch.yml").read_text()
+    assert 'xpack.security.enabled: true' in yml and 'xpack.security.enabled: false' not in yml
+    assert 'path.repo: ["repo"]' in yml
+    assert (node.directory / "config" / "users").read_text() == "u:hash\n"
+    assert (node.directory / "config" / "roles.yml").read_text().startswith("r:")
+    provider.config_files = {"../escape": "x"}
+    with pytest.raises(ValueError):
+        provider._configure(
+            Node(name="n", http_port=1, transport_port=2, directory=tmp_path / "n"), [], [], security=True
+        )

@@ -1,10 +1,9 @@
 import logging
 
 import pytest
-from transport_servers import Reply, TestServer
-
 from elastic_transport import ApiError, NodeConfig, Transport, debug_logging
 from elastic_transport.client_utils import url_to_node_config
+from transport_servers import Reply, TestServer
 
 
 @pytest.fixture
