@@ -58,7 +58,7 @@ def escape_query_value(value: Any) -> str:
         return ",".join(escape_query_value(v) for v in value)
     datetime = sys.modules.get("datetime")  # no date exists unless datetime was imported
     if datetime is not None and isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
-        return value.isoformat()
+        return str(value.isoformat())
     if isinstance(value, bytes):
         return value.decode("utf-8", "surrogatepass")
     if isinstance(value, enum.Enum):

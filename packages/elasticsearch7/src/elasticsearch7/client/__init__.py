@@ -50,7 +50,7 @@ _NAMESPACE_MODULES = {
 }
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> t.Any:
     """Namespace classes load with their module, on first use."""
     if name in _NAMESPACE_MODULES:
         value = getattr(importlib.import_module(f".{_NAMESPACE_MODULES[name]}", __name__), name)
@@ -135,7 +135,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/x-ndjson"],
     )
-    def bulk(self, body, index=None, doc_type=None, params=None, headers=None):
+    def bulk(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``, ``POST|PUT /{index}/{type}/_bulk``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-bulk.html
@@ -171,7 +171,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def clear_scroll(self, body=None, scroll_id=None, params=None, headers=None):
+    def clear_scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_search/scroll``, ``DELETE /_search/scroll/{scroll_id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-scroll-api.html
@@ -190,7 +190,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def close_point_in_time(self, body=None, params=None, headers=None):
+    def close_point_in_time(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_pit``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
@@ -219,7 +219,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def count(self, body=None, index=None, doc_type=None, params=None, headers=None):
+    def count(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_count``, ``POST|GET /{index}/_count``, ``POST|GET /{index}/{type}/_count``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-count.html
@@ -264,7 +264,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def create(self, index, id, body, doc_type=None, params=None, headers=None):
+    def create(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_create/{id}``, ``PUT|POST /{index}/{type}/{id}/_create``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
@@ -305,7 +305,7 @@ class Elasticsearch(ElasticsearchBase):
         "wait_for_active_shards",
         response_mimetypes=["application/json"],
     )
-    def delete(self, index, id, doc_type=None, params=None, headers=None):
+    def delete(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /{index}/_doc/{id}``, ``DELETE /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete.html
@@ -367,7 +367,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def delete_by_query(self, index, body, doc_type=None, params=None, headers=None):
+    def delete_by_query(self, index: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_delete_by_query``, ``POST /{index}/{type}/_delete_by_query``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
@@ -421,7 +421,7 @@ class Elasticsearch(ElasticsearchBase):
         "requests_per_second",
         response_mimetypes=["application/json"],
     )
-    def delete_by_query_rethrottle(self, task_id, params=None, headers=None):
+    def delete_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_delete_by_query/{task_id}/_rethrottle``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
@@ -440,7 +440,7 @@ class Elasticsearch(ElasticsearchBase):
         "timeout",
         response_mimetypes=["application/json"],
     )
-    def delete_script(self, id, params=None, headers=None):
+    def delete_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_scripts/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -468,7 +468,7 @@ class Elasticsearch(ElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    def exists(self, index, id, doc_type=None, params=None, headers=None):
+    def exists(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_doc/{id}``, ``HEAD /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -510,7 +510,7 @@ class Elasticsearch(ElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    def exists_source(self, index, id, doc_type=None, params=None, headers=None):
+    def exists_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_source/{id}``, ``HEAD /{index}/{type}/{id}/_source``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -555,7 +555,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def explain(self, index, id, body=None, doc_type=None, params=None, headers=None):
+    def explain(self, index: t.Any, id: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_explain/{id}``, ``GET|POST /{index}/{type}/{id}/_explain``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-explain.html
@@ -597,7 +597,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def field_caps(self, body=None, index=None, params=None, headers=None):
+    def field_caps(self, body: t.Any = None, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_field_caps``, ``GET|POST /{index}/_field_caps``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-field-caps.html
@@ -630,7 +630,7 @@ class Elasticsearch(ElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    def get(self, index, id, doc_type=None, params=None, headers=None):
+    def get(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_doc/{id}``, ``GET /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -664,7 +664,7 @@ class Elasticsearch(ElasticsearchBase):
         "master_timeout",
         response_mimetypes=["application/json"],
     )
-    def get_script(self, id, params=None, headers=None):
+    def get_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_scripts/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -681,7 +681,7 @@ class Elasticsearch(ElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    def get_script_context(self, params=None, headers=None):
+    def get_script_context(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_context``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-contexts.html
@@ -694,7 +694,7 @@ class Elasticsearch(ElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    def get_script_languages(self, params=None, headers=None):
+    def get_script_languages(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_language``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -717,7 +717,7 @@ class Elasticsearch(ElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    def get_source(self, index, id, doc_type=None, params=None, headers=None):
+    def get_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_source/{id}``, ``GET /{index}/{type}/{id}/_source``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -764,7 +764,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def index(self, index, body, doc_type=None, id=None, params=None, headers=None):
+    def index(self, index: t.Any, body: t.Any, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``, ``POST /{index}/{type}``, ``PUT|POST /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
@@ -803,7 +803,7 @@ class Elasticsearch(ElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    def info(self, params=None, headers=None):
+    def info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
@@ -825,7 +825,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def mget(self, body, index=None, doc_type=None, params=None, headers=None):
+    def mget(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mget``, ``GET|POST /{index}/_mget``, ``GET|POST /{index}/{type}/_mget``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-get.html
@@ -869,7 +869,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/x-ndjson"],
     )
-    def msearch(self, body, index=None, doc_type=None, params=None, headers=None):
+    def msearch(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``, ``GET|POST /{index}/{type}/_msearch``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
@@ -911,7 +911,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/x-ndjson"],
     )
-    def msearch_template(self, body, index=None, doc_type=None, params=None, headers=None):
+    def msearch_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``, ``GET|POST /{index}/{type}/_msearch/template``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
@@ -953,7 +953,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def mtermvectors(self, body=None, index=None, doc_type=None, params=None, headers=None):
+    def mtermvectors(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``, ``GET|POST /{index}/{type}/_mtermvectors``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-termvectors.html
@@ -991,7 +991,7 @@ class Elasticsearch(ElasticsearchBase):
         "routing",
         response_mimetypes=["application/json"],
     )
-    def open_point_in_time(self, index, params=None, headers=None):
+    def open_point_in_time(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_pit``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
@@ -1012,7 +1012,7 @@ class Elasticsearch(ElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    def ping(self, params=None, headers=None):
+    def ping(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
@@ -1028,7 +1028,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def put_script(self, id, body, context=None, params=None, headers=None):
+    def put_script(self, id: t.Any, body: t.Any, context: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_scripts/{id}``, ``PUT|POST /_scripts/{id}/{context}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -1058,7 +1058,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def rank_eval(self, body, index=None, params=None, headers=None):
+    def rank_eval(self, body: t.Any, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_rank_eval``, ``GET|POST /{index}/_rank_eval``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-rank-eval.html
@@ -1092,7 +1092,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def reindex(self, body, params=None, headers=None):
+    def reindex(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
@@ -1118,7 +1118,7 @@ class Elasticsearch(ElasticsearchBase):
         "requests_per_second",
         response_mimetypes=["application/json"],
     )
-    def reindex_rethrottle(self, task_id, params=None, headers=None):
+    def reindex_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex/{task_id}/_rethrottle``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
@@ -1136,7 +1136,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def render_search_template(self, body=None, id=None, params=None, headers=None):
+    def render_search_template(self, body: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_render/template``, ``GET|POST /_render/template/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/render-search-template-api.html
@@ -1155,7 +1155,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def scripts_painless_execute(self, body=None, params=None, headers=None):
+    def scripts_painless_execute(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_scripts/painless/_execute``
 
         Stability: experimental.
@@ -1175,7 +1175,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def scroll(self, body=None, scroll_id=None, params=None, headers=None):
+    def scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/scroll``, ``GET|POST /_search/scroll/{scroll_id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-request-body.html#request-body-search-scroll
@@ -1240,7 +1240,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def search(self, body=None, index=None, doc_type=None, params=None, headers=None):
+    def search(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search``, ``GET|POST /{index}/_search``, ``GET|POST /{index}/{type}/_search``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-search.html
@@ -1312,7 +1312,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/vnd.mapbox-vector-tile"],
         request_mimetypes=["application/json"],
     )
-    def search_mvt(self, index, field, zoom, x, y, body=None, params=None, headers=None):
+    def search_mvt(self, index: t.Any, field: t.Any, zoom: t.Any, x: t.Any, y: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /{index}/_mvt/{field}/{zoom}/{x}/{y}``
 
         Stability: experimental.
@@ -1355,7 +1355,7 @@ class Elasticsearch(ElasticsearchBase):
         "routing",
         response_mimetypes=["application/json"],
     )
-    def search_shards(self, index=None, params=None, headers=None):
+    def search_shards(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search_shards``, ``GET|POST /{index}/_search_shards``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-shards.html
@@ -1392,7 +1392,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def search_template(self, body, index=None, doc_type=None, params=None, headers=None):
+    def search_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/template``, ``GET|POST /{index}/_search/template``, ``GET|POST /{index}/{type}/_search/template``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-template.html
@@ -1429,7 +1429,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def terms_enum(self, index, body=None, params=None, headers=None):
+    def terms_enum(self, index: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_terms_enum``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-terms-enum.html
@@ -1458,7 +1458,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def termvectors(self, index, body=None, doc_type=None, id=None, params=None, headers=None):
+    def termvectors(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``, ``GET|POST /{index}/{type}/{id}/_termvectors``, ``GET|POST /{index}/{type}/_termvectors``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-termvectors.html
@@ -1510,7 +1510,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def update(self, index, id, body, doc_type=None, params=None, headers=None):
+    def update(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update/{id}``, ``POST /{index}/{type}/{id}/_update``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update.html
@@ -1581,7 +1581,7 @@ class Elasticsearch(ElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    def update_by_query(self, index, body=None, doc_type=None, params=None, headers=None):
+    def update_by_query(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update_by_query``, ``POST /{index}/{type}/_update_by_query``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html
@@ -1635,7 +1635,7 @@ class Elasticsearch(ElasticsearchBase):
         "requests_per_second",
         response_mimetypes=["application/json"],
     )
-    def update_by_query_rethrottle(self, task_id, params=None, headers=None):
+    def update_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_update_by_query/{task_id}/_rethrottle``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html

@@ -275,7 +275,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         _body = operations
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/x-ndjson"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -324,7 +324,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if wait_for_completion is not None:
             _query["wait_for_completion"] = wait_for_completion
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -391,7 +391,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -443,7 +443,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -496,7 +496,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -624,7 +624,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -725,7 +725,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         _body = document
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -810,7 +810,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if wait_for_active_shards is not None:
             _query["wait_for_active_shards"] = wait_for_active_shards
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -991,7 +991,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1042,7 +1042,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if requests_per_second is not None:
             _query["requests_per_second"] = requests_per_second
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1094,7 +1094,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1182,7 +1182,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1266,7 +1266,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1378,7 +1378,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1478,7 +1478,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1579,7 +1579,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1631,7 +1631,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if wait_for_completion is not None:
             _query["wait_for_completion"] = wait_for_completion
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1679,7 +1679,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1719,7 +1719,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1759,7 +1759,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1843,7 +1843,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1902,7 +1902,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if verbose is not None:
             _query["verbose"] = verbose
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2023,7 +2023,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         _body = document
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             _method,
             _path,
             params=_query,
@@ -2064,7 +2064,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2145,7 +2145,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2190,7 +2190,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2291,7 +2291,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2411,7 +2411,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         _body = searches
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/x-ndjson"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2495,7 +2495,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         _body = search_templates
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/x-ndjson"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2607,7 +2607,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2698,7 +2698,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2813,7 +2813,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2893,7 +2893,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2996,7 +2996,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3051,7 +3051,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if requests_per_second is not None:
             _query["requests_per_second"] = requests_per_second
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3116,7 +3116,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3178,7 +3178,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3241,7 +3241,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3572,7 +3572,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3704,7 +3704,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/vnd.mapbox-vector-tile"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3784,7 +3784,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if routing is not None:
             _query["routing"] = routing
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3905,7 +3905,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3990,7 +3990,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4110,7 +4110,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4245,7 +4245,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4438,7 +4438,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4489,7 +4489,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if requests_per_second is not None:
             _query["requests_per_second"] = requests_per_second
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

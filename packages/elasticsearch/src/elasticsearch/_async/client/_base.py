@@ -29,7 +29,7 @@ from elastic_transport.sniff import async_sniff_nodes_http
 from ..._config import apply_options, setup_client
 from ..._dispatch import build_response, request_headers, request_target
 
-SelfType = TypeVar("SelfType", bound="AsyncBaseClient")
+SelfType = TypeVar("SelfType", bound="AsyncElasticsearchBase")
 
 
 class AsyncBaseClient:

@@ -49,7 +49,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -103,7 +103,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -153,7 +153,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -253,7 +253,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -324,7 +324,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if size is not None:
             _query["size"] = size
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -398,7 +398,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -480,7 +480,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -525,7 +525,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -569,7 +569,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -619,7 +619,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -676,7 +676,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -723,7 +723,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -769,7 +769,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -831,7 +831,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -878,7 +878,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -936,7 +936,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -983,7 +983,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1045,7 +1045,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if status is not None:
             _query["status"] = status
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1107,7 +1107,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1190,7 +1190,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1237,7 +1237,7 @@ class ConnectorClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1297,7 +1297,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1358,7 +1358,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1417,7 +1417,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1476,7 +1476,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1541,7 +1541,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1600,7 +1600,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1659,7 +1659,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1720,7 +1720,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1779,7 +1779,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1838,7 +1838,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1897,7 +1897,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1956,7 +1956,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2015,7 +2015,7 @@ class ConnectorClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,

@@ -126,7 +126,7 @@ class EsqlClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -170,7 +170,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -229,7 +229,7 @@ class EsqlClient(AsyncNamespacedClient):
         if wait_for_completion_timeout is not None:
             _query["wait_for_completion_timeout"] = wait_for_completion_timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -276,7 +276,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -330,7 +330,7 @@ class EsqlClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -384,7 +384,7 @@ class EsqlClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -430,7 +430,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -483,7 +483,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -536,7 +536,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -582,7 +582,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -631,7 +631,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -673,7 +673,7 @@ class EsqlClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -747,7 +747,7 @@ class EsqlClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -832,7 +832,7 @@ class EsqlClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -891,7 +891,7 @@ class EsqlClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1003,7 +1003,7 @@ class EsqlClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

@@ -54,7 +54,7 @@ class IlmClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -109,7 +109,7 @@ class IlmClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -163,7 +163,7 @@ class IlmClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -202,7 +202,7 @@ class IlmClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -265,7 +265,7 @@ class IlmClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -327,7 +327,7 @@ class IlmClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -389,7 +389,7 @@ class IlmClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -433,7 +433,7 @@ class IlmClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -476,7 +476,7 @@ class IlmClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -523,7 +523,7 @@ class IlmClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -570,7 +570,7 @@ class IlmClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

@@ -73,7 +73,7 @@ class MonitoringClient(AsyncNamespacedClient):
         _body = operations
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/x-ndjson"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,

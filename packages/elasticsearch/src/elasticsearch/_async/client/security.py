@@ -73,7 +73,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -113,7 +113,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -168,7 +168,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -224,7 +224,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -288,7 +288,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -353,7 +353,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -397,7 +397,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -440,7 +440,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -487,7 +487,7 @@ class SecurityClient(AsyncNamespacedClient):
         if usernames is not None:
             _query["usernames"] = usernames
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -530,7 +530,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -581,7 +581,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -651,7 +651,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -717,7 +717,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -787,7 +787,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -848,7 +848,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             _method,
             _path,
             params=_query,
@@ -899,7 +899,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -951,7 +951,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -998,7 +998,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1045,7 +1045,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1100,7 +1100,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1147,7 +1147,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1194,7 +1194,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1241,7 +1241,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1288,7 +1288,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1335,7 +1335,7 @@ class SecurityClient(AsyncNamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1374,7 +1374,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1413,7 +1413,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1484,7 +1484,7 @@ class SecurityClient(AsyncNamespacedClient):
         if with_profile_uid is not None:
             _query["with_profile_uid"] = with_profile_uid
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1523,7 +1523,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1574,7 +1574,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1624,7 +1624,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1670,7 +1670,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1721,7 +1721,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1768,7 +1768,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1811,7 +1811,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1850,7 +1850,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1919,7 +1919,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1970,7 +1970,7 @@ class SecurityClient(AsyncNamespacedClient):
         if with_profile_uid is not None:
             _query["with_profile_uid"] = with_profile_uid
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2009,7 +2009,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2056,7 +2056,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2133,7 +2133,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2198,7 +2198,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2256,7 +2256,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2326,7 +2326,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -2388,7 +2388,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -2456,7 +2456,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2512,7 +2512,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2578,7 +2578,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2634,7 +2634,7 @@ class SecurityClient(AsyncNamespacedClient):
         _body = privileges
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2728,7 +2728,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2806,7 +2806,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2888,7 +2888,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2979,7 +2979,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3050,7 +3050,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3125,7 +3125,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3187,7 +3187,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3253,7 +3253,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3313,7 +3313,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3369,7 +3369,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3427,7 +3427,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3471,7 +3471,7 @@ class SecurityClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -3534,7 +3534,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3598,7 +3598,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3666,7 +3666,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3732,7 +3732,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3802,7 +3802,7 @@ class SecurityClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,

@@ -106,7 +106,7 @@ class TextStructureClient(AsyncNamespacedClient):
         if timestamp_format is not None:
             _query["timestamp_format"] = timestamp_format
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -205,7 +205,7 @@ class TextStructureClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -305,7 +305,7 @@ class TextStructureClient(AsyncNamespacedClient):
         _body = text_files
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/x-ndjson"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -367,7 +367,7 @@ class TextStructureClient(AsyncNamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

@@ -30,7 +30,7 @@ from elastic_transport.sniff import sniff_nodes_http
 from ..._config import apply_options, setup_client
 from ..._dispatch import build_response, request_headers, request_target
 
-SelfType = TypeVar("SelfType", bound="BaseClient")
+SelfType = TypeVar("SelfType", bound="ElasticsearchBase")
 
 
 class BaseClient:

@@ -85,7 +85,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -167,7 +167,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -249,7 +249,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -331,7 +331,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -417,7 +417,7 @@ class CatClient(NamespacedClient):
             _body = None
         _headers = {"accept": "text/plain,application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -492,7 +492,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -563,7 +563,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -584,7 +584,7 @@ class CatClient(NamespacedClient):
         _path = "/_cat"
         _query: t.Dict[str, t.Any] = {}
         _headers = {"accept": "text/plain"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -678,7 +678,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -753,7 +753,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -831,7 +831,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -909,7 +909,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -987,7 +987,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1073,7 +1073,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1148,7 +1148,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1227,7 +1227,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1302,7 +1302,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1381,7 +1381,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1463,7 +1463,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1538,7 +1538,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1640,7 +1640,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1718,7 +1718,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1800,7 +1800,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1894,7 +1894,7 @@ class CatClient(NamespacedClient):
         if wait_for_completion is not None:
             _query["wait_for_completion"] = wait_for_completion
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1976,7 +1976,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2058,7 +2058,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2144,7 +2144,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,

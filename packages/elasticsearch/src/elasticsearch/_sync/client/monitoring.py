@@ -73,7 +73,7 @@ class MonitoringClient(NamespacedClient):
         _body = operations
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/x-ndjson"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,

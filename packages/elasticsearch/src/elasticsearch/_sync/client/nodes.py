@@ -53,7 +53,7 @@ class NodesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -99,7 +99,7 @@ class NodesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -173,7 +173,7 @@ class NodesClient(NamespacedClient):
         if type is not None:
             _query["type"] = type
         _headers = {"accept": "text/plain"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -235,7 +235,7 @@ class NodesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -297,7 +297,7 @@ class NodesClient(NamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -396,7 +396,7 @@ class NodesClient(NamespacedClient):
         if types is not None:
             _query["types"] = types
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -454,7 +454,7 @@ class NodesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,

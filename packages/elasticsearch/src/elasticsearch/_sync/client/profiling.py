@@ -55,7 +55,7 @@ class ProfilingClient(NamespacedClient):
         _body = conditions
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -108,7 +108,7 @@ class ProfilingClient(NamespacedClient):
         _body = conditions
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -161,7 +161,7 @@ class ProfilingClient(NamespacedClient):
         if wait_for_resources_created is not None:
             _query["wait_for_resources_created"] = wait_for_resources_created
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -213,7 +213,7 @@ class ProfilingClient(NamespacedClient):
         _body = conditions
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

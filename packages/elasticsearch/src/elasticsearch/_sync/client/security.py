@@ -66,7 +66,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -106,7 +106,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -161,7 +161,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -217,7 +217,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -281,7 +281,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -346,7 +346,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -390,7 +390,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -433,7 +433,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -480,7 +480,7 @@ class SecurityClient(NamespacedClient):
         if usernames is not None:
             _query["usernames"] = usernames
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -523,7 +523,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -574,7 +574,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -644,7 +644,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -710,7 +710,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -780,7 +780,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -841,7 +841,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             _method,
             _path,
             params=_query,
@@ -892,7 +892,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -944,7 +944,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -991,7 +991,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1038,7 +1038,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1093,7 +1093,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1140,7 +1140,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1187,7 +1187,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1234,7 +1234,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1281,7 +1281,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1328,7 +1328,7 @@ class SecurityClient(NamespacedClient):
         if refresh is not None:
             _query["refresh"] = refresh
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1367,7 +1367,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1406,7 +1406,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1477,7 +1477,7 @@ class SecurityClient(NamespacedClient):
         if with_profile_uid is not None:
             _query["with_profile_uid"] = with_profile_uid
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1516,7 +1516,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1567,7 +1567,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1617,7 +1617,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1663,7 +1663,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1714,7 +1714,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1761,7 +1761,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1804,7 +1804,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1843,7 +1843,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1912,7 +1912,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1963,7 +1963,7 @@ class SecurityClient(NamespacedClient):
         if with_profile_uid is not None:
             _query["with_profile_uid"] = with_profile_uid
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2002,7 +2002,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2049,7 +2049,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2126,7 +2126,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2191,7 +2191,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2249,7 +2249,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2319,7 +2319,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -2381,7 +2381,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -2449,7 +2449,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2505,7 +2505,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2571,7 +2571,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2627,7 +2627,7 @@ class SecurityClient(NamespacedClient):
         _body = privileges
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2721,7 +2721,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2799,7 +2799,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2881,7 +2881,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2972,7 +2972,7 @@ class SecurityClient(NamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3043,7 +3043,7 @@ class SecurityClient(NamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3118,7 +3118,7 @@ class SecurityClient(NamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3180,7 +3180,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3246,7 +3246,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3306,7 +3306,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3362,7 +3362,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3420,7 +3420,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3464,7 +3464,7 @@ class SecurityClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -3527,7 +3527,7 @@ class SecurityClient(NamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3591,7 +3591,7 @@ class SecurityClient(NamespacedClient):
             _body = None
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3659,7 +3659,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3725,7 +3725,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3795,7 +3795,7 @@ class SecurityClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,

@@ -88,7 +88,7 @@ class SimulateClient(NamespacedClient):
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
         _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

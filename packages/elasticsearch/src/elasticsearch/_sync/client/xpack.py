@@ -50,7 +50,7 @@ class XPackClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -93,7 +93,7 @@ class XPackClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,

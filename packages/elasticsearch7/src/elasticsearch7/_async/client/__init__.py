@@ -5,6 +5,7 @@ Namespaces (``client.indices``, ``client.cat``, ...) are imported on first use.
 """
 
 import importlib
+import typing as t
 
 from ...client import _Namespace
 from ._base import AsyncElasticsearchBase
@@ -50,7 +51,7 @@ _NAMESPACE_MODULES = {
 }
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> t.Any:
     """Namespace classes load with their module, on first use."""
     if name in _NAMESPACE_MODULES:
         value = getattr(importlib.import_module(f".{_NAMESPACE_MODULES[name]}", __name__), name)
@@ -109,7 +110,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/x-ndjson"],
     )
-    async def bulk(self, body, index=None, doc_type=None, params=None, headers=None):
+    async def bulk(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``, ``POST|PUT /{index}/{type}/_bulk``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-bulk.html
@@ -145,7 +146,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def clear_scroll(self, body=None, scroll_id=None, params=None, headers=None):
+    async def clear_scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_search/scroll``, ``DELETE /_search/scroll/{scroll_id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-scroll-api.html
@@ -164,7 +165,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def close_point_in_time(self, body=None, params=None, headers=None):
+    async def close_point_in_time(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_pit``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
@@ -193,7 +194,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def count(self, body=None, index=None, doc_type=None, params=None, headers=None):
+    async def count(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_count``, ``POST|GET /{index}/_count``, ``POST|GET /{index}/{type}/_count``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-count.html
@@ -238,7 +239,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def create(self, index, id, body, doc_type=None, params=None, headers=None):
+    async def create(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_create/{id}``, ``PUT|POST /{index}/{type}/{id}/_create``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
@@ -279,7 +280,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "wait_for_active_shards",
         response_mimetypes=["application/json"],
     )
-    async def delete(self, index, id, doc_type=None, params=None, headers=None):
+    async def delete(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /{index}/_doc/{id}``, ``DELETE /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete.html
@@ -341,7 +342,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def delete_by_query(self, index, body, doc_type=None, params=None, headers=None):
+    async def delete_by_query(self, index: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_delete_by_query``, ``POST /{index}/{type}/_delete_by_query``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
@@ -395,7 +396,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "requests_per_second",
         response_mimetypes=["application/json"],
     )
-    async def delete_by_query_rethrottle(self, task_id, params=None, headers=None):
+    async def delete_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_delete_by_query/{task_id}/_rethrottle``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
@@ -414,7 +415,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "timeout",
         response_mimetypes=["application/json"],
     )
-    async def delete_script(self, id, params=None, headers=None):
+    async def delete_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_scripts/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -442,7 +443,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    async def exists(self, index, id, doc_type=None, params=None, headers=None):
+    async def exists(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_doc/{id}``, ``HEAD /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -484,7 +485,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    async def exists_source(self, index, id, doc_type=None, params=None, headers=None):
+    async def exists_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_source/{id}``, ``HEAD /{index}/{type}/{id}/_source``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -529,7 +530,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def explain(self, index, id, body=None, doc_type=None, params=None, headers=None):
+    async def explain(self, index: t.Any, id: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_explain/{id}``, ``GET|POST /{index}/{type}/{id}/_explain``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-explain.html
@@ -571,7 +572,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def field_caps(self, body=None, index=None, params=None, headers=None):
+    async def field_caps(self, body: t.Any = None, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_field_caps``, ``GET|POST /{index}/_field_caps``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-field-caps.html
@@ -604,7 +605,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    async def get(self, index, id, doc_type=None, params=None, headers=None):
+    async def get(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_doc/{id}``, ``GET /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -638,7 +639,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "master_timeout",
         response_mimetypes=["application/json"],
     )
-    async def get_script(self, id, params=None, headers=None):
+    async def get_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_scripts/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -655,7 +656,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    async def get_script_context(self, params=None, headers=None):
+    async def get_script_context(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_context``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-contexts.html
@@ -668,7 +669,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    async def get_script_languages(self, params=None, headers=None):
+    async def get_script_languages(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_language``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -691,7 +692,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "version_type",
         response_mimetypes=["application/json"],
     )
-    async def get_source(self, index, id, doc_type=None, params=None, headers=None):
+    async def get_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_source/{id}``, ``GET /{index}/{type}/{id}/_source``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
@@ -738,7 +739,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def index(self, index, body, doc_type=None, id=None, params=None, headers=None):
+    async def index(self, index: t.Any, body: t.Any, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``, ``POST /{index}/{type}``, ``PUT|POST /{index}/{type}/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
@@ -777,7 +778,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    async def info(self, params=None, headers=None):
+    async def info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
@@ -799,7 +800,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def mget(self, body, index=None, doc_type=None, params=None, headers=None):
+    async def mget(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mget``, ``GET|POST /{index}/_mget``, ``GET|POST /{index}/{type}/_mget``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-get.html
@@ -843,7 +844,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/x-ndjson"],
     )
-    async def msearch(self, body, index=None, doc_type=None, params=None, headers=None):
+    async def msearch(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``, ``GET|POST /{index}/{type}/_msearch``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
@@ -885,7 +886,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/x-ndjson"],
     )
-    async def msearch_template(self, body, index=None, doc_type=None, params=None, headers=None):
+    async def msearch_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``, ``GET|POST /{index}/{type}/_msearch/template``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
@@ -927,7 +928,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def mtermvectors(self, body=None, index=None, doc_type=None, params=None, headers=None):
+    async def mtermvectors(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``, ``GET|POST /{index}/{type}/_mtermvectors``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-termvectors.html
@@ -965,7 +966,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "routing",
         response_mimetypes=["application/json"],
     )
-    async def open_point_in_time(self, index, params=None, headers=None):
+    async def open_point_in_time(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_pit``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
@@ -986,7 +987,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     @query_params(
         response_mimetypes=["application/json"],
     )
-    async def ping(self, params=None, headers=None):
+    async def ping(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
@@ -1002,7 +1003,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def put_script(self, id, body, context=None, params=None, headers=None):
+    async def put_script(self, id: t.Any, body: t.Any, context: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_scripts/{id}``, ``PUT|POST /_scripts/{id}/{context}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
@@ -1032,7 +1033,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def rank_eval(self, body, index=None, params=None, headers=None):
+    async def rank_eval(self, body: t.Any, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_rank_eval``, ``GET|POST /{index}/_rank_eval``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-rank-eval.html
@@ -1066,7 +1067,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def reindex(self, body, params=None, headers=None):
+    async def reindex(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
@@ -1092,7 +1093,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "requests_per_second",
         response_mimetypes=["application/json"],
     )
-    async def reindex_rethrottle(self, task_id, params=None, headers=None):
+    async def reindex_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex/{task_id}/_rethrottle``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
@@ -1110,7 +1111,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def render_search_template(self, body=None, id=None, params=None, headers=None):
+    async def render_search_template(self, body: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_render/template``, ``GET|POST /_render/template/{id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/render-search-template-api.html
@@ -1129,7 +1130,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def scripts_painless_execute(self, body=None, params=None, headers=None):
+    async def scripts_painless_execute(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_scripts/painless/_execute``
 
         Stability: experimental.
@@ -1149,7 +1150,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def scroll(self, body=None, scroll_id=None, params=None, headers=None):
+    async def scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/scroll``, ``GET|POST /_search/scroll/{scroll_id}``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-request-body.html#request-body-search-scroll
@@ -1214,7 +1215,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def search(self, body=None, index=None, doc_type=None, params=None, headers=None):
+    async def search(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search``, ``GET|POST /{index}/_search``, ``GET|POST /{index}/{type}/_search``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-search.html
@@ -1286,7 +1287,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/vnd.mapbox-vector-tile"],
         request_mimetypes=["application/json"],
     )
-    async def search_mvt(self, index, field, zoom, x, y, body=None, params=None, headers=None):
+    async def search_mvt(self, index: t.Any, field: t.Any, zoom: t.Any, x: t.Any, y: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /{index}/_mvt/{field}/{zoom}/{x}/{y}``
 
         Stability: experimental.
@@ -1329,7 +1330,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "routing",
         response_mimetypes=["application/json"],
     )
-    async def search_shards(self, index=None, params=None, headers=None):
+    async def search_shards(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search_shards``, ``GET|POST /{index}/_search_shards``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-shards.html
@@ -1366,7 +1367,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def search_template(self, body, index=None, doc_type=None, params=None, headers=None):
+    async def search_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/template``, ``GET|POST /{index}/_search/template``, ``GET|POST /{index}/{type}/_search/template``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-template.html
@@ -1403,7 +1404,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def terms_enum(self, index, body=None, params=None, headers=None):
+    async def terms_enum(self, index: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_terms_enum``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-terms-enum.html
@@ -1432,7 +1433,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def termvectors(self, index, body=None, doc_type=None, id=None, params=None, headers=None):
+    async def termvectors(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``, ``GET|POST /{index}/{type}/{id}/_termvectors``, ``GET|POST /{index}/{type}/_termvectors``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-termvectors.html
@@ -1484,7 +1485,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def update(self, index, id, body, doc_type=None, params=None, headers=None):
+    async def update(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update/{id}``, ``POST /{index}/{type}/{id}/_update``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update.html
@@ -1555,7 +1556,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         response_mimetypes=["application/json"],
         request_mimetypes=["application/json"],
     )
-    async def update_by_query(self, index, body=None, doc_type=None, params=None, headers=None):
+    async def update_by_query(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update_by_query``, ``POST /{index}/{type}/_update_by_query``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html
@@ -1609,7 +1610,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         "requests_per_second",
         response_mimetypes=["application/json"],
     )
-    async def update_by_query_rethrottle(self, task_id, params=None, headers=None):
+    async def update_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_update_by_query/{task_id}/_rethrottle``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html

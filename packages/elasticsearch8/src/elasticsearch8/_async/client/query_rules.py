@@ -50,7 +50,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -93,7 +93,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -140,7 +140,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -183,7 +183,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -230,7 +230,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         if size is not None:
             _query["size"] = size
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -306,7 +306,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -363,7 +363,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -420,7 +420,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

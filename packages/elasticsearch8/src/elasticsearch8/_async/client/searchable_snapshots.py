@@ -56,7 +56,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -117,7 +117,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -201,7 +201,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -252,7 +252,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,

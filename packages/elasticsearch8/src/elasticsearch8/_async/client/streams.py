@@ -53,7 +53,7 @@ class StreamsClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "text/plain,application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -103,7 +103,7 @@ class StreamsClient(AsyncNamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "text/plain,application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -149,7 +149,7 @@ class StreamsClient(AsyncNamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return await self.perform_request(
+        return await self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,

@@ -269,7 +269,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/x-ndjson"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -337,7 +337,7 @@ class Elasticsearch(ElasticsearchBase):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -390,7 +390,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -444,7 +444,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -561,7 +561,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -663,7 +663,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -744,7 +744,7 @@ class Elasticsearch(ElasticsearchBase):
         if wait_for_active_shards is not None:
             _query["wait_for_active_shards"] = wait_for_active_shards
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -922,7 +922,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -973,7 +973,7 @@ class Elasticsearch(ElasticsearchBase):
         if requests_per_second is not None:
             _query["requests_per_second"] = requests_per_second
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1025,7 +1025,7 @@ class Elasticsearch(ElasticsearchBase):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1113,7 +1113,7 @@ class Elasticsearch(ElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1197,7 +1197,7 @@ class Elasticsearch(ElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1306,7 +1306,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1403,7 +1403,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1496,7 +1496,7 @@ class Elasticsearch(ElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1544,7 +1544,7 @@ class Elasticsearch(ElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1584,7 +1584,7 @@ class Elasticsearch(ElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1624,7 +1624,7 @@ class Elasticsearch(ElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1708,7 +1708,7 @@ class Elasticsearch(ElasticsearchBase):
         if version_type is not None:
             _query["version_type"] = version_type
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1767,7 +1767,7 @@ class Elasticsearch(ElasticsearchBase):
         if verbose is not None:
             _query["verbose"] = verbose
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1885,7 +1885,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             _method,
             _path,
             params=_query,
@@ -1926,7 +1926,7 @@ class Elasticsearch(ElasticsearchBase):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2010,7 +2010,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2109,7 +2109,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2222,7 +2222,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/x-ndjson"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2303,7 +2303,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/x-ndjson"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2412,7 +2412,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2500,7 +2500,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2616,7 +2616,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2697,7 +2697,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2801,7 +2801,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2852,7 +2852,7 @@ class Elasticsearch(ElasticsearchBase):
         if requests_per_second is not None:
             _query["requests_per_second"] = requests_per_second
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2918,7 +2918,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2981,7 +2981,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3045,7 +3045,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3369,7 +3369,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3498,7 +3498,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/vnd.mapbox-vector-tile"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3574,7 +3574,7 @@ class Elasticsearch(ElasticsearchBase):
         if routing is not None:
             _query["routing"] = routing
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3692,7 +3692,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3774,7 +3774,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3891,7 +3891,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4023,7 +4023,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4213,7 +4213,7 @@ class Elasticsearch(ElasticsearchBase):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4264,7 +4264,7 @@ class Elasticsearch(ElasticsearchBase):
         if requests_per_second is not None:
             _query["requests_per_second"] = requests_per_second
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

@@ -85,7 +85,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -167,7 +167,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -249,7 +249,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -323,7 +323,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -397,7 +397,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -468,7 +468,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -489,7 +489,7 @@ class CatClient(NamespacedClient):
         _path = "/_cat"
         _query: t.Dict[str, t.Any] = {}
         _headers = {"accept": "text/plain"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -583,7 +583,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -658,7 +658,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -736,7 +736,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -814,7 +814,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -892,7 +892,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -978,7 +978,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1053,7 +1053,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1132,7 +1132,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1207,7 +1207,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1286,7 +1286,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1368,7 +1368,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1443,7 +1443,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1545,7 +1545,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1623,7 +1623,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1705,7 +1705,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1799,7 +1799,7 @@ class CatClient(NamespacedClient):
         if wait_for_completion is not None:
             _query["wait_for_completion"] = wait_for_completion
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1881,7 +1881,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1963,7 +1963,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2049,7 +2049,7 @@ class CatClient(NamespacedClient):
         if v is not None:
             _query["v"] = v
         _headers = {"accept": "text/plain,application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,

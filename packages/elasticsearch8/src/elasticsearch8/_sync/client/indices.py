@@ -70,7 +70,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -159,7 +159,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -206,7 +206,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -280,7 +280,7 @@ class IndicesClient(NamespacedClient):
         if request is not None:
             _query["request"] = request
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -356,7 +356,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -424,7 +424,7 @@ class IndicesClient(NamespacedClient):
         if wait_for_active_shards is not None:
             _query["wait_for_active_shards"] = wait_for_active_shards
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -500,7 +500,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -552,7 +552,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -613,7 +613,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -664,7 +664,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -727,7 +727,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -782,7 +782,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -837,7 +837,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -888,7 +888,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -943,7 +943,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -994,7 +994,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1047,7 +1047,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -1113,7 +1113,7 @@ class IndicesClient(NamespacedClient):
         if run_expensive_tasks is not None:
             _query["run_expensive_tasks"] = run_expensive_tasks
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1174,7 +1174,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1242,7 +1242,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1308,7 +1308,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1363,7 +1363,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1418,7 +1418,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "HEAD",
             _path,
             params=_query,
@@ -1469,7 +1469,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1531,7 +1531,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1597,7 +1597,7 @@ class IndicesClient(NamespacedClient):
         if wait_if_ongoing is not None:
             _query["wait_if_ongoing"] = wait_if_ongoing
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1671,7 +1671,7 @@ class IndicesClient(NamespacedClient):
         if wait_for_completion is not None:
             _query["wait_for_completion"] = wait_for_completion
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1746,7 +1746,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1816,7 +1816,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1871,7 +1871,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1910,7 +1910,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -1972,7 +1972,7 @@ class IndicesClient(NamespacedClient):
         if verbose is not None:
             _query["verbose"] = verbose
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2023,7 +2023,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2070,7 +2070,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2140,7 +2140,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2202,7 +2202,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2268,7 +2268,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2314,7 +2314,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2396,7 +2396,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2456,7 +2456,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -2511,7 +2511,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2563,7 +2563,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2615,7 +2615,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2683,7 +2683,7 @@ class IndicesClient(NamespacedClient):
         if wait_for_active_shards is not None:
             _query["wait_for_active_shards"] = wait_for_active_shards
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2730,7 +2730,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2814,7 +2814,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2889,7 +2889,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -2956,7 +2956,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3025,7 +3025,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3128,7 +3128,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3247,7 +3247,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3339,7 +3339,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3428,7 +3428,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -3495,7 +3495,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -3553,7 +3553,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3612,7 +3612,7 @@ class IndicesClient(NamespacedClient):
         if resource is not None:
             _query["resource"] = resource
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3678,7 +3678,7 @@ class IndicesClient(NamespacedClient):
         if timeout is not None:
             _query["timeout"] = timeout
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -3733,7 +3733,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -3828,7 +3828,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -3891,7 +3891,7 @@ class IndicesClient(NamespacedClient):
         if verbose is not None:
             _query["verbose"] = verbose
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -3953,7 +3953,7 @@ class IndicesClient(NamespacedClient):
         if status is not None:
             _query["status"] = status
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -4027,7 +4027,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -4098,7 +4098,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4210,7 +4210,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4285,7 +4285,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -4376,7 +4376,7 @@ class IndicesClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -4445,7 +4445,7 @@ class IndicesClient(NamespacedClient):
         if wait_for_active_shards is not None:
             _query["wait_for_active_shards"] = wait_for_active_shards
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4503,7 +4503,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -4611,7 +4611,7 @@ class IndicesClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,

@@ -63,7 +63,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "text/event-stream"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -128,7 +128,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -187,7 +187,7 @@ class InferenceClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "DELETE",
             _path,
             params=_query,
@@ -241,7 +241,7 @@ class InferenceClient(NamespacedClient):
         if pretty is not None:
             _query["pretty"] = pretty
         _headers = {"accept": "application/json"}
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "GET",
             _path,
             params=_query,
@@ -320,7 +320,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -388,7 +388,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -467,7 +467,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -546,7 +546,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -625,7 +625,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -704,7 +704,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -783,7 +783,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -862,7 +862,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -941,7 +941,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1016,7 +1016,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1091,7 +1091,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1170,7 +1170,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1247,7 +1247,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1322,7 +1322,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1401,7 +1401,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1480,7 +1480,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1559,7 +1559,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1634,7 +1634,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1713,7 +1713,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1792,7 +1792,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1863,7 +1863,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
@@ -1934,7 +1934,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -1999,7 +1999,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2064,7 +2064,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "text/event-stream"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2133,7 +2133,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "POST",
             _path,
             params=_query,
@@ -2197,7 +2197,7 @@ class InferenceClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/json"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,

@@ -74,7 +74,7 @@ class MonitoringClient(NamespacedClient):
         _headers = {"accept": "application/json"}
         if _body is not None:
             _headers["content-type"] = "application/x-ndjson"
-        return self.perform_request(
+        return self.perform_request(  # type: ignore[return-value]
             "PUT",
             _path,
             params=_query,
