@@ -19,12 +19,17 @@ Request = Callable[[], Any]
 
 
 class Contender(NamedTuple):
-    """How to build one client (import included), where its answer has the doc, and
-    which installed distribution's version to report."""
+    """How to build one client (import included) and send one request, how to tell that
+    the answer is the stub's, and which installed distribution's version to report.
+
+    For an async contender, ``setup`` returns a coroutine function and the runner
+    measures throughput with concurrent tasks instead of per-request latency.
+    """
 
     setup: Callable[[int], Request]
-    document: Callable[[Any], Mapping[str, Any]]
+    check: Callable[[Any], bool]
     distribution: str
+    is_async: bool = False
 
 
 def _transport(port: int) -> Request:
@@ -51,9 +56,76 @@ def _urllib3(port: int) -> Request:
     return request
 
 
+def _urllib3_search(port: int) -> Request:
+    """The floor for a search: JSON body out, JSON answer in, one keep-alive connection."""
+    import urllib3
+
+    pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1)
+    headers = {"content-type": "application/json", "accept": "application/json"}
+
+    def request() -> Any:
+        body = json.dumps({"query": {"match_all": {}}}).encode()
+        answer = pool.urlopen("POST", "/bench/_search", body=body, headers=headers, retries=False)
+        return json.loads(answer.data)
+
+    return request
+
+
+def _client(port: int) -> Any:
+    """``import elasticsearch`` and one client, as a user writes it (official and ours alike)."""
+    from elasticsearch import Elasticsearch
+
+    return Elasticsearch(f"http://127.0.0.1:{port}")
+
+
+def _client_get(port: int) -> Request:
+    client = _client(port)
+
+    def request() -> Any:
+        return client.get(index="bench", id="1")
+
+    return request
+
+
+def _client_search(port: int) -> Request:
+    client = _client(port)
+
+    def request() -> Any:
+        return client.search(index="bench", query={"match_all": {}})
+
+    return request
+
+
+def _async_get(port: int) -> Request:
+    """``AsyncElasticsearch.get``; the coroutine function also carries the client to close."""
+    from elasticsearch import AsyncElasticsearch
+
+    client = AsyncElasticsearch(f"http://127.0.0.1:{port}")
+
+    async def request() -> Any:
+        return await client.get(index="bench", id="1")
+
+    request.client = client  # type: ignore[attr-defined]
+    return request
+
+
+def _is_doc(answer: Any) -> bool:
+    body = getattr(answer, "body", answer)
+    return isinstance(body, Mapping) and body.get("_id") == "1"
+
+
+def _is_hits(answer: Any) -> bool:
+    body = getattr(answer, "body", answer)
+    return isinstance(body, Mapping) and len(body.get("hits", {}).get("hits", ())) == 10
+
+
 CONTENDERS: dict[str, Contender] = {
-    "transport": Contender(_transport, lambda response: response.body, "elastic-transport"),
-    "urllib3": Contender(_urllib3, lambda document: document, "urllib3"),
+    "transport": Contender(_transport, _is_doc, "elastic-transport"),
+    "urllib3": Contender(_urllib3, _is_doc, "urllib3"),
+    "urllib3_search": Contender(_urllib3_search, _is_hits, "urllib3"),
+    "client_get": Contender(_client_get, _is_doc, "elasticsearch"),
+    "client_search": Contender(_client_search, _is_hits, "elasticsearch"),
+    "async_get": Contender(_async_get, _is_doc, "elasticsearch", is_async=True),
 }
 
 
@@ -89,6 +161,11 @@ def _count_calls(request: Request, n: int) -> dict[str, float]:
     for _ in range(n):
         request()
     profiler.disable()
+    return _calls_per_request(profiler, n)
+
+
+def _calls_per_request(profiler: Any, n: int) -> dict[str, float]:
+    """Python and C function calls per request from a finished cProfile run."""
     profiler.create_stats()
     python_calls = c_calls = 0
     for (filename, _, _), (_, calls, _, _, _) in profiler.stats.items():
@@ -99,6 +176,41 @@ def _count_calls(request: Request, n: int) -> dict[str, float]:
     return {"python_calls": python_calls / n, "c_calls": c_calls / n}
 
 
+async def _gather_batches(request: Request, total: int, concurrency: int) -> None:
+    """Send ``total`` requests, ``concurrency`` at a time: one asyncio.gather per batch."""
+    import asyncio  # not at the top: it would count in every contender's RSS
+
+    for sent in range(0, total, concurrency):
+        await asyncio.gather(*(request() for _ in range(min(concurrency, total - sent))))
+
+
+async def _measure_async(request: Request, args: argparse.Namespace) -> dict[str, Any]:
+    """Throughput with concurrent tasks: the one number an async client is used for."""
+    try:
+        if not CONTENDERS[args.contender].check(await request()):
+            raise SystemExit("unexpected answer from the stub")
+        await _gather_batches(request, args.warmup, args.concurrency)
+        start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
+        await _gather_batches(request, args.n, args.concurrency)
+        elapsed, cpu = time.perf_counter_ns() - start, time.process_time_ns() - cpu_start
+
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        await _gather_batches(request, args.profile_n, args.concurrency)
+        profiler.disable()
+        calls = _calls_per_request(profiler, args.profile_n)
+    finally:
+        await request.client.close()  # type: ignore[attr-defined]
+    return {
+        "requests_per_s": args.n / (elapsed / 1e9),
+        "elapsed_ns": elapsed,
+        "cpu_ns_per_request": cpu / args.n,
+        **calls,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contender", choices=sorted(CONTENDERS), required=True)
@@ -106,6 +218,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000, help="timed requests; 0: setup only")
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--profile-n", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=32, help="tasks at once (async)")
     args = parser.parse_args()
 
     contender = CONTENDERS[args.contender]
@@ -120,13 +233,18 @@ def main() -> None:
         "rss_start_kib": rss_start,
         "rss_setup_kib": rss_setup,
     }
-    if args.n:
-        document = contender.document(request())
-        if document.get("_id") != "1":
-            raise SystemExit(f"unexpected answer from the stub: {document!r}")
+    if args.n and contender.is_async:
+        import asyncio
+
+        result.update(asyncio.run(_measure_async(request, args)))
+    elif args.n:
+        if not contender.check(request()):
+            raise SystemExit(f"unexpected answer from the stub: {request()!r}")
         for _ in range(args.warmup):
             request()
+        cpu_start = time.process_time_ns()
         samples = _time_requests(request, args.n)
+        result["cpu_ns_per_request"] = (time.process_time_ns() - cpu_start) / args.n
         result["median_ns"] = statistics.median(samples)
         result["mean_ns"] = statistics.fmean(samples)
         result["p90_ns"] = statistics.quantiles(samples, n=10)[-1]

@@ -1,7 +1,7 @@
 """Build and reuse one venv per contender: each client runs with only its own packages.
 
-A venv is rebuilt only when its marker (base Python, requirements, our pyproject)
-changes; "ours" installs packages/transport editable, so edits need no rebuild.
+A venv is rebuilt only when its marker (base Python, requirements, our pyprojects)
+changes; "ours" installs our packages editable, so edits need no rebuild.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 VENVS_DIR = BENCH_DIR / ".venvs"
-OUR_TRANSPORT = BENCH_DIR.parent / "packages" / "transport"
+PACKAGES = BENCH_DIR.parent / "packages"
+# Ours: the transport and the three API packages, installed together so that the API
+# packages' elastic-transport requirement is met by our transport, not by PyPI's.
+OURS = [PACKAGES / name for name in ("transport", "elasticsearch", "elasticsearch8", "elasticsearch7")]
 MARKER = "bench-marker.json"
 # One environment for every contender process: nothing inherited that changes imports,
 # and bytecode caches under .venvs/, so importing packages/transport writes nothing.
@@ -25,10 +28,11 @@ _DROPPED = {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONDONTWRITEBYTECOD
 ENV = {key: value for key, value in os.environ.items() if key not in _DROPPED}
 ENV["PYTHONPYCACHEPREFIX"] = str(VENVS_DIR / "pycache")
 
-# name -> (requirements from PyPI, local project installed editable or None)
-SPECS: dict[str, tuple[list[str], Path | None]] = {
-    "official": (["elastic-transport==9.4.2", "elasticsearch==9.5.1", "orjson"], None),
-    "ours": (["orjson"], OUR_TRANSPORT),
+# name -> (requirements from PyPI, local projects installed editable). aiohttp is in both,
+# for the async suite; the official client imports it with `import elasticsearch`.
+SPECS: dict[str, tuple[list[str], list[Path]]] = {
+    "official": (["elastic-transport==9.4.2", "elasticsearch==9.5.1", "orjson", "aiohttp"], []),
+    "ours": (["orjson", "aiohttp"], OURS),
 }
 
 
@@ -61,17 +65,17 @@ def tail(text: str) -> str:
     return " / ".join(line.strip() for line in text.strip().splitlines()[-3:])
 
 
-def _marker(requirements: list[str], editable: Path | None) -> str:
-    pyproject = editable / "pyproject.toml" if editable else None
+def _marker(requirements: list[str], editables: list[Path]) -> str:
+    def sha256(project: Path) -> str | None:
+        pyproject = project / "pyproject.toml"
+        return hashlib.sha256(pyproject.read_bytes()).hexdigest() if pyproject.exists() else None
+
     return json.dumps(
         {
             "python": sys.version,
             "base_prefix": sys.base_prefix,
             "requirements": requirements,
-            "editable": str(editable) if editable else None,
-            "pyproject_sha256": hashlib.sha256(pyproject.read_bytes()).hexdigest()
-            if pyproject and pyproject.exists()
-            else None,
+            "editable": {str(project): sha256(project) for project in editables},
         },
         indent=1,
     )
@@ -96,10 +100,10 @@ def _pip(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def ensure(name: str) -> Venv:
     """Return venv `name` of SPECS, built if missing or stale; never raises on pip."""
-    requirements, editable = SPECS[name]
+    requirements, editables = SPECS[name]
     root = VENVS_DIR / name
     python = root / "bin" / "python"
-    marker = _marker(requirements, editable)
+    marker = _marker(requirements, editables)
     marker_file = root / MARKER
     if python.exists() and marker_file.exists() and marker_file.read_text() == marker:
         return Venv(name, python)
@@ -113,10 +117,11 @@ def ensure(name: str) -> Venv:
             None,
             f"pip install {' '.join(requirements)} failed: {tail(done.stderr)}",
         )
-    if editable is not None:
-        done = _pip(python, "-e", str(editable))
+    if editables:
+        done = _pip(python, *(arg for project in editables for arg in ("-e", str(project))))
         if done.returncode:
-            # No marker: the next run retries, e.g. once the package can be built.
-            return Venv(name, None, f"pip install -e {editable} failed: {tail(done.stderr)}")
+            # No marker: the next run retries, e.g. once the packages can be built.
+            names = " ".join(project.name for project in editables)
+            return Venv(name, None, f"pip install -e {names} failed: {tail(done.stderr)}")
     marker_file.write_text(marker)
     return Venv(name, python)

@@ -15,7 +15,7 @@ import platform
 import statistics
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,6 @@ RUNNER = BENCH_DIR / "_runner.py"
 RUNNER_TIMEOUT = 600
 TRANSPORT_API = "from elastic_transport import NodeConfig, Transport"
 URLLIB3_2 = "import sys, urllib3; sys.exit(int(urllib3.__version__.split('.')[0]) < 2)"
-# What each runner contender imports, for the import-time suite.
-IMPORTS = {"transport": "import elastic_transport", "urllib3": "import json, urllib3"}
 
 Preexec = Callable[[], None] | None
 Result = dict[str, Any]
@@ -152,26 +150,34 @@ def _rounds(
     return {label: runs for label, runs in results.items() if label not in problems}, problems
 
 
-def _slots(transport_labels: Sequence[str]) -> tuple[list[Slot], dict[str, str]]:
-    """Find the transport slots that run, and the raw-urllib3 floor; say why not.
+def _slots(
+    wanted: Mapping[str, tuple[str, str]],
+    check: str,
+    floors: Mapping[str, str] | None = None,
+) -> tuple[list[Slot], dict[str, str]]:
+    """Find the slots that run and say why the others don't.
 
-    The floor runs in the first venv with urllib3 2.x, preferring ours.
+    ``wanted`` maps a label to (venv name, runner contender), used where ``check`` runs in
+    that venv; ``floors`` maps a label to a raw-urllib3 contender, run in the first venv with
+    urllib3 2.x, preferring ours.
     """
     venvs = {name: _venvs.ensure(name) for name in _venvs.SPECS}
     slots: list[Slot] = []
     problems: dict[str, str] = {}
-    for label in transport_labels:
-        venv = venvs[label].check(TRANSPORT_API)
+    for label, (venv_name, contender) in wanted.items():
+        venv = venvs[venv_name].check(check)
         if venv.python is None:
             problems[label] = venv.problem
         else:
-            slots.append(Slot(label, venv.python, "transport"))
-    floors = [venvs[name].check(URLLIB3_2).python for name in ("ours", "official")]
-    floor = next((python for python in floors if python is not None), None)
-    if floor is None:
-        problems["raw"] = "no venv has urllib3 2.x"
-    else:
-        slots.append(Slot("raw", floor, "urllib3"))
+            slots.append(Slot(label, venv.python, contender))
+    if floors:
+        pythons = [venvs[name].check(URLLIB3_2).python for name in ("ours", "official")]
+        floor = next((python for python in pythons if python is not None), None)
+        for label, contender in floors.items():
+            if floor is None:
+                problems[label] = "no venv has urllib3 2.x"
+            else:
+                slots.append(Slot(label, floor, contender))
     return slots, problems
 
 
@@ -200,36 +206,114 @@ def _venv_name(slot: Slot) -> str:
     return slot.python.parent.parent.name
 
 
-def suite_transport(args: argparse.Namespace) -> Report:
-    """Measure Transport.perform_request: official vs ours vs raw urllib3."""
-    slots, problems = _slots(["official", "ours"])
-    server_cpu, client_cpu = _cpus(args.pin)
+def _pinning(server_cpu: int | None, client_cpu: int | None) -> str:
+    if client_cpu is None:
+        return "not pinned to CPUs"
+    return f"client on CPU {client_cpu}, nginx on CPU {server_cpu}"
+
+
+def _against_stub(
+    slots: list[Slot], args: argparse.Namespace, runner_args: list[str], pin: str = "same"
+) -> tuple[dict[str, list[Result]], dict[str, str], Result]:
+    """Run every slot's rounds against one nginx stub; hand back the pinning used.
+
+    ``pin`` is the suite's default pinning mode; ``--pin`` overrides it.
+    """
+    server_cpu, client_cpu = _cpus(args.pin or pin)
     with _stub.running_stub(args.stub_dir, _pin(server_cpu)) as port:
-        runner_args = [f"--port={port}", f"--n={args.n}", f"--warmup={args.warmup}"]
-        runner_args.append(f"--profile-n={args.profile_n}")
         runs, failed = _rounds(
             slots,
             args.rounds,
-            lambda slot: _runner(slot, runner_args, _pin(client_cpu)),
+            lambda slot: _runner(slot, [f"--port={port}", *runner_args], _pin(client_cpu)),
         )
-    problems.update(failed)
+    return runs, failed, {"nginx": server_cpu, "client": client_cpu}
 
-    contenders: Result = {}
-    for slot in slots:
-        if slot.label not in runs:
-            continue
-        rounds = runs[slot.label]
-        contenders[slot.label] = {
-            "venv": _venv_name(slot),
-            "version": rounds[0]["version"],
-            "median_us": _median(rounds, "median_ns", 1000),
-            "mean_us": _median(rounds, "mean_ns", 1000),
-            "p90_us": _median(rounds, "p90_ns", 1000),
-            "round_median_us": [r["median_ns"] / 1000 for r in rounds],
-            "python_calls_per_request": _median(rounds, "python_calls"),
-            "c_calls_per_request": _median(rounds, "c_calls"),
-            "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
-        }
+
+def _per_request(slot: Slot, rounds: list[Result]) -> Result:
+    """One contender of a per-request suite, summarized over its rounds.
+
+    requests/s is 1e6 / median us of a round (as the bench-stub anchors are given), so one
+    descheduled request does not move it.
+    """
+    return {
+        "venv": _venv_name(slot),
+        "version": rounds[0]["version"],
+        "median_us": _median(rounds, "median_ns", 1000),
+        "mean_us": _median(rounds, "mean_ns", 1000),
+        "p90_us": _median(rounds, "p90_ns", 1000),
+        "requests_per_s": 1e9 / _median(rounds, "median_ns"),
+        "round_median_us": [r["median_ns"] / 1000 for r in rounds],
+        # The client process's CPU time (user + system, nginx excluded) per request: less
+        # disturbed than wall time when other work shares the machine.
+        "cpu_us_per_request": _median(rounds, "cpu_ns_per_request", 1000),
+        "round_cpu_us_per_request": [r["cpu_ns_per_request"] / 1000 for r in rounds],
+        "python_calls_per_request": _median(rounds, "python_calls"),
+        "c_calls_per_request": _median(rounds, "c_calls"),
+        "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
+    }
+
+
+def _per_request_rows(contenders: Result, problems: dict[str, str], names: Mapping[str, str]) -> str:
+    rows = []
+    for label, name in names.items():
+        if label in contenders:
+            c = contenders[label]
+            rows.append(
+                [
+                    f"{name} {c['version']}",
+                    c["venv"],
+                    _fmt(c["median_us"], 1),
+                    _fmt(c["requests_per_s"], 0),
+                    _fmt(c["cpu_us_per_request"], 1),
+                    _fmt(c["python_calls_per_request"], 0),
+                    _fmt(c["c_calls_per_request"], 0),
+                    _fmt(c["rss_after_setup_mib"], 1),
+                ]
+            )
+        else:
+            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", ""])
+    headers = [
+        "contender",
+        "venv",
+        "median us/request",
+        "requests/s",
+        "client CPU us/request",
+        "Python calls/request",
+        "C calls/request",
+        "RSS after setup MiB",
+    ]
+    return _table(headers, rows)
+
+
+def _paired(ours: list[float], official: list[float], invert: bool = False) -> list[float]:
+    """Per-round ratios ours/official (official/ours with ``invert``): round i with round i."""
+    pairs = zip(ours, official, strict=True)
+    return [official / mine if invert else mine / official for mine, official in pairs]
+
+
+def _goal(what: str, target: str, measured: float | None, met: bool | None, detail: str = "") -> Result:
+    return {"goal": what, "target": target, "measured": measured, "met": met, "detail": detail}
+
+
+def _goal_table(goals: list[Result]) -> str:
+    rows = []
+    for goal in goals:
+        met = "n/a" if goal["met"] is None else ("yes" if goal["met"] else "**no**")
+        measured = _fmt(goal["measured"], 3)
+        if goal["detail"]:
+            measured += f" ({goal['detail']})"
+        rows.append([goal["goal"], goal["target"], measured, met])
+    return _table(["goal", "target", "measured", "met"], rows)
+
+
+def suite_transport(args: argparse.Namespace) -> Report:
+    """Measure Transport.perform_request: official vs ours vs raw urllib3."""
+    wanted = {"official": ("official", "transport"), "ours": ("ours", "transport")}
+    slots, problems = _slots(wanted, TRANSPORT_API, {"raw": "urllib3"})
+    runner_args = [f"--n={args.n}", f"--warmup={args.warmup}", f"--profile-n={args.profile_n}"]
+    runs, failed, pinning = _against_stub(slots, args, runner_args)
+    problems.update(failed)
+    contenders = {slot.label: _per_request(slot, runs[slot.label]) for slot in slots if slot.label in runs}
 
     def median(label: str) -> float | None:
         return contenders[label]["median_us"] if label in contenders else None
@@ -241,12 +325,7 @@ def suite_transport(args: argparse.Namespace) -> Report:
     }
     paired: list[float] = []
     if "ours" in contenders and "official" in contenders:
-        pairs = zip(
-            contenders["ours"]["round_median_us"],
-            contenders["official"]["round_median_us"],
-            strict=True,
-        )
-        paired = [ours / official for ours, official in pairs]
+        paired = _paired(contenders["ours"]["round_median_us"], contenders["official"]["round_median_us"])
     cheaper = None if not paired else all(ratio < 1 for ratio in paired)
 
     info = _machine()
@@ -259,46 +338,14 @@ def suite_transport(args: argparse.Namespace) -> Report:
         "requests_per_round": args.n,
         "warmup_requests": args.warmup,
         "profiled_requests": args.profile_n,
-        "cpu_pinning": {"nginx": server_cpu, "client": client_cpu},
+        "cpu_pinning": pinning,
         "contenders": contenders,
         "unavailable": problems,
         "ratios": ratios,
         "paired_ours_over_official": paired,
         "ours_cheaper_in_every_round": cheaper,
     }
-
-    names = {
-        "official": "official elastic-transport",
-        "ours": "ours",
-        "raw": "raw urllib3",
-    }
-    rows = []
-    for label, name in names.items():
-        if label in contenders:
-            c = contenders[label]
-            rows.append(
-                [
-                    f"{name} {c['version']}",
-                    c["venv"],
-                    _fmt(c["median_us"], 1),
-                    _fmt(c["python_calls_per_request"], 0),
-                    _fmt(c["c_calls_per_request"], 0),
-                    _fmt(c["rss_after_setup_mib"], 1),
-                ]
-            )
-        else:
-            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", "", ""])
-    headers = [
-        "contender",
-        "venv",
-        "median us/request",
-        "Python calls/request",
-        "C calls/request",
-        "RSS after setup MiB",
-    ]
-    pinning = f"client on CPU {client_cpu}, nginx on CPU {server_cpu}"
-    if client_cpu is None:
-        pinning = "not pinned to CPUs"
+    names = {"official": "official elastic-transport", "ours": "ours", "raw": "raw urllib3"}
     verdict = "n/a" if cheaper is None else ("yes" if cheaper else "no")
     if paired:
         verdict += f" (per-round ours/official {min(paired):.3f}-{max(paired):.3f})"
@@ -307,17 +354,230 @@ def suite_transport(args: argparse.Namespace) -> Report:
     setup = (
         f"{_header(info)} · {args.rounds} paired"
         f" rounds x {args.n} requests (warmup {args.warmup}; calls counted over"
-        f" {args.profile_n}) · {pinning}"
+        f" {args.profile_n}) · {_pinning(pinning['nginx'], pinning['client'])}"
     )
     what = f"`{data['request']}` against the nginx stub; medians over rounds of each round's median."
-    title = "# transport per-request cost"
-    tables = [_table(headers, rows), _table(["ratio", "value"], ratio_rows)]
-    markdown = "\n\n".join([title, setup, what, *tables])
+    tables = [_per_request_rows(contenders, problems, names), _table(["ratio", "value"], ratio_rows)]
+    markdown = "\n\n".join(["# transport per-request cost", setup, what, *tables])
     return Report("transport", data, markdown + "\n")
 
 
-def _time_import(python: Path, code: str) -> float:
-    """Time `python -c code` in wall ms: what a user waits for, startup included."""
+CLIENT_GOAL = 1.3  # ours/official requests/s, get and search (issue 3)
+ASYNC_GOAL = 1.5  # ours/official requests/s, AsyncElasticsearch.get with 32 tasks
+IMPORT_GOAL = 0.4  # ours/official `import elasticsearch` ms, minus `python -c pass`
+RSS_GOAL_MIB = 30.0  # ours, after `import elasticsearch` and one client
+CLIENT_CALLS = {
+    "get": 'Elasticsearch("http://127.0.0.1:port").get(index="bench", id="1")',
+    "search": 'Elasticsearch("http://127.0.0.1:port").search(index="bench", query={"match_all": {}})',
+}
+
+
+def suite_client(args: argparse.Namespace) -> Report:
+    """Measure client.get and client.search per call: official 9.5.1 vs ours vs raw urllib3."""
+    wanted = {
+        f"{venv} {call}": (venv, f"client_{call}") for call in CLIENT_CALLS for venv in ("official", "ours")
+    }
+    floors = {"raw get": "urllib3", "raw search": "urllib3_search"}
+    slots, problems = _slots(wanted, "from elasticsearch import Elasticsearch", floors)
+    runner_args = [f"--n={args.n}", f"--warmup={args.warmup}", f"--profile-n={args.profile_n}"]
+    runs, failed, pinning = _against_stub(slots, args, runner_args)
+    problems.update(failed)
+    contenders = {slot.label: _per_request(slot, runs[slot.label]) for slot in slots if slot.label in runs}
+
+    goals = []
+    ratios: Result = {}
+    for call in CLIENT_CALLS:
+        ours, official, raw = (contenders.get(f"{who} {call}") for who in ("ours", "official", "raw"))
+        speedup = (
+            None if ours is None or official is None else ours["requests_per_s"] / official["requests_per_s"]
+        )
+        paired = []
+        if ours is not None and official is not None:
+            paired = _paired(ours["round_median_us"], official["round_median_us"], invert=True)
+        ratios[call] = {
+            "ours_over_official_requests_per_s": speedup,
+            "paired_per_round": paired,
+            "official_cpu_over_ours_cpu": None
+            if ours is None or official is None
+            else official["cpu_us_per_request"] / ours["cpu_us_per_request"],
+            "ours_us_over_raw_us": None
+            if ours is None or raw is None
+            else ours["median_us"] / raw["median_us"],
+            "official_us_over_raw_us": None
+            if official is None or raw is None
+            else official["median_us"] / raw["median_us"],
+        }
+        detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+        met = None if speedup is None else speedup >= CLIENT_GOAL
+        goals.append(
+            _goal(f"`client.{call}` requests/s, ours/official", f">= {CLIENT_GOAL}", speedup, met, detail)
+        )
+
+    info = _machine()
+    data = {
+        **info,
+        "suite": "client",
+        "calls": CLIENT_CALLS,
+        "rounds": args.rounds,
+        "requests_per_round": args.n,
+        "warmup_requests": args.warmup,
+        "profiled_requests": args.profile_n,
+        "cpu_pinning": pinning,
+        "contenders": contenders,
+        "unavailable": problems,
+        "ratios": ratios,
+        "goals": goals,
+    }
+    names = {
+        f"{who} {call}": f"{name} `{call}`"
+        for call in CLIENT_CALLS
+        for who, name in (("official", "official elasticsearch"), ("ours", "ours"), ("raw", "raw urllib3"))
+    }
+    ratio_rows = []
+    for call, values in ratios.items():
+        ratio_rows.append(
+            [
+                f"`{call}`",
+                _fmt(values["ours_over_official_requests_per_s"], 3),
+                _fmt(values["official_cpu_over_ours_cpu"], 3),
+                _fmt(values["ours_us_over_raw_us"], 3),
+                _fmt(values["official_us_over_raw_us"], 3),
+            ]
+        )
+    ratio_headers = [
+        "call",
+        "requests/s ours/official",
+        "client CPU official/ours",
+        "us ours/raw",
+        "us official/raw",
+    ]
+    ratio_table = _table(ratio_headers, ratio_rows)
+    setup = (
+        f"{_header(info)} · {args.rounds} paired rounds x {args.n} calls (warmup {args.warmup};"
+        f" calls counted over {args.profile_n}) · {_pinning(pinning['nginx'], pinning['client'])}"
+    )
+    what = "\n".join(
+        [f"- `{call}`: `{code}`" for call, code in CLIENT_CALLS.items()]
+        + [
+            "- raw urllib3: one `HTTPConnectionPool`, stdlib `json` (search: POST with a JSON body).",
+            "",
+            "Against the nginx stub; medians over rounds of each round's median;"
+            " requests/s = 1e6 / median us.",
+        ]
+    )
+    tables = [_per_request_rows(contenders, problems, names), ratio_table, _goal_table(goals)]
+    markdown = "\n\n".join(["# client per-call cost", setup, what, *tables])
+    return Report("client", data, markdown + "\n")
+
+
+def suite_async(args: argparse.Namespace) -> Report:
+    """Measure AsyncElasticsearch.get throughput with concurrent tasks: official vs ours."""
+    wanted = {"official": ("official", "async_get"), "ours": ("ours", "async_get")}
+    slots, problems = _slots(wanted, "from elasticsearch import AsyncElasticsearch; import aiohttp")
+    runner_args = [
+        f"--n={args.async_n}",
+        f"--warmup={args.async_warmup}",
+        f"--profile-n={args.async_profile_n}",
+        f"--concurrency={args.concurrency}",
+    ]
+    # Split by default: 32 tasks keep the client busy on its own CPU, as with a real server
+    # elsewhere; on one shared CPU nginx's share of every request would blur the comparison.
+    runs, failed, pinning = _against_stub(slots, args, runner_args, pin="split")
+    problems.update(failed)
+    contenders: Result = {}
+    for slot in slots:
+        if slot.label not in runs:
+            continue
+        rounds = runs[slot.label]
+        contenders[slot.label] = {
+            "venv": _venv_name(slot),
+            "version": rounds[0]["version"],
+            "requests_per_s": _median(rounds, "requests_per_s"),
+            "round_requests_per_s": [r["requests_per_s"] for r in rounds],
+            "cpu_us_per_request": _median(rounds, "cpu_ns_per_request", 1000),
+            "round_cpu_us_per_request": [r["cpu_ns_per_request"] / 1000 for r in rounds],
+            "python_calls_per_request": _median(rounds, "python_calls"),
+            "c_calls_per_request": _median(rounds, "c_calls"),
+        }
+    speedup = cpu_ratio = None
+    paired: list[float] = []
+    if "ours" in contenders and "official" in contenders:
+        speedup = contenders["ours"]["requests_per_s"] / contenders["official"]["requests_per_s"]
+        cpu_ratio = contenders["official"]["cpu_us_per_request"] / contenders["ours"]["cpu_us_per_request"]
+        paired = _paired(
+            contenders["ours"]["round_requests_per_s"], contenders["official"]["round_requests_per_s"]
+        )
+    detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+    met = None if speedup is None else speedup >= ASYNC_GOAL
+    goals = [
+        _goal("`AsyncElasticsearch.get` requests/s, ours/official", f">= {ASYNC_GOAL}", speedup, met, detail),
+        _goal(
+            "client CPU per request, official/ours (context, not the goal)",
+            "-",
+            cpu_ratio,
+            None,
+        ),
+    ]
+
+    info = _machine()
+    call = 'await AsyncElasticsearch("http://127.0.0.1:port").get(index="bench", id="1")'
+    data = {
+        **info,
+        "suite": "async",
+        "call": call,
+        "concurrency": args.concurrency,
+        "rounds": args.rounds,
+        "requests_per_round": args.async_n,
+        "warmup_requests": args.async_warmup,
+        "profiled_requests": args.async_profile_n,
+        "cpu_pinning": pinning,
+        "contenders": contenders,
+        "unavailable": problems,
+        "ours_over_official": speedup,
+        "paired_ours_over_official": paired,
+        "official_cpu_over_ours_cpu": cpu_ratio,
+        "goals": goals,
+    }
+    rows = []
+    for label, name in (("official", "official elasticsearch"), ("ours", "ours")):
+        if label in contenders:
+            c = contenders[label]
+            rows.append(
+                [
+                    f"{name} {c['version']}",
+                    c["venv"],
+                    _fmt(c["requests_per_s"], 0),
+                    _fmt(c["cpu_us_per_request"], 1),
+                    _fmt(c["python_calls_per_request"], 0),
+                    _fmt(c["c_calls_per_request"], 0),
+                ]
+            )
+        else:
+            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", "", ""])
+    headers = [
+        "contender",
+        "venv",
+        "requests/s",
+        "client CPU us/request",
+        "Python calls/request",
+        "C calls/request",
+    ]
+    table = _table(headers, rows)
+    setup = (
+        f"{_header(info)} · {args.rounds} paired rounds x {args.async_n} requests, {args.concurrency}"
+        f" tasks at a time (warmup {args.async_warmup}; calls counted over {args.async_profile_n})"
+        f" · {_pinning(pinning['nginx'], pinning['client'])}"
+    )
+    what = (
+        f"`{call}` with aiohttp, in batches of `asyncio.gather` over {args.concurrency} tasks, against"
+        " the nginx stub; requests/s is the median over rounds of each round's total / elapsed."
+    )
+    markdown = "\n\n".join(["# async client throughput", setup, what, table, _goal_table(goals)])
+    return Report("async", data, markdown + "\n")
+
+
+def _run_code(python: Path, code: str) -> tuple[float, str]:
+    """Run `python -c code`; its wall ms (what a user waits for, startup included) and stdout."""
     start = time.perf_counter_ns()
     done = subprocess.run(
         [str(python), "-c", code],
@@ -329,17 +589,56 @@ def _time_import(python: Path, code: str) -> float:
     elapsed = (time.perf_counter_ns() - start) / 1e6
     if done.returncode:
         raise ContenderFailed(f"`{code}` failed: {_venvs.tail(done.stderr)}")
-    return elapsed
+    return elapsed, done.stdout
+
+
+@dataclass(frozen=True)
+class ImportCase:
+    """What one import-suite slot imports, then builds (for the RSS and the with-client time)."""
+
+    imports: str
+    client: str
+
+
+IMPORT_CASES = {
+    "transport": ImportCase(
+        "import elastic_transport",
+        "from elastic_transport import NodeConfig, Transport; Transport([NodeConfig('http', '127.0.0.1', 9200)])",
+    ),
+    "urllib3": ImportCase(
+        "import json, urllib3", "import json, urllib3; urllib3.HTTPConnectionPool('127.0.0.1', 9200)"
+    ),
+    "client_get": ImportCase(
+        "import elasticsearch",
+        "from elasticsearch import Elasticsearch; Elasticsearch('http://127.0.0.1:9200')",
+    ),
+}
+COUNT_MODULES = "import sys; before = len(sys.modules); {}; print(before, len(sys.modules))"
 
 
 def suite_import(args: argparse.Namespace) -> Report:
-    """Measure import wall time and memory after import + client, per contender."""
-    slots, problems = _slots(["official", "ours"])
+    """Measure import wall time, modules and memory after import + client, per contender."""
+    transport, _ = _slots(
+        {"official transport": ("official", "transport"), "ours transport": ("ours", "transport")},
+        TRANSPORT_API,
+        {"raw urllib3": "urllib3"},
+    )
+    clients, problems = _slots(
+        {"official elasticsearch": ("official", "client_get"), "ours elasticsearch": ("ours", "client_get")},
+        "import elasticsearch",
+    )
+    slots = transport + clients
+    modules: dict[str, tuple[int, int]] = {}
 
     def measure(slot: Slot) -> Result:
+        case = IMPORT_CASES[slot.contender]
         result = _runner(slot, ["--n=0"], None)
-        result["bare_ms"] = _time_import(slot.python, "pass")
-        result["import_ms"] = _time_import(slot.python, IMPORTS[slot.contender])
+        result["bare_ms"] = _run_code(slot.python, "pass")[0]
+        result["import_ms"], _ = _run_code(slot.python, case.imports)
+        result["client_ms"], _ = _run_code(slot.python, case.client)
+        if slot.label not in modules:  # exact, so once is enough
+            before, after = _run_code(slot.python, COUNT_MODULES.format(case.imports))[1].split()
+            modules[slot.label] = (int(before), int(after))
         return result
 
     runs, failed = _rounds(slots, args.import_runs, measure, warmup=1)
@@ -351,17 +650,52 @@ def suite_import(args: argparse.Namespace) -> Report:
             continue
         rounds = runs[slot.label]
         bare = _median(rounds, "bare_ms")
-        imported = _median(rounds, "import_ms")
+        case = IMPORT_CASES[slot.contender]
         contenders[slot.label] = {
             "venv": _venv_name(slot),
             "version": rounds[0]["version"],
-            "code": IMPORTS[slot.contender],
-            "import_ms": imported,
+            "code": case.imports,
+            "with_client_code": case.client,
+            "import_ms": _median(rounds, "import_ms"),
             "bare_python_ms": bare,
-            "import_minus_bare_ms": imported - bare,
+            "import_minus_bare_ms": _median(rounds, "import_ms") - bare,
+            "round_import_minus_bare_ms": [r["import_ms"] - r["bare_ms"] for r in rounds],
+            "with_client_minus_bare_ms": _median(rounds, "client_ms") - bare,
+            "modules_after_import": modules[slot.label][1],
+            "modules_added_by_import": modules[slot.label][1] - modules[slot.label][0],
             "rss_runner_alone_mib": _median(rounds, "rss_start_kib", 1024),
             "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
         }
+
+    goals = []
+    ours, official = contenders.get("ours elasticsearch"), contenders.get("official elasticsearch")
+    ratio = (
+        None
+        if ours is None or official is None
+        else ours["import_minus_bare_ms"] / official["import_minus_bare_ms"]
+    )
+    paired = []
+    if ours is not None and official is not None:
+        paired = _paired(ours["round_import_minus_bare_ms"], official["round_import_minus_bare_ms"])
+    detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+    met = None if ratio is None else ratio <= IMPORT_GOAL
+    goals.append(
+        _goal(
+            "`import elasticsearch` ms (minus bare), ours/official", f"<= {IMPORT_GOAL}", ratio, met, detail
+        )
+    )
+    rss = None if ours is None else ours["rss_after_setup_mib"]
+    official_rss = f"official {official['rss_after_setup_mib']:.1f} MiB" if official else ""
+    met = None if rss is None else rss <= RSS_GOAL_MIB
+    goals.append(
+        _goal(
+            "RSS after `import elasticsearch` + one client, ours, MiB",
+            f"<= {RSS_GOAL_MIB:g}",
+            rss,
+            met,
+            official_rss,
+        )
+    )
 
     info = _machine()
     data = {
@@ -370,9 +704,19 @@ def suite_import(args: argparse.Namespace) -> Report:
         "runs": args.import_runs,
         "contenders": contenders,
         "unavailable": problems,
+        "ours_over_official_import": ratio,
+        "paired_ours_over_official_import": paired,
+        "goals": goals,
     }
     rows = []
-    for label in ("official", "ours", "raw"):
+    labels = [
+        "official transport",
+        "ours transport",
+        "raw urllib3",
+        "official elasticsearch",
+        "ours elasticsearch",
+    ]
+    for label in labels:
         if label in contenders:
             c = contenders[label]
             rows.append(
@@ -382,28 +726,41 @@ def suite_import(args: argparse.Namespace) -> Report:
                     f"`{c['code']}`",
                     _fmt(c["import_ms"], 1),
                     _fmt(c["import_minus_bare_ms"], 1),
+                    _fmt(c["with_client_minus_bare_ms"], 1),
+                    f"{c['modules_after_import']} (+{c['modules_added_by_import']})",
                     _fmt(c["rss_after_setup_mib"], 1),
                     _fmt(c["rss_runner_alone_mib"], 1),
                 ]
             )
         else:
-            rows.append([label, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", ""])
+            rows.append([label, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", "", ""])
     headers = [
         "contender",
         "venv",
         "python -c",
         "wall ms",
         "minus `python -c pass` ms",
+        "import + client, minus `pass` ms",
+        "modules after import (added)",
         "RSS after import + client MiB",
         "RSS runner alone MiB",
     ]
     setup = f"{_header(info)} · medians of {args.import_runs} interleaved runs (one warmup run dropped)"
-    markdown = "\n\n".join(["# import time and memory", setup, _table(headers, rows)])
+    what = (
+        "Each run is a fresh process. *import + client* also builds one client (no request):"
+        " `Elasticsearch('http://127.0.0.1:9200')`, `Transport([NodeConfig(...)])` or an"
+        " `HTTPConnectionPool`. RSS is read in `_runner.py` after the same import and client."
+    )
+    markdown = "\n\n".join(
+        ["# import time and memory", setup, what, _table(headers, rows), _goal_table(goals)]
+    )
     return Report("import", data, markdown + "\n")
 
 
 SUITES: dict[str, Callable[[argparse.Namespace], Report]] = {
     "transport": suite_transport,
+    "client": suite_client,
+    "async": suite_async,
     "import": suite_import,
 }
 
@@ -425,18 +782,23 @@ def main() -> None:
     """Run the chosen suites, write their results, then print every table together."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="repeatable")
-    parser.add_argument("--rounds", type=int, default=7, help="paired rounds (transport)")
+    parser.add_argument("--rounds", type=int, default=7, help="paired rounds (transport, client, async)")
     parser.add_argument("--n", type=int, default=5000, help="timed requests per round")
     parser.add_argument("--warmup", type=int, default=500, help="untimed requests per round")
     parser.add_argument("--profile-n", type=int, default=200, help="requests under cProfile")
     parser.add_argument("--import-runs", type=int, default=15, help="runs (import)")
+    parser.add_argument("--async-n", type=int, default=20000, help="timed requests per round (async)")
+    parser.add_argument("--async-warmup", type=int, default=1024, help="untimed requests (async)")
+    parser.add_argument("--async-profile-n", type=int, default=640, help="requests under cProfile (async)")
+    parser.add_argument("--concurrency", type=int, default=32, help="tasks at a time (async)")
     parser.add_argument("--stub-dir", type=Path, default=_stub.DEFAULT_STUB_DIR)
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
     parser.add_argument(
         "--pin",
         choices=["same", "split", "none"],
-        default="same",
-        help="CPUs for nginx and client (transport): one, two apart, or unpinned",
+        default=None,
+        help="CPUs for nginx and client: one, two apart, or unpinned"
+        " (default: same for transport and client, split for async)",
     )
     args = parser.parse_args()
     reports = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 import time
 from collections.abc import Mapping
@@ -21,8 +22,35 @@ from ._base import (
     ssl_context_from_node_config,
 )
 
-
+# asyncio.timeout (Python 3.11+) bounds a request with one timer; 3.10 has only wait_for.
+_timeout_context: Any = getattr(asyncio, "timeout", None)
+_NO_TIMEOUT = aiohttp.ClientTimeout()  # what aiohttp gets when the node bounds the request
 _URL_CACHE_SIZE = 256  # targets remembered per node; the cache starts over when full
+
+
+_allocator_warm = False
+
+
+def _warm_up_allocator() -> None:
+    """Lets glibc serve the event loop's receive buffers from the heap (once per process).
+
+    asyncio reads a socket into a fresh 256 KiB bytes object and shrinks it to what
+    arrived. That size is above glibc's initial mmap threshold (128 KiB), so until the
+    threshold has moved, every read costs an mmap, an mremap and a munmap: about half the
+    system time of a small request. glibc raises the threshold to the size of the first
+    mmap-served block that is freed; freeing one 1 MiB block here does that, as a larger
+    program's own allocations would have done sooner or later.
+    """
+    global _allocator_warm
+    if _allocator_warm:
+        return
+    _allocator_warm = True
+    try:
+        is_glibc = os.confstr("CS_GNU_LIBC_VERSION") is not None
+    except (AttributeError, ValueError, OSError):
+        is_glibc = False
+    if is_glibc:
+        bytearray(1 << 20)  # allocated and freed at once
 
 
 class AiohttpHttpNode(BaseAsyncNode):
@@ -37,10 +65,12 @@ class AiohttpHttpNode(BaseAsyncNode):
     def __init__(self, config: NodeConfig) -> None:
         super().__init__(config)
         self._session: aiohttp.ClientSession | None = None
+        # At most connections_per_node requests in flight, the rest wait here: queueing on a
+        # semaphore costs far less per request than queueing inside aiohttp's connector.
+        self._slots: asyncio.Semaphore | None = None
         # target -> its URL: parsing a URL costs more than the rest of this method, and
         # programs send the same few targets again and again.
         self._urls: dict[str, URL] = {}
-        self._default_timeout = aiohttp.ClientTimeout(total=config.request_timeout)
         self._connector_ssl: ssl.SSLContext | aiohttp.Fingerprint | bool = True
         # Keyword arguments added to every request; empty for the common cases.
         self._request_kwargs: dict[str, Any] = {}
@@ -69,7 +99,41 @@ class AiohttpHttpNode(BaseAsyncNode):
             skip_auto_headers=("accept-encoding",),
             auto_decompress=True,
         )
+        self._slots = asyncio.Semaphore(self._config.connections_per_node)
+        _warm_up_allocator()
         return self._session
+
+    async def _send(
+        self,
+        method: str,
+        url: URL,
+        body: bytes | None,
+        headers: Mapping[str, str],
+    ) -> tuple[aiohttp.ClientResponse, bytes]:
+        """One request in a free slot (Python 3.10, where wait_for bounds it with the timeout)."""
+        session = self._session
+        if session is None:
+            session = self._create_session()
+        slots: asyncio.Semaphore = self._slots  # type: ignore[assignment]
+        await slots.acquire()
+        try:
+            # Awaited rather than used with `async with`: the same request and release
+            # without four extra coroutines per request.
+            response = await session.request(
+                method,
+                url,
+                data=body,
+                headers=headers,
+                timeout=_NO_TIMEOUT,
+                allow_redirects=False,
+                **self._request_kwargs,
+            )
+            try:
+                return response, await response.read()
+            finally:
+                response.release()
+        finally:
+            slots.release()
 
     async def perform_request(  # type: ignore[override]
         self,
@@ -79,16 +143,10 @@ class AiohttpHttpNode(BaseAsyncNode):
         headers: Mapping[str, str] | None = None,
         request_timeout: float | None | DefaultType = DEFAULT,
     ) -> NodeApiResponse:
-        session = self._session
-        if session is None:
-            session = self._create_session()
         request_headers = self._request_headers(headers)
-        body = self._compress(body, request_headers)
-        timeout = (
-            self._default_timeout
-            if request_timeout is DEFAULT
-            else aiohttp.ClientTimeout(total=request_timeout)
-        )
+        if self._http_compress:
+            body = self._compress(body, request_headers)
+        total: float | None = self._config.request_timeout if request_timeout is DEFAULT else request_timeout  # type: ignore[assignment]
         url = self._urls.get(target)
         if url is None:
             # encoded=True: the target is already percent-encoded; yarl must not re-quote it.
@@ -98,21 +156,34 @@ class AiohttpHttpNode(BaseAsyncNode):
             self._urls[target] = url
         start = time.perf_counter()
         try:
-            # Awaited rather than used with `async with`: the same request and release
-            # without four extra coroutines per request.
-            response = await session.request(
-                method,
-                url,
-                data=body,
-                headers=request_headers,
-                timeout=timeout,
-                allow_redirects=False,
-                **self._request_kwargs,
-            )
-            try:
-                data = await response.read()
-            finally:
-                response.release()
+            if _timeout_context is None:  # Python 3.10: no asyncio.timeout
+                response, data = await asyncio.wait_for(self._send(method, url, body, request_headers), total)
+            else:
+                # One timer for the whole request, the wait for a slot included (aiohttp too
+                # counts the wait for a connection); aiohttp itself then sets none. Inline
+                # rather than a call to _send: a coroutine less on the await chain.
+                async with _timeout_context(total):
+                    session = self._session
+                    if session is None:
+                        session = self._create_session()
+                    slots: asyncio.Semaphore = self._slots  # type: ignore[assignment]
+                    await slots.acquire()
+                    try:
+                        response = await session.request(
+                            method,
+                            url,
+                            data=body,
+                            headers=request_headers,
+                            timeout=_NO_TIMEOUT,
+                            allow_redirects=False,
+                            **self._request_kwargs,
+                        )
+                        try:
+                            data = await response.read()
+                        finally:
+                            response.release()
+                    finally:
+                        slots.release()
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as e:
             error = connection_error_for(e, _error_kind(e))
             self._log_request(method, target, request_headers, body, exception=error)
