@@ -12,8 +12,9 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from typing import Any, Literal, NamedTuple
 
 Request = Callable[[], Any]
 
@@ -22,14 +23,16 @@ class Contender(NamedTuple):
     """How to build one client (import included) and send one request, how to tell that
     the answer is the stub's, and which installed distribution's version to report.
 
-    For an async contender, ``setup`` returns a coroutine function and the runner
-    measures throughput with concurrent tasks instead of per-request latency.
+    For an "async" contender, ``setup`` returns a coroutine function and the runner
+    measures throughput with concurrent tasks instead of per-request latency. For a
+    "bulk" contender, ``setup`` returns a function that indexes n documents and returns
+    (sent, acknowledged); the runner measures documents per second.
     """
 
-    setup: Callable[[int], Request]
+    setup: Callable[[int], Any]
     check: Callable[[Any], bool]
     distribution: str
-    is_async: bool = False
+    kind: Literal["request", "async", "bulk"] = "request"
 
 
 def _transport(port: int) -> Request:
@@ -109,6 +112,89 @@ def _async_get(port: int) -> Request:
     return request
 
 
+BULK_CHUNK = 500  # the stub answers every bulk request with 500 items: send full chunks
+Bulk = Callable[[int], tuple[int, int]]
+
+
+def _actions(n: int) -> Iterator[dict[str, Any]]:
+    """The documents every bulk contender indexes, generated as a user would (timed)."""
+    return ({"_index": "bench", "title": f"doc {i}", "n": i} for i in range(n))
+
+
+def _bulk_client(port: int, orjson: bool) -> Any:
+    from elasticsearch import Elasticsearch
+
+    if not orjson:
+        return Elasticsearch(f"http://127.0.0.1:{port}")
+    from elasticsearch.serializer import OrjsonSerializer
+
+    return Elasticsearch(f"http://127.0.0.1:{port}", serializer=OrjsonSerializer())
+
+
+def _bulk(port: int, orjson: bool = False) -> Bulk:
+    """``helpers.bulk(client, actions, chunk_size=500)``; official and ours share this code."""
+    from elasticsearch import helpers
+
+    client = _bulk_client(port, orjson)
+
+    def index(n: int) -> tuple[int, int]:
+        acknowledged, errors = helpers.bulk(client, _actions(n), chunk_size=BULK_CHUNK)
+        return n, acknowledged - len(errors)  # type: ignore[arg-type]
+
+    return index
+
+
+def _streaming_bulk(port: int, orjson: bool = False) -> Bulk:
+    """``helpers.streaming_bulk(...)``, counting the items that succeeded."""
+    from elasticsearch import helpers
+
+    client = _bulk_client(port, orjson)
+
+    def index(n: int) -> tuple[int, int]:
+        results = helpers.streaming_bulk(client, _actions(n), chunk_size=BULK_CHUNK)
+        return n, sum(1 for ok, _ in results if ok)
+
+    return index
+
+
+def _urllib3_bulk(port: int) -> Bulk:
+    """The bulk floor: orjson NDJSON lines posted in chunks of 500 on one keep-alive connection."""
+    import orjson
+    import urllib3
+
+    pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1)
+    headers = {"content-type": "application/x-ndjson", "accept": "application/json"}
+    dumps = orjson.dumps
+
+    def post(lines: list[bytes]) -> int:
+        body = b"\n".join(lines) + b"\n"
+        answer = orjson.loads(pool.urlopen("POST", "/_bulk", body=body, headers=headers, retries=False).data)
+        items = answer["items"]
+        if not answer["errors"]:
+            return len(items)
+        return sum(1 for item in items if 200 <= next(iter(item.values()))["status"] < 300)
+
+    def index(n: int) -> tuple[int, int]:
+        acknowledged, lines = 0, []
+        for action in _actions(n):
+            source = dict(action)
+            lines.append(dumps({"index": {"_index": source.pop("_index")}}))
+            lines.append(dumps(source))
+            if len(lines) == 2 * BULK_CHUNK:
+                acknowledged += post(lines)
+                lines = []
+        if lines:
+            acknowledged += post(lines)
+        return n, acknowledged
+
+    return index
+
+
+def _all_acknowledged(answer: Any) -> bool:
+    sent, acknowledged = answer
+    return bool(sent == acknowledged)
+
+
 def _is_doc(answer: Any) -> bool:
     body = getattr(answer, "body", answer)
     return isinstance(body, Mapping) and body.get("_id") == "1"
@@ -125,7 +211,14 @@ CONTENDERS: dict[str, Contender] = {
     "urllib3_search": Contender(_urllib3_search, _is_hits, "urllib3"),
     "client_get": Contender(_client_get, _is_doc, "elasticsearch"),
     "client_search": Contender(_client_search, _is_hits, "elasticsearch"),
-    "async_get": Contender(_async_get, _is_doc, "elasticsearch", is_async=True),
+    "async_get": Contender(_async_get, _is_doc, "elasticsearch", kind="async"),
+    "bulk": Contender(_bulk, _all_acknowledged, "elasticsearch", kind="bulk"),
+    "bulk_orjson": Contender(partial(_bulk, orjson=True), _all_acknowledged, "elasticsearch", kind="bulk"),
+    "streaming_bulk": Contender(_streaming_bulk, _all_acknowledged, "elasticsearch", kind="bulk"),
+    "streaming_bulk_orjson": Contender(
+        partial(_streaming_bulk, orjson=True), _all_acknowledged, "elasticsearch", kind="bulk"
+    ),
+    "urllib3_bulk": Contender(_urllib3_bulk, _all_acknowledged, "urllib3", kind="bulk"),
 }
 
 
@@ -211,11 +304,39 @@ async def _measure_async(request: Request, args: argparse.Namespace) -> dict[str
     }
 
 
+def _measure_bulk(index: Bulk, args: argparse.Namespace) -> dict[str, Any]:
+    """Documents per second over one call indexing ``args.n`` documents (after a warmup call)."""
+    for n in (args.warmup, args.n, args.profile_n):
+        if n % BULK_CHUNK:
+            raise SystemExit(f"bulk sizes must be multiples of {BULK_CHUNK} (the stub's answer): {n}")
+    check = CONTENDERS[args.contender].check
+    if args.warmup and not check(index(args.warmup)):
+        raise SystemExit("the stub did not acknowledge every document")
+    start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
+    answer = index(args.n)
+    elapsed, cpu = time.perf_counter_ns() - start, time.process_time_ns() - cpu_start
+    if not check(answer):
+        raise SystemExit(f"the stub did not acknowledge every document: {answer!r}")
+
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    index(args.profile_n)
+    profiler.disable()
+    return {
+        "docs_per_s": args.n / (elapsed / 1e9),
+        "elapsed_ns": elapsed,
+        "cpu_ns_per_doc": cpu / args.n,
+        **_calls_per_request(profiler, args.profile_n),  # per document here
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contender", choices=sorted(CONTENDERS), required=True)
     parser.add_argument("--port", type=int, default=19200)
-    parser.add_argument("--n", type=int, default=5000, help="timed requests; 0: setup only")
+    parser.add_argument("--n", type=int, default=5000, help="timed requests (bulk: documents); 0: setup only")
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--profile-n", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32, help="tasks at once (async)")
@@ -233,7 +354,9 @@ def main() -> None:
         "rss_start_kib": rss_start,
         "rss_setup_kib": rss_setup,
     }
-    if args.n and contender.is_async:
+    if args.n and contender.kind == "bulk":
+        result.update(_measure_bulk(request, args))
+    elif args.n and contender.kind == "async":
         import asyncio
 
         result.update(asyncio.run(_measure_async(request, args)))

@@ -213,17 +213,22 @@ def _pinning(server_cpu: int | None, client_cpu: int | None) -> str:
 
 
 def _against_stub(
-    slots: list[Slot], args: argparse.Namespace, runner_args: list[str], pin: str = "same"
+    slots: list[Slot],
+    args: argparse.Namespace,
+    runner_args: list[str],
+    pin: str = "same",
+    rounds: int | None = None,
 ) -> tuple[dict[str, list[Result]], dict[str, str], Result]:
     """Run every slot's rounds against one nginx stub; hand back the pinning used.
 
-    ``pin`` is the suite's default pinning mode; ``--pin`` overrides it.
+    ``pin`` is the suite's default pinning mode; ``--pin`` overrides it. ``rounds``
+    defaults to ``--rounds``.
     """
     server_cpu, client_cpu = _cpus(args.pin or pin)
     with _stub.running_stub(args.stub_dir, _pin(server_cpu)) as port:
         runs, failed = _rounds(
             slots,
-            args.rounds,
+            args.rounds if rounds is None else rounds,
             lambda slot: _runner(slot, [f"--port={port}", *runner_args], _pin(client_cpu)),
         )
     return runs, failed, {"nginx": server_cpu, "client": client_cpu}
@@ -366,6 +371,7 @@ CLIENT_GOAL = 1.3  # ours/official requests/s, get and search (issue 3)
 ASYNC_GOAL = 1.5  # ours/official requests/s, AsyncElasticsearch.get with 32 tasks
 IMPORT_GOAL = 0.4  # ours/official `import elasticsearch` ms, minus `python -c pass`
 RSS_GOAL_MIB = 30.0  # ours, after `import elasticsearch` and one client
+BULK_GOAL = 3.0  # ours/official docs/s, helpers with the default serializer (issue 5)
 CLIENT_CALLS = {
     "get": 'Elasticsearch("http://127.0.0.1:port").get(index="bench", id="1")',
     "search": 'Elasticsearch("http://127.0.0.1:port").search(index="bench", query={"match_all": {}})',
@@ -576,6 +582,190 @@ def suite_async(args: argparse.Namespace) -> Report:
     return Report("async", data, markdown + "\n")
 
 
+BULK_HELPERS = {
+    "bulk": "helpers.bulk(client, actions, chunk_size=500)",
+    "streaming_bulk": "for ok, item in helpers.streaming_bulk(client, actions, chunk_size=500): ...",
+}
+BULK_SERIALIZERS = {"": "default serializer", "_orjson": "`serializer=OrjsonSerializer()`"}
+BULK_API = "from elasticsearch import helpers; from elasticsearch.serializer import OrjsonSerializer"
+
+
+def suite_bulk(args: argparse.Namespace) -> Report:
+    """Measure helpers.bulk and helpers.streaming_bulk docs/s: official vs ours, x serializer."""
+    wanted = {
+        f"{venv} {helper}{serializer}": (venv, f"{helper}{serializer}")
+        for helper in BULK_HELPERS
+        for serializer in BULK_SERIALIZERS
+        for venv in ("official", "ours")
+    }
+    slots, problems = _slots(wanted, BULK_API, {"raw": "urllib3_bulk"})
+    runner_args = [
+        f"--n={args.bulk_n}",
+        f"--warmup={args.bulk_warmup}",
+        f"--profile-n={args.bulk_profile_n}",
+    ]
+    # Split: nginx reads each 500-action body and sends its 500-item answer on its own CPU,
+    # as a real server elsewhere would, so the client's CPU is the client's alone.
+    runs, failed, pinning = _against_stub(slots, args, runner_args, pin="split", rounds=args.bulk_rounds)
+    problems.update(failed)
+    contenders: Result = {}
+    for slot in slots:
+        if slot.label not in runs:
+            continue
+        rounds = runs[slot.label]
+        contenders[slot.label] = {
+            "venv": _venv_name(slot),
+            "version": rounds[0]["version"],
+            "docs_per_s": _median(rounds, "docs_per_s"),
+            "round_docs_per_s": [r["docs_per_s"] for r in rounds],
+            "cpu_us_per_doc": _median(rounds, "cpu_ns_per_doc", 1000),
+            "round_cpu_us_per_doc": [r["cpu_ns_per_doc"] / 1000 for r in rounds],
+            "python_calls_per_doc": _median(rounds, "python_calls"),
+            "c_calls_per_doc": _median(rounds, "c_calls"),
+            "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
+        }
+
+    def compare(mine: str, theirs: str) -> Result:
+        a, b = contenders.get(mine), contenders.get(theirs)
+        if a is None or b is None:
+            return {"docs_per_s": None, "paired_per_round": [], "cpu": None}
+        return {
+            "docs_per_s": a["docs_per_s"] / b["docs_per_s"],
+            "paired_per_round": _paired(a["round_docs_per_s"], b["round_docs_per_s"]),
+            "cpu": b["cpu_us_per_doc"] / a["cpu_us_per_doc"],
+        }
+
+    comparisons = {
+        "ours default / official default": ("ours {}", "official {}"),
+        "ours orjson / official orjson": ("ours {}_orjson", "official {}_orjson"),
+        "ours default / official orjson": ("ours {}", "official {}_orjson"),
+        "ours default / raw floor": ("ours {}", "raw"),
+        "official default / raw floor": ("official {}", "raw"),
+    }
+    ratios: Result = {
+        helper: {
+            what: compare(mine.format(helper), theirs.format(helper))
+            for what, (mine, theirs) in comparisons.items()
+        }
+        for helper in BULK_HELPERS
+    }
+    goals = []
+    for helper in BULK_HELPERS:
+        headline = ratios[helper]["ours default / official default"]
+        paired = headline["paired_per_round"]
+        detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+        met = None if headline["docs_per_s"] is None else headline["docs_per_s"] >= BULK_GOAL
+        goals.append(
+            _goal(
+                f"`helpers.{helper}` docs/s, ours/official (default serializers)",
+                f">= {BULK_GOAL:g}",
+                headline["docs_per_s"],
+                met,
+                detail,
+            )
+        )
+        goals.append(
+            _goal(
+                f"`helpers.{helper}` docs/s, ours/official, both with OrjsonSerializer (context)",
+                "-",
+                ratios[helper]["ours orjson / official orjson"]["docs_per_s"],
+                None,
+            )
+        )
+
+    info = _machine()
+    data = {
+        **info,
+        "suite": "bulk",
+        "helpers": BULK_HELPERS,
+        "documents": '{"_index": "bench", "title": f"doc {i}", "n": i} for i in range(n)',
+        "chunk_size": 500,
+        "rounds": args.bulk_rounds,
+        "docs_per_round": args.bulk_n,
+        "warmup_docs": args.bulk_warmup,
+        "profiled_docs": args.bulk_profile_n,
+        "cpu_pinning": pinning,
+        "contenders": contenders,
+        "unavailable": problems,
+        "ratios": ratios,
+        "goals": goals,
+    }
+    names = {
+        f"{venv} {helper}{serializer}": (f"{name} `{helper}`", what)
+        for helper in BULK_HELPERS
+        for serializer, what in BULK_SERIALIZERS.items()
+        for venv, name in (("official", "official elasticsearch"), ("ours", "ours"))
+    }
+    names["raw"] = ("raw urllib3 + orjson NDJSON", "orjson")
+    rows = []
+    for label, (name, serializer) in names.items():
+        if label in contenders:
+            c = contenders[label]
+            rows.append(
+                [
+                    f"{name} {c['version']}",
+                    serializer,
+                    c["venv"],
+                    _fmt(c["docs_per_s"], 0),
+                    _fmt(c["cpu_us_per_doc"], 2),
+                    _fmt(c["python_calls_per_doc"], 1),
+                    _fmt(c["c_calls_per_doc"], 1),
+                    _fmt(c["rss_after_setup_mib"], 1),
+                ]
+            )
+        else:
+            rows.append([name, serializer, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", ""])
+    headers = [
+        "contender",
+        "serializer",
+        "venv",
+        "docs/s",
+        "client CPU us/doc",
+        "Python calls/doc",
+        "C calls/doc",
+        "RSS after setup MiB",
+    ]
+    ratio_rows = []
+    for helper, values in ratios.items():
+        for what, value in values.items():
+            paired = value["paired_per_round"]
+            ratio_rows.append(
+                [
+                    f"`{helper}`",
+                    what,
+                    _fmt(value["docs_per_s"], 2),
+                    f"{min(paired):.2f}-{max(paired):.2f}" if paired else "n/a",
+                    _fmt(value["cpu"], 2),
+                ]
+            )
+    ratio_table = _table(
+        ["helper", "ratio", "docs/s", "per round", "client CPU/doc, second/first"], ratio_rows
+    )
+    setup = (
+        f"{_header(info)} · {args.bulk_rounds} paired rounds x {args.bulk_n:,} documents in chunks of"
+        f" 500 (warmup {args.bulk_warmup:,}; calls counted over {args.bulk_profile_n:,})"
+        f" · {_pinning(pinning['nginx'], pinning['client'])}"
+    )
+    what = "\n".join(
+        [f"- `{helper}`: `{code}`" for helper, code in BULK_HELPERS.items()]
+        + [
+            f"- documents: `{data['documents']}`, generated inside the timed call.",
+            '- client: `Elasticsearch("http://127.0.0.1:port")`, or with `serializer=OrjsonSerializer()`.',
+            "- raw floor: the same documents as orjson NDJSON lines, `POST /_bulk` with one urllib3"
+            " `HTTPConnectionPool` per 500 actions, answer parsed with orjson (its own calls, in"
+            " `_runner.py`, are not counted).",
+            "",
+            "Against the nginx stub (every bulk request answered with 500 created items);"
+            " docs/s is the median over rounds of each round's documents / elapsed; every round"
+            " checks that every document was acknowledged.",
+        ]
+    )
+    markdown = "\n\n".join(
+        ["# bulk helpers throughput", setup, what, _table(headers, rows), ratio_table, _goal_table(goals)]
+    )
+    return Report("bulk", data, markdown + "\n")
+
+
 def _run_code(python: Path, code: str) -> tuple[float, str]:
     """Run `python -c code`; its wall ms (what a user waits for, startup included) and stdout."""
     start = time.perf_counter_ns()
@@ -762,6 +952,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Report]] = {
     "client": suite_client,
     "async": suite_async,
     "import": suite_import,
+    "bulk": suite_bulk,
 }
 
 
@@ -791,6 +982,10 @@ def main() -> None:
     parser.add_argument("--async-warmup", type=int, default=1024, help="untimed requests (async)")
     parser.add_argument("--async-profile-n", type=int, default=640, help="requests under cProfile (async)")
     parser.add_argument("--concurrency", type=int, default=32, help="tasks at a time (async)")
+    parser.add_argument("--bulk-rounds", type=int, default=3, help="paired rounds (bulk)")
+    parser.add_argument("--bulk-n", type=int, default=200_000, help="timed documents per round (bulk)")
+    parser.add_argument("--bulk-warmup", type=int, default=5000, help="untimed documents (bulk)")
+    parser.add_argument("--bulk-profile-n", type=int, default=5000, help="documents under cProfile (bulk)")
     parser.add_argument("--stub-dir", type=Path, default=_stub.DEFAULT_STUB_DIR)
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
     parser.add_argument(
@@ -798,7 +993,7 @@ def main() -> None:
         choices=["same", "split", "none"],
         default=None,
         help="CPUs for nginx and client: one, two apart, or unpinned"
-        " (default: same for transport and client, split for async)",
+        " (default: same for transport and client, split for async and bulk)",
     )
     args = parser.parse_args()
     reports = []
