@@ -22,35 +22,60 @@ API_PACKAGES = ["elasticsearch", "elasticsearch8", "elasticsearch7"]
 CI = ROOT / "ci"
 INTEGRATION = "tests/integration"
 # Unit-test directories collected by one pytest run, so CI ends with one summary line.
-UNIT_TEST_DIRS = ["packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests"]
+# conformance/tests also holds the YAML suites on a real cluster (test_yaml_suite.py, ES_YAML_SUITES);
+# being collected before tests/integration, their cluster is stopped before the cells' start.
+UNIT_TEST_DIRS = [
+    "packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests", "conformance/tests",
+]
+# The API packages the YAML runner serves (conformance.yaml_session.CLIENTS).
+YAML_CLIENTS = ("elasticsearch", "elasticsearch8")
 HAND_WRITTEN = [
     "packages/transport/src", "packages/transport/tests", "codegen", "ci/escluster", "ci/esmatrix",
-    "tests", "benchmarks", "noxfile.py",
+    "conformance", "tests", "benchmarks", "noxfile.py",
 ]
 
 
 def install_packages(session: nox.Session) -> None:
-    """The transport with its test extras, then the three generated API packages, all editable."""
-    session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1")
+    """The transport with its test extras, then the three generated API packages, all editable
+    (and pyyaml for the YAML runner of conformance/)."""
+    session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1", "pyyaml>=6")
     session.install(*[arg for name in API_PACKAGES for arg in ("-e", str(ROOT / "packages" / name))])
 
 
 @nox.session(python="3")
 def test(session: nox.Session) -> None:
-    """Unit tests, then each API package's integration suite on its native stack.
+    """Unit tests, the 9.x YAML REST suite, then each API package's integration suite on its
+    native stack.
 
-    One pytest run, so the log ends with one summary line: the integration fixtures start
-    each native cell's cluster on the local provider (one at a time) and stop it after its
-    tests. ``ES_INTEGRATION_CELLS=none nox -s test`` runs the unit tests alone.
+    One pytest run, so the log ends with one summary line. Each cluster runs on the local
+    provider, one at a time: the YAML suite's (security on) for its test files, then each
+    native cell's for the cell's tests. ``ES_YAML_SUITES`` (default ``elasticsearch@9``; also
+    ``native``, ``all``, ``client@stack,...``) and ``ES_INTEGRATION_CELLS`` (default
+    ``native``) choose them; ``ES_YAML_SUITES=none ES_INTEGRATION_CELLS=none nox -s test``
+    runs the unit tests alone. ``ES_INTEGRATION_MULTINODE`` (default ``elasticsearch@9``;
+    ``none`` leaves it out) adds a three-node cluster per client for the node-failure tests.
     """
     install_packages(session)
     dirs = [d for d in [*UNIT_TEST_DIRS, INTEGRATION] if (ROOT / d).is_dir()]
-    env = {"ES_INTEGRATION_CELLS": os.environ.get("ES_INTEGRATION_CELLS") or "native", "ELASTICSEARCH_URL": ""}
-    if env["ES_INTEGRATION_CELLS"] not in ("none", "off", "0"):
-        _ci_modules()
-        from esmatrix import parse_cells
+    env = {
+        "ES_INTEGRATION_CELLS": os.environ.get("ES_INTEGRATION_CELLS") or "native",
+        "ES_YAML_SUITES": os.environ.get("ES_YAML_SUITES") or "elasticsearch@9",
+        # a three-node cluster, after the cells, for the node-failure tests (about 1.5 min)
+        "ES_INTEGRATION_MULTINODE": os.environ.get("ES_INTEGRATION_MULTINODE") or "elasticsearch@9",
+        "ELASTICSEARCH_URL": "",
+    }
+    _ci_modules()
+    from esmatrix import parse_cells
 
-        _ensure_jdks(session, [c.stack for c in parse_cells(env["ES_INTEGRATION_CELLS"])])
+    stacks = []
+    if env["ES_INTEGRATION_CELLS"].lower() not in ("none", "off", "0"):
+        stacks += [c.stack for c in parse_cells(env["ES_INTEGRATION_CELLS"])]
+        if env["ES_INTEGRATION_MULTINODE"].lower() not in ("none", "off", "0"):
+            stacks += [c.stack for c in parse_cells(env["ES_INTEGRATION_MULTINODE"])]
+    if env["ES_YAML_SUITES"].lower() not in ("none", "off", "0"):
+        stacks += [c.stack for c in parse_cells(env["ES_YAML_SUITES"]) if c.client in YAML_CLIENTS]
+    if stacks:
+        _ensure_jdks(session, stacks)
     session.run("pytest", "-m", "not cluster", "-rfEs", *dirs, *session.posargs, env=env)
 
 
@@ -210,5 +235,4 @@ def yaml(session: nox.Session) -> None:
     if len([a for a in session.posargs if not a.startswith("-")]) < 2:
         session.error("usage: nox -s yaml -- <elasticsearch|elasticsearch8> <stack> [options]")
     install_packages(session)
-    session.install("pyyaml>=6")
     session.run("python", "-m", "conformance", *session.posargs)

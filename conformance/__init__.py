@@ -13,5 +13,7 @@ Modules (named ``yaml_*`` so they never clash with other packages' modules):
 - ``yaml_distribution``: what the cluster serves, and why a test cannot run on it
 - ``yaml_cleanup``: wiping the cluster back to its baseline between files
 - ``yaml_runner``: executing files and steps; ``yaml_results``: the JSON report
-- ``__main__``: ``python -m conformance <client> <stack>`` (starts/stops the cluster)
+- ``yaml_session``: one suite run (cluster, client, runner, results file), shared by
+  ``__main__`` (``python -m conformance <client> <stack>``) and ``tests/test_yaml_suite.py``
+  (one pytest test per file, in ``nox -s test``)
 """

@@ -12,6 +12,11 @@ One suite serves the three packages. Which client talks to which cluster:
 - ``CLIENT`` alone: the client's native stack, started here.
 - none of these: every test here is skipped.
 
+``ES_INTEGRATION_MULTINODE=elasticsearch@9[,...]`` adds a three-node cluster per named
+client (started after the others, also one at a time) on which only the tests marked
+``multinode`` run (node failures); those tests are deselected when it is unset, ``none``,
+or ELASTICSEARCH_URL is set (they break the cluster they run on).
+
 Every test is an ``async def`` run twice: with the package's ``AsyncElasticsearch`` and
 with its ``Elasticsearch`` behind a thin proxy whose calls return already-finished
 awaitables, so one body checks both. ``ES_INTEGRATION_RESULTS=<dir>`` writes one JSON
@@ -30,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -53,6 +58,25 @@ NOT_AVAILABLE = "not available on this distribution"
 # --------------------------------------------------------------------------- cell selection
 
 
+MULTINODE = 3  # nodes of the clusters ES_INTEGRATION_MULTINODE adds
+_MULTINODE_ONLY: set[str] = set()  # keys of the cells that run the multinode tests alone
+
+
+def cell_key(cell: Cell) -> str:
+    """The cell's key, told apart from the one-node cell of the same client and stack."""
+    return cell.key if cell.nodes == 1 else f"{cell.key}-{cell.nodes}nodes"
+
+
+def _multinode_cells(url: str | None) -> list[Cell]:
+    spec = os.environ.get("ES_INTEGRATION_MULTINODE", "").strip()
+    # With ELASTICSEARCH_URL (nox -s matrix/integration) no cluster is started here.
+    if url or spec.lower() in ("", "none", "off", "0"):
+        return []
+    cells = [replace(cell, nodes=MULTINODE) for cell in parse_cells(spec)]
+    _MULTINODE_ONLY.update(cell_key(cell) for cell in cells)
+    return cells
+
+
 @functools.cache
 def _selected() -> tuple[list[Cell], str | None, str | None]:
     """(cells, ELASTICSEARCH_URL or None, why nothing is selected), read once."""
@@ -65,12 +89,12 @@ def _selected() -> tuple[list[Cell], str | None, str | None]:
         cells = parse_cells(spec)
         if url and len(cells) != 1:
             raise MatrixError("ELASTICSEARCH_URL serves one cell; ES_INTEGRATION_CELLS names several")
-        return cells, url, None
+        return cells + _multinode_cells(url), url, None
     if client:
         stack = os.environ.get("ES_STACK", "").strip() or None
         if stack is None and url:
             stack = _server_version(url.split(",")[0])
-        return [cell_for(client, stack)], url, None
+        return [cell_for(client, stack), *_multinode_cells(url)], url, None
     reason = "no cluster selected: set CLIENT (and ELASTICSEARCH_URL), or ES_INTEGRATION_CELLS=native"
     return [], None, reason
 
@@ -85,6 +109,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "majors(*majors): only for clients of these API majors (7, 8, 9); deselected otherwise"
     )
+    config.addinivalue_line(
+        "markers",
+        "multinode: breaks a cluster of 3 nodes, run on the ones ES_INTEGRATION_MULTINODE adds; deselected otherwise",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -95,7 +123,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         skipped = pytest.param(None, marks=pytest.mark.skip(reason=nothing or "no cells"), id="none")
         metafunc.parametrize("es_cluster", [skipped], indirect=True, scope="session")
         return
-    metafunc.parametrize("es_cluster", cells, indirect=True, scope="session", ids=[c.key for c in cells])
+    ids = [cell_key(c) for c in cells]
+    metafunc.parametrize("es_cluster", cells, indirect=True, scope="session", ids=ids)
 
 
 _ITEM_CELLS: dict[str, str] = {}
@@ -119,7 +148,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker is not None and cell.client_major not in marker.args:
             dropped.append(item)
             continue
-        _ITEM_CELLS[item.nodeid] = cell.key
+        # The multinode tests break their cluster: they get clusters of their own, which
+        # run nothing else.
+        if (item.get_closest_marker("multinode") is not None) != (cell_key(cell) in _MULTINODE_ONLY):
+            dropped.append(item)
+            continue
+        _ITEM_CELLS[item.nodeid] = cell_key(cell)
         kept.append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
@@ -200,6 +234,17 @@ class ClusterInfo:
     nodes: int
     expected_version: str | None
     notes: list[str] = field(default_factory=list)
+    provider: Any = None  # the escluster provider that started it; None for ELASTICSEARCH_URL
+
+    def live_url(self) -> str:
+        """The first URL whose node answers (a test may have stopped some of them)."""
+        for url in self.urls:
+            try:
+                _raw("GET", url, "/_cluster/health?timeout=5s")
+            except OSError:
+                continue
+            return url
+        return self.urls[0]
 
     @property
     def version(self) -> str:
@@ -245,7 +290,7 @@ PRODUCT_CHECK_NOTE = (
 def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
     """Start (or adopt, with ELASTICSEARCH_URL) the cluster of the current cell."""
     cell: Cell = request.param
-    record = COLLECTOR.cell(cell.key)
+    record = COLLECTOR.cell(cell_key(cell))
     record.info = {"cell": cell.to_json(), "client": cell.client, "stack": cell.stack}
     expected = stack_table().get(cell.stack) or (cell.stack if cell.stack[:1].isdigit() else None)
     saved_env = {k: os.environ.get(k) for k in cell.env}
@@ -269,7 +314,7 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
         features = node_features(urls[0])
         status, doc = _raw("GET", urls[0], "/_nodes?filter_path=nodes.*.version")
         nodes = len(doc.get("nodes", {})) if status == 200 else len(urls)
-        info = ClusterInfo(cell, urls, features, nodes, expected)
+        info = ClusterInfo(cell, urls, features, nodes, expected, provider=provider)
         if cell.env:
             info.notes.append(" ".join(f"{k}={v}" for k, v in cell.env.items()) + " set for this cell")
         if cell.compat_header:
@@ -288,7 +333,7 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
         )
         _delete_leftovers(urls[0])
         yield info
-        _delete_leftovers(urls[0])
+        _delete_leftovers(info.live_url())
     finally:
         for key, value in saved_env.items():
             if value is None:
@@ -339,16 +384,24 @@ def _client_kwargs(major: int) -> dict[str, Any]:
     return {"timeout": 60} if major == 7 else {"request_timeout": 60}
 
 
+def new_client(cluster: ClusterInfo, mode: str, urls: list[str] | None = None, **kwargs: Any) -> Any:
+    """A new ``Elasticsearch`` (``mode="sync"``) or ``AsyncElasticsearch`` of the cell's
+    package for the cell's cluster (or ``urls``), as the ``es`` fixture makes them; the
+    caller closes it. ``kwargs`` go to the constructor."""
+    module = importlib.import_module(cluster.cell.client)
+    major = cluster.cell.client_major
+    cls = module.Elasticsearch if mode == "sync" else module.AsyncElasticsearch
+    client = cls(list(urls or cluster.urls), **{**_client_kwargs(major), **kwargs})
+    if major == 7 and not cluster.root_endpoint:
+        # Recorded in the cell's notes (PRODUCT_CHECK_NOTE).
+        client.transport._verified_elasticsearch = True
+    return client
+
+
 @pytest.fixture(params=["sync", "async"])
 async def es(request: pytest.FixtureRequest, es_cluster: ClusterInfo) -> AsyncIterator[Any]:
     """The cell's client, sync (behind SyncAsAsync) or async."""
-    module = importlib.import_module(es_cluster.cell.client)
-    major = es_cluster.cell.client_major
-    cls = module.Elasticsearch if request.param == "sync" else module.AsyncElasticsearch
-    client = cls(list(es_cluster.urls), **_client_kwargs(major))
-    if major == 7 and not es_cluster.root_endpoint:
-        # Recorded in the cell's notes (PRODUCT_CHECK_NOTE).
-        client.transport._verified_elasticsearch = True
+    client = new_client(es_cluster, request.param)
     try:
         yield SyncAsAsync(client) if request.param == "sync" else client
     finally:
@@ -356,6 +409,33 @@ async def es(request: pytest.FixtureRequest, es_cluster: ClusterInfo) -> AsyncIt
             client.close()
         else:
             await client.close()
+
+
+@pytest.fixture(scope="session")
+def client_factory() -> Any:
+    """``new_client`` itself, for fixtures of a wider scope than ``make_client``."""
+    return new_client
+
+
+@pytest.fixture
+async def make_client(es_cluster: ClusterInfo) -> AsyncIterator[Any]:
+    """``make_client(mode, urls=None, **kwargs)``: more clients like ``es`` (see new_client),
+    closed after the test."""
+    made: list[tuple[str, Any]] = []
+
+    def make(mode: str, urls: list[str] | None = None, **kwargs: Any) -> Any:
+        client = new_client(es_cluster, mode, urls, **kwargs)
+        made.append((mode, client))
+        return client
+
+    try:
+        yield make
+    finally:
+        for mode, client in made:
+            if mode == "sync":
+                client.close()
+            else:
+                await client.close()
 
 
 @pytest.fixture

@@ -68,6 +68,8 @@ class FakeElasticsearch:
         self.scroll_pages: list[str] = []
         self.cleared: list[str] = []
         self.data_streams: set[str] = set()
+        # answer GET _data_stream/{name} with this status instead (400: no such API)
+        self.data_stream_status: int | None = None
         self.short_shards_on_page: int | None = None
         self._ids = itertools.count(1)
         self._seq = itertools.count(0)
@@ -400,7 +402,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         if parts[0] == "_data_stream" and len(parts) == 2:
             name = unquote(parts[1])
-            if name in es.data_streams:
+            if es.data_stream_status == 400:  # as a server without the data streams module
+                self._reply(400, {"error": f"no handler found for uri [{path}] and method [GET]"})
+            elif es.data_stream_status is not None:
+                status = es.data_stream_status
+                self._reply(status, _error(status, "security_exception", "action is unauthorized"))
+            elif name in es.data_streams:
                 self._reply(
                     200, {"data_streams": [{"name": name, "timestamp_field": {"name": "@timestamp"}}]}
                 )

@@ -136,3 +136,13 @@ async def test_async_reindex_between_two_clients(
     finally:
         await target.close()
         other.close()
+
+
+async def test_async_reindex_when_the_data_stream_probe_fails(
+    helpers: ModuleType, aclient: Any, server: Server
+) -> None:
+    # a server without the data streams API answers the probe 400: the target is an index
+    assert await helpers.async_bulk(aclient, docs(5)) == (5, [])
+    server.es.data_stream_status = 400
+    assert await helpers.async_reindex(aclient, "test", "copy") == (5, 0)
+    assert server.es.indices["copy"] == server.es.indices["test"]

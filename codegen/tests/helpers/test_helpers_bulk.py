@@ -150,6 +150,13 @@ def test_item_failures_come_back_with_their_documents(
 
     ok, failed = helpers.bulk(client, actions, raise_on_error=False)
     assert ok == 2 and len(failed) == 2
+    # not raised, the failures still carry their documents (the official ones do not)
+    assert failed[0]["index"]["data"] == {"n": "eleven"} and failed[1]["create"]["data"] == {"n": 1}
+    results = list(helpers.streaming_bulk(client, actions, raise_on_error=False))
+    assert [ok for ok, _ in results] == [True, False, False, True]
+    assert results[1][1]["index"]["data"] == {"n": "eleven"}
+    assert results[2][1]["create"]["data"] == {"n": 1}
+    assert "data" not in results[0][1]["index"]
     assert helpers.bulk(client, actions, raise_on_error=False, stats_only=True) == (2, 2)
 
 

@@ -87,6 +87,8 @@ def test_reindex_between_indices(helpers: ModuleType, client: Any, server: Serve
     assert helpers.reindex(client, "test", "copy", chunk_size=250) == (1200, 0)
     assert server.es.indices["copy"] == server.es.indices["test"]
     assert [len(b.actions) for b in server.es.bulks[-5:]] == [250, 250, 250, 250, 200]
+    # a 7.x hit's default type is not sent back (it would only draw deprecation warnings)
+    assert all("_type" not in meta for bulk in server.es.bulks[-5:] for _, meta, _ in bulk.actions)
     # a query picks what is copied; op_type goes on every action
     query = {"query": {"term": {"n": 3}}}
     assert helpers.reindex(client, "test", "three", query=query, op_type="create") == (1, 0)
@@ -105,6 +107,18 @@ def test_reindex_to_a_data_stream_creates(helpers: ModuleType, client: Any, serv
     assert {op for op, _, _ in server.es.bulks[-1].actions} == {"create"}
     with pytest.raises(ValueError, match="create"):
         helpers.reindex(client, "test", "logs", op_type="index")
+
+
+@pytest.mark.parametrize("status", [400, 403])
+def test_reindex_when_the_data_stream_probe_fails(
+    helpers: ModuleType, client: Any, server: Server, status: int
+) -> None:
+    # 400: a server without the data streams module (the integration-test distribution);
+    # 403: a user who may write to the target but not view its metadata
+    fill(helpers, client, 5)
+    server.es.data_stream_status = status
+    assert helpers.reindex(client, "test", "copy") == (5, 0)
+    assert server.es.indices["copy"] == server.es.indices["test"]
 
 
 def test_reindex_between_two_clients(

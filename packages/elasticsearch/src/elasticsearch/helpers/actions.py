@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from elastic_transport import ApiError as _ApiError
 from elastic_transport import TransportError as _TransportError
 
 from .. import _profile
@@ -541,12 +542,17 @@ else:
 def _target_op_type(target: Any, target_index: str, op_type: str | None) -> str | None:
     from .. import exceptions
 
-    # 7.x: any failed request; 8.x+: a missing target or no answer (not other API errors)
-    base = exceptions.TransportError if LEGACY else _TransportError
-    missing: tuple[type[BaseException], ...] = (base, KeyError, exceptions.NotFoundError)
+    # The probe only tells a data stream from an index. When it gets no usable answer (no
+    # data stream API on this server: 400; no right to view the target's metadata: 403; a
+    # missing target: 404; no answer at all), the target is taken for an index: should it
+    # be a data stream after all, each action is refused and reported, never lost. (The
+    # official 8.x/9.x helper raises any API error but 404 here, failing the whole reindex.)
+    failed: tuple[type[BaseException], ...] = (
+        (exceptions.TransportError, KeyError) if LEGACY else (_TransportError, _ApiError, KeyError)
+    )
     try:
         resp = target.indices.get_data_stream(name=target_index, expand_wildcards="all")
-    except missing:
+    except failed:
         return op_type
     return data_stream_op_type(resp, target_index, op_type)
 

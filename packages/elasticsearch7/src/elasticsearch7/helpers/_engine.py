@@ -845,10 +845,10 @@ class Sending:
                 again.append(k)
                 continue
             failed += 1
+            doc = docs[k]
+            if doc is not None:  # raised or yielded, a failure carries its document
+                info["data"] = doc
             if options.raise_on_error and status not in options.ignore_status:
-                doc = docs[k]
-                if doc is not None:
-                    info["data"] = doc
                 self.errors.append(entry)
             else:
                 results.append((False, entry))
@@ -1004,8 +1004,14 @@ def shards_failed(resp: Mapping[str, Any], scroll_id: str, raise_on_error: bool)
 
 
 def retarget(hit: dict[str, Any], index: str, op_type: str | None) -> dict[str, Any]:
-    """A scanned hit as an action writing it to ``index``."""
+    """A scanned hit as an action writing it to ``index``.
+
+    A 7.x hit's ``_type: _doc`` is the default type: sent back, it only earns a "types
+    removal" deprecation warning per bulk request, so it is left out (other types stay).
+    """
     hit["_index"] = index
+    if hit.get("_type") == "_doc":
+        del hit["_type"]
     if op_type is not None:
         hit["_op_type"] = op_type
     if "fields" in hit:
