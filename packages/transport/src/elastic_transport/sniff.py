@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._exceptions import SniffingError, TransportError
-from ._models import NodeConfig, SniffOptions
+from ._models import ApiResponseMeta, NodeConfig, SniffOptions
 
 if TYPE_CHECKING:
     from ._async_transport import AsyncTransport
+    from ._node._base import BaseNode
     from ._transport import Transport
 
 logger = logging.getLogger("elastic_transport.transport")
@@ -65,6 +66,21 @@ def node_configs_from_nodes_info(
     return configs
 
 
+def _configs_from_answer(
+    transport: Transport | AsyncTransport,
+    node: BaseNode,
+    meta: ApiResponseMeta,
+    raw: bytes,
+    node_callback: NodeCallback | None,
+    errors: list[Exception],
+) -> list[NodeConfig] | None:
+    """The nodes a sniff answer lists, or None (with the reason added to ``errors``) if it failed."""
+    if not 200 <= meta.status < 300:
+        errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
+        return None
+    return node_configs_from_nodes_info(transport.serializers.loads(raw, meta.mimetype), node.config, node_callback)
+
+
 def sniff_nodes_http(transport: Transport, options: SniffOptions, node_callback: NodeCallback | None = None) -> list[NodeConfig]:
     """Sync sniff callback: the first known node that answers decides."""
     errors: list[Exception] = []
@@ -76,12 +92,9 @@ def sniff_nodes_http(transport: Transport, options: SniffOptions, node_callback:
         except TransportError as e:
             errors.append(e)
             continue
-        if not 200 <= meta.status < 300:
-            errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
-            continue
-        return node_configs_from_nodes_info(
-            transport.serializers.loads(raw, meta.mimetype), node.config, node_callback
-        )
+        configs = _configs_from_answer(transport, node, meta, raw, node_callback, errors)
+        if configs is not None:
+            return configs
     raise SniffingError("No node answered the sniff request", errors=tuple(errors))
 
 
@@ -96,10 +109,7 @@ async def async_sniff_nodes_http(transport: AsyncTransport, options: SniffOption
         except TransportError as e:
             errors.append(e)
             continue
-        if not 200 <= meta.status < 300:
-            errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
-            continue
-        return node_configs_from_nodes_info(
-            transport.serializers.loads(raw, meta.mimetype), node.config, node_callback
-        )
+        configs = _configs_from_answer(transport, node, meta, raw, node_callback, errors)
+        if configs is not None:
+            return configs
     raise SniffingError("No node answered the sniff request", errors=tuple(errors))
