@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from elastic_transport import ApiError as _ApiError
@@ -185,13 +186,8 @@ def _run(
         tracker.close()
 
 
-def _results(outcomes: Iterator[Outcome]) -> Iterator[tuple[bool, dict[str, Any]]]:
-    for outcome in outcomes:
-        if outcome.items is not None:
-            for item in outcome.items:
-                yield True, item
-        else:
-            yield from outcome.results
+def _results(outcomes: Iterable[Outcome]) -> Iterator[tuple[bool, dict[str, Any]]]:
+    return chain.from_iterable(map(Outcome.pairs, outcomes))
 
 
 _OPTION_NAMES = frozenset(inspect.signature(Options).parameters)
@@ -325,7 +321,7 @@ def _parallel(
         if tracker.active:
             for outcome in outcomes:
                 tracker.update(outcome, batcher.taken)
-        return _results(iter(outcomes))
+        return _results(outcomes)
 
     with ThreadPoolExecutor(max_workers=max(1, thread_count), thread_name_prefix="parallel_bulk") as pool:
         try:

@@ -243,12 +243,8 @@ if LEGACY:
         """Sends the actions in chunks and yields ``(ok, item)`` for every one of them."""
         options = _options(dict(locals()))
         async for outcome in _run(client, actions, options, args, kwargs, progress, yield_ok):
-            if outcome.items is not None:
-                for item in outcome.items:
-                    yield True, item
-            else:
-                for result in outcome.results:
-                    yield result
+            for result in outcome.pairs():
+                yield result
 
 else:
 
@@ -274,12 +270,8 @@ else:
         """Sends the actions in chunks and yields ``(ok, item)`` for every one of them."""
         options = _options(dict(locals()))
         async for outcome in _run(client, actions, options, args, kwargs, progress, yield_ok):
-            if outcome.items is not None:
-                for item in outcome.items:
-                    yield True, item
-            else:
-                for result in outcome.results:
-                    yield result
+            for result in outcome.pairs():
+                yield result
 
 
 async def async_bulk(
