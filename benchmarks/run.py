@@ -19,7 +19,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import _cluster
 import _stub
 import _venvs
 
@@ -590,6 +592,57 @@ BULK_SERIALIZERS = {"": "default serializer", "_orjson": "`serializer=OrjsonSeri
 BULK_API = "from elasticsearch import helpers; from elasticsearch.serializer import OrjsonSerializer"
 
 
+def _bulk_contenders(slots: list[Slot], runs: dict[str, list[Result]]) -> Result:
+    """Each bulk contender summarized over its rounds (medians, and every round's docs/s)."""
+    contenders: Result = {}
+    for slot in slots:
+        if slot.label not in runs:
+            continue
+        rounds = runs[slot.label]
+        profiled = "python_calls" in rounds[0]
+        contenders[slot.label] = {
+            "venv": _venv_name(slot),
+            "version": rounds[0]["version"],
+            "docs_per_s": _median(rounds, "docs_per_s"),
+            "round_docs_per_s": [r["docs_per_s"] for r in rounds],
+            "cpu_us_per_doc": _median(rounds, "cpu_ns_per_doc", 1000),
+            "round_cpu_us_per_doc": [r["cpu_ns_per_doc"] / 1000 for r in rounds],
+            "python_calls_per_doc": _median(rounds, "python_calls") if profiled else None,
+            "c_calls_per_doc": _median(rounds, "c_calls") if profiled else None,
+            "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
+        }
+    return contenders
+
+
+def _bulk_compare(contenders: Result, mine: str, theirs: str) -> Result:
+    """docs/s of ``mine`` over ``theirs`` (medians, and round by round) and the inverse CPU ratio."""
+    a, b = contenders.get(mine), contenders.get(theirs)
+    if a is None or b is None:
+        return {"docs_per_s": None, "paired_per_round": [], "cpu": None}
+    return {
+        "docs_per_s": a["docs_per_s"] / b["docs_per_s"],
+        "paired_per_round": _paired(a["round_docs_per_s"], b["round_docs_per_s"]),
+        "cpu": b["cpu_us_per_doc"] / a["cpu_us_per_doc"],
+    }
+
+
+def _ratio_rows(ratios: Result) -> str:
+    rows = []
+    for helper, values in ratios.items():
+        for what, value in values.items():
+            paired = value["paired_per_round"]
+            rows.append(
+                [
+                    f"`{helper}`",
+                    what,
+                    _fmt(value["docs_per_s"], 2),
+                    f"{min(paired):.2f}-{max(paired):.2f}" if paired else "n/a",
+                    _fmt(value["cpu"], 2),
+                ]
+            )
+    return _table(["helper", "ratio", "docs/s", "per round", "client CPU/doc, second/first"], rows)
+
+
 def suite_bulk(args: argparse.Namespace) -> Report:
     """Measure helpers.bulk and helpers.streaming_bulk docs/s: official vs ours, x serializer."""
     wanted = {
@@ -608,32 +661,10 @@ def suite_bulk(args: argparse.Namespace) -> Report:
     # as a real server elsewhere would, so the client's CPU is the client's alone.
     runs, failed, pinning = _against_stub(slots, args, runner_args, pin="split", rounds=args.bulk_rounds)
     problems.update(failed)
-    contenders: Result = {}
-    for slot in slots:
-        if slot.label not in runs:
-            continue
-        rounds = runs[slot.label]
-        contenders[slot.label] = {
-            "venv": _venv_name(slot),
-            "version": rounds[0]["version"],
-            "docs_per_s": _median(rounds, "docs_per_s"),
-            "round_docs_per_s": [r["docs_per_s"] for r in rounds],
-            "cpu_us_per_doc": _median(rounds, "cpu_ns_per_doc", 1000),
-            "round_cpu_us_per_doc": [r["cpu_ns_per_doc"] / 1000 for r in rounds],
-            "python_calls_per_doc": _median(rounds, "python_calls"),
-            "c_calls_per_doc": _median(rounds, "c_calls"),
-            "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
-        }
+    contenders = _bulk_contenders(slots, runs)
 
     def compare(mine: str, theirs: str) -> Result:
-        a, b = contenders.get(mine), contenders.get(theirs)
-        if a is None or b is None:
-            return {"docs_per_s": None, "paired_per_round": [], "cpu": None}
-        return {
-            "docs_per_s": a["docs_per_s"] / b["docs_per_s"],
-            "paired_per_round": _paired(a["round_docs_per_s"], b["round_docs_per_s"]),
-            "cpu": b["cpu_us_per_doc"] / a["cpu_us_per_doc"],
-        }
+        return _bulk_compare(contenders, mine, theirs)
 
     comparisons = {
         "ours default / official default": ("ours {}", "official {}"),
@@ -725,22 +756,7 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         "C calls/doc",
         "RSS after setup MiB",
     ]
-    ratio_rows = []
-    for helper, values in ratios.items():
-        for what, value in values.items():
-            paired = value["paired_per_round"]
-            ratio_rows.append(
-                [
-                    f"`{helper}`",
-                    what,
-                    _fmt(value["docs_per_s"], 2),
-                    f"{min(paired):.2f}-{max(paired):.2f}" if paired else "n/a",
-                    _fmt(value["cpu"], 2),
-                ]
-            )
-    ratio_table = _table(
-        ["helper", "ratio", "docs/s", "per round", "client CPU/doc, second/first"], ratio_rows
-    )
+    ratio_table = _ratio_rows(ratios)
     setup = (
         f"{_header(info)} · {args.bulk_rounds} paired rounds x {args.bulk_n:,} documents in chunks of"
         f" 500 (warmup {args.bulk_warmup:,}; calls counted over {args.bulk_profile_n:,})"
@@ -764,6 +780,118 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         ["# bulk helpers throughput", setup, what, _table(headers, rows), ratio_table, _goal_table(goals)]
     )
     return Report("bulk", data, markdown + "\n")
+
+
+BULK_ES_GOAL = 1.0  # ours/official docs/s into a real Elasticsearch: not slower (issue 5)
+
+
+def suite_bulk_es(args: argparse.Namespace) -> Report:
+    """helpers.bulk and streaming_bulk into a real local Elasticsearch: official vs ours.
+
+    Every round of every contender indexes into a fresh one-shard index; the documents
+    are counted in the cluster afterwards and a round that lost one fails its contender.
+    """
+    wanted = {f"{venv} {helper}": (venv, helper) for helper in BULK_HELPERS for venv in ("official", "ours")}
+    slots, problems = _slots(wanted, BULK_API, {"raw": "urllib3_bulk"})
+    sent = args.bulk_es_warmup + args.bulk_es_n
+    runner_args = [f"--n={args.bulk_es_n}", f"--warmup={args.bulk_es_warmup}", "--profile-n=0"]
+    with _cluster.running_cluster(args.bulk_es_stack) as (url, version):
+        port = urlsplit(url).port
+
+        def measure(slot: Slot) -> Result:
+            _cluster.reset_index(url, "bench")
+            result = _runner(slot, [f"--port={port}", *runner_args], None)
+            indexed = _cluster.count(url, "bench")
+            if indexed != sent:
+                raise ContenderFailed(f"{indexed:,} documents in the index for {sent:,} sent")
+            return {**result, "indexed": indexed}
+
+        # One dropped round first: the JVM compiles its bulk path while it runs.
+        runs, failed = _rounds(slots, args.bulk_es_rounds, measure, warmup=1)
+    problems.update(failed)
+    contenders = _bulk_contenders(slots, runs)
+    ratios: Result = {
+        helper: {
+            "ours / official": _bulk_compare(contenders, f"ours {helper}", f"official {helper}"),
+            "ours / raw floor": _bulk_compare(contenders, f"ours {helper}", "raw"),
+            "official / raw floor": _bulk_compare(contenders, f"official {helper}", "raw"),
+        }
+        for helper in BULK_HELPERS
+    }
+    goals = []
+    for helper in BULK_HELPERS:
+        headline = ratios[helper]["ours / official"]
+        paired = headline["paired_per_round"]
+        goals.append(
+            _goal(
+                f"`helpers.{helper}` docs/s into Elasticsearch {version}, ours/official",
+                f">= {BULK_ES_GOAL:g} (not slower)",
+                headline["docs_per_s"],
+                None if headline["docs_per_s"] is None else headline["docs_per_s"] >= BULK_ES_GOAL,
+                f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else "",
+            )
+        )
+    info = _machine()
+    data = {
+        **info,
+        "suite": "bulk-es",
+        "elasticsearch": version,
+        "index_settings": _cluster.INDEX_SETTINGS,
+        "helpers": BULK_HELPERS,
+        "chunk_size": 500,
+        "rounds": args.bulk_es_rounds,
+        "docs_per_round": args.bulk_es_n,
+        "warmup_docs": args.bulk_es_warmup,
+        "contenders": contenders,
+        "unavailable": problems,
+        "ratios": ratios,
+        "goals": goals,
+    }
+    names = {
+        f"{venv} {helper}": f"{name} `{helper}`"
+        for helper in BULK_HELPERS
+        for venv, name in (("official", "official elasticsearch"), ("ours", "ours"))
+    }
+    names["raw"] = "raw urllib3 + orjson NDJSON"
+    rows = []
+    for label, name in names.items():
+        if label in contenders:
+            c = contenders[label]
+            rows.append(
+                [
+                    f"{name} {c['version']}",
+                    c["venv"],
+                    _fmt(c["docs_per_s"], 0),
+                    ", ".join(f"{v:,.0f}" for v in c["round_docs_per_s"]),
+                    _fmt(c["cpu_us_per_doc"], 2),
+                ]
+            )
+        else:
+            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", ""])
+    headers = ["contender", "venv", "docs/s (median)", "docs/s per round", "client CPU us/doc"]
+    setup = (
+        f"{_header(info)} · Elasticsearch {version}, one local node (ci/escluster), not pinned to CPUs"
+        f" · {args.bulk_es_rounds} paired rounds (one more dropped first) x {args.bulk_es_n:,}"
+        f" documents after {args.bulk_es_warmup:,} untimed, in chunks of 500"
+    )
+    what = (
+        "Same calls and documents as the `bulk` suite, into a real cluster: before every run the"
+        " index `bench` is recreated (1 shard, 0 replicas), after it the harness refreshes and"
+        f" counts it over plain HTTP; every run had all {sent:,} documents in the index."
+        " Client and Elasticsearch share this machine's CPUs, so client CPU saved is server CPU"
+        " gained."
+    )
+    markdown = "\n\n".join(
+        [
+            "# bulk helpers into a real Elasticsearch",
+            setup,
+            what,
+            _table(headers, rows),
+            _ratio_rows(ratios),
+            _goal_table(goals),
+        ]
+    )
+    return Report("bulk-es", data, markdown + "\n")
 
 
 def _run_code(python: Path, code: str) -> tuple[float, str]:
@@ -953,6 +1081,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Report]] = {
     "async": suite_async,
     "import": suite_import,
     "bulk": suite_bulk,
+    "bulk-es": suite_bulk_es,
 }
 
 
@@ -982,10 +1111,14 @@ def main() -> None:
     parser.add_argument("--async-warmup", type=int, default=1024, help="untimed requests (async)")
     parser.add_argument("--async-profile-n", type=int, default=640, help="requests under cProfile (async)")
     parser.add_argument("--concurrency", type=int, default=32, help="tasks at a time (async)")
-    parser.add_argument("--bulk-rounds", type=int, default=3, help="paired rounds (bulk)")
+    parser.add_argument("--bulk-rounds", type=int, default=5, help="paired rounds (bulk)")
     parser.add_argument("--bulk-n", type=int, default=200_000, help="timed documents per round (bulk)")
     parser.add_argument("--bulk-warmup", type=int, default=5000, help="untimed documents (bulk)")
     parser.add_argument("--bulk-profile-n", type=int, default=5000, help="documents under cProfile (bulk)")
+    parser.add_argument("--bulk-es-stack", default="9", help="Elasticsearch version or alias (bulk-es)")
+    parser.add_argument("--bulk-es-rounds", type=int, default=5, help="paired rounds (bulk-es)")
+    parser.add_argument("--bulk-es-n", type=int, default=100_000, help="timed documents per round (bulk-es)")
+    parser.add_argument("--bulk-es-warmup", type=int, default=5000, help="untimed documents (bulk-es)")
     parser.add_argument("--stub-dir", type=Path, default=_stub.DEFAULT_STUB_DIR)
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
     parser.add_argument(
