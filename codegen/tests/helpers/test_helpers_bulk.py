@@ -584,3 +584,82 @@ def test_orjson_and_custom_serializers(package: ModuleType, helpers: ModuleType,
         stored = server.es.indices["ser"]["1"]
         assert stored["when"] == "2024-01-02T03:04:05"
         assert stored["text"] == ("UNI" if isinstance(serializer, Upper) else "ünï")
+
+
+def _tricky_documents() -> list[Any]:
+    """Documents whose JSON orjson writes differently, refuses, or hands to ``default``."""
+    import collections
+    import dataclasses
+    import datetime
+    import decimal
+    import enum
+    import uuid
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+        y: int
+
+    class Color(str, enum.Enum):
+        red = "red"
+
+    class Level(enum.IntEnum):
+        high = 3
+
+    return [
+        {"text": 'quote " backslash \\ tab \t nl \n nul \x00 \x1f \x7f \u2028 é 漢 😀'},
+        {"none": None, "list": [1, None, True, False, "x"]},
+        {"nan": float("nan"), "inf": float("inf"), "minus_inf": float("-inf")},
+        {"big": 2**70, "neg": -(2**64), "u64": 2**64 - 1},
+        {1: "int key", None: "none key", 2.5: "float key", False: "bool key"},
+        {"when": datetime.datetime(2024, 1, 2, 3, 4, 5, 6), "day": datetime.date(2024, 1, 2)},
+        {"at": datetime.time(1, 2, 3), "aware": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)},
+        {"id": uuid.UUID("12345678-1234-5678-1234-567812345678"), "price": decimal.Decimal("1.25")},
+        {"point": Point(1, 2)},
+        collections.OrderedDict([("b", 1), ("a", 2)]),
+        {"nested": collections.defaultdict(int, {"k": 1}), "color": Color.red, "level": Level.high},
+        {"deep": [[[[{"a": [{"b": 1.5}]}]]]], "tuple": (1, 2)},
+    ]
+
+
+def test_default_serializer_writes_what_the_stdlib_writes(
+    package: ModuleType, helpers: ModuleType, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With orjson installed the stock serializer's lines go through it: they must be the
+    bytes the standard library writes (the serializer the user chose), whatever the value."""
+    pytest.importorskip("orjson")
+    documents = _tricky_documents()
+    actions = [{"_index": "ser", "_id": str(k), "_source": doc} for k, doc in enumerate(documents)]
+    actions += [
+        {"_index": "ser", "_id": f"plain{k}", **doc}
+        for k, doc in enumerate(documents)
+        if all(isinstance(key, str) for key in doc)
+    ]
+    probe = make_client(package, server.url)
+    assert helpers._engine.LineWriter(probe).quick is not None  # the orjson path is the one tested
+    probe.close()
+    bodies = []
+    for orjson_installed in (True, False):
+        if not orjson_installed:
+            monkeypatch.setitem(sys.modules, "orjson", None)  # import orjson raises ImportError
+        client = make_client(package, server.url)
+        try:
+            ok, errors = helpers.bulk(client, actions, raise_on_error=False)
+        finally:
+            client.close()
+        assert (ok, errors) == (len(actions), [])
+        bodies.append(b"".join(request.body for request in server.es.bulks))
+        server.es.bulks.clear()
+    with_orjson, stdlib_only = bodies
+    assert with_orjson == stdlib_only
+    for doc in documents[:5]:  # no default needed: the stdlib's own output, byte for byte
+        line = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        assert line.encode("utf-8") in with_orjson
+
+
+def test_default_serializer_floats_are_equal_numbers(
+    helpers: ModuleType, client: Any, server: Server
+) -> None:
+    values = [0.1, 1e-7, 2.5e-5, 1e16, 1e22, -0.0, 5e-324, 1.7976931348623157e308, 123456789.123]
+    assert helpers.bulk(client, [{"_index": "f", "_id": "1", "v": values}]) == (1, [])
+    assert ndjson(server.es.bulks[0].body)[1] == {"v": values}

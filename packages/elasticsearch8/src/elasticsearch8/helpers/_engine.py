@@ -2,7 +2,8 @@
 """The bulk machinery the sync and async helpers of every major share; no I/O in here.
 
 Speed: every action is expanded and serialized once, straight into NDJSON lines, with the
-client's own serializer (its C encoder or orjson called directly); a chunk keeps the lines
+client's own serializer (called without its Python wrapper: orjson when it is installed and
+writes the same JSON, else the stdlib's C encoder, built once); a chunk keeps the lines
 and a reference to each document, never copies of the actions; a bulk answer is walked item
 by item only when it reports errors, holds deletes (a delete of a missing document answers
 404 without ``errors``) or the caller wants every result.
@@ -20,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from enum import Enum
+from functools import partial
 from itertools import repeat
 from json.encoder import encode_basestring as _json_str
 from typing import Any
@@ -148,15 +150,51 @@ def _c_json(default: Callable[[Any], Any]) -> Callable[[Any, int], Any] | None:
         return None
 
 
+def _quick_json(default: Callable[[Any], Any]) -> Callable[[Any], bytes] | None:
+    """``orjson.dumps`` set up to write what the stdlib encoder writes; None without orjson.
+
+    Strings come out byte for byte the same and numbers equal (a float may be written in
+    another notation: ``1e-7`` for ``1e-07``). Dates, dataclasses and subclasses of the
+    JSON types go to ``default``, as with the stdlib. What orjson refuses (integers beyond
+    64 bits, non-str keys, lone surrogates, what ``default`` refuses) raises TypeError. NaN
+    and infinities it writes as ``null``: a line with ``null`` in it is written again by
+    the stdlib (``_checked``).
+    """
+    try:
+        import orjson
+    except ImportError:
+        return None
+    option = (
+        orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+    )
+    return partial(orjson.dumps, default=default, option=option)
+
+
+def _checked(quick: Callable[[Any], bytes], stdlib: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+    """``quick`` where it writes what ``stdlib`` writes (see _quick_json), else ``stdlib``."""
+
+    def dumps(obj: Any) -> bytes:
+        try:
+            line = quick(obj)
+        except TypeError:
+            return stdlib(obj)
+        return stdlib(obj) if b"null" in line else line
+
+    return dumps
+
+
 class LineWriter:
     """One client's JSON serializer turned into an NDJSON line writer.
 
-    Lines are ``str`` for the stdlib encoders (a chunk is joined, then encoded once) and
-    ``bytes`` otherwise (orjson, custom serializers).
+    Lines are ``str`` for the stdlib's C encoder (a chunk is joined, then encoded once) and
+    ``bytes`` otherwise (orjson, custom serializers). The batcher's loop calls ``encode``
+    or ``quick`` (then ``stdlib`` for what ``quick`` cannot write the same) directly;
+    everything else calls ``dumps``.
     """
 
     def __init__(self, client: Any) -> None:
-        self.text, self.encode, self.dumps = _line_dumper(client)
+        self.text, self.encode, self.quick, self.stdlib = _line_dumper(client)
+        self.dumps = self.stdlib if self.quick is None else _checked(self.quick, self.stdlib)
         self.sep: Any = "\n" if self.text else b"\n"
 
     def raw(self, doc: str | bytes) -> str | bytes:
@@ -190,22 +228,32 @@ class LineWriter:
             lines.pop()
 
 
-def _line_dumper(client: Any) -> tuple[bool, Callable[[Any, int], Any] | None, Callable[[Any], Any]]:
-    """(text lines?, the raw C encoder when usable, a one-value dumps)."""
+def _line_dumper(
+    client: Any,
+) -> tuple[bool, Callable[[Any, int], Any] | None, Callable[[Any], bytes] | None, Callable[[Any], Any]]:
+    """(text lines?, the raw C encoder, orjson as the stdlib would write, the exact dumps).
+
+    orjson and the C encoder stand in only for the stock JSON serializer, whose output
+    they reproduce; a subclass or another serializer is called as it is.
+    """
     if LEGACY:
         from ..serializer import JSONSerializer
 
         serializer = client.transport.serializer
-        if type(serializer).dumps is JSONSerializer.dumps:
+        cls = type(serializer)
+        if cls.dumps is JSONSerializer.dumps:
             encode = _c_json(serializer.default)
+            quick = _quick_json(serializer.default) if cls.default is JSONSerializer.default else None
+            if quick is not None:
+                return False, None, quick, _stdlib_bytes(encode, serializer.dumps)
             if encode is not None:
-                return True, encode, _joined(encode)
+                return True, encode, None, _joined(encode)
 
         def as_text(obj: Any) -> str:
             out = serializer.dumps(obj)
             return out.decode("utf-8", "surrogatepass") if isinstance(out, bytes) else out  # type: ignore[no-any-return]
 
-        return True, None, as_text
+        return True, None, None, as_text
 
     from elastic_transport import JsonSerializer
 
@@ -214,15 +262,37 @@ def _line_dumper(client: Any) -> tuple[bool, Callable[[Any, int], Any] | None, C
     if isinstance(serializer, JsonSerializer) and cls.dumps is JsonSerializer.dumps:
         if cls.json_dumps is JsonSerializer.json_dumps:
             encode = _c_json(serializer.default)
+            quick = _quick_json(serializer.default) if cls.default is JsonSerializer.default else None
+            if quick is not None:
+                return False, None, quick, _stdlib_bytes(encode, serializer.json_dumps)
             if encode is not None:
-                return True, encode, _joined(encode)
-        return False, None, serializer.json_dumps  # orjson, or a custom json_dumps
+                return True, encode, None, _joined(encode)
+        return False, None, None, serializer.json_dumps  # OrjsonSerializer, or a custom json_dumps
 
     def as_bytes(obj: Any) -> bytes:
         out = serializer.dumps(obj)
         return out.encode("utf-8", "surrogatepass") if isinstance(out, str) else out  # type: ignore[no-any-return]
 
-    return False, None, as_bytes
+    return False, None, None, as_bytes
+
+
+def _stdlib_bytes(
+    encode: Callable[[Any, int], Any] | None, dumps: Callable[[Any], Any]
+) -> Callable[[Any], bytes]:
+    """The stock serializer's output as bytes: its C encoder when usable, else ``dumps``."""
+    if encode is not None:
+        join = "".join
+
+        def encoded(obj: Any) -> bytes:
+            return join(encode(obj, 0)).encode("utf-8", "surrogatepass")
+
+        return encoded
+
+    def dumped(obj: Any) -> bytes:
+        out = dumps(obj)
+        return out.encode("utf-8", "surrogatepass") if isinstance(out, str) else out  # type: ignore[no-any-return]
+
+    return dumped
 
 
 def _joined(encode: Callable[[Any, int], Any]) -> Callable[[Any], str]:
@@ -337,6 +407,22 @@ class _Plan:
         self.k1 = self.meta[1] if len(self.meta) > 1 else ""
         self.index_slot = self.meta.index("_index") if self.has_index and self.fast else -1
 
+    @property
+    def parts(self) -> tuple[Any, ...]:
+        """What the batcher's loop reads, unpacked into its locals when the shape changes."""
+        return (
+            self.fast,
+            self.op,
+            self.source,
+            self.formats,
+            self.index_format,
+            self.n,
+            self.k0,
+            self.k1,
+            self.index_slot,
+            self.drop,
+        )
+
 
 class Batcher:
     """Takes actions and hands out full chunks: by count (``chunk_size``), by size
@@ -409,6 +495,8 @@ class Batcher:
         writer = self.writer
         text = writer.text
         encode = writer.encode
+        quick = writer.quick
+        stdlib = writer.stdlib
         dumps = writer.dumps
         join = "".join
         js = _json_str
@@ -427,23 +515,43 @@ class Batcher:
         last_a: Any = None
         last_b: Any = None
         last_ea = last_eb = ""
+        # the plan of the last shape of action, in locals
+        last_keys: Any = None
+        p_fast = p_op = p_source = False
+        formats: dict[str, str] = {}
+        p_format = ""
+        n_meta = slot = 0
+        k0 = k1 = ""
+        drop: tuple[str, ...] = ()
+        # the last action line, and the format and metadata values it was made of
+        hit_fmt: Any = None
+        hit_a: Any = _MISSING
+        hit_b: Any = _MISSING
+        hit_header: Any = None
         header: Any
-        a = b = None
+        line: Any  # str from the C encoder, bytes from orjson or a serializer
         for data in actions:
             if type(data) is dict and fast:
                 keys = tuple(data)
-                plan = plans.get(keys) or self._plan(keys)
-                if plan.fast:
-                    if plan.op:
+                if keys != last_keys:
+                    plan = plans.get(keys) or self._plan(keys)
+                    p_fast, p_op, p_source, formats, p_format, n_meta, k0, k1, slot, drop = plan.parts
+                    last_keys = keys
+                if p_fast:
+                    if p_op:
                         op = data["_op_type"]
-                        fmt = plan.formats.get(op) if type(op) is str else None
+                        fmt = formats.get(op) if type(op) is str else None
                     else:
-                        fmt = plan.index_format
-                    if fmt is not None:
+                        fmt = p_format
+                    a = data[k0] if n_meta else None
+                    b = data[k1] if n_meta == 2 else None
+                    if fmt is hit_fmt and a is hit_a and b is hit_b:
+                        header = hit_header  # the same metadata as the last action
+                    elif fmt is None:
+                        header = None
+                    else:
                         # metadata values as JSON (None when the type needs the serializer)
-                        n_meta = plan.n
                         if n_meta:
-                            a = data[plan.k0]
                             if a is last_a:
                                 ea = last_ea
                             elif type(a) is str:
@@ -454,7 +562,6 @@ class Batcher:
                             else:
                                 ea = None
                             if n_meta == 2:
-                                b = data[plan.k1]
                                 if b is last_b:
                                     eb = last_eb
                                 elif type(b) is str:
@@ -469,54 +576,60 @@ class Batcher:
                                 header = None if ea is None else fmt % (ea,)
                         else:
                             header = fmt
-                        if need_index and header is not None:
-                            slot = plan.index_slot
-                            if slot < 0 or not (a if slot == 0 else b):
+                        if need_index and header is not None and (slot < 0 or not (a if slot == 0 else b)):
+                            header = None
+                        if header is not None and not text:
+                            header = header.encode("utf-8", "surrogatepass")
+                        hit_fmt, hit_a, hit_b, hit_header = fmt, a, b, header
+                    if header is not None:
+                        if p_source:
+                            doc = data["_source"]
+                            if type(doc) is not dict:
                                 header = None
-                        if header is not None:
-                            if plan.source:
-                                doc = data["_source"]
-                                if type(doc) is not dict:
-                                    header = None
+                        else:
+                            doc = data.copy()
+                            for key in drop:
+                                del doc[key]
+                    if header is not None:
+                        try:
+                            if encode is not None:
+                                line = join(encode(doc, 0))
+                            elif quick is not None:
+                                line = quick(doc)
+                                if b"null" in line:  # maybe NaN: see _quick_json
+                                    line = stdlib(doc)
                             else:
-                                doc = data.copy()
-                                for key in plan.drop:
-                                    del doc[key]
-                        if header is not None:
-                            try:
-                                line = join(encode(doc, 0)) if encode is not None else dumps(doc)
-                            except Exception:
-                                header = None  # add() reports it
-                        if header is not None:
-                            if not text:
-                                header = header.encode("utf-8", "surrogatepass")
-                            # Text lines are measured in characters (at most 4 UTF-8 bytes
-                            # each) until a chunk gets near max_chunk_bytes; then in bytes.
-                            n = len(header) + len(line) + 2
-                            position += 1
-                            if count:
-                                full = count >= limit
-                                if not full and (exact or (size + n) * 4 > max_bytes):
-                                    if not exact:
-                                        size = chunk.measure(writer)
-                                        exact = True
-                                    if text:
-                                        n = writer.size(header) + writer.size(line) + 2
-                                    full = size + n > max_bytes
-                                if full:
-                                    chunk.size = size
-                                    done = chunk
-                                    self.chunk = chunk = Chunk(not text)
-                                    lines, docs = chunk.lines, chunk.docs
-                                    exact = chunk.exact
-                                    size = count = 0
-                                    self.position = position
-                                    yield done
-                            lines += (header, line)
-                            docs.append(doc)
-                            size += n
-                            count += 1
-                            continue
+                                line = dumps(doc)
+                        except Exception:
+                            header = None  # add() writes it with dumps, or reports it
+                    if header is not None:
+                        # Text lines are measured in characters (at most 4 UTF-8 bytes
+                        # each) until a chunk gets near max_chunk_bytes; then in bytes.
+                        n = len(header) + len(line) + 2
+                        position += 1
+                        if count:
+                            full = count >= limit
+                            if not full and (exact or (size + n) * 4 > max_bytes):
+                                if not exact:
+                                    size = chunk.measure(writer)
+                                    exact = True
+                                if text:
+                                    n = writer.size(header) + writer.size(line) + 2
+                                full = size + n > max_bytes
+                            if full:
+                                chunk.size = size
+                                done = chunk
+                                self.chunk = chunk = Chunk(not text)
+                                lines, docs = chunk.lines, chunk.docs
+                                exact = chunk.exact
+                                size = count = 0
+                                self.position = position
+                                yield done
+                        lines += (header, line)
+                        docs.append(doc)
+                        size += n
+                        count += 1
+                        continue
             chunk.size = size
             self.position = position
             finished = self.add(data)
