@@ -12,7 +12,16 @@ import importlib
 from typing import Any
 
 from .. import _profile
-from .actions import bulk, expand_action, parallel_bulk, reindex, scan, streaming_bulk
+from .actions import (  # the two private names: official, and imported by some programs
+    _chunk_actions,  # noqa: F401
+    _process_bulk_chunk,  # noqa: F401
+    bulk,
+    expand_action,
+    parallel_bulk,
+    reindex,
+    scan,
+    streaming_bulk,
+)
 from .errors import BulkIndexError, ScanError
 
 __all__ = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import collections
 import inspect
+import json
 import queue
 import threading
 import time
@@ -34,6 +35,7 @@ from ._engine import (
     Outcome,
     Progress,
     Sending,
+    _statuses,
     body_of,
     data_stream_op_type,
     expand_action,
@@ -42,6 +44,7 @@ from ._engine import (
     pop_transport_options,
     retarget,
     shards_failed,
+    status_of,
 )
 from .errors import BulkIndexError, ScanError
 
@@ -195,6 +198,207 @@ _OPTION_NAMES = frozenset(inspect.signature(Options).parameters)
 
 def _options(params: dict[str, Any]) -> Options:
     return Options(**{k: v for k, v in params.items() if k in _OPTION_NAMES})
+
+
+# -- the official helpers' private building blocks ----------------------------------------
+# Programs that drive bulk requests themselves import these two from the official helpers;
+# they keep those signatures and results. The public helpers do not use them.
+
+
+def _byte_length(line: str | bytes) -> int:
+    return len(line) if isinstance(line, bytes) else len(line.encode("utf-8", "surrogatepass"))
+
+
+def _pair_chunks(
+    pairs: Iterable[Any], chunk_size: int, max_chunk_bytes: int, serializer: Any
+) -> Iterator[tuple[list[Any], list[Any]]]:
+    """``(bulk_data, bulk_actions)`` per chunk of expanded ``(action, data)`` pairs.
+
+    ``bulk_data`` holds each pair as ``(action,)`` (no document) or ``(action, data)``;
+    ``bulk_actions`` their lines as the serializer writes them. A flush marker or a quiet
+    spell (``_TICK``) ends the chunk.
+    """
+    data_chunk: list[Any] = []
+    lines: list[Any] = []
+    size = 0
+    for pair in pairs:
+        if pair is _TICK or (not LEGACY and pair[0] is BulkMeta.flush):
+            if lines:
+                yield data_chunk, lines
+                data_chunk, lines, size = [], [], 0
+            continue
+        action, data = pair
+        action_line = serializer.dumps(action)
+        entry = 1 + _byte_length(action_line)
+        if data is not None:
+            data_line = serializer.dumps(data)
+            entry += 1 + _byte_length(data_line)
+        if lines and (len(data_chunk) >= chunk_size or size + entry > max_chunk_bytes):
+            yield data_chunk, lines
+            data_chunk, lines, size = [], [], 0
+        lines.append(action_line)
+        if data is None:
+            data_chunk.append((action,))
+        else:
+            lines.append(data_line)
+            data_chunk.append((action, data))
+        size += entry
+    if lines:
+        yield data_chunk, lines
+
+
+def _chunk_answered(
+    body: Any, bulk_data: list[Any], raise_on_error: bool, ignored: Collection[int]
+) -> Iterator[Any]:
+    """The results of one answered chunk, in order; failures raised together at the end
+    when ``raise_on_error`` (ok items are yielded first, as the official helper does)."""
+    errors: list[dict[str, Any]] = []
+    items = body["items"]
+    for data, entry in zip(bulk_data, items, strict=False):
+        ((op_type, item),) = entry.items()
+        status = item.get("status", 500)
+        ok = 200 <= status < 300
+        if not ok and raise_on_error and status not in ignored:
+            if len(data) > 1:
+                item["data"] = data[1]
+            errors.append({op_type: item})
+        if ok or not errors:
+            yield ok, {op_type: item}
+    for data in bulk_data[len(items) :]:  # an answer short of items: the rest failed
+        op_type, meta = _action_parts(data[0])
+        info = {**meta, "status": 500}
+        info["error"] = {
+            "type": "missing_bulk_item",
+            "reason": f"the bulk answer has {len(items)} items for {len(bulk_data)} actions",
+        }
+        if len(data) > 1:
+            info["data"] = data[1]
+        if raise_on_error:
+            errors.append({op_type: info})
+        else:
+            yield False, {op_type: info}
+    if errors:
+        raise BulkIndexError(f"{len(errors)} document(s) failed to index.", errors)
+
+
+def _action_parts(action: Any) -> tuple[str, dict[str, Any]]:
+    """(op_type, metadata) of an expanded action: a dict, or its JSON line (7.x raw documents)."""
+    if isinstance(action, (str, bytes)):
+        action = json.loads(action)
+    ((op_type, meta),) = action.items()
+    return op_type, dict(meta)
+
+
+def _chunk_failed(
+    error: BaseException,
+    bulk_data: list[Any],
+    raise_on_exception: bool,
+    raise_on_error: bool,
+    ignored: Collection[int],
+) -> Iterator[Any]:
+    """A chunk whose request got no bulk answer: the error raised, or every action of the
+    chunk failed with it (raised together, or yielded)."""
+    status = status_of(error)
+    if raise_on_exception and status not in ignored:
+        raise error
+    failed = []
+    for data in bulk_data:
+        op_type, meta = _action_parts(data[0])
+        info: dict[str, Any] = {"error": str(error), "status": status, "exception": error}
+        if op_type != "delete" and len(data) > 1:
+            info["data"] = data[1]
+        info.update(meta)
+        failed.append({op_type: info})
+    if raise_on_error and status not in ignored:
+        raise BulkIndexError(f"{len(failed)} document(s) failed to index.", failed)
+    for entry in failed:
+        yield False, entry
+
+
+if LEGACY:
+    from ..exceptions import TransportError as _LegacyTransportError
+
+    _REQUEST_ERROR: type[Exception] = _LegacyTransportError
+else:
+    _REQUEST_ERROR = _ApiError  # connection errors propagate, as from the official helper
+
+
+def _send_chunk(
+    client: Any,
+    bulk_actions: list[Any],
+    bulk_data: list[Any],
+    raise_on_exception: bool,
+    raise_on_error: bool,
+    ignore_status: int | Collection[int],
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+) -> Iterator[tuple[bool, dict[str, Any]]]:
+    ignored = _statuses(ignore_status)
+    try:
+        if LEGACY:
+            body = client.bulk(*args, body=bulk_actions, **kwargs)
+        else:
+            body = client.bulk(*args, operations=bulk_actions, **kwargs).body
+    except _REQUEST_ERROR as error:
+        yield from _chunk_failed(error, bulk_data, raise_on_exception, raise_on_error, ignored)
+    else:
+        yield from _chunk_answered(body, bulk_data, raise_on_error, ignored)
+
+
+if LEGACY:
+
+    def _chunk_actions(
+        actions: Iterable[Any], chunk_size: int, max_chunk_bytes: int, serializer: Any
+    ) -> Iterator[tuple[list[Any], list[Any]]]:
+        """The official helpers' chunker: ``(bulk_data, bulk_actions)`` per chunk of
+        ``expand_action`` results."""
+        return _pair_chunks(actions, chunk_size, max_chunk_bytes, serializer)
+
+    def _process_bulk_chunk(
+        client: Any,
+        bulk_actions: list[Any],
+        bulk_data: list[Any],
+        raise_on_exception: bool = True,
+        raise_on_error: bool = True,
+        ignore_status: int | Collection[int] = (),
+        *args: Any,
+        **kwargs: Any,
+    ) -> Iterator[tuple[bool, dict[str, Any]]]:
+        """Sends one chunk made by ``_chunk_actions``; ``(ok, item)`` per action."""
+        return _send_chunk(
+            client, bulk_actions, bulk_data, raise_on_exception, raise_on_error, ignore_status, args, kwargs
+        )
+
+else:
+
+    def _chunk_actions(  # type: ignore[misc]
+        actions: Iterable[Any],
+        chunk_size: int,
+        max_chunk_bytes: int,
+        flush_after_seconds: float | None,
+        serializer: Any,
+    ) -> Iterator[tuple[list[Any], list[Any]]]:
+        """The official helpers' chunker: ``(bulk_data, bulk_actions)`` per chunk of
+        ``expand_action`` results and ``(BULK_FLUSH, None)`` markers."""
+        pairs = actions if not flush_after_seconds else _timed(actions, flush_after_seconds)
+        return _pair_chunks(pairs, chunk_size, max_chunk_bytes, serializer)
+
+    def _process_bulk_chunk(  # type: ignore[misc]
+        client: Any,
+        bulk_actions: list[Any],
+        bulk_data: list[Any],
+        otel_span: Any,
+        raise_on_exception: bool = True,
+        raise_on_error: bool = True,
+        ignore_status: int | Collection[int] = (),
+        *args: Any,
+        **kwargs: Any,
+    ) -> Iterator[tuple[bool, dict[str, Any]]]:
+        """Sends one chunk made by ``_chunk_actions``; ``(ok, item)`` per action.
+        ``otel_span`` is accepted and unused: this client traces nothing."""
+        return _send_chunk(
+            client, bulk_actions, bulk_data, raise_on_exception, raise_on_error, ignore_status, args, kwargs
+        )
 
 
 # -- public helpers -----------------------------------------------------------------------
