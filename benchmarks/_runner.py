@@ -121,7 +121,12 @@ def _actions(n: int) -> Iterator[dict[str, Any]]:
     return ({"_index": "bench", "title": f"doc {i}", "n": i} for i in range(n))
 
 
-def _bulk_client(port: int, orjson: bool) -> Any:
+def _bulk_client(port: int, orjson: bool, stdlib: bool = False) -> Any:
+    """``stdlib``: as if orjson were not installed (ours uses it by default when it is)."""
+    if stdlib:
+        import sys
+
+        sys.modules["orjson"] = None  # type: ignore[assignment]  # import orjson -> ImportError
     from elasticsearch import Elasticsearch
 
     if not orjson:
@@ -131,11 +136,10 @@ def _bulk_client(port: int, orjson: bool) -> Any:
     return Elasticsearch(f"http://127.0.0.1:{port}", serializer=OrjsonSerializer())
 
 
-def _bulk(port: int, orjson: bool = False) -> Bulk:
+def _bulk(port: int, orjson: bool = False, stdlib: bool = False) -> Bulk:
     """``helpers.bulk(client, actions, chunk_size=500)``; official and ours share this code."""
+    client = _bulk_client(port, orjson, stdlib)
     from elasticsearch import helpers
-
-    client = _bulk_client(port, orjson)
 
     def index(n: int) -> tuple[int, int]:
         acknowledged, errors = helpers.bulk(client, _actions(n), chunk_size=BULK_CHUNK)
@@ -144,11 +148,10 @@ def _bulk(port: int, orjson: bool = False) -> Bulk:
     return index
 
 
-def _streaming_bulk(port: int, orjson: bool = False) -> Bulk:
+def _streaming_bulk(port: int, orjson: bool = False, stdlib: bool = False) -> Bulk:
     """``helpers.streaming_bulk(...)``, counting the items that succeeded."""
+    client = _bulk_client(port, orjson, stdlib)
     from elasticsearch import helpers
-
-    client = _bulk_client(port, orjson)
 
     def index(n: int) -> tuple[int, int]:
         results = helpers.streaming_bulk(client, _actions(n), chunk_size=BULK_CHUNK)
@@ -217,6 +220,10 @@ CONTENDERS: dict[str, Contender] = {
     "streaming_bulk": Contender(_streaming_bulk, _all_acknowledged, "elasticsearch", kind="bulk"),
     "streaming_bulk_orjson": Contender(
         partial(_streaming_bulk, orjson=True), _all_acknowledged, "elasticsearch", kind="bulk"
+    ),
+    "bulk_stdlib": Contender(partial(_bulk, stdlib=True), _all_acknowledged, "elasticsearch", kind="bulk"),
+    "streaming_bulk_stdlib": Contender(
+        partial(_streaming_bulk, stdlib=True), _all_acknowledged, "elasticsearch", kind="bulk"
     ),
     "urllib3_bulk": Contender(_urllib3_bulk, _all_acknowledged, "urllib3", kind="bulk"),
 }

@@ -589,6 +589,8 @@ BULK_HELPERS = {
     "streaming_bulk": "for ok, item in helpers.streaming_bulk(client, actions, chunk_size=500): ...",
 }
 BULK_SERIALIZERS = {"": "default serializer", "_orjson": "`serializer=OrjsonSerializer()`"}
+# ours only: the default serializer on a machine without orjson (which ours uses when it can)
+BULK_STDLIB = "_stdlib", "default serializer, orjson not importable"
 BULK_API = "from elasticsearch import helpers; from elasticsearch.serializer import OrjsonSerializer"
 
 
@@ -651,6 +653,9 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         for serializer in BULK_SERIALIZERS
         for venv in ("official", "ours")
     }
+    wanted.update(
+        {f"ours {helper}{BULK_STDLIB[0]}": ("ours", f"{helper}{BULK_STDLIB[0]}") for helper in BULK_HELPERS}
+    )
     slots, problems = _slots(wanted, BULK_API, {"raw": "urllib3_bulk"})
     runner_args = [
         f"--n={args.bulk_n}",
@@ -670,6 +675,7 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         "ours default / official default": ("ours {}", "official {}"),
         "ours orjson / official orjson": ("ours {}_orjson", "official {}_orjson"),
         "ours default / official orjson": ("ours {}", "official {}_orjson"),
+        "ours without orjson / official default": ("ours {}_stdlib", "official {}"),
         "ours default / raw floor": ("ours {}", "raw"),
         "official default / raw floor": ("official {}", "raw"),
     }
@@ -703,6 +709,14 @@ def suite_bulk(args: argparse.Namespace) -> Report:
                 None,
             )
         )
+        goals.append(
+            _goal(
+                f"`helpers.{helper}` docs/s, ours without orjson installed / official default (context)",
+                "-",
+                ratios[helper]["ours without orjson / official default"]["docs_per_s"],
+                None,
+            )
+        )
 
     info = _machine()
     data = {
@@ -727,6 +741,9 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         for serializer, what in BULK_SERIALIZERS.items()
         for venv, name in (("official", "official elasticsearch"), ("ours", "ours"))
     }
+    names.update(
+        {f"ours {helper}{BULK_STDLIB[0]}": (f"ours `{helper}`", BULK_STDLIB[1]) for helper in BULK_HELPERS}
+    )
     names["raw"] = ("raw urllib3 + orjson NDJSON", "orjson")
     rows = []
     for label, (name, serializer) in names.items():
@@ -766,7 +783,10 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         [f"- `{helper}`: `{code}`" for helper, code in BULK_HELPERS.items()]
         + [
             f"- documents: `{data['documents']}`, generated inside the timed call.",
-            '- client: `Elasticsearch("http://127.0.0.1:port")`, or with `serializer=OrjsonSerializer()`.',
+            '- client: `Elasticsearch("http://127.0.0.1:port")`, or with `serializer=OrjsonSerializer()`.'
+            " Both venvs have orjson installed; ours uses it for the default serializer's documents"
+            " (writing what the standard library writes), the official client does not. *orjson not"
+            ' importable*: ours with `sys.modules["orjson"] = None`, as on a machine without it.',
             "- raw floor: the same documents as orjson NDJSON lines, `POST /_bulk` with one urllib3"
             " `HTTPConnectionPool` per 500 actions, answer parsed with orjson (its own calls, in"
             " `_runner.py`, are not counted).",
