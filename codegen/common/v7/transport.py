@@ -34,7 +34,8 @@ from elastic_transport.client_utils import DEFAULT, DefaultType, client_meta_ver
 
 from . import _profile
 from ._mimetypes import compat_mimetype, compat_mode
-from ._warnings import emit_server_warnings, warn_stacklevel
+from ._stacklevel import warn_stacklevel
+from ._warnings import emit_server_warnings
 from .connection import Urllib3HttpConnection
 from .connection.base import (
     POOL_OPTIONS,

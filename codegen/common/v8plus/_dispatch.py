@@ -25,7 +25,7 @@ from elastic_transport import (
 from elastic_transport.client_utils import DEFAULT
 
 from . import _profile
-from ._warnings import warn_stacklevel
+from ._stacklevel import warn_stacklevel
 from .exceptions import HTTP_EXCEPTIONS, ApiError, ElasticsearchWarning, UnsupportedProductError
 
 SERVERLESS_API_VERSION = "2023-10-31"

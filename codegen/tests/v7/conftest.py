@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "common" / "v7"
+SHARED_DIR = RUNTIME_DIR.parent / "all"  # rendered into every package beside the runtime
 PACKAGE = "es7rt"
 
 PROFILE = '''\
@@ -160,7 +161,8 @@ def es7(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """The runtime package with stand-in generated modules, imported as ``es7rt``."""
     root = tmp_path_factory.mktemp("es7pkg")
     target = root / PACKAGE
-    shutil.copytree(RUNTIME_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(SHARED_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(RUNTIME_DIR, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     (target / "_profile.py").write_text(PROFILE)
     (target / "client" / "__init__.py").write_text(CLIENT)
     (target / "_async" / "client" / "__init__.py").write_text(_to_async(CLIENT))

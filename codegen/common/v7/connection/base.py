@@ -21,7 +21,8 @@ from elastic_transport import BaseNode, NodeConfig
 
 from .. import _profile
 from .._mimetypes import BINARY_MIMETYPES, base_mimetype
-from .._warnings import emit_server_warnings, warn_stacklevel
+from .._stacklevel import warn_stacklevel
+from .._warnings import emit_server_warnings
 from ..exceptions import ImproperlyConfigured, from_transport_error, http_error
 
 USER_AGENT = f"{_profile.USER_AGENT_NAME}/{_profile.CLIENT_VERSION} (Python {platform.python_version()})"

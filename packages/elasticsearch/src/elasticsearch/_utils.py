@@ -15,7 +15,7 @@ import typing as t
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 
-from ._warnings import warn_stacklevel
+from ._stacklevel import warn_stacklevel
 from .exceptions import GeneralAvailabilityWarning
 
 T = t.TypeVar("T")

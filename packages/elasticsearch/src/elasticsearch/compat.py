@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from elastic_transport.client_utils import to_bytes, to_str
 
-from ._warnings import warn_stacklevel
+from ._stacklevel import warn_stacklevel
 
 string_types = (str, bytes)
 
