@@ -8,6 +8,7 @@ synchronous program never pays for it.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 from elastic_transport import ConnectionError, ConnectionTimeout, SerializationError, TransportError
@@ -20,6 +21,7 @@ from .exceptions import (
     AuthorizationException,
     BadRequestError,
     ConflictError,
+    ElasticsearchDeprecationWarning,
     ElasticsearchWarning,
     NotFoundError,
     RequestError,
@@ -30,6 +32,10 @@ from .serializer import JSONSerializer, JsonSerializer, OrjsonSerializer
 
 __versionstr__: str = _profile.CLIENT_VERSION
 __version__: tuple[int, ...] = tuple(int(x) for x in __versionstr__.split("."))
+VERSION = __version__
+
+logger = logging.getLogger("elasticsearch")
+logger.addHandler(logging.NullHandler())  # no "no handler" notice when the program sets none
 
 __all__ = [
     "ApiError",
@@ -41,6 +47,7 @@ __all__ = [
     "ConnectionError",
     "ConnectionTimeout",
     "Elasticsearch",
+    "ElasticsearchDeprecationWarning",
     "ElasticsearchWarning",
     "JSONSerializer",
     "JsonSerializer",
@@ -59,4 +66,6 @@ def __getattr__(name: str) -> Any:
         value = importlib.import_module("._async.client", __name__).AsyncElasticsearch
         globals()[name] = value
         return value
+    if name == "compat":  # the official package imports it with the client; here on first use
+        return importlib.import_module(".compat", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

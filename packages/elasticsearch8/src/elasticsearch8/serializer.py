@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from elastic_transport import (
     JsonSerializer,
@@ -61,3 +61,19 @@ DEFAULT_SERIALIZERS: dict[str, Serializer] = {
     CompatibilityModeNdjsonSerializer.mimetype: CompatibilityModeNdjsonSerializer(),
     TextSerializer.mimetype: TextSerializer(),
 }
+
+
+def __getattr__(name: str) -> Any:
+    """The official module's type tuples, built on first use: importing datetime and
+    decimal with the client would slow every import for names few programs read."""
+    if name == "INTEGER_TYPES":
+        return ()
+    if name == "FLOAT_TYPES":
+        from decimal import Decimal
+
+        return (Decimal,)
+    if name == "TIME_TYPES":
+        from datetime import date, datetime
+
+        return (date, datetime)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
