@@ -360,3 +360,12 @@ def test_param_names_are_identifiers() -> None:
             for endpoint in load_endpoints(spec, prof.spec_version, legacy=False):
                 params: tuple[Param, ...] = endpoint.path_parts + endpoint.query_params + endpoint.body.fields
                 assert not [p.name for p in params if p.name.startswith("_")], endpoint.name
+
+
+def test_legacy_client_module_keeps_the_official_names() -> None:
+    """7.x programs import ``Transport`` and ``TransportError`` from ``elasticsearch.client``."""
+    client = importlib.import_module("elasticsearch7.client")
+    package = importlib.import_module("elasticsearch7")
+    assert client.Transport is package.Transport
+    assert client.TransportError is package.TransportError
+    assert client.logger.name == "elasticsearch"

@@ -5,10 +5,15 @@ Namespaces (``client.indices``, ``client.cat``, ...) are imported on first use.
 """
 
 import importlib
+import logging
 import typing as t
 
+from ..exceptions import TransportError  # noqa: F401  (the official module has these names)
+from ..transport import Transport  # noqa: F401
 from ._base import ElasticsearchBase
 from .utils import SKIP_IN_PATH, _bulk_body, _make_path, query_params
+
+logger = logging.getLogger("elasticsearch")
 
 __all__ = ["Elasticsearch", "AsyncSearchClient", "AutoscalingClient", "CatClient", "CcrClient", "ClusterClient", "DanglingIndicesClient", "Data_FrameClient", "EnrichClient", "EqlClient", "FeaturesClient", "FleetClient", "GraphClient", "IlmClient", "IndicesClient", "IngestClient", "LicenseClient", "LogstashClient", "MigrationClient", "MlClient", "MonitoringClient", "NodesClient", "RollupClient", "SearchableSnapshotsClient", "SecurityClient", "ShutdownClient", "SlmClient", "SnapshotClient", "SqlClient", "SslClient", "TasksClient", "TextStructureClient", "TransformClient", "WatcherClient", "XPackClient"]
 
