@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 from .model import Endpoint, Param
@@ -12,6 +13,10 @@ from .spec_schema import SchemaReader
 
 SCHEMA_FILE = "schema.json.gz"
 REST_FILE = "rest-api-spec.json.gz"
+# Endpoints an official 7.x client had that neither spec of its version lists any more
+# (``deprecation.info``, ``remote.info``), in the rest-api-spec format: generated for
+# legacy-style packages so that their namespaces exist as they did.
+EXTRA_DIR = Path(__file__).resolve().parent / "extra_endpoints"
 
 
 def load_endpoints(spec_dir: Path, version: str, *, legacy: bool | None = None) -> list[Endpoint]:
@@ -52,6 +57,12 @@ def load_endpoints(spec_dir: Path, version: str, *, legacy: bool | None = None) 
         endpoint = drop_shadowed_query_params(endpoint)
         check_unique_names(endpoint)
         endpoints.append(endpoint)
+    extra_path = EXTRA_DIR / f"{version}.json"
+    if legacy_names and extra_path.is_file():
+        extra = json.loads(extra_path.read_text(encoding="utf-8"))
+        known = {endpoint.name for endpoint in endpoints}
+        reader = RestSpecReader(extra, version, legacy_names=True)
+        endpoints += [reader.endpoint(name) for name in extra if name not in known]
     return sorted(endpoints, key=lambda e: (e.namespace, e.name))
 
 

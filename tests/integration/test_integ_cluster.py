@@ -123,6 +123,12 @@ async def test_info_and_ping(es: Any, api: Any, es_cluster: Any) -> None:
 
 
 @pytest.mark.majors(7)
+async def test_remote_info_7x(es: Any, api: Any) -> None:
+    """The 7.x ``remote`` namespace (in no 7.17 spec; the official client has it): no remotes here."""
+    assert api.data(await es.remote.info()) == {}
+
+
+@pytest.mark.majors(7)
 async def test_product_check_7x(es: Any, es_cluster: Any) -> None:
     """The 7.x client's product check (GET / before the first request) accepts the server."""
     if not es_cluster.root_endpoint:

@@ -15,7 +15,7 @@ from .utils import SKIP_IN_PATH, _bulk_body, _make_path, query_params
 
 logger = logging.getLogger("elasticsearch")
 
-__all__ = ["Elasticsearch", "AsyncSearchClient", "AutoscalingClient", "CatClient", "CcrClient", "ClusterClient", "DanglingIndicesClient", "Data_FrameClient", "EnrichClient", "EqlClient", "FeaturesClient", "FleetClient", "GraphClient", "IlmClient", "IndicesClient", "IngestClient", "LicenseClient", "LogstashClient", "MigrationClient", "MlClient", "MonitoringClient", "NodesClient", "RollupClient", "SearchableSnapshotsClient", "SecurityClient", "ShutdownClient", "SlmClient", "SnapshotClient", "SqlClient", "SslClient", "TasksClient", "TextStructureClient", "TransformClient", "WatcherClient", "XPackClient"]
+__all__ = ["Elasticsearch", "AsyncSearchClient", "AutoscalingClient", "CatClient", "CcrClient", "ClusterClient", "DanglingIndicesClient", "Data_FrameClient", "DeprecationClient", "EnrichClient", "EqlClient", "FeaturesClient", "FleetClient", "GraphClient", "IlmClient", "IndicesClient", "IngestClient", "LicenseClient", "LogstashClient", "MigrationClient", "MlClient", "MonitoringClient", "NodesClient", "RemoteClient", "RollupClient", "SearchableSnapshotsClient", "SecurityClient", "ShutdownClient", "SlmClient", "SnapshotClient", "SqlClient", "SslClient", "TasksClient", "TextStructureClient", "TransformClient", "WatcherClient", "XPackClient"]
 
 _NAMESPACE_MODULES = {
     "AsyncSearchClient": "async_search",
@@ -25,6 +25,7 @@ _NAMESPACE_MODULES = {
     "ClusterClient": "cluster",
     "DanglingIndicesClient": "dangling_indices",
     "Data_FrameClient": "data_frame",
+    "DeprecationClient": "deprecation",
     "EnrichClient": "enrich",
     "EqlClient": "eql",
     "FeaturesClient": "features",
@@ -39,6 +40,7 @@ _NAMESPACE_MODULES = {
     "MlClient": "ml",
     "MonitoringClient": "monitoring",
     "NodesClient": "nodes",
+    "RemoteClient": "remote",
     "RollupClient": "rollup",
     "SearchableSnapshotsClient": "searchable_snapshots",
     "SecurityClient": "security",
@@ -98,6 +100,7 @@ class Elasticsearch(ElasticsearchBase):
     cluster = _Namespace("cluster", "ClusterClient")
     dangling_indices = _Namespace("dangling_indices", "DanglingIndicesClient")
     data_frame = _Namespace("data_frame", "Data_FrameClient")
+    deprecation = _Namespace("deprecation", "DeprecationClient")
     enrich = _Namespace("enrich", "EnrichClient")
     eql = _Namespace("eql", "EqlClient")
     features = _Namespace("features", "FeaturesClient")
@@ -112,6 +115,7 @@ class Elasticsearch(ElasticsearchBase):
     ml = _Namespace("ml", "MlClient")
     monitoring = _Namespace("monitoring", "MonitoringClient")
     nodes = _Namespace("nodes", "NodesClient")
+    remote = _Namespace("remote", "RemoteClient")
     rollup = _Namespace("rollup", "RollupClient")
     searchable_snapshots = _Namespace("searchable_snapshots", "SearchableSnapshotsClient")
     security = _Namespace("security", "SecurityClient")

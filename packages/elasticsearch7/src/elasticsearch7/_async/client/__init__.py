@@ -11,7 +11,7 @@ from ...client import _Namespace
 from ._base import AsyncElasticsearchBase
 from .utils import SKIP_IN_PATH, _bulk_body, _make_path, query_params
 
-__all__ = ["AsyncElasticsearch", "AsyncSearchClient", "AutoscalingClient", "CatClient", "CcrClient", "ClusterClient", "DanglingIndicesClient", "Data_FrameClient", "EnrichClient", "EqlClient", "FeaturesClient", "FleetClient", "GraphClient", "IlmClient", "IndicesClient", "IngestClient", "LicenseClient", "LogstashClient", "MigrationClient", "MlClient", "MonitoringClient", "NodesClient", "RollupClient", "SearchableSnapshotsClient", "SecurityClient", "ShutdownClient", "SlmClient", "SnapshotClient", "SqlClient", "SslClient", "TasksClient", "TextStructureClient", "TransformClient", "WatcherClient", "XPackClient"]
+__all__ = ["AsyncElasticsearch", "AsyncSearchClient", "AutoscalingClient", "CatClient", "CcrClient", "ClusterClient", "DanglingIndicesClient", "Data_FrameClient", "DeprecationClient", "EnrichClient", "EqlClient", "FeaturesClient", "FleetClient", "GraphClient", "IlmClient", "IndicesClient", "IngestClient", "LicenseClient", "LogstashClient", "MigrationClient", "MlClient", "MonitoringClient", "NodesClient", "RemoteClient", "RollupClient", "SearchableSnapshotsClient", "SecurityClient", "ShutdownClient", "SlmClient", "SnapshotClient", "SqlClient", "SslClient", "TasksClient", "TextStructureClient", "TransformClient", "WatcherClient", "XPackClient"]
 
 _NAMESPACE_MODULES = {
     "AsyncSearchClient": "async_search",
@@ -21,6 +21,7 @@ _NAMESPACE_MODULES = {
     "ClusterClient": "cluster",
     "DanglingIndicesClient": "dangling_indices",
     "Data_FrameClient": "data_frame",
+    "DeprecationClient": "deprecation",
     "EnrichClient": "enrich",
     "EqlClient": "eql",
     "FeaturesClient": "features",
@@ -35,6 +36,7 @@ _NAMESPACE_MODULES = {
     "MlClient": "ml",
     "MonitoringClient": "monitoring",
     "NodesClient": "nodes",
+    "RemoteClient": "remote",
     "RollupClient": "rollup",
     "SearchableSnapshotsClient": "searchable_snapshots",
     "SecurityClient": "security",
@@ -68,6 +70,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     cluster = _Namespace("cluster", "ClusterClient")
     dangling_indices = _Namespace("dangling_indices", "DanglingIndicesClient")
     data_frame = _Namespace("data_frame", "Data_FrameClient")
+    deprecation = _Namespace("deprecation", "DeprecationClient")
     enrich = _Namespace("enrich", "EnrichClient")
     eql = _Namespace("eql", "EqlClient")
     features = _Namespace("features", "FeaturesClient")
@@ -82,6 +85,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     ml = _Namespace("ml", "MlClient")
     monitoring = _Namespace("monitoring", "MonitoringClient")
     nodes = _Namespace("nodes", "NodesClient")
+    remote = _Namespace("remote", "RemoteClient")
     rollup = _Namespace("rollup", "RollupClient")
     searchable_snapshots = _Namespace("searchable_snapshots", "SearchableSnapshotsClient")
     security = _Namespace("security", "SecurityClient")
