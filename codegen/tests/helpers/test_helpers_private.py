@@ -150,3 +150,63 @@ def test_an_answer_short_of_items_reports_the_rest(
     missing = results[3][1]["index"]
     assert missing["_id"] == "3" and missing["error"]["type"] == "missing_bulk_item"
     assert missing["data"] == {"n": 3, "title": "doc 3"}
+
+
+# -- the async ones ---------------------------------------------------------------------------
+
+
+def test_async_private_signatures_follow_the_official_major(package: ModuleType) -> None:
+    async_helpers = importlib.import_module(f"{package.__name__}._async.helpers")
+    chunk_params = ["actions", "chunk_size", "max_chunk_bytes", "serializer"]
+    if not legacy(package):
+        chunk_params.insert(3, "flush_after_seconds")
+    assert list(inspect.signature(async_helpers._chunk_actions).parameters) == chunk_params
+    assert list(inspect.signature(async_helpers._process_bulk_chunk).parameters) == [
+        "client", "bulk_actions", "bulk_data", "raise_on_exception", "raise_on_error", "ignore_status", "args",
+        "kwargs",
+    ]  # fmt: skip
+
+
+async def test_async_chunks_are_sent_and_failures_reported(
+    package: ModuleType, helpers: ModuleType, server: Server
+) -> None:
+    from .helpers_fake_es import make_client
+
+    async_helpers = importlib.import_module(f"{package.__name__}._async.helpers")
+    client = make_client(package, server.url, is_async=True)
+    try:
+        serializer = serializer_of(package, client)
+
+        async def pairs() -> Any:
+            for doc in docs(1100):
+                yield helpers.expand_action(doc)
+
+        options = () if legacy(package) else (None,)
+        made = [
+            chunk async for chunk in async_helpers._chunk_actions(pairs(), 500, 10**8, *options, serializer)
+        ]
+        assert [len(data) for data, _ in made] == [500, 500, 100]
+        ok = 0
+        for data, lines in made:
+            async for result, _ in async_helpers._process_bulk_chunk(client, lines, data):
+                ok += result
+        assert ok == 1100 and server.es.count() == 1100
+
+        data, lines = made[-1]
+        server.es.bulk_statuses = [500]
+        failed = [
+            result
+            async for result in async_helpers._process_bulk_chunk(
+                client, lines, data, raise_on_exception=False, raise_on_error=False
+            )
+        ]
+        assert len(failed) == 100 and not any(ok for ok, _ in failed)
+        assert failed[0][1]["index"]["data"] == {"n": 1000, "title": "doc 1000"}
+        again = [helpers.expand_action({"_op_type": "create", **doc}) for doc in docs(2)]
+        (chunk,) = chunks(package, helpers, client, again, 500, 10**8)
+        with pytest.raises(helpers.BulkIndexError) as raised:
+            async for _ in async_helpers._process_bulk_chunk(client, chunk[1], chunk[0]):
+                pass
+        assert [e["create"]["status"] for e in raised.value.errors] == [409, 409]
+    finally:
+        await client.close()

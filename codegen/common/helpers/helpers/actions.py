@@ -208,42 +208,61 @@ def _byte_length(line: str | bytes) -> int:
     return len(line) if isinstance(line, bytes) else len(line.encode("utf-8", "surrogatepass"))
 
 
+class _PairChunker:
+    """Chunks of expanded ``(action, data)`` pairs, as the private ``_chunk_actions`` makes
+    them: ``(bulk_data, bulk_actions)``, ``bulk_data`` holding each pair as ``(action,)`` (no
+    document) or ``(action, data)`` and ``bulk_actions`` their lines as the serializer
+    writes them. The sync and async ``_chunk_actions`` feed it."""
+
+    def __init__(self, chunk_size: int, max_chunk_bytes: int, serializer: Any) -> None:
+        self.chunk_size = chunk_size
+        self.max_chunk_bytes = max_chunk_bytes
+        self.serializer = serializer
+        self.data: list[Any] = []
+        self.lines: list[Any] = []
+        self.size = 0
+
+    def add(self, pair: Any) -> tuple[list[Any], list[Any]] | None:
+        """Takes one pair (or a ``BULK_FLUSH`` marker); returns a chunk now complete, if any."""
+        if not LEGACY and pair[0] is BulkMeta.flush:
+            return self.flush()
+        action, data = pair
+        action_line = self.serializer.dumps(action)
+        entry = 1 + _byte_length(action_line)
+        if data is not None:
+            data_line = self.serializer.dumps(data)
+            entry += 1 + _byte_length(data_line)
+        done = None
+        if self.lines and (len(self.data) >= self.chunk_size or self.size + entry > self.max_chunk_bytes):
+            done = self.flush()
+        self.lines.append(action_line)
+        if data is None:
+            self.data.append((action,))
+        else:
+            self.lines.append(data_line)
+            self.data.append((action, data))
+        self.size += entry
+        return done
+
+    def flush(self) -> tuple[list[Any], list[Any]] | None:
+        if not self.lines:
+            return None
+        done = self.data, self.lines
+        self.data, self.lines, self.size = [], [], 0
+        return done
+
+
 def _pair_chunks(
     pairs: Iterable[Any], chunk_size: int, max_chunk_bytes: int, serializer: Any
 ) -> Iterator[tuple[list[Any], list[Any]]]:
-    """``(bulk_data, bulk_actions)`` per chunk of expanded ``(action, data)`` pairs.
-
-    ``bulk_data`` holds each pair as ``(action,)`` (no document) or ``(action, data)``;
-    ``bulk_actions`` their lines as the serializer writes them. A flush marker or a quiet
-    spell (``_TICK``) ends the chunk.
-    """
-    data_chunk: list[Any] = []
-    lines: list[Any] = []
-    size = 0
+    chunker = _PairChunker(chunk_size, max_chunk_bytes, serializer)
     for pair in pairs:
-        if pair is _TICK or (not LEGACY and pair[0] is BulkMeta.flush):
-            if lines:
-                yield data_chunk, lines
-                data_chunk, lines, size = [], [], 0
-            continue
-        action, data = pair
-        action_line = serializer.dumps(action)
-        entry = 1 + _byte_length(action_line)
-        if data is not None:
-            data_line = serializer.dumps(data)
-            entry += 1 + _byte_length(data_line)
-        if lines and (len(data_chunk) >= chunk_size or size + entry > max_chunk_bytes):
-            yield data_chunk, lines
-            data_chunk, lines, size = [], [], 0
-        lines.append(action_line)
-        if data is None:
-            data_chunk.append((action,))
-        else:
-            lines.append(data_line)
-            data_chunk.append((action, data))
-        size += entry
-    if lines:
-        yield data_chunk, lines
+        done = chunker.flush() if pair is _TICK else chunker.add(pair)
+        if done is not None:
+            yield done
+    last = chunker.flush()
+    if last is not None:
+        yield last
 
 
 def _chunk_answered(

@@ -34,6 +34,7 @@ from ..helpers._engine import (
     Outcome,
     Progress,
     Sending,
+    _statuses,
     body_of,
     data_stream_op_type,
     expand_action,
@@ -43,6 +44,7 @@ from ..helpers._engine import (
     retarget,
     shards_failed,
 )
+from ..helpers.actions import _REQUEST_ERROR, _chunk_answered, _chunk_failed, _PairChunker
 from ..helpers.errors import BulkIndexError, ScanError
 
 __all__ = [
@@ -302,6 +304,73 @@ async def async_bulk(
         if not stats_only:
             errors.extend(item for ok, item in outcome.results if not ok)
     return success, failed if stats_only else errors
+
+
+# -- the official async helpers' private building blocks ----------------------------------
+
+
+async def _chunked(
+    actions: Iterable[Any] | AsyncIterable[Any],
+    chunk_size: int,
+    max_chunk_bytes: int,
+    flush_after_seconds: float | None,
+    serializer: Any,
+) -> AsyncIterator[tuple[list[Any], list[Any]]]:
+    chunker = _PairChunker(chunk_size, max_chunk_bytes, serializer)
+    pairs = aiter(actions) if not flush_after_seconds else _timed(actions, flush_after_seconds)
+    async for pair in pairs:
+        done = chunker.flush() if pair is _TICK else chunker.add(pair)
+        if done is not None:
+            yield done
+    last = chunker.flush()
+    if last is not None:
+        yield last
+
+
+if LEGACY:
+
+    def _chunk_actions(
+        actions: AsyncIterable[Any], chunk_size: int, max_chunk_bytes: int, serializer: Any
+    ) -> AsyncIterator[tuple[list[Any], list[Any]]]:
+        """``helpers._chunk_actions`` over an async iterable of ``expand_action`` results."""
+        return _chunked(actions, chunk_size, max_chunk_bytes, None, serializer)
+
+else:
+
+    def _chunk_actions(  # type: ignore[misc]
+        actions: AsyncIterable[Any],
+        chunk_size: int,
+        max_chunk_bytes: int,
+        flush_after_seconds: float | None,
+        serializer: Any,
+    ) -> AsyncIterator[tuple[list[Any], list[Any]]]:
+        """``helpers._chunk_actions`` over an async iterable of ``expand_action`` results."""
+        return _chunked(actions, chunk_size, max_chunk_bytes, flush_after_seconds, serializer)
+
+
+async def _process_bulk_chunk(
+    client: Any,
+    bulk_actions: list[Any],
+    bulk_data: list[Any],
+    raise_on_exception: bool = True,
+    raise_on_error: bool = True,
+    ignore_status: int | Collection[int] = (),
+    *args: Any,
+    **kwargs: Any,
+) -> AsyncIterator[tuple[bool, dict[str, Any]]]:
+    """Sends one chunk made by ``_chunk_actions``; ``(ok, item)`` per action, as the sync one."""
+    ignored = _statuses(ignore_status)
+    try:
+        if LEGACY:
+            body = await client.bulk(*args, body=bulk_actions, **kwargs)
+        else:
+            body = (await client.bulk(*args, operations=bulk_actions, **kwargs)).body
+    except _REQUEST_ERROR as error:
+        results = _chunk_failed(error, bulk_data, raise_on_exception, raise_on_error, ignored)
+    else:
+        results = _chunk_answered(body, bulk_data, raise_on_error, ignored)
+    for result in results:
+        yield result
 
 
 async def _clear(clear: Callable[[], Any], failing: bool) -> None:
