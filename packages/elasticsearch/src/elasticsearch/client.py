@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 
+from ._stacklevel import warn_stacklevel
 from ._sync.client import (
     AsyncSearchClient,
     AutoscalingClient,
@@ -52,7 +53,6 @@ from ._sync.client import (
     WatcherClient,
     XPackClient,
 )
-from ._stacklevel import warn_stacklevel
 
 __all__ = ["Elasticsearch", "AsyncSearchClient", "AutoscalingClient", "CatClient", "CcrClient", "ClusterClient", "ConnectorClient", "DanglingIndicesClient", "EncryptionClient", "EnrichClient", "EqlClient", "EsqlClient", "FeaturesClient", "FleetClient", "GraphClient", "IlmClient", "IndicesClient", "InferenceClient", "IngestClient", "LicenseClient", "LogstashClient", "MigrationClient", "MlClient", "MonitoringClient", "NodesClient", "ProfilingClient", "ProjectClient", "QueryRulesClient", "RollupClient", "SearchApplicationClient", "SearchableSnapshotsClient", "SecurityClient", "ShutdownClient", "SimulateClient", "SlmClient", "SnapshotClient", "SqlClient", "SslClient", "StreamsClient", "SynonymsClient", "TasksClient", "TextStructureClient", "TransformClient", "WatcherClient", "XPackClient"]
 
