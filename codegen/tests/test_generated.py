@@ -30,7 +30,11 @@ from codegen.model import Endpoint, Param
 from codegen.profiles import PROFILES, Profile
 
 ROOT = Path(__file__).resolve().parents[2]
-COUNTS = {"elasticsearch": 597, "elasticsearch8": 566, "elasticsearch7": 405}  # 7.x: 403 + deprecation.info, remote.info
+COUNTS = {
+    "elasticsearch": 597,
+    "elasticsearch8": 566,
+    "elasticsearch7": 405,
+}  # 7.x: 403 + deprecation.info, remote.info
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -369,3 +373,19 @@ def test_legacy_client_module_keeps_the_official_names() -> None:
     assert client.Transport is package.Transport
     assert client.TransportError is package.TransportError
     assert client.logger.name == "elasticsearch"
+
+
+def test_legacy_serializer_and_transport_keep_the_official_names() -> None:
+    import subprocess
+
+    code = (
+        "import sys, datetime, elasticsearch7.serializer as s, elasticsearch7.transport as t, elasticsearch7 as e; "
+        "assert s.TIME_TYPES == (datetime.date, datetime.datetime) and s.INTEGER_TYPES == (); "
+        "assert 'decimal' not in sys.modules; import decimal; assert s.FLOAT_TYPES == (decimal.Decimal,); "
+        "assert s.string_types == (str, bytes); "
+        "assert (t.ConnectionError, t.ConnectionTimeout, t.SerializationError) == "
+        "(e.ConnectionError, e.ConnectionTimeout, e.SerializationError); "
+        "assert (t.AuthenticationException, t.AuthorizationException) == "
+        "(e.AuthenticationException, e.AuthorizationException)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 import elastic_transport
 
 from ._mimetypes import BINARY_MIMETYPES, base_mimetype
+from ._type_tuples import type_tuple
+from .compat import string_types  # noqa: F401  (a name the official module has)
 from .exceptions import ImproperlyConfigured, SerializationError
 
 __all__ = [
@@ -130,3 +132,7 @@ class Deserializer:
         if isinstance(s, bytes) and base not in BINARY_MIMETYPES:
             s = s.decode("utf-8", "surrogatepass")
         return serializer.loads(s)
+
+
+def __getattr__(name: str) -> Any:
+    return type_tuple(__name__, name)  # INTEGER_TYPES, FLOAT_TYPES, TIME_TYPES

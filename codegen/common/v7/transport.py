@@ -48,8 +48,13 @@ from .connection.base import (
 )
 from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool
 from .exceptions import (
+    AuthenticationException,  # noqa: F401  (the official module's name)
+    AuthorizationException,  # noqa: F401  (the official module's name)
+    ConnectionError,  # noqa: F401  (the official module's name)
+    ConnectionTimeout,  # noqa: F401  (the official module's name)
     ElasticsearchWarning,
     ImproperlyConfigured,
+    SerializationError,  # noqa: F401  (the official module's name)
     TransportError,
     UnsupportedProductError,
     from_transport_error,

@@ -14,6 +14,8 @@ from elastic_transport import (
     TextSerializer,
 )
 
+from ._type_tuples import type_tuple
+
 __all__ = [
     "DEFAULT_SERIALIZERS",
     "CompatibilityModeJsonSerializer",
@@ -64,16 +66,4 @@ DEFAULT_SERIALIZERS: dict[str, Serializer] = {
 
 
 def __getattr__(name: str) -> Any:
-    """The official module's type tuples, built on first use: importing datetime and
-    decimal with the client would slow every import for names few programs read."""
-    if name == "INTEGER_TYPES":
-        return ()
-    if name == "FLOAT_TYPES":
-        from decimal import Decimal
-
-        return (Decimal,)
-    if name == "TIME_TYPES":
-        from datetime import date, datetime
-
-        return (date, datetime)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return type_tuple(__name__, name)  # INTEGER_TYPES, FLOAT_TYPES, TIME_TYPES
