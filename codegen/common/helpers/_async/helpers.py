@@ -26,6 +26,7 @@ from elastic_transport import TransportError as _TransportError
 from ..helpers._engine import (
     _CATCH,
     LEGACY,
+    PRIVATE_CATCH,
     Batcher,
     Chunk,
     LineWriter,
@@ -43,7 +44,7 @@ from ..helpers._engine import (
     retarget,
     shards_failed,
 )
-from ..helpers.actions import _REQUEST_ERROR, _chunk_answered, _chunk_failed, _PairChunker
+from ..helpers.actions import _chunk_answered, _chunk_failed, _PairChunker
 from ..helpers.errors import BulkIndexError, ScanError
 
 __all__ = [
@@ -364,7 +365,7 @@ async def _process_bulk_chunk(
             body = await client.bulk(*args, body=bulk_actions, **kwargs)
         else:
             body = (await client.bulk(*args, operations=bulk_actions, **kwargs)).body
-    except _REQUEST_ERROR as error:
+    except PRIVATE_CATCH as error:
         results = _chunk_failed(error, bulk_data, raise_on_exception, raise_on_error, ignored)
     else:
         results = _chunk_answered(body, bulk_data, raise_on_error, ignored)

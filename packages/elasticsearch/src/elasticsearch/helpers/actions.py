@@ -28,6 +28,7 @@ from .. import _profile
 from ._engine import (
     _CATCH,
     LEGACY,
+    PRIVATE_CATCH,
     Batcher,
     Chunk,
     LineWriter,
@@ -41,10 +42,12 @@ from ._engine import (
     expand_action,
     from_keyword,
     logger,
+    missing_item,
     pop_transport_options,
     retarget,
     shards_failed,
     status_of,
+    unanswered_item,
 )
 from .errors import BulkIndexError, ScanError
 
@@ -205,10 +208,6 @@ def _options(params: dict[str, Any]) -> Options:
 # they keep those signatures and results. The public helpers do not use them.
 
 
-def _byte_length(line: str | bytes) -> int:
-    return len(line) if isinstance(line, bytes) else len(line.encode("utf-8", "surrogatepass"))
-
-
 class _PairChunker:
     """Chunks of expanded ``(action, data)`` pairs, as the private ``_chunk_actions`` makes
     them: ``(bulk_data, bulk_actions)``, ``bulk_data`` holding each pair as ``(action,)`` (no
@@ -229,10 +228,10 @@ class _PairChunker:
             return self.flush()
         action, data = pair
         action_line = self.serializer.dumps(action)
-        entry = 1 + _byte_length(action_line)
+        entry = 1 + LineWriter.size(action_line)
         if data is not None:
             data_line = self.serializer.dumps(data)
-            entry += 1 + _byte_length(data_line)
+            entry += 1 + LineWriter.size(data_line)
         done = None
         if self.lines and (len(self.data) >= self.chunk_size or self.size + entry > self.max_chunk_bytes):
             done = self.flush()
@@ -285,19 +284,18 @@ def _chunk_answered(
             yield ok, {op_type: item}
     for data in bulk_data[len(items) :]:  # an answer short of items: the rest failed
         op_type, meta = _action_parts(data[0])
-        info = {**meta, "status": 500}
-        info["error"] = {
-            "type": "missing_bulk_item",
-            "reason": f"the bulk answer has {len(items)} items for {len(bulk_data)} actions",
-        }
-        if len(data) > 1:
-            info["data"] = data[1]
+        missing = missing_item(op_type, meta, _document(data), len(items), len(bulk_data))
         if raise_on_error:
-            errors.append({op_type: info})
+            errors.append(missing)
         else:
-            yield False, {op_type: info}
+            yield False, missing
     if errors:
         raise BulkIndexError(f"{len(errors)} document(s) failed to index.", errors)
+
+
+def _document(data: tuple[Any, ...]) -> Any:
+    """The document of a ``bulk_data`` entry; None for ``(action,)``."""
+    return data[1] if len(data) > 1 else None
 
 
 def _action_parts(action: Any) -> tuple[str, dict[str, Any]]:
@@ -320,26 +318,16 @@ def _chunk_failed(
     status = status_of(error)
     if raise_on_exception and status not in ignored:
         raise error
+    message = str(error)
     failed = []
     for data in bulk_data:
         op_type, meta = _action_parts(data[0])
-        info: dict[str, Any] = {"error": str(error), "status": status, "exception": error}
-        if op_type != "delete" and len(data) > 1:
-            info["data"] = data[1]
-        info.update(meta)
-        failed.append({op_type: info})
+        doc = None if op_type == "delete" else _document(data)
+        failed.append(unanswered_item(op_type, meta, doc, error, message, status))
     if raise_on_error and status not in ignored:
         raise BulkIndexError(f"{len(failed)} document(s) failed to index.", failed)
     for entry in failed:
         yield False, entry
-
-
-if LEGACY:
-    from ..exceptions import TransportError as _LegacyTransportError
-
-    _REQUEST_ERROR: type[Exception] = _LegacyTransportError
-else:
-    _REQUEST_ERROR = _ApiError  # connection errors propagate, as from the official helper
 
 
 def _send_chunk(
@@ -358,7 +346,7 @@ def _send_chunk(
             body = client.bulk(*args, body=bulk_actions, **kwargs)
         else:
             body = client.bulk(*args, operations=bulk_actions, **kwargs).body
-    except _REQUEST_ERROR as error:
+    except PRIVATE_CATCH as error:
         yield from _chunk_failed(error, bulk_data, raise_on_exception, raise_on_error, ignored)
     else:
         yield from _chunk_answered(body, bulk_data, raise_on_error, ignored)

@@ -36,6 +36,8 @@ if LEGACY:
     from ..exceptions import TransportError as _RequestFailed
 
     _CATCH: tuple[type[BaseException], ...] = (_RequestFailed,)
+    # what the official private ``_process_bulk_chunk`` catches
+    PRIVATE_CATCH: tuple[type[BaseException], ...] = (_RequestFailed,)
 else:
     from elastic_transport import ApiError as _ApiError
     from elastic_transport import TransportError as _TransportError
@@ -43,6 +45,7 @@ else:
     # Connection-level errors are caught too, so that raise_on_exception=False reports the
     # chunk's actions as failed instead of losing track of them; they are re-raised otherwise.
     _CATCH = (_ApiError, _TransportError)
+    PRIVATE_CATCH = (_ApiError,)  # connection errors propagate there, as officially
 
 
 class BulkMeta(Enum):
@@ -214,7 +217,8 @@ class LineWriter:
             raise ValueError("the pre-serialized document is empty")
         return line  # type: ignore[no-any-return]
 
-    def size(self, line: str | bytes) -> int:
+    @staticmethod
+    def size(line: str | bytes) -> int:
         if isinstance(line, str) and not line.isascii():
             return len(line.encode("utf-8", "surrogatepass"))
         return len(line)
@@ -269,30 +273,31 @@ def _line_dumper(
                 return True, encode, None, _joined(encode)
         return False, None, None, serializer.json_dumps  # OrjsonSerializer, or a custom json_dumps
 
+    return False, None, None, _as_bytes(serializer.dumps)
+
+
+def _as_bytes(dumps: Callable[[Any], Any]) -> Callable[[Any], bytes]:
+    """``dumps`` with its output as bytes (a ``str`` encoded as UTF-8)."""
+
     def as_bytes(obj: Any) -> bytes:
-        out = serializer.dumps(obj)
+        out = dumps(obj)
         return out.encode("utf-8", "surrogatepass") if isinstance(out, str) else out  # type: ignore[no-any-return]
 
-    return False, None, None, as_bytes
+    return as_bytes
 
 
 def _stdlib_bytes(
     encode: Callable[[Any, int], Any] | None, dumps: Callable[[Any], Any]
 ) -> Callable[[Any], bytes]:
     """The stock serializer's output as bytes: its C encoder when usable, else ``dumps``."""
-    if encode is not None:
-        join = "".join
+    if encode is None:
+        return _as_bytes(dumps)
+    join = "".join
 
-        def encoded(obj: Any) -> bytes:
-            return join(encode(obj, 0)).encode("utf-8", "surrogatepass")
+    def encoded(obj: Any) -> bytes:
+        return join(encode(obj, 0)).encode("utf-8", "surrogatepass")
 
-        return encoded
-
-    def dumped(obj: Any) -> bytes:
-        out = dumps(obj)
-        return out.encode("utf-8", "surrogatepass") if isinstance(out, str) else out  # type: ignore[no-any-return]
-
-    return dumped
+    return encoded
 
 
 def _joined(encode: Callable[[Any, int], Any]) -> Callable[[Any], str]:
@@ -594,10 +599,14 @@ class Batcher:
                         try:
                             if encode is not None:
                                 line = join(encode(doc, 0))
-                            elif quick is not None:
-                                line = quick(doc)
-                                if b"null" in line:  # maybe NaN: see _quick_json
+                            elif quick is not None:  # _checked, inlined: no call per document
+                                try:
+                                    line = quick(doc)
+                                except TypeError:  # refused: see _quick_json
                                     line = stdlib(doc)
+                                else:
+                                    if b"null" in line:  # maybe NaN: see _quick_json
+                                        line = stdlib(doc)
                             else:
                                 line = dumps(doc)
                         except Exception:
@@ -898,6 +907,30 @@ class Outcome:
 _NO_RESULTS: list[Result] = []
 
 
+def missing_item(op_type: str, meta: Mapping[str, Any], doc: Any, answered: int, sent: int) -> Item:
+    """The failure reported for an action the bulk answer has no item for."""
+    info = dict(meta)
+    info["status"] = 500
+    info["error"] = {
+        "type": "missing_bulk_item",
+        "reason": f"the bulk answer has {answered} items for {sent} actions; none for this one",
+    }
+    if doc is not None:
+        info["data"] = doc
+    return {op_type: info}
+
+
+def unanswered_item(
+    op_type: str, meta: Mapping[str, Any], doc: Any, error: BaseException, message: str, status: Any
+) -> Item:
+    """The failure reported for an action whose request got no bulk answer."""
+    info: dict[str, Any] = {"error": message, "status": status, "exception": error}
+    if doc is not None:
+        info["data"] = doc
+    info.update(meta)
+    return {op_type: info}
+
+
 def status_of(error: BaseException) -> Any:
     """The HTTP status of a failed request; ``"N/A"`` when there was no answer."""
     return getattr(error, "status_code", "N/A")
@@ -978,16 +1011,8 @@ class Sending:
             headers = chunk.headers()
             for k in range(len(items), n):
                 op_type, meta = headers[k]
-                info = dict(meta)
-                info["status"] = 500
-                info["error"] = {
-                    "type": "missing_bulk_item",
-                    "reason": f"the bulk answer has {len(items)} items for {n} actions; none for this one",
-                }
-                if docs[k] is not None:
-                    info["data"] = docs[k]
                 failed += 1
-                self._report({op_type: info}, 500, results)
+                self._report(missing_item(op_type, meta, docs[k], len(items), n), 500, results)
         if again:
             self.pending = chunk.subset(again)
         return Outcome(ok, failed, None, results)
@@ -1011,11 +1036,7 @@ class Sending:
         results: list[Result] = []
         message = str(error)
         for (op_type, meta), doc in zip(chunk.headers(), chunk.docs, strict=True):
-            info: dict[str, Any] = {"error": message, "status": status, "exception": error}
-            if doc is not None:
-                info["data"] = doc
-            info.update(meta)
-            self._report({op_type: info}, status, results)
+            self._report(unanswered_item(op_type, meta, doc, error, message, status), status, results)
         return Outcome(0, len(chunk.docs), None, results)
 
     def next_delay(self) -> float:
