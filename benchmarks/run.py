@@ -298,6 +298,11 @@ def _paired(ours: list[float], official: list[float], invert: bool = False) -> l
     return [official / mine if invert else mine / official for mine, official in pairs]
 
 
+def _per_round(paired: list[float]) -> str:
+    """The range of per-round ratios, for a goal row's detail."""
+    return f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+
+
 def _goal(what: str, target: str, measured: float | None, met: bool | None, detail: str = "") -> Result:
     return {"goal": what, "target": target, "measured": measured, "met": met, "detail": detail}
 
@@ -415,7 +420,7 @@ def suite_client(args: argparse.Namespace) -> Report:
             if official is None or raw is None
             else official["median_us"] / raw["median_us"],
         }
-        detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+        detail = _per_round(paired)
         met = None if speedup is None else speedup >= CLIENT_GOAL
         goals.append(
             _goal(f"`client.{call}` requests/s, ours/official", f">= {CLIENT_GOAL}", speedup, met, detail)
@@ -515,7 +520,7 @@ def suite_async(args: argparse.Namespace) -> Report:
         paired = _paired(
             contenders["ours"]["round_requests_per_s"], contenders["official"]["round_requests_per_s"]
         )
-    detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+    detail = _per_round(paired)
     met = None if speedup is None else speedup >= ASYNC_GOAL
     goals = [
         _goal("`AsyncElasticsearch.get` requests/s, ours/official", f">= {ASYNC_GOAL}", speedup, met, detail),
@@ -690,7 +695,7 @@ def suite_bulk(args: argparse.Namespace) -> Report:
     for helper in BULK_HELPERS:
         headline = ratios[helper]["ours default / official default"]
         paired = headline["paired_per_round"]
-        detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+        detail = _per_round(paired)
         met = None if headline["docs_per_s"] is None else headline["docs_per_s"] >= BULK_GOAL
         goals.append(
             _goal(
@@ -848,7 +853,7 @@ def suite_bulk_es(args: argparse.Namespace) -> Report:
                 f">= {BULK_ES_GOAL:g} (not slower)",
                 headline["docs_per_s"],
                 None if headline["docs_per_s"] is None else headline["docs_per_s"] >= BULK_ES_GOAL,
-                f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else "",
+                _per_round(paired),
             )
         )
     info = _machine()
@@ -1015,7 +1020,7 @@ def suite_import(args: argparse.Namespace) -> Report:
     paired = []
     if ours is not None and official is not None:
         paired = _paired(ours["round_import_minus_bare_ms"], official["round_import_minus_bare_ms"])
-    detail = f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+    detail = _per_round(paired)
     met = None if ratio is None else ratio <= IMPORT_GOAL
     goals.append(
         _goal(

@@ -20,19 +20,35 @@ class HttpError(Exception):
 
 def get_json(url: str, timeout: float = 5.0) -> Any:
     """GET ``url`` and decode the JSON body; raise HttpError on any failure."""
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    return request_json("GET", url, timeout=timeout)
+
+
+def request_json(
+    method: str, url: str, body: Any = None, timeout: float = 5.0, missing_ok: bool = False
+) -> Any:
+    """Send ``method`` to ``url`` (with ``body`` as JSON, if given) and decode the JSON answer.
+
+    A 404 gives None with ``missing_ok``; any other failure raises HttpError.
+    """
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Accept": "application/json"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            body = response.read()
+            answer = response.read()
     except urllib.error.HTTPError as exc:
+        if missing_ok and exc.code == 404:
+            return None
         detail = exc.read()[:500].decode("utf-8", "replace")
-        raise HttpError(f"GET {url} -> HTTP {exc.code}: {detail}") from exc
+        raise HttpError(f"{method} {url} -> HTTP {exc.code}: {detail}") from exc
     except (urllib.error.URLError, OSError) as exc:
-        raise HttpError(f"GET {url} failed: {exc}") from exc
+        raise HttpError(f"{method} {url} failed: {exc}") from exc
     try:
-        return json.loads(body)
+        return json.loads(answer)
     except ValueError as exc:
-        raise HttpError(f"GET {url} returned non-JSON: {body[:200]!r}") from exc
+        raise HttpError(f"{method} {url} returned non-JSON: {answer[:200]!r}") from exc
 
 
 def http_status(url: str, timeout: float = 5.0) -> int | None:
