@@ -447,11 +447,16 @@ VERSIONS = {"elasticsearch": "9.5.0", "elasticsearch8": "8.19.0", "elasticsearch
 PACKAGES = tuple(VERSIONS)
 
 
+def legacy(package: Any) -> bool:
+    """Whether ``package`` is the 7.x one (legacy calling convention)."""
+    return bool(package.__name__ == "elasticsearch7")
+
+
 def make_client(package: Any, url: str, *, is_async: bool = False, **options: Any) -> Any:
     """A client of ``package`` for ``url`` that does not retry on its own (the helpers do)."""
     cls = package.AsyncElasticsearch if is_async else package.Elasticsearch
     options.setdefault("max_retries", 0)
-    if package.__name__ == "elasticsearch7":
+    if legacy(package):
         return cls([url], **options)
     return cls(url, **options)
 

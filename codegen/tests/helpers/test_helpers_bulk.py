@@ -13,11 +13,7 @@ from typing import Any
 
 import pytest
 
-from .helpers_fake_es import Server, docs, make_client
-
-
-def legacy(package: ModuleType) -> bool:
-    return package.__name__ == "elasticsearch7"
+from .helpers_fake_es import Server, docs, legacy, make_client
 
 
 def ndjson(body: bytes) -> list[Any]:

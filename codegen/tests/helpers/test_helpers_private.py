@@ -10,11 +10,7 @@ from typing import Any
 
 import pytest
 
-from .helpers_fake_es import Server, docs
-
-
-def legacy(package: ModuleType) -> bool:
-    return package.__name__ == "elasticsearch7"
+from .helpers_fake_es import Server, docs, legacy, make_client
 
 
 def serializer_of(package: ModuleType, client: Any) -> Any:
@@ -170,8 +166,6 @@ def test_async_private_signatures_follow_the_official_major(package: ModuleType)
 async def test_async_chunks_are_sent_and_failures_reported(
     package: ModuleType, helpers: ModuleType, server: Server
 ) -> None:
-    from .helpers_fake_es import make_client
-
     async_helpers = importlib.import_module(f"{package.__name__}._async.helpers")
     client = make_client(package, server.url, is_async=True)
     try:
