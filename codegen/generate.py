@@ -1,6 +1,7 @@
 """Render the three API packages from the spec, the templates and the common sources.
 
-``python -m codegen`` writes ``packages/<dist>/`` for every profile;
+``python -m codegen`` writes ``packages/<dist>/`` for every profile, and the sync twins of
+the hand-written async sources (``unasync.py``);
 ``--check`` renders the same files in memory and fails, listing them, when
 the committed tree differs (changed, missing or extra files).  Output depends
 only on the inputs: files, namespaces and methods are emitted in sorted order.
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import keyword_style, legacy_style
+from . import keyword_style, legacy_style, unasync
 from .load import load_endpoints
 from .model import Endpoint
 from .profiles import PROFILES, Profile, profile
@@ -153,6 +154,8 @@ class Renderer:
         )
 
     def _common_files(self) -> None:
+        """Copies the common sources; an async source also gives its sync twin (unasync)."""
+        twins = unasync.common_twins()
         for name in self.profile.common_dirs:
             base = COMMON / name
             if not base.is_dir():  # not written yet: render the rest without it
@@ -164,6 +167,12 @@ class Renderer:
                 text = path.read_text(encoding="utf-8")
                 source = path.relative_to(ROOT).as_posix()
                 self.files[f"{self.src}/{relative}"] = header(source) + "\n" + text
+                twin = twins.get(path.relative_to(COMMON).as_posix())
+                if twin is not None:
+                    target = Path(twin.target).relative_to(Path("codegen/common") / name).as_posix()
+                    self.files[f"{self.src}/{target}"] = (
+                        header(f"{source} by codegen/unasync.py") + "\n" + unasync.unasync_text(text, twin.names)
+                    )
 
     def _package_inits(self) -> None:
         """Every folder of the package is a regular package, even without common code in it."""
@@ -284,7 +293,7 @@ def _tidy(text: str) -> str:
 
 
 def render_all(spec_dir: Path, profiles: Iterable[Profile]) -> dict[Path, str]:
-    """Every generated file, keyed by its path in the repository."""
+    """Every generated package file, keyed by its path in the repository."""
     if not spec_dir.is_dir():
         raise SpecMissingError(
             f"spec directory not found: {spec_dir} (pass --spec-dir, the folder holding 9.5/, 8.19/, 7.17/)"
@@ -367,15 +376,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SpecMissingError, KeyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    twins = unasync.committed_files()
     if args.check:
-        problems = check(rendered, profiles)
+        problems = check(rendered, profiles) + unasync.check(twins)
         for line in problems:
             print(line)
         if problems:
             print(f"{len(problems)} generated file(s) out of date: run `nox -s generate`", file=sys.stderr)
             return 1
-        print(f"{len(rendered)} generated files up to date")
+        print(f"{len(rendered)} generated files and {len(twins)} sync twins up to date")
         return 0
-    changed = write(rendered, profiles)
-    print(f"{len(rendered)} files rendered, {changed} changed")
+    changed = write(rendered, profiles) + unasync.write(twins)
+    print(f"{len(rendered)} files rendered and {len(twins)} sync twins written, {changed} changed")
     return 0

@@ -1,8 +1,9 @@
-"""The asyncio transport: the same request loop as ``Transport``, awaiting nodes instead.
+"""The request loop: node selection, retries with backoff, dead nodes, sniffing.
 
-Configuration, request preparation, retry decisions and decoding come from
-``TransportBase``; only the loop, the sleeps and sniffing (which runs as a background task
-here) differ from the sync transport.
+This asyncio transport is the source: ``_transport.py`` (``Transport``) is its sync twin,
+written by ``codegen/unasync.py``. Configuration, request preparation, retry decisions and
+decoding come from ``TransportBase``. The flavours differ only in how a sniff is scheduled:
+here it runs as a background task, in the sync twin inline, one thread at a time.
 """
 
 from __future__ import annotations
@@ -18,19 +19,25 @@ from ._exceptions import SniffingError, TransportError
 from ._models import NodeConfig, SniffOptions, TransportApiResponse
 from ._node._base import BaseAsyncNode, BaseNode
 from ._otel import OpenTelemetrySpan
-from ._transport import NOT_DEAD_NODE_HTTP_STATUSES, TransportBase, backoff_time
+from ._transport_base import (  # noqa: F401 (also importable from here, as in the official package)
+    DEFAULT_CLIENT_META_SERVICE,
+    NOT_DEAD_NODE_HTTP_STATUSES,
+    TransportBase,
+    backoff_time,
+)
 from .client_utils import DEFAULT, DefaultType
 
 logger = logging.getLogger("elastic_transport.transport")
 
 
 class AsyncTransport(TransportBase):
-    """Sends requests to a pool of async nodes, with retries, dead-node backoff and sniffing.
+    """Sends requests to a pool of nodes, with retries, dead-node backoff and sniffing.
 
-    Meant to be used from one event loop. It can be created outside any loop: the initial
-    sniff (``sniff_on_start``) then runs before the first request instead of here.
+    ``Transport`` is safe to share between threads. ``AsyncTransport`` belongs to one event
+    loop and may be created outside it: its initial sniff then runs before the first request.
     """
 
+    # unasync: async-only (an async transport drives async nodes, and sniffs in a task)
     _is_async = True
 
     def __init__(
@@ -42,6 +49,16 @@ class AsyncTransport(TransportBase):
         self._sniff_task: asyncio.Task[None] | None = None
         # Closes of nodes that sniffing dropped; kept so they aren't garbage-collected mid-way.
         self._closing: set[asyncio.Task[None]] = set()
+
+    # unasync: end
+    # unasync: sync-only (the initial sniff runs here; later ones one thread at a time)
+    # def __init__(
+    #     self, node_configs: list[NodeConfig], node_class: str | type[BaseNode] = "urllib3", **kwargs: Any
+    # ) -> None:
+    #     super().__init__(node_configs, node_class, **kwargs)
+    #     if self._sniff_on_start:
+    #         self.sniff(True)
+    # unasync: end
 
     async def perform_request(
         self,
@@ -65,8 +82,10 @@ class AsyncTransport(TransportBase):
         exceptions is the API client's job. Raises TransportError subclasses when no node
         gave an answer.
         """
+        # unasync: async-only
         if self._initial_sniff_pending:
             await self._initial_sniff()
+        # unasync: end
         request_body, request_headers = self._prepare(body, headers, client_meta)
         retries, statuses, on_timeout, backoff_base, backoff_cap = self._resolve_retries(
             max_retries, retry_on_status, retry_on_timeout, retry_backoff_base, retry_backoff_cap
@@ -105,14 +124,16 @@ class AsyncTransport(TransportBase):
                 await asyncio.sleep(delay)
 
     async def sniff(self, is_initial_sniff: bool = False) -> None:
-        """Asks the sniff callback (sync or async) for the cluster's nodes and updates the pool."""
+        """Asks the sniff callback for the cluster's nodes and updates the pool."""
         assert self._sniff_callback is not None, "sniffing requires a sniff_callback"
         self._last_sniffed_at = time.monotonic()
         options = SniffOptions(is_initial_sniff=is_initial_sniff, sniff_timeout=self._sniff_timeout)
         try:
             node_configs = self._sniff_callback(self, options)
+            # unasync: async-only (a sync callback works here too)
             if inspect.isawaitable(node_configs):
                 node_configs = await node_configs
+            # unasync: end
         except Exception as e:
             if is_initial_sniff:
                 raise SniffingError("The initial sniff failed", errors=(e,)) from e
@@ -120,6 +141,7 @@ class AsyncTransport(TransportBase):
             return
         self._apply_sniff_result(list(node_configs), is_initial_sniff)
 
+    # unasync: async-only
     async def _initial_sniff(self) -> None:
         """Runs ``sniff_on_start`` once; concurrent first requests all wait for it.
 
@@ -143,6 +165,25 @@ class AsyncTransport(TransportBase):
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
+    # unasync: end
+    # unasync: sync-only
+    # def _maybe_sniff(self) -> None:
+    #     """Sniffs unless another thread is sniffing or the last sniff was too recent."""
+    #     if not self._sniff_due(time.monotonic()):
+    #         return
+    #     if not self._sniff_lock.acquire(blocking=False):
+    #         return
+    #     try:
+    #         if self._sniff_due(time.monotonic()):
+    #             self.sniff(False)
+    #     finally:
+    #         self._sniff_lock.release()
+    #
+    # def close(self) -> None:
+    #     for node in self.node_pool.all():
+    #         node.close()
+    # unasync: end
+    # unasync: async-only
     async def close(self) -> None:
         """Stops a running sniff, then closes every node."""
         task = self._sniff_task
@@ -153,3 +194,4 @@ class AsyncTransport(TransportBase):
             await asyncio.wait(list(self._closing))
         nodes: list[BaseAsyncNode] = self.node_pool.all()  # type: ignore[assignment]
         await asyncio.gather(*(node.close() for node in nodes))
+    # unasync: end

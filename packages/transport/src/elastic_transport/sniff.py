@@ -12,18 +12,25 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import SniffingError, TransportError
-from ._models import ApiResponseMeta, NodeConfig, SniffOptions
+from ._exceptions import SniffingError
+from ._models import ApiResponseMeta, NodeConfig
 
 if TYPE_CHECKING:
     from ._async_transport import AsyncTransport
     from ._node._base import BaseNode
     from ._transport import Transport
 
+__all__ = [
+    "async_sniff_nodes_http",
+    "node_configs_from_nodes_info",
+    "parse_publish_address",
+    "sniff_nodes_http",
+]
+
 logger = logging.getLogger("elastic_transport.transport")
 
-_SNIFF_TARGET = "/_nodes/_all/http"
-_SNIFF_HEADERS = {"accept": "application/json"}
+SNIFF_TARGET = "/_nodes/_all/http"
+SNIFF_HEADERS = {"accept": "application/json"}
 
 
 def parse_publish_address(address: str) -> tuple[str, int]:
@@ -66,7 +73,7 @@ def node_configs_from_nodes_info(
     return configs
 
 
-def _configs_from_answer(
+def configs_from_answer(
     transport: Transport | AsyncTransport,
     node: BaseNode,
     meta: ApiResponseMeta,
@@ -81,35 +88,6 @@ def _configs_from_answer(
     return node_configs_from_nodes_info(transport.serializers.loads(raw, meta.mimetype), node.config, node_callback)
 
 
-def sniff_nodes_http(transport: Transport, options: SniffOptions, node_callback: NodeCallback | None = None) -> list[NodeConfig]:
-    """Sync sniff callback: the first known node that answers decides."""
-    errors: list[Exception] = []
-    for node in transport.node_pool.all():
-        try:
-            meta, raw = node.perform_request(
-                "GET", _SNIFF_TARGET, headers=_SNIFF_HEADERS, request_timeout=options.sniff_timeout
-            )
-        except TransportError as e:
-            errors.append(e)
-            continue
-        configs = _configs_from_answer(transport, node, meta, raw, node_callback, errors)
-        if configs is not None:
-            return configs
-    raise SniffingError("No node answered the sniff request", errors=tuple(errors))
-
-
-async def async_sniff_nodes_http(transport: AsyncTransport, options: SniffOptions, node_callback: NodeCallback | None = None) -> list[NodeConfig]:
-    """Async sniff callback: the first known node that answers decides."""
-    errors: list[Exception] = []
-    for node in transport.node_pool.all():
-        try:
-            meta, raw = await node.perform_request(  # type: ignore[misc]
-                "GET", _SNIFF_TARGET, headers=_SNIFF_HEADERS, request_timeout=options.sniff_timeout
-            )
-        except TransportError as e:
-            errors.append(e)
-            continue
-        configs = _configs_from_answer(transport, node, meta, raw, node_callback, errors)
-        if configs is not None:
-            return configs
-    raise SniffingError("No node answered the sniff request", errors=tuple(errors))
+# The callbacks: the async one is the source, the sync one its twin (codegen/unasync.py).
+from ._async_sniff import async_sniff_nodes_http  # noqa: E402
+from ._sniff import sniff_nodes_http  # noqa: E402

@@ -1,7 +1,9 @@
-"""The asyncio client base: the same as the synchronous one, with coroutines.
+"""The client base: constructor, ``options()`` and ``perform_request``.
 
-Only the awaiting differs from ``_sync/client/_base.py``: argument handling lives in
-``_config`` and response handling in ``_dispatch``, shared by both.
+Generated API methods build a path, query and body and hand them to ``perform_request``;
+everything per-request that is not API-specific (options, headers, product check, errors,
+response classes) happens here and in ``_dispatch``. This asyncio base is the source of
+``_sync/client/_base.py`` (codegen/unasync.py); argument handling lives in ``_config``.
 """
 
 from __future__ import annotations

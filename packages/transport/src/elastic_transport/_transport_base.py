@@ -1,0 +1,212 @@
+"""What ``Transport`` and ``AsyncTransport`` share without awaiting anything.
+
+Configuration, request preparation, retry decisions, response decoding and applying a
+sniff result. The request loop itself is in ``_async_transport.py`` (the source) and
+``_transport.py`` (its sync twin, written by ``codegen/unasync.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from ._exceptions import ConnectionError, ConnectionTimeout, SniffingError, TransportError
+from ._models import ApiResponseMeta, NodeConfig
+from ._node import node_class_for
+from ._node._base import BaseNode
+from ._node_pool import NodePool, NodeSelector
+from ._serializer import Serializer, SerializerCollection
+from ._version import __version__
+from .client_utils import DEFAULT, DefaultType, client_meta_version, python_version
+
+logger = logging.getLogger("elastic_transport.transport")
+
+DEFAULT_CLIENT_META_SERVICE = ("et", client_meta_version(__version__))
+# Statuses that say "your request was wrong", not "this node is unwell".
+NOT_DEAD_NODE_HTTP_STATUSES = frozenset({400, 401, 402, 403, 404, 409, 429})
+_DEFAULT_BACKOFF_CAP = 60.0
+
+
+def backoff_time(attempt: int, base: float, cap: float) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based): exponential, equal jitter."""
+    if base <= 0:
+        return 0.0
+    half: float = min(cap if cap > 0 else _DEFAULT_BACKOFF_CAP, base * 2 ** (attempt - 1)) / 2
+    return half + random.uniform(0, half)
+
+
+class TransportBase:
+    """Configuration and the pieces of a request that don't depend on sync vs async."""
+
+    _is_async = False
+
+    def __init__(
+        self,
+        node_configs: list[NodeConfig],
+        node_class: str | type[BaseNode],
+        node_pool_class: type[NodePool] = NodePool,
+        randomize_nodes_in_pool: bool = True,
+        node_selector_class: str | type[NodeSelector] | None = None,
+        dead_node_backoff_factor: float | None = None,
+        max_dead_node_backoff: float | None = None,
+        serializers: Mapping[str, Serializer] | None = None,
+        default_mimetype: str = "application/json",
+        max_retries: int = 3,
+        retry_on_status: Collection[int] = (429, 502, 503, 504),
+        retry_on_timeout: bool = False,
+        retry_backoff_base: float = 0,
+        retry_backoff_cap: float = 0,
+        sniff_on_start: bool = False,
+        sniff_before_requests: bool = False,
+        sniff_on_node_failure: bool = False,
+        sniff_timeout: float | None = 0.5,
+        min_delay_between_sniffing: float = 10.0,
+        sniff_callback: Callable[..., Any] | None = None,
+        meta_header: bool = True,
+        client_meta_service: tuple[str, str] = DEFAULT_CLIENT_META_SERVICE,
+    ) -> None:
+        if isinstance(node_configs, NodeConfig):
+            node_configs = [node_configs]
+        if not node_configs or not all(isinstance(c, NodeConfig) for c in node_configs):
+            raise ValueError("'node_configs' must be a non-empty list of NodeConfig instances")
+        resolved_class = node_class_for(node_class)
+        if resolved_class.is_async != self._is_async:
+            wanted, other = ("AsyncTransport", "Transport") if resolved_class.is_async else ("Transport", "AsyncTransport")
+            raise ValueError(
+                f"Node class {resolved_class.__name__} is "
+                f"{'asynchronous' if resolved_class.is_async else 'synchronous'}: "
+                f"use it with {wanted}, not {other}"
+            )
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError("'max_retries' must be an integer, 0 or greater")
+        if retry_backoff_base < 0 or retry_backoff_cap < 0:
+            raise ValueError("'retry_backoff_base' and 'retry_backoff_cap' must be 0 or greater")
+        if (sniff_on_start or sniff_before_requests or sniff_on_node_failure) and sniff_callback is None:
+            raise ValueError("Enabling sniffing requires specifying a 'sniff_callback'")
+        if min_delay_between_sniffing < 0:
+            raise ValueError("'min_delay_between_sniffing' must be 0 or greater")
+
+        pool_kwargs: dict[str, Any] = {"randomize_nodes": randomize_nodes_in_pool}
+        if node_selector_class is not None:
+            pool_kwargs["node_selector_class"] = node_selector_class
+        if dead_node_backoff_factor is not None:
+            pool_kwargs["dead_node_backoff_factor"] = dead_node_backoff_factor
+        if max_dead_node_backoff is not None:
+            pool_kwargs["max_dead_node_backoff"] = max_dead_node_backoff
+        self.node_pool: NodePool = node_pool_class(list(node_configs), resolved_class, **pool_kwargs)
+        self.serializers = SerializerCollection(serializers, default_mimetype=default_mimetype)
+        self._default_mimetype = default_mimetype
+        self.max_retries = max_retries
+        self.retry_on_status = frozenset(retry_on_status)
+        self.retry_on_timeout = retry_on_timeout
+        self.retry_backoff_base = retry_backoff_base
+        self.retry_backoff_cap = retry_backoff_cap
+        self._sniff_on_start = sniff_on_start
+        self._sniff_before_requests = sniff_before_requests
+        self._sniff_on_node_failure = sniff_on_node_failure
+        self._sniff_timeout = sniff_timeout
+        self._min_delay_between_sniffing = min_delay_between_sniffing
+        self._sniff_callback = sniff_callback
+        self._last_sniffed_at = 0.0
+        self._sniff_lock = threading.Lock()  # the sync transport's: one sniffing thread at a time
+        self._meta_header = meta_header
+        service, service_version = client_meta_service
+        http_client = resolved_class._CLIENT_META_HTTP_CLIENT
+        parts = [
+            f"{service}={service_version}",
+            f"py={client_meta_version(python_version())}",
+            f"t={client_meta_version(__version__)}",
+        ]
+        if http_client[0]:
+            parts.append(f"{http_client[0]}={client_meta_version(http_client[1])}")
+        self._client_meta_header = ",".join(parts)
+
+    # -- request preparation ------------------------------------------------------------
+
+    def _prepare(
+        self,
+        body: Any,
+        headers: Mapping[str, Any] | DefaultType,
+        client_meta: tuple[tuple[str, str], ...] | DefaultType,
+    ) -> tuple[bytes | None, dict[str, str]]:
+        """Request headers (lower-cased names) and serialized body; once per request, not per attempt."""
+        request_headers = {} if headers is DEFAULT else {k.lower(): v for k, v in headers.items()}  # type: ignore[union-attr]
+        request_body: bytes | None = None
+        if body is not None:
+            content_type = request_headers.get("content-type")
+            if content_type is None:
+                content_type = self._default_mimetype
+                request_headers["content-type"] = content_type
+            request_body = self.serializers.dumps(body, content_type)
+        if self._meta_header:
+            meta_value = self._client_meta_header
+            if client_meta is not DEFAULT and client_meta:
+                meta_value += "," + ",".join(f"{k}={v}" for k, v in client_meta)  # type: ignore[union-attr]
+            request_headers["x-elastic-client-meta"] = meta_value
+        return request_body, request_headers
+
+    def _resolve_retries(
+        self,
+        max_retries: int | DefaultType,
+        retry_on_status: Collection[int] | DefaultType,
+        retry_on_timeout: bool | DefaultType,
+        retry_backoff_base: float | DefaultType,
+        retry_backoff_cap: float | DefaultType,
+    ) -> tuple[int, Collection[int], bool, float, float]:
+        return (
+            self.max_retries if max_retries is DEFAULT else max_retries,  # type: ignore[return-value]
+            self.retry_on_status if retry_on_status is DEFAULT else retry_on_status,
+            self.retry_on_timeout if retry_on_timeout is DEFAULT else retry_on_timeout,
+            self.retry_backoff_base if retry_backoff_base is DEFAULT else retry_backoff_base,
+            self.retry_backoff_cap if retry_backoff_cap is DEFAULT else retry_backoff_cap,
+        )
+
+    @staticmethod
+    def _is_retryable_error(error: TransportError, retry_on_timeout: bool) -> bool:
+        if isinstance(error, ConnectionTimeout):
+            return retry_on_timeout
+        return isinstance(error, ConnectionError)
+
+    def _decode(self, method: str, meta: ApiResponseMeta, raw: bytes) -> Any:
+        if method == "HEAD":
+            return None
+        mimetype = meta.mimetype
+        if not raw:
+            return "" if mimetype is not None and mimetype.startswith("text/") else None
+        return self.serializers.get_serializer(mimetype).loads(raw)
+
+    @staticmethod
+    def _raise_with_history(error: TransportError, errors: list[TransportError]) -> None:
+        """Raises the last failure; its own cause stays first in ``errors``, then earlier attempts."""
+        if errors:
+            error.errors = (*error.errors, *errors)
+        raise error
+
+    # -- sniffing --------------------------------------------------------------------------
+
+    def _sniff_due(self, now: float) -> bool:
+        return now - self._last_sniffed_at >= self._min_delay_between_sniffing
+
+    def _apply_sniff_result(self, node_configs: list[NodeConfig], is_initial: bool) -> None:
+        """Adds the nodes a sniff found and drops the ones it no longer lists."""
+        if not node_configs:
+            if is_initial:
+                raise SniffingError("No viable nodes were discovered on the initial sniff attempt")
+            logger.warning("Sniffing found no nodes; keeping the current node pool")
+            return
+        found = set(node_configs)
+        for config in node_configs:
+            self.node_pool.add(config)
+        for node in self.node_pool.all():
+            if node.config not in found:
+                removed = self.node_pool.remove(node.config)
+                if removed is not None:
+                    self._close_removed(removed)
+        logger.info("Sniffed %d node(s): %s", len(node_configs), [c.url for c in node_configs])
+
+    def _close_removed(self, node: BaseNode) -> None:
+        """Closes a node that sniffing dropped (async transports defer this)."""
+        node.close()
