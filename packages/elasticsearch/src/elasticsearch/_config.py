@@ -134,10 +134,7 @@ def warn_deprecated_argument(old: str, new: str) -> None:
     )
 
 
-# Constructor arguments of one major that the other doesn't have.
-_ONLY_IN_8 = ("timeout", "randomize_hosts", "host_info_callback", "sniffer_timeout", "sniff_on_connection_fail", "maxsize")
-_ONLY_IN_9 = ("server_mode",)
-# 8.x spellings of renamed constructor arguments: old -> new.
+# 8.x spellings of renamed constructor arguments: old -> new (9.x has only the new ones).
 _RENAMED = (
     ("timeout", "request_timeout"),
     ("randomize_hosts", "randomize_nodes_in_pool"),
@@ -174,19 +171,18 @@ class ClientSetup:
 
 
 def setup_client(
-    class_name: str,
     given: dict[str, Any],
     make_sniff_callback: Callable[[Callable[..., Any] | None], Callable[..., Any]],
 ) -> tuple[Any, ClientSetup]:
     """Validates the constructor arguments and builds the transport (unless one was given).
 
     Shared by the sync and async clients, which differ in the transport class and in the
-    sniff callback they pass in.
+    sniff callback they pass in. ``given`` holds the arguments of this major's constructor:
+    one it lacks counts as not given.
     """
-    other_major = _ONLY_IN_9 if _profile.MAJOR < 9 else _ONLY_IN_8
-    for name in other_major:
-        if given[name] not in (DEFAULT, None, "stack"):
-            raise TypeError(f"{class_name}.__init__() got an unexpected keyword argument '{name}'")
+    for name in ("server_mode", *(old for old, _ in _RENAMED)):
+        given.setdefault(name, DEFAULT)
+    given.setdefault("host_info_callback", None)
     for old, new in _RENAMED:
         if given[old] is not DEFAULT:
             if given[new] is not DEFAULT:
@@ -208,7 +204,7 @@ def setup_client(
             raise ValueError("Can't specify both 'http_auth' and 'basic_auth', instead only specify 'basic_auth'")
         warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters")
         basic_auth = given["http_auth"]
-    server_mode = given["server_mode"]
+    server_mode = "stack" if given["server_mode"] is DEFAULT else given["server_mode"]
     if server_mode not in ("stack", "serverless"):
         raise ValueError(f"'server_mode' must be 'stack' or 'serverless', not {server_mode!r}")
     serverless = server_mode == "serverless"

@@ -116,6 +116,7 @@ class AsyncElasticsearchBase(AsyncBaseClient):
 
     def __init__(
         self,
+        # codegen: client arguments (each major keeps those its profile lists)
         hosts: Any = None,
         *,
         cloud_id: str | None = None,
@@ -167,9 +168,10 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         http_auth: DefaultType | Any = DEFAULT,
         maxsize: DefaultType | int = DEFAULT,
         _transport: AsyncTransport | None = None,
+        # codegen: end
     ) -> None:
         given = dict(locals())
-        transport, setup = setup_client(type(self).__name__, given, make_sniff_callback)
+        transport, setup = setup_client(given, make_sniff_callback)
         super().__init__(transport)
         self._headers = setup.headers
         self._is_serverless = setup.serverless

@@ -118,7 +118,6 @@ class ElasticsearchBase(BaseClient):
     def __init__(
         self,
         hosts: Any = None,
-        *,
         cloud_id: str | None = None,
         api_key: str | tuple[str, str] | None = None,
         basic_auth: str | tuple[str, str] | None = None,
@@ -160,17 +159,11 @@ class ElasticsearchBase(BaseClient):
         min_delay_between_sniffing: DefaultType | None | float = DEFAULT,
         sniffed_node_callback: Callable[[dict[str, Any], NodeConfig], NodeConfig | None] | None = None,
         meta_header: DefaultType | bool = DEFAULT,
-        timeout: DefaultType | None | float = DEFAULT,
-        randomize_hosts: DefaultType | bool = DEFAULT,
-        host_info_callback: Any = None,
-        sniffer_timeout: DefaultType | None | float = DEFAULT,
-        sniff_on_connection_fail: DefaultType | bool = DEFAULT,
         http_auth: DefaultType | Any = DEFAULT,
-        maxsize: DefaultType | int = DEFAULT,
         _transport: Transport | None = None,
     ) -> None:
         given = dict(locals())
-        transport, setup = setup_client(type(self).__name__, given, make_sniff_callback)
+        transport, setup = setup_client(given, make_sniff_callback)
         super().__init__(transport)
         self._headers = setup.headers
         self._is_serverless = setup.serverless

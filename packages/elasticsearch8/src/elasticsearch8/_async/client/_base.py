@@ -118,13 +118,11 @@ class AsyncElasticsearchBase(AsyncBaseClient):
     def __init__(
         self,
         hosts: Any = None,
-        *,
         cloud_id: str | None = None,
         api_key: str | tuple[str, str] | None = None,
         basic_auth: str | tuple[str, str] | None = None,
         bearer_auth: str | None = None,
         opaque_id: str | None = None,
-        server_mode: str = "stack",
         headers: DefaultType | Mapping[str, str] = DEFAULT,
         connections_per_node: DefaultType | int = DEFAULT,
         http_compress: DefaultType | bool = DEFAULT,
@@ -170,7 +168,7 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         _transport: AsyncTransport | None = None,
     ) -> None:
         given = dict(locals())
-        transport, setup = setup_client(type(self).__name__, given, make_sniff_callback)
+        transport, setup = setup_client(given, make_sniff_callback)
         super().__init__(transport)
         self._headers = setup.headers
         self._is_serverless = setup.serverless
