@@ -259,6 +259,39 @@ def _host_info_adapter(host_info_callback: Callable[..., Any]) -> Callable[[dict
     return callback
 
 
+# ``options()`` arguments the transport takes as its keyword arguments.
+TRANSPORT_CALL_OPTIONS = (
+    "request_timeout",
+    "max_retries",
+    "retry_on_status",
+    "retry_on_timeout",
+    "retry_backoff_base",
+    "retry_backoff_cap",
+    "client_meta",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class CallOptions:
+    """The per-call options a client (copy) sends every request with: one value, replaced by
+    ``options()``, never changed in place.
+
+    ``transport`` holds the transport's keyword arguments (``request_timeout``,
+    ``max_retries``, ...; ``DEFAULT`` leaves the transport's own setting), ready to pass on;
+    ``ignore_status`` is the client's own.
+    """
+
+    # A plain dict (never changed once built): ``**`` spreads a dict fastest.
+    transport: dict[str, Any] = dataclasses.field(default_factory=lambda: dict.fromkeys(TRANSPORT_CALL_OPTIONS, DEFAULT))
+    ignore_status: Any = DEFAULT
+
+    def replace(self, **changes: Any) -> CallOptions:
+        """A copy with ``changes`` (``ignore_status`` or transport options) applied."""
+        ignore_status = changes.pop("ignore_status", self.ignore_status)
+        transport = {**self.transport, **changes} if changes else self.transport
+        return CallOptions(transport=transport, ignore_status=ignore_status)
+
+
 def apply_options(client: Any, options: dict[str, Any]) -> None:
     """Sets ``options()`` arguments on a client copy (its headers were copied already)."""
     headers = options["headers"]
@@ -279,14 +312,10 @@ def apply_options(client: Any, options: dict[str, Any]) -> None:
     max_retries = options["max_retries"]
     if max_retries is not DEFAULT and (not isinstance(max_retries, int) or isinstance(max_retries, bool)):
         raise TypeError("'max_retries' must be of type 'int'")
-    for name in (
-        "request_timeout",
-        "ignore_status",
-        "max_retries",
-        "retry_on_status",
-        "retry_on_timeout",
-        "retry_backoff_base",
-        "retry_backoff_cap",
-    ):
-        if options[name] is not DEFAULT:
-            setattr(client, f"_{name}", options[name])
+    changes = {
+        name: options[name]
+        for name in ("ignore_status", *TRANSPORT_CALL_OPTIONS)
+        if options.get(name, DEFAULT) is not DEFAULT
+    }
+    if changes:
+        client._call_options = client._call_options.replace(**changes)

@@ -23,6 +23,7 @@ from elastic_transport import (
     ObjectApiResponse,
     TextApiResponse,
 )
+from elastic_transport._models import LowercaseHeaders
 from elastic_transport.client_utils import DEFAULT
 
 from . import _profile
@@ -84,9 +85,12 @@ def request_target(path: str, params: Mapping[str, Any] | None) -> str:
 
 def request_headers(
     client_headers: Mapping[str, str], headers: Mapping[str, str] | None, serverless: bool
-) -> dict[str, str]:
-    """Client-level headers, then the call's; accept/content-type made compatibility mimetypes."""
-    merged = {k.lower(): v for k, v in client_headers.items()} if client_headers else {}
+) -> LowercaseHeaders:
+    """Client-level headers, then the call's; accept/content-type made compatibility mimetypes.
+
+    Names are lower-cased here, once per request: the transport and the node take them as they are.
+    """
+    merged = LowercaseHeaders({k.lower(): v for k, v in client_headers.items()} if client_headers else ())
     if headers:
         for key, value in headers.items():
             merged[key.lower()] = value

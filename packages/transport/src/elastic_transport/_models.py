@@ -122,6 +122,26 @@ class HttpHeaders(MutableMapping[str, str]):
         return hide_auth_in_headers(self.to_dict())
 
 
+class LowercaseHeaders(dict[str, str]):
+    """Request headers whose names are lower-case already.
+
+    The API client merges its headers into one of these once per request; the transport and
+    the node then add theirs without lower-casing every name again. Any other mapping is
+    normalized where it comes in.
+    """
+
+    __slots__ = ()
+
+
+def lowercase_headers(headers: Mapping[str, str] | None) -> LowercaseHeaders:
+    """A fresh LowercaseHeaders from any mapping (a copy when it already is one)."""
+    if not headers:
+        return LowercaseHeaders()
+    if type(headers) is LowercaseHeaders:
+        return LowercaseHeaders(headers)
+    return LowercaseHeaders({k.lower(): v for k, v in headers.items()})
+
+
 def _frozen_headers(value: Mapping[str, str] | None) -> HttpHeaders:
     headers = value.copy() if isinstance(value, HttpHeaders) else HttpHeaders(value)
     return headers.freeze()

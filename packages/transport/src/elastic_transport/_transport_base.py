@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from ._exceptions import ConnectionError, ConnectionTimeout, SniffingError, TransportError
-from ._models import ApiResponseMeta, NodeConfig
+from ._models import ApiResponseMeta, NodeConfig, lowercase_headers
 from ._node import node_class_for
 from ._node._base import BaseNode
 from ._node_pool import NodePool, NodeSelector
@@ -133,7 +133,7 @@ class TransportBase:
         client_meta: tuple[tuple[str, str], ...] | DefaultType,
     ) -> tuple[bytes | None, dict[str, str]]:
         """Request headers (lower-cased names) and serialized body; once per request, not per attempt."""
-        request_headers = {} if headers is DEFAULT else {k.lower(): v for k, v in headers.items()}  # type: ignore[union-attr]
+        request_headers = lowercase_headers(None if headers is DEFAULT else headers)  # type: ignore[arg-type]
         request_body: bytes | None = None
         if body is not None:
             content_type = request_headers.get("content-type")

@@ -27,7 +27,7 @@ from elastic_transport import (
 from elastic_transport.client_utils import DEFAULT, DefaultType
 from elastic_transport.sniff import async_sniff_nodes_http
 
-from ..._config import apply_options, setup_client
+from ..._config import CallOptions, apply_options, setup_client
 from ..._dispatch import build_response, request_headers, request_target
 
 SelfType = TypeVar("SelfType", bound="AsyncElasticsearchBase")
@@ -39,19 +39,21 @@ class AsyncBaseClient:
     def __init__(self, _transport: AsyncTransport) -> None:
         self._transport = _transport
         self._headers = HttpHeaders()
-        self._request_timeout: Any = DEFAULT
-        self._ignore_status: Any = DEFAULT
-        self._max_retries: Any = DEFAULT
-        self._retry_on_status: Any = DEFAULT
-        self._retry_on_timeout: Any = DEFAULT
-        self._retry_backoff_base: Any = DEFAULT
-        self._retry_backoff_cap: Any = DEFAULT
-        self._client_meta: Any = DEFAULT
+        self._call_options = CallOptions()
         self._is_serverless = False
 
     @property
     def transport(self) -> AsyncTransport:
         return self._transport
+
+    @property
+    def _client_meta(self) -> Any:
+        """The ``x-elastic-client-meta`` additions of this client copy (helpers set ``h=bp``)."""
+        return self._call_options.transport["client_meta"]
+
+    @_client_meta.setter
+    def _client_meta(self, value: Any) -> None:
+        self._call_options = self._call_options.replace(client_meta=value)
 
     async def perform_request(
         self,
@@ -65,20 +67,15 @@ class AsyncBaseClient:
         path_parts: Mapping[str, Any] | None = None,
     ) -> ApiResponse[Any]:
         """Sends any request; also the way to reach endpoints this client has no method for."""
+        call_options = self._call_options
         meta, response_body = await self._transport.perform_request(
             method,
             request_target(path, params),
             headers=request_headers(self._headers, headers, self._is_serverless),
             body=body,
-            request_timeout=self._request_timeout,
-            max_retries=self._max_retries,
-            retry_on_status=self._retry_on_status,
-            retry_on_timeout=self._retry_on_timeout,
-            retry_backoff_base=self._retry_backoff_base,
-            retry_backoff_cap=self._retry_backoff_cap,
-            client_meta=self._client_meta,
+            **call_options.transport,
         )
-        return build_response(method, meta, response_body, self._ignore_status)
+        return build_response(method, meta, response_body, call_options.ignore_status)
 
 
 class AsyncNamespacedClient(AsyncBaseClient):

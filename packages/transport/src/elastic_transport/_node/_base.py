@@ -9,7 +9,14 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._exceptions import ConnectionError, ConnectionTimeout, SecurityWarning, TlsError, TransportError
-from .._models import ApiResponseMeta, HttpHeaders, NodeApiResponse, NodeConfig, hide_auth_in_headers
+from .._models import (
+    ApiResponseMeta,
+    HttpHeaders,
+    LowercaseHeaders,
+    NodeApiResponse,
+    NodeConfig,
+    hide_auth_in_headers,
+)
 from ..client_utils import DEFAULT, DefaultType
 
 if TYPE_CHECKING:
@@ -170,11 +177,15 @@ class BaseNode:
         raise NotImplementedError()
 
     def _request_headers(self, headers: Mapping[str, str] | None) -> dict[str, str]:
-        if not headers:
-            return self._base_headers.copy()
+        """The node's headers overridden by the request's (names already lower-case when the
+        transport sends them)."""
         merged = self._base_headers.copy()
-        for key, value in headers.items():
-            merged[key.lower()] = value
+        if headers:
+            if type(headers) is LowercaseHeaders:
+                merged.update(headers)
+            else:
+                for key, value in headers.items():
+                    merged[key.lower()] = value
         return merged
 
     def _compress(self, body: bytes | None, headers: dict[str, str]) -> bytes | None:
