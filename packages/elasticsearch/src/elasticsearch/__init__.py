@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from elastic_transport import ConnectionError, ConnectionTimeout, SerializationError, TransportError
 
@@ -29,6 +29,9 @@ from .exceptions import (
     UnsupportedProductError,
 )
 from .serializer import JSONSerializer, JsonSerializer, OrjsonSerializer
+
+if TYPE_CHECKING:  # loaded on first use at run time (see __getattr__); type checkers see it here
+    from ._async.client import AsyncElasticsearch
 
 __versionstr__: str = _profile.CLIENT_VERSION
 __version__: tuple[int, ...] = tuple(int(x) for x in __versionstr__.split("."))

@@ -20,6 +20,8 @@ from .exceptions import GeneralAvailabilityWarning
 
 T = t.TypeVar("T")
 R = t.TypeVar("R")
+# The decorated method's own type: type checkers see its real signature through the wrapper.
+F = t.TypeVar("F", bound=Callable[..., t.Any])
 
 # Values that leave a path part out, as if it had not been given.
 SKIP_IN_PATH: tuple[t.Any, ...] = (None, "", b"", [], ())
@@ -191,22 +193,22 @@ def _keywords(api: Callable[..., t.Any]) -> frozenset[str]:
     return frozenset(code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount])
 
 
-def _rewrite_legacy(api: Callable[..., R]) -> Callable[..., R]:
+def _rewrite_legacy(api: F) -> F:
     """Accept the older calling conventions around a keyword-only API method."""
     own = _keywords(api)
     aliases = _aliases(own)
     legacy = (_LEGACY_KWARGS - own) | frozenset(aliases)
 
     @functools.wraps(api)
-    def wrapper(self: t.Any, *args: t.Any, **kwargs: t.Any) -> R:
+    def wrapper(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
         if args or not legacy.isdisjoint(kwargs):
             self, kwargs = _translate_legacy(api, own, self, args, _renamed(kwargs, aliases))
         return api(self, **kwargs)
 
-    return wrapper
+    return t.cast(F, wrapper)
 
 
-def _rewrite_legacy_async(api: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+def _rewrite_legacy_async(api: F) -> F:
     """``_rewrite_legacy`` for coroutine methods.
 
     The wrapper is a plain function that returns the method's coroutine, as the official
@@ -218,12 +220,12 @@ def _rewrite_legacy_async(api: Callable[..., Awaitable[R]]) -> Callable[..., Awa
     legacy = (_LEGACY_KWARGS - own) | frozenset(aliases)
 
     @functools.wraps(api)
-    def wrapper(self: t.Any, *args: t.Any, **kwargs: t.Any) -> Awaitable[R]:
+    def wrapper(self: t.Any, *args: t.Any, **kwargs: t.Any) -> Awaitable[t.Any]:
         if args or not legacy.isdisjoint(kwargs):
             self, kwargs = _translate_legacy(api, own, self, args, _renamed(kwargs, aliases))
-        return api(self, **kwargs)
+        return api(self, **kwargs)  # type: ignore[no-any-return]
 
-    return wrapper
+    return t.cast(F, wrapper)
 
 
 def _aliases(own: frozenset[str]) -> dict[str, str]:
