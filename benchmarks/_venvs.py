@@ -21,6 +21,8 @@ PACKAGES = BENCH_DIR.parent / "packages"
 # Ours: the transport and the three API packages, installed together so that the API
 # packages' elastic-transport requirement is met by our transport, not by PyPI's.
 OURS = [PACKAGES / name for name in ("transport", "elasticsearch", "elasticsearch8", "elasticsearch7")]
+# The harness itself, for bulk-es when the running Python lacks escluster (see run.py).
+ESCLUSTER = BENCH_DIR.parent / "ci" / "escluster"
 MARKER = "bench-marker.json"
 # One environment for every contender process: nothing inherited that changes imports,
 # and bytecode caches under .venvs/, so importing packages/transport writes nothing.
@@ -33,6 +35,7 @@ ENV["PYTHONPYCACHEPREFIX"] = str(VENVS_DIR / "pycache")
 SPECS: dict[str, tuple[list[str], list[Path]]] = {
     "official": (["elastic-transport==9.4.2", "elasticsearch==9.5.1", "orjson", "aiohttp"], []),
     "ours": (["orjson", "aiohttp"], OURS),
+    "harness": ([], [ESCLUSTER]),
 }
 
 
@@ -110,8 +113,8 @@ def ensure(name: str) -> Venv:
     print(f"building venv {root} ...", flush=True)
     shutil.rmtree(root, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(root)], check=True)
-    done = _pip(python, *requirements)
-    if done.returncode:
+    done = _pip(python, *requirements) if requirements else None
+    if done is not None and done.returncode:
         return Venv(
             name,
             None,

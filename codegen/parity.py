@@ -2,10 +2,11 @@
 
 Run it with the Python of a virtualenv that has the official ``elasticsearch``
 of the same major installed; our package is read from its generated source
-(with ``ast``, so its runtime need not be importable there)::
+(with ``ast``, so its runtime need not be importable there); ``codegen`` is found
+in the working directory, the repository root::
 
-    /path/to/official-9/bin/python codegen/parity.py elasticsearch
-    /path/to/official-8/bin/python codegen/parity.py elasticsearch8 [-v]
+    /path/to/official-9/bin/python -m codegen.parity elasticsearch
+    /path/to/official-8/bin/python -m codegen.parity elasticsearch8 [-v]
 
 It prints, per client (sync and async), the number of methods whose
 parameters differ (names, positional or keyword-only, required or not)
@@ -23,10 +24,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from codegen.profiles import profile
 
-from codegen.profiles import profile  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # (name, kind, required); kind is "positional" or "keyword".
 Signature = tuple[tuple[str, str, bool], ...]

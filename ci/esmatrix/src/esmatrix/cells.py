@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from escluster.repo import repo_root
+
+ROOT = repo_root()
 MATRIX_DIR = ROOT / "compat-matrix"
 
 # API package (dist = import name) -> the major of the Elasticsearch API it implements.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from . import maven
+from .repo import repo_root
 
 # The aliases the project tests against; value = (major, minor) or (major, None)
 # for "newest minor of that major".
@@ -34,7 +35,7 @@ def versions_file() -> Path:
     configured = os.environ.get("ESCLUSTER_VERSIONS_FILE")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / "compat-matrix" / "stack-versions.json"
+    return repo_root() / "compat-matrix" / "stack-versions.json"
 
 
 def load_versions(path: Path | None = None) -> dict[str, str | None]:
@@ -52,7 +53,7 @@ def load_versions(path: Path | None = None) -> dict[str, str | None]:
 def describe_known(table: Mapping[str, str | None]) -> str:
     """Human-readable list of aliases for error messages."""
     if not table:
-        return "none (run: python ci/escluster versions --refresh)"
+        return "none (run: python -m escluster versions --refresh)"
     parts = [f"{alias} -> {exact or 'not served'}" for alias, exact in table.items()]
     return ", ".join(parts)
 
