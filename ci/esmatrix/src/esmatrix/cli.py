@@ -9,7 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 
-from escluster import jdk, resolve_version
+from escluster import jdk, load_majors, resolve_version
 
 from . import report, runner
 from .cells import ROOT, Cell, MatrixError, parse_cells
@@ -80,10 +80,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_jdks(args: argparse.Namespace) -> int:
     """Fail early, naming what to install, when no JDK runs the stacks of the named cells."""
     stacks = [c.stack for spec in args.cells for c in parse_cells(spec)]
-    yaml_clients = set(args.yaml_clients.split(",")) if args.yaml_clients else None
-    stacks += [
-        c.stack for spec in args.yaml for c in parse_cells(spec) if yaml_clients is None or c.client in yaml_clients
-    ]
+    yaml_clients = {m.package for m in load_majors() if m.yaml_tests}
+    stacks += [c.stack for spec in args.yaml for c in parse_cells(spec) if c.client in yaml_clients]
     problems = jdk_problems(stacks)
     if problems:
         print("esmatrix: no JDK for the clusters: " + " | ".join(problems), file=sys.stderr)
@@ -118,8 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     jdks = sub.add_parser("jdks", help="fail, naming what to install, when no JDK runs these cells' stacks")
     jdks.add_argument("--cells", action="append", default=[], help="native, all, or client@stack,...")
-    jdks.add_argument("--yaml", action="append", default=[], help="cells of YAML suites (see --yaml-clients)")
-    jdks.add_argument("--yaml-clients", help="comma list: the clients with YAML tests (others are left out)")
+    jdks.add_argument(
+        "--yaml", action="append", default=[], help="cells of YAML suites (clients without YAML tests left out)"
+    )
     jdks.set_defaults(func=cmd_jdks)
     rep = sub.add_parser("report", help="write REPORT.md, report.json, matrix.svg from the results")
     rep.add_argument("--readme", action="store_true", help="also update README.md's table")
