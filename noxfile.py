@@ -3,6 +3,7 @@ clusters and the compat matrix). Run ``nox -l`` to list the sessions."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -16,7 +17,10 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["test", "lint"]
 
-API_PACKAGES = ["elasticsearch", "elasticsearch8", "elasticsearch7"]
+# The API packages, newest major first, from the registry of majors (read here with json:
+# the nox process imports nothing of the repository).
+MAJORS = json.loads((ROOT / "majors.json").read_text())["majors"]
+API_PACKAGES = [m["package"] for m in MAJORS]
 CI = ROOT / "ci"
 INTEGRATION = "tests/integration"
 # Unit-test directories collected by one pytest run, so CI ends with one summary line.
@@ -25,8 +29,6 @@ INTEGRATION = "tests/integration"
 UNIT_TEST_DIRS = [
     "packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests", "conformance/tests",
 ]
-# The API packages the YAML runner serves (conformance.yaml_session.CLIENTS).
-YAML_CLIENTS = ("elasticsearch", "elasticsearch8")
 HAND_WRITTEN = [
     "packages/transport/src", "packages/transport/tests", "codegen", "ci/escluster", "ci/esmatrix",
     "conformance", "tests", "benchmarks", "noxfile.py",
@@ -74,7 +76,7 @@ def test(session: nox.Session) -> None:
         if env["ES_INTEGRATION_MULTINODE"].lower() not in ("none", "off", "0"):
             jdks += ["--cells", env["ES_INTEGRATION_MULTINODE"]]
     if env["ES_YAML_SUITES"].lower() not in ("none", "off", "0"):
-        jdks += ["--yaml", env["ES_YAML_SUITES"], "--yaml-clients", ",".join(YAML_CLIENTS)]
+        jdks += ["--yaml", env["ES_YAML_SUITES"]]
     if jdks:
         _ensure_jdks(session, *jdks)
     session.run("pytest", "-m", "not cluster", "-rfEs", *dirs, *session.posargs, env=env)
@@ -149,7 +151,7 @@ def integration(session: nox.Session) -> None:
     """
     args = list(session.posargs)
     if not args or args[0].startswith("-"):
-        session.error("usage: nox -s integration -- <elasticsearch|elasticsearch8|elasticsearch7> [<stack>]")
+        session.error(f"usage: nox -s integration -- <{'|'.join(API_PACKAGES)}> [<stack>]")
     cell = [args.pop(0)]
     if args and not args[0].startswith("-"):
         cell.append(args.pop(0))
@@ -166,7 +168,7 @@ def integration(session: nox.Session) -> None:
 
 @nox.session(python="3")
 def matrix(session: nox.Session) -> None:
-    """The compat matrix: every cell of compat-matrix/matrix.json on real clusters, one at a
+    """The compat matrix: every cell of majors.json (native and compat stacks) on real clusters, one at a
     time, then compat-matrix/REPORT.md, report.json, matrix.svg and README's table.
 
     ``nox -s matrix -- native`` or ``-- elasticsearch7@8.19,elasticsearch8@9`` runs a subset
@@ -189,6 +191,7 @@ def yaml(session: nox.Session) -> None:
     ``-v`` (every result), ``--strict-warnings``; see ``python -m conformance --help``.
     """
     if len([a for a in session.posargs if not a.startswith("-")]) < 2:
-        session.error("usage: nox -s yaml -- <elasticsearch|elasticsearch8> <stack> [options]")
+        yaml_clients = "|".join(m["package"] for m in MAJORS if m["yaml_tests"])
+        session.error(f"usage: nox -s yaml -- <{yaml_clients}> <stack> [options]")
     install_packages(session)
     session.run("python", "-m", "conformance", *session.posargs)

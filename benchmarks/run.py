@@ -387,7 +387,7 @@ CLIENT_CALLS = {
 
 
 def suite_client(args: argparse.Namespace) -> Report:
-    """Measure client.get and client.search per call: official 9.5.1 vs ours vs raw urllib3."""
+    """Measure client.get and client.search per call: official (majors.json) vs ours vs raw urllib3."""
     wanted = {
         f"{venv} {call}": (venv, f"client_{call}") for call in CLIENT_CALLS for venv in ("official", "ours")
     }
@@ -1159,7 +1159,11 @@ def main() -> None:
     parser.add_argument("--bulk-n", type=int, default=200_000, help="timed documents per round (bulk)")
     parser.add_argument("--bulk-warmup", type=int, default=5000, help="untimed documents (bulk)")
     parser.add_argument("--bulk-profile-n", type=int, default=5000, help="documents under cProfile (bulk)")
-    parser.add_argument("--bulk-es-stack", default="9", help="Elasticsearch version or alias (bulk-es)")
+    parser.add_argument(
+        "--bulk-es-stack",
+        default=_venvs.REFERENCE["stack"],
+        help="Elasticsearch version or alias (bulk-es; default: the newest major's stack in majors.json)",
+    )
     parser.add_argument("--bulk-es-rounds", type=int, default=5, help="paired rounds (bulk-es)")
     parser.add_argument("--bulk-es-n", type=int, default=100_000, help="timed documents per round (bulk-es)")
     parser.add_argument("--bulk-es-warmup", type=int, default=5000, help="untimed documents (bulk-es)")

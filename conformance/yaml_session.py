@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 # escluster and esmatrix are installed (nox installs ci/ editable); codegen (the spec model)
 # comes from the repository root: ``python -m conformance`` runs there.
-from escluster import UrlProvider
+from escluster import UrlProvider, load_majors
 from esmatrix.cells import parse_cells
 
 from codegen.profiles import profile
@@ -41,7 +41,8 @@ from .yaml_runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CLIENTS = ("elasticsearch", "elasticsearch8")
+# The API packages with YAML tests (``yaml_tests`` in majors.json).
+CLIENTS = tuple(m.package for m in load_majors() if m.yaml_tests)
 
 
 @dataclass
