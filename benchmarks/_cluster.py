@@ -1,23 +1,19 @@
 """A real Elasticsearch for the bulk-es suite, and the calls that reset and count its index.
 
 The node comes from ci/escluster (``local`` provider without Docker) and is always
-stopped. The index calls are ci/escluster's stdlib HTTP, so the harness never measures or
-trusts either client to tell how many documents really arrived.
+stopped. The index calls are escluster's stdlib HTTP, so the harness never measures or
+trusts either client to tell how many documents really arrived. escluster is installed
+(``nox -s bench`` does it; run.py reruns itself in a venv that has it otherwise), and this
+module is imported by the bulk-es suite alone.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-CI_DIR = Path(__file__).resolve().parents[1] / "ci"
-if str(CI_DIR) not in sys.path:
-    sys.path.insert(0, str(CI_DIR))
-
-from escluster import get_provider  # noqa: E402
-from escluster._http import request_json  # noqa: E402
+from escluster import get_provider
+from escluster._http import request_json
 
 INDEX_SETTINGS = {"settings": {"number_of_shards": 1, "number_of_replicas": 0}}
 TIMEOUT = 120.0  # a refresh after 100,000 documents can take a while

@@ -18,9 +18,15 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 VENVS_DIR = BENCH_DIR / ".venvs"
 PACKAGES = BENCH_DIR.parent / "packages"
-# Ours: the transport and the three API packages, installed together so that the API
+# The registry of majors: the newest major is the one measured, against its official release
+# from PyPI (``official`` in majors.json, also what parity checks use).
+MAJORS = json.loads((BENCH_DIR.parent / "majors.json").read_text())["majors"]
+REFERENCE = max(MAJORS, key=lambda m: m["major"])
+# Ours: the transport and every API package, installed together so that the API
 # packages' elastic-transport requirement is met by our transport, not by PyPI's.
-OURS = [PACKAGES / name for name in ("transport", "elasticsearch", "elasticsearch8", "elasticsearch7")]
+OURS = [PACKAGES / "transport", *(PACKAGES / m["package"] for m in MAJORS)]
+# The harness itself, for bulk-es when the running Python lacks escluster (see run.py).
+ESCLUSTER = BENCH_DIR.parent / "ci" / "escluster"
 MARKER = "bench-marker.json"
 # One environment for every contender process: nothing inherited that changes imports,
 # and bytecode caches under .venvs/, so importing packages/transport writes nothing.
@@ -31,8 +37,9 @@ ENV["PYTHONPYCACHEPREFIX"] = str(VENVS_DIR / "pycache")
 # name -> (requirements from PyPI, local projects installed editable). aiohttp is in both,
 # for the async suite; the official client imports it with `import elasticsearch`.
 SPECS: dict[str, tuple[list[str], list[Path]]] = {
-    "official": (["elastic-transport==9.4.2", "elasticsearch==9.5.1", "orjson", "aiohttp"], []),
+    "official": ([*sorted(f"{n}=={v}" for n, v in REFERENCE["official"].items()), "orjson", "aiohttp"], []),
     "ours": (["orjson", "aiohttp"], OURS),
+    "harness": ([], [ESCLUSTER]),
 }
 
 
@@ -110,8 +117,8 @@ def ensure(name: str) -> Venv:
     print(f"building venv {root} ...", flush=True)
     shutil.rmtree(root, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(root)], check=True)
-    done = _pip(python, *requirements)
-    if done.returncode:
+    done = _pip(python, *requirements) if requirements else None
+    if done is not None and done.returncode:
         return Venv(
             name,
             None,

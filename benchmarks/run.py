@@ -9,11 +9,13 @@ contender is an entry in _runner.CONTENDERS.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import _cluster
 import _stub
 import _venvs
 
@@ -386,7 +387,7 @@ CLIENT_CALLS = {
 
 
 def suite_client(args: argparse.Namespace) -> Report:
-    """Measure client.get and client.search per call: official 9.5.1 vs ours vs raw urllib3."""
+    """Measure client.get and client.search per call: official (majors.json) vs ours vs raw urllib3."""
     wanted = {
         f"{venv} {call}": (venv, f"client_{call}") for call in CLIENT_CALLS for venv in ("official", "ours")
     }
@@ -820,6 +821,8 @@ def suite_bulk_es(args: argparse.Namespace) -> Report:
     slots, problems = _slots(wanted, BULK_API, {"raw": "urllib3_bulk"})
     sent = args.bulk_es_warmup + args.bulk_es_n
     runner_args = [f"--n={args.bulk_es_n}", f"--warmup={args.bulk_es_warmup}", "--profile-n=0"]
+    import _cluster  # needs escluster: see _with_escluster
+
     with _cluster.running_cluster(args.bulk_es_stack) as (url, version):
         port = urlsplit(url).port
 
@@ -1123,6 +1126,22 @@ def _write(report: Report, results_dir: Path) -> None:
         temporary.replace(target)
 
 
+def _with_escluster() -> None:
+    """bulk-es starts its Elasticsearch with escluster: when this Python lacks it (a plain
+    ``python3 benchmarks/run.py``), run this same command again in benchmarks/.venvs/harness,
+    which has ci/escluster installed editable."""
+    if importlib.util.find_spec("escluster") is not None:
+        return
+    if os.environ.get("BENCH_HARNESS"):
+        raise SystemExit(f"bulk-es: escluster is not importable by {sys.executable}")
+    venv = _venvs.ensure("harness")
+    if venv.python is None:
+        raise SystemExit(f"bulk-es needs escluster: {venv.problem}")
+    print(f"bulk-es: running in {venv.python}, which has escluster", flush=True)
+    os.environ["BENCH_HARNESS"] = "1"
+    os.execv(venv.python, [str(venv.python), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
 def main() -> None:
     """Run the chosen suites, write their results, then print every table together."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -1140,7 +1159,11 @@ def main() -> None:
     parser.add_argument("--bulk-n", type=int, default=200_000, help="timed documents per round (bulk)")
     parser.add_argument("--bulk-warmup", type=int, default=5000, help="untimed documents (bulk)")
     parser.add_argument("--bulk-profile-n", type=int, default=5000, help="documents under cProfile (bulk)")
-    parser.add_argument("--bulk-es-stack", default="9", help="Elasticsearch version or alias (bulk-es)")
+    parser.add_argument(
+        "--bulk-es-stack",
+        default=_venvs.REFERENCE["stack"],
+        help="Elasticsearch version or alias (bulk-es; default: the newest major's stack in majors.json)",
+    )
     parser.add_argument("--bulk-es-rounds", type=int, default=5, help="paired rounds (bulk-es)")
     parser.add_argument("--bulk-es-n", type=int, default=100_000, help="timed documents per round (bulk-es)")
     parser.add_argument("--bulk-es-warmup", type=int, default=5000, help="untimed documents (bulk-es)")
@@ -1154,6 +1177,8 @@ def main() -> None:
         " (default: same for transport and client, split for async and bulk)",
     )
     args = parser.parse_args()
+    if "bulk-es" in (args.suite or []):
+        _with_escluster()
     reports = []
     for name in args.suite or ["transport"]:
         print(f"suite {name}", flush=True)

@@ -1,11 +1,12 @@
 """Compare generated method signatures with the official client's (a dev check, not a CI test).
 
 Run it with the Python of a virtualenv that has the official ``elasticsearch``
-of the same major installed; our package is read from its generated source
-(with ``ast``, so its runtime need not be importable there)::
+of the same major installed (the reference release is ``official`` in majors.json); our package is read from its generated source
+(with ``ast``, so its runtime need not be importable there); ``codegen`` is found
+in the working directory, the repository root::
 
-    /path/to/official-9/bin/python codegen/parity.py elasticsearch
-    /path/to/official-8/bin/python codegen/parity.py elasticsearch8 [-v]
+    /path/to/official-9/bin/python -m codegen.parity elasticsearch
+    /path/to/official-8/bin/python -m codegen.parity elasticsearch8 [-v]
 
 It prints, per client (sync and async), the number of methods whose
 parameters differ (names, positional or keyword-only, required or not)
@@ -19,14 +20,14 @@ import argparse
 import ast
 import importlib
 import inspect
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from codegen.profiles import profile
 
-from codegen.profiles import profile  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # (name, kind, required); kind is "positional" or "keyword".
 Signature = tuple[tuple[str, str, bool], ...]
@@ -96,11 +97,22 @@ def _from_inspect(sig: inspect.Signature) -> Signature:
     )
 
 
+def reference(major: int) -> str:
+    """The official release of ``major`` we compare with (``official`` in majors.json)."""
+    for entry in json.loads((ROOT / "majors.json").read_text())["majors"]:
+        if entry["major"] == major:
+            return str(entry["official"]["elasticsearch"])
+    raise KeyError(f"majors.json has no entry for major {major}")
+
+
 def compare(package: str, verbose: bool) -> int:
     prof = profile(package)
+    wanted = reference(prof.major)
     es = importlib.import_module("elasticsearch")
     if int(es.__versionstr__.split(".")[0]) != prof.major:
-        sys.exit(f"the official client here is {es.__versionstr__}; {package} needs a {prof.major}.x one")
+        sys.exit(f"the official client here is {es.__versionstr__}; {package} needs a {prof.major}.x one ({wanted})")
+    if es.__versionstr__ != wanted:
+        print(f"note: comparing with elasticsearch {es.__versionstr__}, the reference is {wanted} (majors.json)")
     folders = (("sync", "_sync/client"), ("async", "_async/client"))
     if prof.legacy:
         folders = (("sync", "client"), ("async", "_async/client"))

@@ -10,16 +10,34 @@ also renders it into ``<package>/_profile.py`` for the runtime).
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 ApiStyle = Literal["keyword", "legacy"]
 
 
 def _frozen(mapping: Mapping[str, str] | None = None) -> Mapping[str, str]:
     return MappingProxyType(dict(mapping or {}))
+
+
+@functools.cache
+def _registry(major: int) -> dict[str, Any]:
+    """The fields shared with the rest of the monorepo (spec, package, compat header), from
+    the registry of majors (majors.json at the repository root), so they are spelled once."""
+    for entry in json.loads((Path(__file__).resolve().parents[1] / "majors.json").read_text())["majors"]:
+        if entry["major"] == major:
+            return {
+                "spec_version": entry["spec"],
+                "package": entry["package"],
+                "dist": entry["package"],
+                "compat_header_version": entry["compat_header"],
+            }
+    raise KeyError(f"majors.json has no entry for major {major}")
 
 
 @dataclass(frozen=True)
@@ -103,13 +121,10 @@ _CLIENT_ARGUMENTS_8 = (
 PROFILES: tuple[Profile, ...] = (
     Profile(
         major=9,
-        spec_version="9.5",
-        package="elasticsearch",
-        dist="elasticsearch",
+        **_registry(9),
         client_version="9.5.0",
         api_style="keyword",
         common_dirs=("all", "v8plus", "helpers"),
-        compat_header_version=9,
         description="Python client for Elasticsearch 9.x",
         content_type_without_body=True,
         client_module_warns=True,
@@ -120,13 +135,10 @@ PROFILES: tuple[Profile, ...] = (
     ),
     Profile(
         major=8,
-        spec_version="8.19",
-        package="elasticsearch8",
-        dist="elasticsearch8",
+        **_registry(8),
         client_version="8.19.0",
         api_style="keyword",
         common_dirs=("all", "v8plus", "v8", "helpers"),
-        compat_header_version=8,
         description="Python client for Elasticsearch 8.x",
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         stability_overrides=_frozen({"indices.downsample": "experimental"}),
@@ -134,13 +146,10 @@ PROFILES: tuple[Profile, ...] = (
     ),
     Profile(
         major=7,
-        spec_version="7.17",
-        package="elasticsearch7",
-        dist="elasticsearch7",
+        **_registry(7),
         client_version="7.17.0",
         api_style="legacy",
         common_dirs=("all", "v7", "helpers"),
-        compat_header_version=7,
         description="Python client for Elasticsearch 7.x",
         drop_deprecated_paths=False,
         namespace_classes=_frozen({"xpack": "XPackClient", "data_frame": "Data_FrameClient"}),

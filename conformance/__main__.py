@@ -16,9 +16,12 @@ import os
 import sys
 from pathlib import Path
 
+from escluster import load_majors
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CLIENTS = ("elasticsearch", "elasticsearch8")
+# The API packages with YAML tests (``yaml_tests`` in majors.json).
+CLIENTS = tuple(m.package for m in load_majors() if m.yaml_tests)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,7 +16,6 @@ Shared by ``python -m conformance`` (which runs every file in a loop) and by
 from __future__ import annotations
 
 import importlib
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,26 +24,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+# escluster and esmatrix are installed (nox installs ci/ editable); codegen (the spec model)
+# comes from the repository root: ``python -m conformance`` runs there.
+from escluster import UrlProvider, load_majors
+from esmatrix.cells import parse_cells
+
+from codegen.profiles import profile
+
+from .yaml_api import ApiCatalog
+from .yaml_cleanup import Cleaner
+from .yaml_cluster import TEST_USER, local_provider
+from .yaml_distribution import Distribution, Http
+from .yaml_model import discover, load_file
+from .yaml_results import FileResult, SuiteResult, skip_group
+from .yaml_runner import Runner
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CLIENTS = ("elasticsearch", "elasticsearch8")
-
-for _path in (ROOT, ROOT / "ci"):  # codegen (the spec model) and escluster (the cluster)
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from escluster import UrlProvider  # noqa: E402
-from esmatrix.cells import parse_cells  # noqa: E402
-
-from codegen.profiles import profile  # noqa: E402
-
-from .yaml_api import ApiCatalog  # noqa: E402
-from .yaml_cleanup import Cleaner  # noqa: E402
-from .yaml_cluster import TEST_USER, local_provider  # noqa: E402
-from .yaml_distribution import Distribution, Http  # noqa: E402
-from .yaml_model import discover, load_file  # noqa: E402
-from .yaml_results import FileResult, SuiteResult, skip_group  # noqa: E402
-from .yaml_runner import Runner  # noqa: E402
+# The API packages with YAML tests (``yaml_tests`` in majors.json).
+CLIENTS = tuple(m.package for m in load_majors() if m.yaml_tests)
 
 
 @dataclass

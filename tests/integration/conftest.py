@@ -20,7 +20,7 @@ or ELASTICSEARCH_URL is set (they break the cluster they run on).
 Every test is an ``async def`` run twice: with the package's ``AsyncElasticsearch`` and
 with its ``Elasticsearch`` behind a thin proxy whose calls return already-finished
 awaitables, so one body checks both. ``ES_INTEGRATION_RESULTS=<dir>`` writes one JSON
-result per cell there (see ci/esmatrix/collect.py).
+result per cell there (see esmatrix/collect.py in ci/esmatrix).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import importlib
 import json
 import os
 import re
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -41,15 +40,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT / "ci") not in sys.path:
-    sys.path.insert(0, str(ROOT / "ci"))
-
-from escluster import get_provider, node_features  # noqa: E402
-from escluster.features import NodeFeatures  # noqa: E402
-from esmatrix.cells import Cell, MatrixError, cell_for, parse_cells, stack_table  # noqa: E402
-from esmatrix.collect import Collector, short_test_id  # noqa: E402
+from escluster import get_provider, node_features
+from escluster.features import NodeFeatures
+from esmatrix.cells import Cell, MatrixError, cell_for, parse_cells, stack_table
+from esmatrix.collect import Collector, short_test_id
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "it-"  # every index, template, alias and pipeline the suite creates starts with it

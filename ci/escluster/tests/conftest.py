@@ -1,15 +1,8 @@
-"""Make ``escluster`` importable from ci/ and register the ``cluster`` marker."""
+"""Register the ``cluster`` marker (escluster itself is installed: pip install -e ci/escluster)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-CI_DIR = Path(__file__).resolve().parents[2]
-if str(CI_DIR) not in sys.path:
-    sys.path.insert(0, str(CI_DIR))
 
 
 def pytest_configure(config: pytest.Config) -> None:

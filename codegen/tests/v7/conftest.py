@@ -11,6 +11,7 @@ own name (``es7rt``), which relative imports make possible, so an installed
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import shutil
 import ssl
@@ -166,11 +167,19 @@ def es7(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     (target / "_profile.py").write_text(PROFILE)
     (target / "client" / "__init__.py").write_text(CLIENT)
     (target / "_async" / "client" / "__init__.py").write_text(_to_async(CLIENT))
-    sys.path.insert(0, str(root))
+    # Imported from its folder by location: its relative imports then resolve inside it.
+    spec = importlib.util.spec_from_file_location(
+        PACKAGE, target / "__init__.py", submodule_search_locations=[str(target)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[PACKAGE] = module
     try:
-        return importlib.import_module(PACKAGE)
-    finally:
-        sys.path.remove(str(root))
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[PACKAGE]
+        raise
+    return module
 
 
 ROOT_BODY = {

@@ -13,6 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .majors import JdkPolicy, jdk_policy
+
+__all__ = ["Jdk", "JdkPolicy", "NoSuitableJdkError", "choose_jdk", "find_jdk", "installed_jdks", "policy_for"]
+
 
 @dataclass(frozen=True)
 class Jdk:
@@ -22,27 +26,13 @@ class Jdk:
     feature: int
 
 
-@dataclass(frozen=True)
-class JdkPolicy:
-    """Feature releases a stack major accepts, and the one we prefer."""
-
-    minimum: int
-    maximum: int | None
-    preferred: int
-
-
 class NoSuitableJdkError(RuntimeError):
     """No installed JDK satisfies the policy of the requested Elasticsearch version."""
 
 
 def policy_for(version: str) -> JdkPolicy:
-    """JDK range per Elasticsearch major (17 for 7.17/8.x, 21+ for 9.x)."""
-    major = int(version.split(".")[0])
-    if major <= 7:
-        return JdkPolicy(minimum=11, maximum=21, preferred=17)
-    if major == 8:
-        return JdkPolicy(minimum=17, maximum=23, preferred=17)
-    return JdkPolicy(minimum=21, maximum=None, preferred=21)
+    """JDK range of the version's major, from majors.json (17 for 7.17/8.x, 21+ for 9.x)."""
+    return jdk_policy(int(version.split(".")[0]))
 
 
 def choose_jdk(version: str, candidates: Iterable[Jdk]) -> Jdk:

@@ -1,10 +1,10 @@
 """The compat matrix definition: which client runs against which stack, and how.
 
-compat-matrix/matrix.json lists the cells; a cell is ``native`` when the client's
-major is the stack's major and ``compat`` when the client talks to the next major
-with REST API compatibility headers. Stacks are the aliases of
-compat-matrix/stack-versions.json ("7.17", "8.19", "9"); "9.5" or an exact version
-that the table maps to an alias is accepted too.
+The cells come from the registry of majors (majors.json): each client against its
+native stack (``native``), then against the next major's stack where the entry names it
+(``compat``, with REST API compatibility headers). A matrix file (ESMATRIX_FILE) may list
+other cells instead. Stacks are the aliases of compat-matrix/stack-versions.json ("7.17",
+"8.19", "9"); "9.5" or an exact version that the table maps to an alias is accepted too.
 """
 
 from __future__ import annotations
@@ -17,11 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from escluster.majors import Major, RegistryError, load_majors
+from escluster.repo import repo_root
+
+ROOT = repo_root()
 MATRIX_DIR = ROOT / "compat-matrix"
 
 # API package (dist = import name) -> the major of the Elasticsearch API it implements.
-CLIENT_MAJORS: dict[str, int] = {"elasticsearch": 9, "elasticsearch8": 8, "elasticsearch7": 7}
+CLIENT_MAJORS: dict[str, int] = {m.package: m.major for m in load_majors()}
+DESCRIPTION = (
+    "Clients x Elasticsearch stacks. 'native': the client's own major; 'compat': the next major, "
+    "reached with REST API compatibility headers. Stacks are the aliases of stack-versions.json."
+)
 
 KINDS = ("native", "compat")
 
@@ -30,9 +37,10 @@ class MatrixError(ValueError):
     """The matrix definition, a client name or a stack name is not valid."""
 
 
-def matrix_file() -> Path:
-    """compat-matrix/matrix.json (ESMATRIX_FILE overrides it, e.g. in tests)."""
-    return Path(os.environ.get("ESMATRIX_FILE") or MATRIX_DIR / "matrix.json")
+def matrix_file() -> Path | None:
+    """A matrix file that replaces the registry's cells (ESMATRIX_FILE, e.g. in tests)."""
+    configured = os.environ.get("ESMATRIX_FILE")
+    return Path(configured) if configured else None
 
 
 def results_dir() -> Path:
@@ -172,13 +180,36 @@ class Matrix:
         return [c for c in self.cells if c.kind == "native"]
 
 
-def load_matrix(path: Path | None = None) -> Matrix:
-    """Read and validate compat-matrix/matrix.json."""
-    path = path or matrix_file()
+def registry_cells(majors: tuple[Major, ...] | None = None) -> dict[str, Any]:
+    """The matrix of the registry of majors, in the form of a matrix file: every client on its
+    native stack, newest first, then every client on its compat stack."""
     try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise MatrixError(f"cannot read the matrix definition {path}: {exc}") from exc
+        majors = load_majors() if majors is None else majors
+    except RegistryError as exc:
+        raise MatrixError(str(exc)) from exc
+    cells: list[dict[str, Any]] = [{"client": m.package, "stack": m.stack, "kind": "native"} for m in majors]
+    for m in majors:
+        if m.compat_stack is not None:
+            cell = {"client": m.package, "stack": m.compat_stack, "kind": "compat", "note": m.compat_note}
+            cells.append({**cell, "env": dict(m.compat_env)} if m.compat_env else cell)
+    return {
+        "description": DESCRIPTION,
+        "clients": [m.package for m in majors],
+        "stacks": [m.stack for m in sorted(majors, key=lambda m: m.major)],
+        "cells": cells,
+    }
+
+
+def load_matrix(path: Path | None = None) -> Matrix:
+    """The matrix of the registry of majors, or of a matrix file (``path``, ESMATRIX_FILE)."""
+    path = path or matrix_file()
+    if path is None:
+        data = registry_cells()
+    else:
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise MatrixError(f"cannot read the matrix definition {path}: {exc}") from exc
     table = stack_table()
     provider = str(data.get("provider", "local"))
     nodes = int(data.get("nodes", 1))
@@ -196,7 +227,7 @@ def load_matrix(path: Path | None = None) -> Matrix:
             table=table,
         )
         if cell.key in seen:
-            raise MatrixError(f"{path}: cell {cell.key} is listed twice")
+            raise MatrixError(f"{path or 'majors.json'}: cell {cell.key} is listed twice")
         seen.add(cell.key)
         cells.append(cell)
     clients = list(data.get("clients") or dict.fromkeys(c.client for c in cells))

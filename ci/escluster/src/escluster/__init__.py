@@ -16,6 +16,7 @@ from .base import ClusterStartError, Provider, stop_all
 from .docker_provider import DockerProvider, container_spec, engine_answers
 from .features import NodeFeatures, node_features
 from .local import LocalProvider
+from .majors import Major, RegistryError, load_majors, major_of
 from .url_provider import UrlProvider
 from .versions import UnknownVersionError, load_versions, resolve_version
 
@@ -30,13 +31,17 @@ __all__ = [
     "ClusterStartError",
     "DockerProvider",
     "LocalProvider",
+    "Major",
     "NodeFeatures",
     "Provider",
+    "RegistryError",
     "UnknownVersionError",
     "UrlProvider",
     "container_spec",
     "get_provider",
+    "load_majors",
     "load_versions",
+    "major_of",
     "node_features",
     "provider_name",
     "resolve_version",

@@ -6,12 +6,12 @@ import os
 
 from . import base
 from ._http import HttpError, get_json
-from .versions import ALIASES
+from .majors import stack_aliases
 
 
 def version_matches(requested: str, actual: str) -> bool:
     """Whether a running ``actual`` version satisfies ``requested`` (alias, x.y or x.y.z)."""
-    if requested in ALIASES or requested.count(".") < 2:
+    if requested in stack_aliases() or requested.count(".") < 2:
         return actual == requested or actual.startswith(requested + ".")
     return actual == requested
 

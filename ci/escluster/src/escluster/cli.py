@@ -1,10 +1,10 @@
 """Command line: start clusters in the background, stop them, show their status.
 
-python ci/escluster start 8.19 [--nodes 3] [--provider local]
-python ci/escluster stop [8.19 | --all]
-python ci/escluster status
-python ci/escluster features 8.19
-python ci/escluster versions [--refresh]
+python -m escluster start 8.19 [--nodes 3] [--provider local]
+python -m escluster stop [8.19 | --all]
+python -m escluster status
+python -m escluster features 8.19
+python -m escluster versions [--refresh]
 """
 
 from __future__ import annotations

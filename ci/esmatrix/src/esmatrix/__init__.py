@@ -1,6 +1,6 @@
 """The compat matrix: API packages x Elasticsearch stacks, run on real clusters.
 
-- ``cells``: the definition (compat-matrix/matrix.json) and cell selection
+- ``cells``: the definition (from the registry of majors, majors.json) and cell selection
 - ``collect``: per-cell outcomes of the integration suite (written by its conftest)
 - ``runner``: one cell end to end: start the cluster, run the suite, stop, result file
 - ``report``: REPORT.md, report.json, matrix.svg and README's "Compat matrix" table

@@ -8,7 +8,7 @@ end of the run each cell becomes compat-matrix/results/<client>-<stack>.json:
      "duration_s": 31.2, "skips": [{"reason": "...", "count": 2, "tests": [...]}],
      "failures": [{"test": "...", "phase": "call", "message": "..."}], "notes": [...]}
 
-``python ci/esmatrix`` (the runner) then adds how the cluster was provided.
+``python -m esmatrix`` (the runner) then adds how the cluster was provided.
 """
 
 from __future__ import annotations

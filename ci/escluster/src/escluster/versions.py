@@ -1,7 +1,8 @@
 """Stack version aliases ("7.17", "8.19", "9") and their resolution to exact versions.
 
-The alias table lives in compat-matrix/stack-versions.json so that the compat
-matrix and the cluster providers agree on which patch release "8.19" means.
+The aliases are the majors' stacks of majors.json; the exact versions they stand for
+live in compat-matrix/stack-versions.json (written by ``versions --refresh``) so that
+the compat matrix and the cluster providers agree on which patch release "8.19" means.
 """
 
 from __future__ import annotations
@@ -13,14 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from . import maven
-
-# The aliases the project tests against; value = (major, minor) or (major, None)
-# for "newest minor of that major".
-ALIASES: dict[str, tuple[int, int | None]] = {
-    "7.17": (7, 17),
-    "8.19": (8, 19),
-    "9": (9, None),
-}
+from .majors import stack_aliases
+from .repo import repo_root
 
 _EXACT_RE = re.compile(r"\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?")
 
@@ -34,7 +29,7 @@ def versions_file() -> Path:
     configured = os.environ.get("ESCLUSTER_VERSIONS_FILE")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / "compat-matrix" / "stack-versions.json"
+    return repo_root() / "compat-matrix" / "stack-versions.json"
 
 
 def load_versions(path: Path | None = None) -> dict[str, str | None]:
@@ -52,7 +47,7 @@ def load_versions(path: Path | None = None) -> dict[str, str | None]:
 def describe_known(table: Mapping[str, str | None]) -> str:
     """Human-readable list of aliases for error messages."""
     if not table:
-        return "none (run: python ci/escluster versions --refresh)"
+        return "none (run: python -m escluster versions --refresh)"
     parts = [f"{alias} -> {exact or 'not served'}" for alias, exact in table.items()]
     return ", ".join(parts)
 
@@ -157,9 +152,10 @@ def _newest_patch(
 
 
 def find_latest(hints: Iterable[str], served: Callable[[str], bool]) -> dict[str, str | None]:
-    """Newest served version for every alias."""
+    """Newest served version for every alias (the majors' stacks in majors.json)."""
     hints = list(hints)
-    return {alias: newest_served(major, minor, hints, served) for alias, (major, minor) in ALIASES.items()}
+    aliases = stack_aliases()
+    return {alias: newest_served(major, minor, hints, served) for alias, (major, minor) in aliases.items()}
 
 
 def refresh_versions(path: Path | None = None) -> dict[str, str | None]:
