@@ -37,8 +37,8 @@ HAND_WRITTEN = [
 
 def install_packages(session: nox.Session) -> None:
     """The transport with its test extras, then the three generated API packages, all editable
-    (and pyyaml for the YAML runner of conformance/)."""
-    session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1", "pyyaml>=6")
+    (and pyyaml for the YAML runner of conformance/, and ci/fakees, the tests' fake server)."""
+    session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1", "pyyaml>=6", "-e", str(CI / "fakees"))
     session.install(*[arg for name in API_PACKAGES for arg in ("-e", str(ROOT / "packages" / name))])
 
 
