@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 __all__ = ["FakeServer", "Handler", "Reply", "Request", "Route", "free_port", "sequence"]
 
@@ -36,11 +36,12 @@ class Request:
 
     @property
     def path(self) -> str:
-        return urlsplit(self.target).path
+        """The target without its query (not parsed as a URL: ``//x`` stays a path)."""
+        return self.target.partition("?")[0]
 
     @property
     def query(self) -> dict[str, str]:
-        return dict(parse_qsl(urlsplit(self.target).query, keep_blank_values=True))
+        return dict(parse_qsl(self.target.partition("?")[2], keep_blank_values=True))
 
     def json(self) -> Any:
         return json.loads(self.body)
