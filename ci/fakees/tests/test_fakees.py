@@ -78,3 +78,13 @@ def test_tls(fake_server_factory: object, tmp_path: Path) -> None:
     conn = http.client.HTTPSConnection("127.0.0.1", server.port, context=client, timeout=5)
     conn.request("GET", "/")
     assert conn.getresponse().status == 200
+
+
+def test_counts_open_connections(fake_server: FakeServer) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", fake_server.port, timeout=5)
+    conn.request("GET", "/")
+    conn.getresponse().read()
+    assert fake_server.connections_open == 1
+    conn.close()
+    assert fake_server.wait_connections_open(0)
+    assert fake_server.connections_opened == 1

@@ -122,6 +122,7 @@ class FakeServer:
         self.handler: Handler | None = None
         self._lock = threading.Lock()
         self._connections = 0
+        self._finished = 0
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _bind(self))
         self._httpd.daemon_threads = True  # a delayed answer never holds up close()
         self._httpd.socket.listen(128)  # the default backlog of 5 drops concurrent connects: 1s SYN retries
@@ -153,6 +154,26 @@ class FakeServer:
     @property
     def connections_opened(self) -> int:
         return self._connections
+
+    @property
+    def connections_open(self) -> int:
+        """Connections accepted and not yet closed (by the client, or by a scripted action)."""
+        with self._lock:
+            return self._connections - self._finished
+
+    def wait_connections_open(self, count: int, timeout: float = 5.0) -> bool:
+        """Whether ``connections_open`` came to ``count`` within ``timeout`` seconds: the
+        server notices a client's close only when its read returns."""
+        deadline = time.monotonic() + timeout
+        while self.connections_open != count:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _connection_finished(self) -> None:
+        with self._lock:
+            self._finished += 1
 
     def _new_connection(self) -> int:
         with self._lock:
@@ -187,6 +208,12 @@ def _bind(owner: FakeServer) -> type[BaseHTTPRequestHandler]:
         def setup(self) -> None:
             super().setup()
             self.connection_id = owner._new_connection()
+
+        def finish(self) -> None:
+            try:
+                super().finish()
+            finally:
+                owner._connection_finished()
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
