@@ -27,11 +27,12 @@ INTEGRATION = "tests/integration"
 # conformance/tests also holds the YAML suites on a real cluster (test_yaml_suite.py, ES_YAML_SUITES);
 # being collected before tests/integration, their cluster is stopped before the cells' start.
 UNIT_TEST_DIRS = [
-    "packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests", "conformance/tests",
+    "packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests", "ci/fakees/tests",
+    "conformance/tests",
 ]
 HAND_WRITTEN = [
     "packages/transport/src", "packages/transport/tests", "codegen", "ci/escluster", "ci/esmatrix",
-    "conformance", "tests", "benchmarks", "noxfile.py",
+    "ci/fakees", "conformance", "tests", "benchmarks", "noxfile.py",
 ]
 
 
@@ -42,8 +43,9 @@ def install_ci(session: nox.Session) -> None:
 
 def install_packages(session: nox.Session) -> None:
     """The transport with its test extras, then the three generated API packages, all editable
-    (and pyyaml for the YAML runner of conformance/), then the cluster tools of ci/."""
-    session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1", "pyyaml>=6")
+    (and pyyaml for the YAML runner of conformance/, and ci/fakees, the tests' fake server),
+    then the cluster tools of ci/."""
+    session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1", "pyyaml>=6", "-e", str(CI / "fakees"))
     session.install(*[arg for name in API_PACKAGES for arg in ("-e", str(ROOT / "packages" / name))])
     install_ci(session)
 
@@ -79,7 +81,10 @@ def test(session: nox.Session) -> None:
         jdks += ["--yaml", env["ES_YAML_SUITES"]]
     if jdks:
         _ensure_jdks(session, *jdks)
-    session.run("pytest", "-m", "not cluster", "-rfEs", *dirs, *session.posargs, env=env)
+    # The ``cluster``-marked tests (ci/escluster starting and stopping real 8.19 clusters of 1
+    # and 3 nodes, about 1 min) run with the suites' clusters, and are left out with them.
+    markers = [] if jdks else ["-m", "not cluster"]
+    session.run("pytest", *markers, "-rfEs", *dirs, *session.posargs, env=env)
 
 
 @nox.session(python="3")
@@ -89,7 +94,7 @@ def lint(session: nox.Session) -> None:
     session.install("ruff", "mypy")
     paths = [p for p in HAND_WRITTEN if (ROOT / p).exists()]
     session.run("ruff", "check", *paths, *[f"packages/{name}" for name in API_PACKAGES])
-    session.run("mypy", "packages/transport/src/elastic_transport", "ci/escluster", "ci/esmatrix")
+    session.run("mypy", "packages/transport/src/elastic_transport", "ci/escluster", "ci/esmatrix", "ci/fakees")
     session.run("mypy", "codegen", "--exclude", "codegen/(common|tests)/")
     # The common runtime (codegen/common) only type-checks where it is rendered.
     for name in API_PACKAGES:

@@ -86,8 +86,8 @@ def import_package(prof: Profile) -> Any:
     """The installed package (``pip install -e packages/<dist>``), imported as a user would."""
     try:
         return importlib.import_module(prof.package)
-    except ImportError as error:  # the runtime in codegen/common is not rendered yet
-        pytest.skip(f"{prof.package} does not import: {error}")
+    except ImportError as error:  # the packages are always installed for the tests: a failure, never a skip
+        pytest.fail(f"{prof.package} does not import: {error}")
 
 
 # --- vectors, from the spec ---------------------------------------------------------
@@ -346,9 +346,7 @@ def test_import_does_not_load_namespaces_or_aiohttp() -> None:
     import subprocess
 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    if "ModuleNotFoundError" in result.stderr or "ImportError" in result.stderr:
-        pytest.skip(result.stderr.strip().splitlines()[-1])
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stderr  # an ImportError too: the packages are always installed
 
 
 def test_param_names_are_identifiers() -> None:

@@ -1,5 +1,6 @@
-"""A small Elasticsearch on 127.0.0.1 for the helpers' tests: a real HTTP server that
-indexes bulk actions in memory, scrolls over them and fails on request.
+"""A small Elasticsearch on 127.0.0.1 for the helpers' tests: the shared fake server
+(ci/fakees, a real HTTP server) scripted to index bulk actions in memory, scroll over them
+and fail on request.
 
 What it implements: ``GET /`` (the product check), ``_bulk`` (NDJSON parsed line by line,
 one answer item per action, dynamic "mapping" per field so a type change is a mapping
@@ -17,9 +18,10 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote
+
+from fakees import FakeServer, Reply, Request
 
 OPS = ("index", "create", "update", "delete")
 
@@ -48,7 +50,7 @@ class BulkRequest:
 
 
 class FakeElasticsearch:
-    """State and behaviour; ``Handler`` speaks HTTP for it. Thread-safe."""
+    """State and behaviour; ``answer`` speaks HTTP for it. Thread-safe."""
 
     def __init__(self, version: str) -> None:
         self.version = version
@@ -338,109 +340,70 @@ def _error(status: int, kind: str, reason: str) -> dict[str, Any]:
     }
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    wbufsize = -1
-    es: FakeElasticsearch
+def _json(status: int, payload: Any) -> Reply:
+    return Reply(status=status, body=json.dumps(payload).encode())
 
-    def log_message(self, *args: object) -> None:
-        pass
 
-    def _reply(self, status: int, payload: Any) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
-        split = urlsplit(self.path)
-        path, query = split.path, dict(parse_qsl(split.query))
-        es = self.es
-        es.requests.append((self.command, self.path, body))
-        parts = [p for p in path.split("/") if p]
-        if not parts:
-            self._reply(
-                200,
-                {
-                    "version": {"number": es.version, "build_flavor": "default"},
-                    "tagline": "You Know, for Search",
-                },
+def answer(es: FakeElasticsearch, request: Request) -> Reply:
+    """The HTTP side of ``es``: route one request to it and turn its result into a reply."""
+    body = request.body
+    path, query = request.path, request.query
+    es.requests.append((request.method, request.target, body))
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return _json(
+            200,
+            {
+                "version": {"number": es.version, "build_flavor": "default"},
+                "tagline": "You Know, for Search",
+            },
+        )
+    if parts[-1] == "_bulk":
+        status, payload = es.bulk(path, query, request.headers.get("content-type", ""), body)
+        if status == 0:
+            return Reply(action="close")
+        return _json(status, payload)
+    data = json.loads(body) if body else {}
+    if parts[0] == "_search" and len(parts) >= 2 and parts[1] == "scroll":
+        if request.method == "DELETE":
+            ids = data.get("scroll_id") or (parts[2].split(",") if len(parts) > 2 else [])
+            with es.lock:
+                status, payload = es.clear_scroll([ids] if isinstance(ids, str) else list(ids))
+        else:
+            scroll_id = (
+                data.get("scroll_id") or query.get("scroll_id") or (parts[2] if len(parts) > 2 else None)
             )
-            return
-        if parts[-1] == "_bulk":
-            status, payload = es.bulk(path, query, self.headers.get("content-type", ""), body)
-            if status == 0:
-                self.close_connection = True
-                self.connection.close()
-                return
-            self._reply(status, payload)
-            return
-        data = json.loads(body) if body else {}
-        if parts[0] == "_search" and len(parts) >= 2 and parts[1] == "scroll":
-            if self.command == "DELETE":
-                ids = data.get("scroll_id") or (parts[2].split(",") if len(parts) > 2 else [])
-                with es.lock:
-                    status, payload = es.clear_scroll([ids] if isinstance(ids, str) else list(ids))
-            else:
-                scroll_id = (
-                    data.get("scroll_id") or query.get("scroll_id") or (parts[2] if len(parts) > 2 else None)
-                )
-                with es.lock:
-                    status, payload = es.scroll(scroll_id)
-            self._reply(status, payload)
-            return
-        if parts[-1] == "_search":
             with es.lock:
-                status, payload = es.search(path, query, data)
-            self._reply(status, payload)
-            return
-        if parts[0] == "_data_stream" and len(parts) == 2:
-            name = unquote(parts[1])
-            if es.data_stream_status == 400:  # as a server without the data streams module
-                self._reply(400, {"error": f"no handler found for uri [{path}] and method [GET]"})
-            elif es.data_stream_status is not None:
-                status = es.data_stream_status
-                self._reply(status, _error(status, "security_exception", "action is unauthorized"))
-            elif name in es.data_streams:
-                self._reply(
-                    200, {"data_streams": [{"name": name, "timestamp_field": {"name": "@timestamp"}}]}
-                )
-            else:
-                self._reply(404, _error(404, "index_not_found_exception", f"no such index [{name}]"))
-            return
-        if parts[-1] == "_count":
-            with es.lock:
-                docs = es.indices.get(unquote(parts[0]), {})
-            self._reply(200, {"count": len(docs)})
-            return
-        self._reply(404, _error(404, "not_found", f"no route for {self.command} {path}"))
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
+                status, payload = es.scroll(scroll_id)
+        return _json(status, payload)
+    if parts[-1] == "_search":
+        with es.lock:
+            status, payload = es.search(path, query, data)
+        return _json(status, payload)
+    if parts[0] == "_data_stream" and len(parts) == 2:
+        name = unquote(parts[1])
+        if es.data_stream_status == 400:  # as a server without the data streams module
+            return _json(400, {"error": f"no handler found for uri [{path}] and method [GET]"})
+        if es.data_stream_status is not None:
+            status = es.data_stream_status
+            return _json(status, _error(status, "security_exception", "action is unauthorized"))
+        if name in es.data_streams:
+            return _json(200, {"data_streams": [{"name": name, "timestamp_field": {"name": "@timestamp"}}]})
+        return _json(404, _error(404, "index_not_found_exception", f"no such index [{name}]"))
+    if parts[-1] == "_count":
+        with es.lock:
+            docs = es.indices.get(unquote(parts[0]), {})
+        return _json(200, {"count": len(docs)})
+    return _json(404, _error(404, "not_found", f"no route for {request.method} {path}"))
 
 
-class Server:
-    """The fake on a free port, in a thread; ``url`` to connect, ``close()`` to stop."""
+class Server(FakeServer):
+    """The fake on the shared fake server (ci/fakees): ``url`` to connect, ``close()`` to stop."""
 
     def __init__(self, version: str) -> None:
+        super().__init__()
         self.es = FakeElasticsearch(version)
-        handler = type("BoundHandler", (Handler,), {"es": self.es})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.handler = lambda request: answer(self.es, request)
 
 
 VERSIONS = {"elasticsearch": "9.5.0", "elasticsearch8": "8.19.0", "elasticsearch7": "7.17.0"}

@@ -1,5 +1,6 @@
-"""Fixtures for the 7.x runtime tests: the runtime as an importable package, and a real
-HTTP server on 127.0.0.1 that records requests and answers as scripted.
+"""Fixtures for the 7.x runtime tests: the runtime as an importable package, and the shared
+fake HTTP server (ci/fakees, real sockets on 127.0.0.1) that records requests and answers as
+scripted.
 
 The package is assembled in a temporary directory from ``codegen/common/v7`` plus a
 stand-in ``_profile.py`` and small client modules written the way the generator renders
@@ -16,16 +17,15 @@ import json
 import shutil
 import ssl
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import fakees
 import pytest
+from fakees import Request as Recorded
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "common" / "v7"
 SHARED_DIR = RUNTIME_DIR.parent / "all"  # rendered into every package beside the runtime
@@ -191,19 +191,13 @@ ROOT_BODY = {
 
 
 @dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
+class Reply(fakees.Reply):
+    """A scripted answer in the 7.x tests' terms: ``headers`` replaces the default product
+    header (``headers={}`` answers like a server that is not Elasticsearch), and bytes go out
+    without a Content-Type."""
 
-
-@dataclass
-class Reply:
-    status: int = 200
     body: Any = field(default_factory=lambda: {"ok": True})
     headers: dict[str, str] = field(default_factory=lambda: {"X-Elastic-Product": "Elasticsearch"})
-    delay: float = 0.0
 
     def encode(self) -> tuple[bytes, dict[str, str]]:
         headers = dict(self.headers)
@@ -213,70 +207,21 @@ class Reply:
         if isinstance(self.body, str):
             headers.setdefault("Content-Type", "text/plain; charset=UTF-8")
             return self.body.encode(), headers
-        return self.body, headers
+        return bytes(self.body), headers
 
 
-class Server:
-    """Threaded HTTP/1.1 server on 127.0.0.1: ``routes[(method, path)]`` answers, else ``default``."""
-
-    __test__ = False
+class Server(fakees.FakeServer):
+    """The shared fake server (ci/fakees) answering ``GET /`` like a 7.17 node and anything
+    else with ``Reply()``; ``routes[(method, path)]`` script the rest."""
 
     def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
-        self.requests: list[Recorded] = []
-        self.routes: dict[tuple[str, str], Reply | Callable[[Recorded], Reply]] = {("GET", "/"): Reply(body=ROOT_BODY)}
+        super().__init__(ssl_context)
+        self.routes[("GET", "/")] = Reply(body=ROOT_BODY)
         self.default = Reply()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def handle_any(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = self.rfile.read(length) if length else b""
-                request = Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-                owner.requests.append(request)
-                route = owner.routes.get((self.command, self.path.split("?")[0]), owner.default)
-                reply = route(request) if callable(route) else route
-                if reply.delay:
-                    time.sleep(reply.delay)
-                data, headers = reply.encode()
-                try:
-                    self.send_response(reply.status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    if self.command != "HEAD":
-                        self.wfile.write(data)
-                except OSError:  # the client gave up (timeout tests)
-                    pass
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        if ssl_context is not None:
-            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
-        self.port = self._server.server_address[1]
-        self.url = f"{'https' if ssl_context else 'http'}://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-        self._thread.start()
 
     def api_requests(self) -> list[Recorded]:
         """Requests other than the product check's ``GET /``."""
-        return [r for r in self.requests if not (r.method == "GET" and r.path == "/")]
-
-    @property
-    def last(self) -> Recorded:
-        return self.requests[-1]
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return [r for r in self.requests if not (r.method == "GET" and r.target == "/")]
 
 
 @pytest.fixture

@@ -37,13 +37,13 @@ def test_requests_and_results(es7: ModuleType, server: Server) -> None:
     server.routes[("HEAD", "/missing/_doc/1")] = Reply(status=404, body=b"")
     assert run(main()) == [{"ok": True}, True, False, {"ok": True}, {"ok": True}]
     check, search, _exists, _missing, bulk, index = server.requests
-    assert (check.method, check.path) == ("GET", "/")
-    assert (search.method, search.path, json.loads(search.body)) == ("POST", "/x/_search", {"query": {"match_all": {}}, "size": 2})
+    assert (check.method, check.target) == ("GET", "/")
+    assert (search.method, search.target, json.loads(search.body)) == ("POST", "/x/_search", {"query": {"match_all": {}}, "size": 2})
     assert search.headers["authorization"] == "Basic dTpw"
     assert search.headers["user-agent"].startswith("elasticsearch-py/7.17.0 (Python ")
     assert ",ai=" in search.headers["x-elastic-client-meta"]
     assert (bulk.headers["content-type"], bulk.body) == ("application/x-ndjson", b'{"index":{}}\n{"a":1}\n')
-    assert (index.method, index.path) == ("PUT", "/i/_doc/1")
+    assert (index.method, index.target) == ("PUT", "/i/_doc/1")
 
 
 def test_errors_and_ignore(es7: ModuleType, server: Server) -> None:
@@ -70,7 +70,7 @@ def test_product_check_once_for_concurrent_requests(es7: ModuleType, server: Ser
         await es.close()
 
     run(main())
-    assert [r.path for r in server.requests].count("/") == 1
+    assert [r.target for r in server.requests].count("/") == 1
     assert len(server.api_requests()) == 5
 
 
@@ -85,7 +85,7 @@ def test_product_check_unsupported(es7: ModuleType, server: Server) -> None:
         await es.close()
 
     run(main())
-    assert [r.path for r in server.requests] == ["/"]
+    assert [r.target for r in server.requests] == ["/"]
 
 
 def test_compat_headers(es7: ModuleType, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +152,7 @@ def test_standalone_aiohttp_connection(es7: ModuleType, server: Server) -> None:
             await connection.close()
 
     status, _, data = run(main())
-    assert (status, json.loads(data), server.last.path) == (200, {"ok": True}, "/x?a=1")
+    assert (status, json.loads(data), server.last.target) == (200, {"ok": True}, "/x?a=1")
 
 
 def test_sniff_on_start_happens_before_the_first_request(es7: ModuleType, server: Server) -> None:
@@ -166,7 +166,7 @@ def test_sniff_on_start_happens_before_the_first_request(es7: ModuleType, server
         await es.close()
 
     run(main())
-    assert [r.path for r in server.requests] == ["/_nodes/_all/http", "/", "/x/_search"]
+    assert [r.target for r in server.requests] == ["/_nodes/_all/http", "/", "/x/_search"]
 
 
 def test_import_is_lazy(es7: ModuleType) -> None:

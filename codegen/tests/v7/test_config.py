@@ -11,6 +11,8 @@ from typing import Any
 import elastic_transport
 import pytest
 
+from .conftest import Server
+
 
 def configs(client: Any) -> list[elastic_transport.NodeConfig]:
     return sorted((node.config for node in client.transport.connection_pool.all()), key=lambda c: (c.host, c.port))
@@ -180,8 +182,13 @@ def test_transport_accepts_url_strings(es7: ModuleType) -> None:
         es7.Transport([])
 
 
-def test_context_manager_closes(es7: ModuleType) -> None:
+def test_context_manager_closes(es7: ModuleType, server: Server) -> None:
+    """Leaving the block closes the kept-alive connection: the server sees it go."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with es7.Elasticsearch("http://h:1") as es:
+        with es7.Elasticsearch(server.url) as es:
             assert isinstance(es, es7.Elasticsearch)
+            es.search(index="x")
+            assert len(server.api_requests()) == 1
+            assert server.connections_open == 1  # urllib3 keeps it open for the next request
+        assert server.wait_connections_open(0), "the connection stayed open after the with block"

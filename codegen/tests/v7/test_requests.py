@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import platform
-import socket
 import warnings
 from types import ModuleType
 from typing import Any
 
 import pytest
+from fakees import free_port
 
 from .conftest import ROOT_BODY, Reply, Server
 
@@ -32,8 +32,8 @@ def test_search_sends_body_params_and_headers(es7: ModuleType, server: Server) -
     es = client(es7, server)
     assert es.search(index=["a", "b"], query={"match_all": {}}, size=2, request_timeout=5) == {"ok": True}
     check, search = server.requests
-    assert (check.method, check.path) == ("GET", "/")
-    assert (search.method, search.path) == ("POST", "/a,b/_search")
+    assert (check.method, check.target) == ("GET", "/")
+    assert (search.method, search.target) == ("POST", "/a,b/_search")
     assert json.loads(search.body) == {"query": {"match_all": {}}, "size": 2}
     assert search.headers["accept"] == "application/json"
     assert search.headers["content-type"] == "application/json"
@@ -45,28 +45,28 @@ def test_search_sends_body_params_and_headers(es7: ModuleType, server: Server) -
 def test_query_string(es7: ModuleType, server: Server) -> None:
     es = client(es7, server)
     es.search(index="x", q="a b", allow_no_indices=True, params={"routing": "r"}, filter_path=["a", "b"])
-    assert server.last.path == "/x/_search?routing=r&allow_no_indices=true&q=a+b&filter_path=a%2Cb"
+    assert server.last.target == "/x/_search?routing=r&allow_no_indices=true&q=a+b&filter_path=a%2Cb"
     with pytest.warns(DeprecationWarning, match="'body' parameter"):
         es.search(index="x", body={"query": {}}, from_=3, size=1)
-    assert server.last.path == "/x/_search?size=1&from=3"
+    assert server.last.target == "/x/_search?size=1&from=3"
 
 
 def test_index_put_and_post(es7: ModuleType, server: Server) -> None:
     es = client(es7, server)
     es.index(index="i", document={"a": 1})
-    assert (server.last.method, server.last.path, server.last.body) == ("POST", "/i/_doc", b'{"a":1}')
+    assert (server.last.method, server.last.target, server.last.body) == ("POST", "/i/_doc", b'{"a":1}')
     es.index(index="i", id="1 2", document={"a": 1}, refresh=True)
-    assert (server.last.method, server.last.path) == ("PUT", "/i/_doc/1%202?refresh=true")
+    assert (server.last.method, server.last.target) == ("PUT", "/i/_doc/1%202?refresh=true")
     with pytest.raises(ValueError, match="Empty value"):
         es.index(index="", document={})
     es.update(index="i", id="1")
-    assert (server.last.path, server.last.body) == ("/i/_update/1", b"{}")
+    assert (server.last.target, server.last.body) == ("/i/_update/1", b"{}")
 
 
 def test_bulk_ndjson(es7: ModuleType, server: Server) -> None:
     es = client(es7, server)
     es.bulk(body=[{"index": {"_id": 1}}, {"a": "ü"}], index="i", refresh="wait_for")
-    assert server.last.path == "/i/_bulk?refresh=wait_for"
+    assert server.last.target == "/i/_bulk?refresh=wait_for"
     assert server.last.headers["content-type"] == "application/x-ndjson"
     assert server.last.body == '{"index":{"_id":1}}\n{"a":"ü"}\n'.encode()
     es.bulk(body='{"index":{}}\n{"a":1}')
@@ -90,10 +90,7 @@ def test_head_returns_bool(es7: ModuleType, server: Server) -> None:
 
 
 def test_ping_is_false_when_unreachable(es7: ModuleType) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    es = es7.Elasticsearch(f"http://127.0.0.1:{port}", max_retries=0)
+    es = es7.Elasticsearch(f"http://127.0.0.1:{free_port()}", max_retries=0)
     es.transport._verified_elasticsearch = True  # user code does this to skip the check
     assert es.ping() is False
     with pytest.raises(es7.ConnectionError) as e:
@@ -207,11 +204,11 @@ def test_product_check_runs_once(es7: ModuleType, server: Server) -> None:
     es = client(es7, server)
     es.search(index="x")
     es.search(index="x")
-    assert [(r.method, r.path) for r in server.requests] == [("GET", "/"), ("POST", "/x/_search"), ("POST", "/x/_search")]
+    assert [(r.method, r.target) for r in server.requests] == [("GET", "/"), ("POST", "/x/_search"), ("POST", "/x/_search")]
     # The check sends the request's own headers (credentials).
     client(es7, server, api_key="k").search(index="x", opaque_id="o")
     check = server.requests[-2]
-    assert (check.path, check.headers["authorization"], check.headers["x-opaque-id"]) == ("/", "ApiKey k", "o")
+    assert (check.target, check.headers["authorization"], check.headers["x-opaque-id"]) == ("/", "ApiKey k", "o")
 
 
 def test_product_check_missing_header(es7: ModuleType, server: Server) -> None:
@@ -222,7 +219,7 @@ def test_product_check_missing_header(es7: ModuleType, server: Server) -> None:
             es.search(index="x")
     with pytest.raises(es7.UnsupportedProductError):
         es.ping()  # not a TransportError, so ping doesn't swallow it
-    assert [(r.method, r.path) for r in server.requests] == [("GET", "/")]
+    assert [(r.method, r.target) for r in server.requests] == [("GET", "/")]
 
 
 @pytest.mark.parametrize(
@@ -270,7 +267,7 @@ def test_product_check_without_privileges_warns(es7: ModuleType, server: Server,
         assert es.search(index="x") == {"ok": True}
     assert record[0].filename == __file__
     es.search(index="x")
-    assert [r.path for r in server.requests] == ["/", "/x/_search", "/x/_search"]
+    assert [r.target for r in server.requests] == ["/", "/x/_search", "/x/_search"]
 
 
 def test_product_check_error_is_raised_and_retried(es7: ModuleType, server: Server) -> None:
@@ -281,7 +278,7 @@ def test_product_check_error_is_raised_and_retried(es7: ModuleType, server: Serv
     assert e.value.status_code == 500
     server.routes[("GET", "/")] = Reply(body=ROOT_BODY, headers=PRODUCT)
     assert es.search(index="x") == {"ok": True}
-    assert [r.path for r in server.requests] == ["/", "/", "/x/_search"]
+    assert [r.target for r in server.requests] == ["/", "/", "/x/_search"]
 
 
 def test_compat_headers(es7: ModuleType, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -329,13 +326,13 @@ def test_send_get_body_as(es7: ModuleType, server: Server) -> None:
     assert (server.last.method, server.last.body) == ("POST", b'{"a":1}')
     es = client(es7, server, send_get_body_as="source")
     es.transport.perform_request("GET", "/x/_count", body={"a": 1})
-    assert (server.last.method, server.last.path, server.last.body) == ("GET", "/x/_count?source=%7B%22a%22%3A1%7D", b"")
+    assert (server.last.method, server.last.target, server.last.body) == ("GET", "/x/_count?source=%7B%22a%22%3A1%7D", b"")
 
 
 def test_transport_perform_request_returns_deserialized(es7: ModuleType, server: Server) -> None:
     es = client(es7, server)
     assert es.transport.perform_request("GET", "/_anything", params={"a": "b c"}) == {"ok": True}
-    assert server.last.path == "/_anything?a=b+c"
+    assert server.last.target == "/_anything?a=b+c"
     assert es.transport.perform_request("HEAD", "/") is True
 
 
@@ -376,7 +373,7 @@ def test_standalone_connection(es7: ModuleType, server: Server) -> None:
     status, headers, data = connection.perform_request("GET", "/x", params={"a": "1"}, body='{"q":1}')
     assert (status, json.loads(data)) == (200, {"ok": True})
     assert headers["X-Elastic-Product"] == "Elasticsearch"
-    assert (server.last.path, server.last.headers["authorization"]) == ("/x?a=1", "Basic dTpw")
+    assert (server.last.target, server.last.headers["authorization"]) == ("/x?a=1", "Basic dTpw")
     server.routes[("GET", "/nf")] = Reply(status=404, body={"found": False})
     with pytest.raises(es7.NotFoundError):
         connection.perform_request("GET", "/nf")

@@ -1,23 +1,18 @@
-"""Fixtures: real HTTP servers on 127.0.0.1 (see transport_servers.py)."""
+"""Fixtures: real HTTP servers on 127.0.0.1, the shared scripted fake server of ci/fakees."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
-from transport_servers import TestServer
+from fakees import FakeServer
 
 
 @pytest.fixture
-def http_server() -> Iterator[TestServer]:
-    server = TestServer()
-    yield server
-    server.stop()
+def http_server(fake_server: FakeServer) -> FakeServer:
+    return fake_server
 
 
 @pytest.fixture
-def http_servers() -> Iterator[list[TestServer]]:
-    servers = [TestServer() for _ in range(3)]
-    yield servers
-    for server in servers:
-        server.stop()
+def http_servers(fake_server_factory: Callable[..., FakeServer]) -> list[FakeServer]:
+    return [fake_server_factory() for _ in range(3)]

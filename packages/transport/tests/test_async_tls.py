@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import trustme
 from elastic_transport import AsyncTransport, ConnectionError, NodeConfig, SecurityWarning, TlsError
-from transport_servers import Reply, TestServer
+from fakees import FakeServer, Reply
 
 MakeTransport = Callable[..., AsyncTransport]
 
@@ -33,26 +33,26 @@ def server_cert(ca: trustme.CA) -> trustme.LeafCert:
     return ca.issue_cert("127.0.0.1", "localhost")
 
 
-def serve(cert: trustme.LeafCert, client_ca: trustme.CA | None = None) -> TestServer:
+def serve(cert: trustme.LeafCert, client_ca: trustme.CA | None = None) -> FakeServer:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     cert.configure_cert(context)
     if client_ca is not None:
         client_ca.configure_trust(context)
         context.verify_mode = ssl.CERT_REQUIRED
-    server = TestServer(ssl_context=context)
+    server = FakeServer(ssl_context=context)
     server.respond(Reply(body={"tls": True}))
     return server
 
 
 @pytest.fixture
-def tls_server(server_cert: trustme.LeafCert) -> Iterator[TestServer]:
+def tls_server(server_cert: trustme.LeafCert) -> Iterator[FakeServer]:
     server = serve(server_cert)
     yield server
     server.stop()
 
 
 @pytest.fixture
-def mtls_server(ca: trustme.CA, server_cert: trustme.LeafCert) -> Iterator[TestServer]:
+def mtls_server(ca: trustme.CA, server_cert: trustme.LeafCert) -> Iterator[FakeServer]:
     server = serve(server_cert, client_ca=ca)
     yield server
     server.stop()
@@ -81,7 +81,7 @@ def node_class(request: pytest.FixtureRequest) -> str:
 async def make_transport(node_class: str) -> AsyncIterator[MakeTransport]:
     made: list[AsyncTransport] = []
 
-    def make(server: TestServer, **kwargs: object) -> AsyncTransport:
+    def make(server: FakeServer, **kwargs: object) -> AsyncTransport:
         config = NodeConfig("https", "127.0.0.1", server.port, **kwargs)  # type: ignore[arg-type]
         transport = AsyncTransport([config], node_class=node_class, max_retries=0)
         made.append(transport)
@@ -92,17 +92,17 @@ async def make_transport(node_class: str) -> AsyncIterator[MakeTransport]:
         await transport.close()
 
 
-async def test_verified_with_ca(tls_server: TestServer, ca_file: str, make_transport: MakeTransport) -> None:
+async def test_verified_with_ca(tls_server: FakeServer, ca_file: str, make_transport: MakeTransport) -> None:
     meta, body = await make_transport(tls_server, ca_certs=ca_file).perform_request("GET", "/")
     assert (meta.status, body) == (200, {"tls": True})
 
 
-async def test_unknown_ca_is_a_tls_error(tls_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_unknown_ca_is_a_tls_error(tls_server: FakeServer, make_transport: MakeTransport) -> None:
     with pytest.raises(TlsError):
         await make_transport(tls_server).perform_request("GET", "/")
 
 
-async def test_verify_certs_off_warns_and_connects(tls_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_verify_certs_off_warns_and_connects(tls_server: FakeServer, make_transport: MakeTransport) -> None:
     with pytest.warns(SecurityWarning, match="verify_certs=False"):
         transport = make_transport(tls_server, verify_certs=False)
     meta, _ = await transport.perform_request("GET", "/")
@@ -124,7 +124,7 @@ async def test_hostname_mismatch_and_assert_hostname(
 
 
 async def test_client_certificate(
-    mtls_server: TestServer, ca_file: str, client_cert_files: tuple[str, str], make_transport: MakeTransport
+    mtls_server: FakeServer, ca_file: str, client_cert_files: tuple[str, str], make_transport: MakeTransport
 ) -> None:
     cert, key = client_cert_files
     transport = make_transport(mtls_server, ca_certs=ca_file, client_cert=cert, client_key=key)
@@ -133,7 +133,7 @@ async def test_client_certificate(
 
 
 async def test_missing_client_certificate_fails(
-    mtls_server: TestServer, ca_file: str, make_transport: MakeTransport
+    mtls_server: FakeServer, ca_file: str, make_transport: MakeTransport
 ) -> None:
     with pytest.raises(ConnectionError):  # TLS 1.3 may report the rejection as a dropped connection
         await make_transport(mtls_server, ca_certs=ca_file).perform_request("GET", "/")
@@ -143,12 +143,12 @@ async def test_missing_client_certificate_fails(
 # -- fingerprint pinning: aiohttp checks it, httpx can't ------------------------------------
 
 
-def aiohttp_transport(server: TestServer, **kwargs: object) -> AsyncTransport:
+def aiohttp_transport(server: FakeServer, **kwargs: object) -> AsyncTransport:
     config = NodeConfig("https", "127.0.0.1", server.port, **kwargs)  # type: ignore[arg-type]
     return AsyncTransport([config], node_class="aiohttp", max_retries=0)
 
 
-async def test_aiohttp_correct_fingerprint(tls_server: TestServer, server_cert: trustme.LeafCert) -> None:
+async def test_aiohttp_correct_fingerprint(tls_server: FakeServer, server_cert: trustme.LeafCert) -> None:
     transport = aiohttp_transport(tls_server, ssl_assert_fingerprint=sha256_fingerprint(server_cert))
     try:
         meta, _ = await transport.perform_request("GET", "/")
@@ -158,7 +158,7 @@ async def test_aiohttp_correct_fingerprint(tls_server: TestServer, server_cert: 
 
 
 async def test_aiohttp_fingerprint_with_colons_and_upper_case(
-    tls_server: TestServer, server_cert: trustme.LeafCert
+    tls_server: FakeServer, server_cert: trustme.LeafCert
 ) -> None:
     digest = sha256_fingerprint(server_cert).upper()
     pinned = ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
@@ -169,7 +169,7 @@ async def test_aiohttp_fingerprint_with_colons_and_upper_case(
         await transport.close()
 
 
-async def test_aiohttp_wrong_fingerprint(tls_server: TestServer) -> None:
+async def test_aiohttp_wrong_fingerprint(tls_server: FakeServer) -> None:
     transport = aiohttp_transport(tls_server, ssl_assert_fingerprint="ab" * 32)
     try:
         with pytest.raises(TlsError):
@@ -183,7 +183,7 @@ async def test_aiohttp_wrong_fingerprint(tls_server: TestServer) -> None:
 
 
 async def test_aiohttp_fingerprint_with_client_certificate(
-    mtls_server: TestServer, server_cert: trustme.LeafCert, client_cert_files: tuple[str, str]
+    mtls_server: FakeServer, server_cert: trustme.LeafCert, client_cert_files: tuple[str, str]
 ) -> None:
     cert, key = client_cert_files
     transport = aiohttp_transport(

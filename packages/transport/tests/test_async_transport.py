@@ -20,13 +20,13 @@ from elastic_transport import (
     Transport,
 )
 from elastic_transport._node._base import BaseNode
-from transport_servers import Reply, TestServer, free_port
+from fakees import FakeServer, Reply, free_port
 
 MakeTransport = Callable[..., AsyncTransport]
 META_PREFIX = {"aiohttp": "ai", "httpxasync": "hx"}
 
 
-def node(server: TestServer | int, **kwargs: object) -> NodeConfig:
+def node(server: FakeServer | int, **kwargs: object) -> NodeConfig:
     port = server if isinstance(server, int) else server.port
     return NodeConfig("http", "127.0.0.1", port, **kwargs)  # type: ignore[arg-type]
 
@@ -41,7 +41,7 @@ async def make_transport(node_class: str) -> AsyncIterator[MakeTransport]:
     """Builds transports on the test's node class and closes them all afterwards."""
     made: list[AsyncTransport] = []
 
-    def make(*nodes: TestServer | int | NodeConfig, **kwargs: object) -> AsyncTransport:
+    def make(*nodes: FakeServer | int | NodeConfig, **kwargs: object) -> AsyncTransport:
         configs = [n if isinstance(n, NodeConfig) else node(n) for n in nodes]
         transport = AsyncTransport(configs, node_class=node_class, **kwargs)
         made.append(transport)
@@ -62,7 +62,7 @@ def is_closed(node: BaseNode) -> bool:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
-async def test_methods_return_decoded_body(http_server: TestServer, make_transport: MakeTransport, method: str) -> None:
+async def test_methods_return_decoded_body(http_server: FakeServer, make_transport: MakeTransport, method: str) -> None:
     http_server.respond(Reply(body={"acknowledged": True}))
     meta, body = await make_transport(http_server).perform_request(method, "/idx")
     assert (meta.status, body) == (200, {"acknowledged": True})
@@ -74,7 +74,7 @@ async def test_methods_return_decoded_body(http_server: TestServer, make_transpo
     assert http_server.requests[0].method == method
 
 
-async def test_head_returns_without_waiting_for_a_body(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_head_returns_without_waiting_for_a_body(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(body={"a" * 100: 1}))  # a Content-Length but no body, as HEAD requires
     transport = make_transport(http_server)
     for _ in range(3):  # the connection stays usable after a bodiless response
@@ -83,7 +83,7 @@ async def test_head_returns_without_waiting_for_a_body(http_server: TestServer, 
     assert len({r.connection_id for r in http_server.requests}) == 1
 
 
-async def test_json_body_round_trip(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_json_body_round_trip(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.handler = lambda request: Reply(body=json.loads(request.body))
     document = {"title": "Zoë", "tags": ["a", "b"], "n": 1.5, "nested": {"ok": None}}
     _, body = await make_transport(http_server).perform_request(
@@ -93,12 +93,12 @@ async def test_json_body_round_trip(http_server: TestServer, make_transport: Mak
     assert http_server.requests[0].headers["content-type"] == "application/json"
 
 
-async def test_target_is_sent_as_given(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_target_is_sent_as_given(http_server: FakeServer, make_transport: MakeTransport) -> None:
     await make_transport(node(http_server, path_prefix="/es")).perform_request("GET", "/idx/_doc/a%2Fb?q=x+y%20z")
-    assert http_server.requests[0].path == "/es/idx/_doc/a%2Fb?q=x+y%20z"
+    assert http_server.requests[0].target == "/es/idx/_doc/a%2Fb?q=x+y%20z"
 
 
-async def test_request_and_node_headers(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_request_and_node_headers(http_server: FakeServer, make_transport: MakeTransport) -> None:
     transport = make_transport(node(http_server, headers={"X-Node": "n", "X-Both": "node"}))
     await transport.perform_request("GET", "/", headers={"x-both": "request", "X-Request": "r"})
     headers = http_server.requests[0].headers
@@ -106,7 +106,7 @@ async def test_request_and_node_headers(http_server: TestServer, make_transport:
     assert "accept-encoding" not in headers  # only asked for with http_compress
 
 
-async def test_connection_is_kept_alive(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_connection_is_kept_alive(http_server: FakeServer, make_transport: MakeTransport) -> None:
     transport = make_transport(http_server)
     for _ in range(20):
         await transport.perform_request("GET", "/")
@@ -114,7 +114,7 @@ async def test_connection_is_kept_alive(http_server: TestServer, make_transport:
     assert len({r.connection_id for r in http_server.requests}) == 1
 
 
-async def test_gzip_request_body_when_http_compress(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_gzip_request_body_when_http_compress(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(body={"ok": True}, gzip=True))
     transport = make_transport(node(http_server, http_compress=True))
     _, body = await transport.perform_request(
@@ -127,13 +127,13 @@ async def test_gzip_request_body_when_http_compress(http_server: TestServer, mak
     assert body == {"ok": True}
 
 
-async def test_gzip_response_is_decoded(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_gzip_response_is_decoded(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(body={"hits": list(range(100))}, gzip=True))
     _, body = await make_transport(http_server).perform_request("GET", "/")
     assert body == {"hits": list(range(100))}
 
 
-async def test_text_and_empty_bodies(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_text_and_empty_bodies(http_server: FakeServer, make_transport: MakeTransport) -> None:
     transport = make_transport(http_server)
     http_server.respond(Reply(body="green\n"))
     assert (await transport.perform_request("GET", "/_cat/health")).body == "green\n"
@@ -144,7 +144,7 @@ async def test_text_and_empty_bodies(http_server: TestServer, make_transport: Ma
 # -- failures and retries -------------------------------------------------------------------
 
 
-async def test_request_timeout(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_request_timeout(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(delay=2))
     start = time.monotonic()
     with pytest.raises(ConnectionTimeout):
@@ -153,7 +153,7 @@ async def test_request_timeout(http_server: TestServer, make_transport: MakeTran
     assert len(http_server.requests) == 1  # timeouts aren't retried unless asked
 
 
-async def test_request_timeout_from_node_config(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_request_timeout_from_node_config(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(delay=2))
     start = time.monotonic()
     with pytest.raises(ConnectionTimeout):
@@ -161,7 +161,7 @@ async def test_request_timeout_from_node_config(http_server: TestServer, make_tr
     assert time.monotonic() - start < 1.5
 
 
-async def test_retry_on_timeout(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_retry_on_timeout(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(delay=2), Reply(body={"second": True}))
     transport = make_transport(http_server, retry_on_timeout=True)
     _, body = await transport.perform_request("GET", "/", request_timeout=0.3)
@@ -176,7 +176,7 @@ async def test_refused_connection(make_transport: MakeTransport) -> None:
     assert len(info.value.errors) == 3  # its own cause, then the two earlier attempts
 
 
-async def test_retries_on_status(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_retries_on_status(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(503), Reply(503), Reply(body={"ok": True}))
     meta, body = await make_transport(http_server).perform_request("GET", "/")
     assert (meta.status, body) == (200, {"ok": True})
@@ -184,7 +184,7 @@ async def test_retries_on_status(http_server: TestServer, make_transport: MakeTr
 
 
 async def test_max_retries_exhausted_returns_last_response(
-    http_server: TestServer, make_transport: MakeTransport
+    http_server: FakeServer, make_transport: MakeTransport
 ) -> None:
     http_server.respond(Reply(503, body={"error": "unavailable"}))
     meta, body = await make_transport(http_server, max_retries=2).perform_request("GET", "/")
@@ -192,7 +192,7 @@ async def test_max_retries_exhausted_returns_last_response(
     assert len(http_server.requests) == 3
 
 
-async def test_retry_backoff_sleeps(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_retry_backoff_sleeps(http_server: FakeServer, make_transport: MakeTransport) -> None:
     http_server.respond(Reply(503), Reply(200))
     start = time.monotonic()
     meta, _ = await make_transport(http_server).perform_request("GET", "/", retry_backoff_base=0.2)
@@ -200,7 +200,7 @@ async def test_retry_backoff_sleeps(http_server: TestServer, make_transport: Mak
     assert time.monotonic() - start >= 0.1  # equal jitter: at least half the base
 
 
-async def test_dead_node_is_skipped(http_servers: list[TestServer], make_transport: MakeTransport) -> None:
+async def test_dead_node_is_skipped(http_servers: list[FakeServer], make_transport: MakeTransport) -> None:
     http_servers[0].stop()
     transport = make_transport(*http_servers, randomize_nodes_in_pool=False)
     for _ in range(6):
@@ -211,8 +211,8 @@ async def test_dead_node_is_skipped(http_servers: list[TestServer], make_transpo
     assert len(http_servers[1].requests) + len(http_servers[2].requests) == 6
 
 
-async def test_concurrent_requests(http_server: TestServer, make_transport: MakeTransport) -> None:
-    http_server.handler = lambda request: Reply(body={"path": request.path}, delay=0.01)
+async def test_concurrent_requests(http_server: FakeServer, make_transport: MakeTransport) -> None:
+    http_server.handler = lambda request: Reply(body={"path": request.target}, delay=0.01)
     transport = make_transport(http_server)
     results = await asyncio.gather(*(transport.perform_request("GET", f"/doc/{i}") for i in range(64)))
     assert [body for _, body in results] == [{"path": f"/doc/{i}"} for i in range(64)]
@@ -220,7 +220,7 @@ async def test_concurrent_requests(http_server: TestServer, make_transport: Make
     assert http_server.connections_opened <= 10  # connections_per_node bounds the pool
 
 
-async def test_client_meta_header(http_server: TestServer, make_transport: MakeTransport, node_class: str) -> None:
+async def test_client_meta_header(http_server: FakeServer, make_transport: MakeTransport, node_class: str) -> None:
     transport = make_transport(http_server)
     await transport.perform_request("GET", "/", client_meta=(("h", "s"),))
     value = http_server.requests[0].headers["x-elastic-client-meta"]
@@ -228,7 +228,7 @@ async def test_client_meta_header(http_server: TestServer, make_transport: MakeT
     assert re.fullmatch(rf"et=[0-9.]+p?,py=[0-9.]+p?,t=[0-9.]+p?,{prefix}=[0-9.]+p?,h=s", value), value
 
 
-async def test_no_client_meta_header_when_disabled(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_no_client_meta_header_when_disabled(http_server: FakeServer, make_transport: MakeTransport) -> None:
     await make_transport(http_server, meta_header=False).perform_request("GET", "/")
     assert "x-elastic-client-meta" not in http_server.requests[0].headers
 
@@ -237,7 +237,7 @@ async def test_no_client_meta_header_when_disabled(http_server: TestServer, make
 
 
 async def test_sniff_on_start_with_async_callback(
-    http_servers: list[TestServer], make_transport: MakeTransport
+    http_servers: list[FakeServer], make_transport: MakeTransport
 ) -> None:
     calls: list[SniffOptions] = []
 
@@ -255,7 +255,7 @@ async def test_sniff_on_start_with_async_callback(
 
 
 async def test_failed_initial_sniff_raises_and_is_retried(
-    http_server: TestServer, make_transport: MakeTransport
+    http_server: FakeServer, make_transport: MakeTransport
 ) -> None:
     results: list[list[NodeConfig]] = [[], [node(http_server)]]
 
@@ -271,7 +271,7 @@ async def test_failed_initial_sniff_raises_and_is_retried(
 
 
 async def test_sniff_before_requests_runs_in_background_once(
-    http_servers: list[TestServer], make_transport: MakeTransport
+    http_servers: list[FakeServer], make_transport: MakeTransport
 ) -> None:
     calls: list[SniffOptions] = []
 
@@ -287,7 +287,7 @@ async def test_sniff_before_requests_runs_in_background_once(
 
 
 async def test_only_one_background_sniff_at_a_time(
-    http_server: TestServer, make_transport: MakeTransport
+    http_server: FakeServer, make_transport: MakeTransport
 ) -> None:
     release = asyncio.Event()
     calls = 0
@@ -311,7 +311,7 @@ async def test_only_one_background_sniff_at_a_time(
 
 
 async def test_sniff_on_node_failure_finds_a_working_node(
-    http_server: TestServer, make_transport: MakeTransport
+    http_server: FakeServer, make_transport: MakeTransport
 ) -> None:
     dead_port = free_port()
 
@@ -324,7 +324,7 @@ async def test_sniff_on_node_failure_finds_a_working_node(
     assert [n.config for n in transport.node_pool.all()] == [node(http_server)]
 
 
-async def test_sniff_closes_removed_nodes(http_servers: list[TestServer], make_transport: MakeTransport) -> None:
+async def test_sniff_closes_removed_nodes(http_servers: list[FakeServer], make_transport: MakeTransport) -> None:
     async def sniff_callback(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
         return [node(http_servers[1])]
 
@@ -337,7 +337,7 @@ async def test_sniff_closes_removed_nodes(http_servers: list[TestServer], make_t
     assert [n.config for n in transport.node_pool.all()] == [node(http_servers[1])]
 
 
-async def test_failed_sniff_keeps_the_pool(http_server: TestServer, make_transport: MakeTransport) -> None:
+async def test_failed_sniff_keeps_the_pool(http_server: FakeServer, make_transport: MakeTransport) -> None:
     async def sniff_callback(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
         raise RuntimeError("cluster unreachable")
 
@@ -348,7 +348,7 @@ async def test_failed_sniff_keeps_the_pool(http_server: TestServer, make_transpo
         await transport.sniff(is_initial_sniff=True)
 
 
-async def test_close_closes_every_node(http_servers: list[TestServer], make_transport: MakeTransport) -> None:
+async def test_close_closes_every_node(http_servers: list[FakeServer], make_transport: MakeTransport) -> None:
     transport = make_transport(*http_servers)
     await transport.perform_request("GET", "/")
     await transport.close()

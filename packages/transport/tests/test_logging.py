@@ -3,7 +3,7 @@ import logging
 import pytest
 from elastic_transport import ApiError, NodeConfig, Transport, debug_logging
 from elastic_transport.client_utils import url_to_node_config
-from transport_servers import Reply, TestServer
+from fakees import FakeServer, Reply
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def clean_loggers():  # type: ignore[no-untyped-def]
 
 
 def test_debug_logging_shows_requests_without_credentials(
-    http_server: TestServer, capsys: pytest.CaptureFixture[str], clean_loggers: None
+    http_server: FakeServer, capsys: pytest.CaptureFixture[str], clean_loggers: None
 ) -> None:
     http_server.respond(Reply(body={"took": 1}))
     debug_logging()
@@ -35,7 +35,7 @@ def test_debug_logging_shows_requests_without_credentials(
     assert "hunter2" not in err and "ZWxhc3RpYzpodW50ZXIy" not in err
 
 
-def test_reprs_hide_credentials(http_server: TestServer) -> None:
+def test_reprs_hide_credentials(http_server: FakeServer) -> None:
     config = NodeConfig(
         "http", "127.0.0.1", http_server.port, headers={"Authorization": "ApiKey c2VjcmV0OmtleQ=="}
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from elastic_transport import (
     Urllib3HttpNode,
 )
 from elastic_transport._node import BaseNode
-from transport_servers import Reply, TestServer, free_port
+from fakees import FakeServer, Reply, free_port
 
 NodeFactory = Callable[..., BaseNode]
 
@@ -64,7 +63,7 @@ def make_transport(node_class: type[BaseNode]) -> Iterator[Callable[..., Transpo
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "HEAD"])
-def test_methods_on_node(make_node: NodeFactory, http_server: TestServer, method: str) -> None:
+def test_methods_on_node(make_node: NodeFactory, http_server: FakeServer, method: str) -> None:
     http_server.respond(Reply(body={"ok": True}))
     body = b'{"a":1}' if method in ("POST", "PUT") else None
     # A HEAD reply announces a Content-Length but sends no body: the node must not wait for one.
@@ -74,12 +73,12 @@ def test_methods_on_node(make_node: NodeFactory, http_server: TestServer, method
     assert meta.status == 200
     assert data == (b"" if method == "HEAD" else b'{"ok": true}')
     request = http_server.requests[0]
-    assert (request.method, request.path, request.body) == (method, "/i/_doc/1", body or b"")
+    assert (request.method, request.target, request.body) == (method, "/i/_doc/1", body or b"")
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "HEAD"])
 def test_methods_through_transport(
-    make_transport: Callable[..., Transport], http_server: TestServer, method: str
+    make_transport: Callable[..., Transport], http_server: FakeServer, method: str
 ) -> None:
     http_server.respond(Reply(body={"ok": True}))
     body = {"a": 1} if method in ("POST", "PUT") else None
@@ -91,13 +90,13 @@ def test_methods_through_transport(
     assert json.loads(request.body) == body if body else request.body == b""
 
 
-def test_path_prefix(make_node: NodeFactory, http_server: TestServer) -> None:
+def test_path_prefix(make_node: NodeFactory, http_server: FakeServer) -> None:
     make_node(http_server.port, path_prefix="/proxy/es/").perform_request("GET", "/_search?q=x")
-    assert http_server.requests[0].path == "/proxy/es/_search?q=x"
+    assert http_server.requests[0].target == "/proxy/es/_search?q=x"
 
 
 def test_request_headers_override_node_headers_case_insensitively(
-    make_node: NodeFactory, http_server: TestServer
+    make_node: NodeFactory, http_server: FakeServer
 ) -> None:
     node = make_node(http_server.port, headers={"X-Node": "n", "Authorization": "Basic old"})
     node.perform_request("GET", "/", headers={"authorization": "ApiKey new", "X-Request": "r"})
@@ -105,7 +104,7 @@ def test_request_headers_override_node_headers_case_insensitively(
     assert (headers["x-node"], headers["authorization"], headers["x-request"]) == ("n", "ApiKey new", "r")
 
 
-def test_keep_alive_reuses_one_connection(make_node: NodeFactory, http_server: TestServer) -> None:
+def test_keep_alive_reuses_one_connection(make_node: NodeFactory, http_server: FakeServer) -> None:
     node = make_node(http_server.port)
     for _ in range(20):
         node.perform_request("GET", "/")
@@ -113,7 +112,7 @@ def test_keep_alive_reuses_one_connection(make_node: NodeFactory, http_server: T
 
 
 def test_client_meta_names_the_http_library(
-    make_transport: Callable[..., Transport], http_server: TestServer, node_class: type[BaseNode]
+    make_transport: Callable[..., Transport], http_server: FakeServer, node_class: type[BaseNode]
 ) -> None:
     make_transport(http_server.port).perform_request("GET", "/")
     prefix = node_class._CLIENT_META_HTTP_CLIENT[0]
@@ -122,7 +121,7 @@ def test_client_meta_names_the_http_library(
 
 
 def test_http_compress_gzips_request_and_asks_for_gzip(
-    make_node: NodeFactory, http_server: TestServer
+    make_node: NodeFactory, http_server: FakeServer
 ) -> None:
     payload = json.dumps({"a": "x" * 200}).encode()
     make_node(http_server.port, http_compress=True).perform_request("POST", "/i/_doc", body=payload)
@@ -132,7 +131,7 @@ def test_http_compress_gzips_request_and_asks_for_gzip(
     assert gzip.decompress(request.body) == payload
 
 
-def test_no_compression_unless_asked(make_node: NodeFactory, http_server: TestServer) -> None:
+def test_no_compression_unless_asked(make_node: NodeFactory, http_server: FakeServer) -> None:
     make_node(http_server.port).perform_request("POST", "/i/_doc", body=b'{"a":1}')
     request = http_server.requests[0]
     assert "content-encoding" not in request.headers
@@ -140,14 +139,14 @@ def test_no_compression_unless_asked(make_node: NodeFactory, http_server: TestSe
     assert request.body == b'{"a":1}'
 
 
-def test_gzip_response_is_decoded(make_transport: Callable[..., Transport], http_server: TestServer) -> None:
+def test_gzip_response_is_decoded(make_transport: Callable[..., Transport], http_server: FakeServer) -> None:
     http_server.respond(Reply(body={"compressed": True}, gzip=True))
     _, body = make_transport(http_server.port, http_compress=True).perform_request("GET", "/")
     assert body == {"compressed": True}
 
 
 @pytest.mark.parametrize("where", ["request", "node_config"])
-def test_request_timeout(make_node: NodeFactory, http_server: TestServer, where: str) -> None:
+def test_request_timeout(make_node: NodeFactory, http_server: FakeServer, where: str) -> None:
     http_server.respond(Reply(delay=2.0))
     if where == "request":
         node, kwargs = make_node(http_server.port), {"request_timeout": 0.3}
@@ -160,7 +159,7 @@ def test_request_timeout(make_node: NodeFactory, http_server: TestServer, where:
 
 
 def test_request_timeout_through_transport(
-    make_transport: Callable[..., Transport], http_server: TestServer
+    make_transport: Callable[..., Transport], http_server: FakeServer
 ) -> None:
     http_server.respond(Reply(delay=2.0))
     start = time.monotonic()
@@ -176,52 +175,24 @@ def test_refused_connection(make_node: NodeFactory) -> None:
     assert info.value.errors  # the HTTP library's own exception is kept
 
 
-class ClosingServer:
-    """A raw TCP server that reads a request and drops the connection, optionally after
-    sending the start of a response whose body never completes."""
-
-    def __init__(self, partial_reply: bytes) -> None:
-        self._partial_reply = partial_reply
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self._sock.settimeout(0.1)
-        self.port: int = self._sock.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                conn.recv(65536)
-                conn.sendall(self._partial_reply)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._sock.close()
-
-
 @pytest.mark.parametrize(
-    "partial_reply",
-    [b"", b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"hits":'],
+    "reply",
+    [
+        Reply(action="close"),
+        Reply(action="raw", raw=b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"hits":'),
+    ],
     ids=["before_reply", "mid_body"],
 )
-def test_connection_closed_by_server(make_node: NodeFactory, partial_reply: bytes) -> None:
-    server = ClosingServer(partial_reply)
-    try:
-        with pytest.raises(ConnectionError):
-            make_node(server.port).perform_request("GET", "/", request_timeout=5)
-    finally:
-        server.stop()
+def test_connection_closed_by_server(make_node: NodeFactory, http_server: FakeServer, reply: Reply) -> None:
+    """The server reads the request and drops the connection, before answering or mid-body."""
+    http_server.respond(reply)
+    with pytest.raises(ConnectionError):
+        make_node(http_server.port).perform_request("GET", "/", request_timeout=5)
+    assert len(http_server.requests) >= 1
 
 
 def test_invalid_json_keeps_raw_bytes(
-    make_transport: Callable[..., Transport], http_server: TestServer
+    make_transport: Callable[..., Transport], http_server: FakeServer
 ) -> None:
     http_server.respond(Reply(body=b'{"truncated": ', headers={"Content-Type": "application/json"}))
     with pytest.raises(SerializationError) as info:
@@ -229,7 +200,7 @@ def test_invalid_json_keeps_raw_bytes(
     assert info.value.raw == b'{"truncated": '
 
 
-def test_response_meta(make_node: NodeFactory, http_server: TestServer) -> None:
+def test_response_meta(make_node: NodeFactory, http_server: FakeServer) -> None:
     http_server.respond(Reply(status=201, headers={"X-Custom": "value"}))
     node = make_node(http_server.port)
     meta, _ = node.perform_request("PUT", "/i/_doc/1", body=b"{}")
@@ -241,14 +212,14 @@ def test_response_meta(make_node: NodeFactory, http_server: TestServer) -> None:
     assert meta.node is node.config
 
 
-def test_error_status_is_returned_not_raised(make_node: NodeFactory, http_server: TestServer) -> None:
+def test_error_status_is_returned_not_raised(make_node: NodeFactory, http_server: FakeServer) -> None:
     http_server.respond(Reply(status=503, body={"error": "unavailable"}))
     meta, data = make_node(http_server.port).perform_request("GET", "/")
     assert meta.status == 503 and json.loads(data) == {"error": "unavailable"}
 
 
 def test_sixteen_threads_share_one_transport(
-    make_transport: Callable[..., Transport], http_server: TestServer
+    make_transport: Callable[..., Transport], http_server: FakeServer
 ) -> None:
     transport = make_transport(http_server.port, connections_per_node=4)
     failures: list[BaseException] = []
@@ -272,7 +243,7 @@ def test_sixteen_threads_share_one_transport(
     assert sorted(json.loads(r.body)["i"] for r in http_server.requests) == sorted(list(range(50)) * 16)
 
 
-def test_repeated_response_headers_are_joined(make_node: NodeFactory, http_server: TestServer) -> None:
+def test_repeated_response_headers_are_joined(make_node: NodeFactory, http_server: FakeServer) -> None:
     http_server.respond(
         Reply(repeated_headers=[("Warning", '299 Elasticsearch-9.5.0 "first"'), ("Warning", '299 Elasticsearch-9.5.0 "second"')])
     )
@@ -281,7 +252,7 @@ def test_repeated_response_headers_are_joined(make_node: NodeFactory, http_serve
     assert meta.headers["Content-Type"] == "application/json"
 
 
-def test_requests_auth_object_from_extras(http_server: TestServer) -> None:
+def test_requests_auth_object_from_extras(http_server: FakeServer) -> None:
     import requests.auth
 
     config = NodeConfig(

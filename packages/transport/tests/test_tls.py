@@ -22,7 +22,7 @@ from elastic_transport import (
     Urllib3HttpNode,
 )
 from elastic_transport._node import BaseNode
-from transport_servers import TestServer
+from fakees import FakeServer
 
 NodeFactory = Callable[..., BaseNode]
 
@@ -39,13 +39,13 @@ def ca_pem(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def tls_server(cert: trustme.LeafCert, client_ca: trustme.CA | None = None) -> TestServer:
+def tls_server(cert: trustme.LeafCert, client_ca: trustme.CA | None = None) -> FakeServer:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(context)
     if client_ca is not None:
         client_ca.configure_trust(context)
         context.verify_mode = ssl.CERT_REQUIRED
-    return TestServer(ssl_context=context)
+    return FakeServer(ssl_context=context)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def server_cert(ca: trustme.CA) -> trustme.LeafCert:
 
 
 @pytest.fixture(scope="module")
-def https_server(server_cert: trustme.LeafCert) -> Iterator[TestServer]:
+def https_server(server_cert: trustme.LeafCert) -> Iterator[FakeServer]:
     server = tls_server(server_cert)
     yield server
     server.stop()
@@ -89,14 +89,14 @@ def make_node(node_class: type[BaseNode]) -> Iterator[NodeFactory]:
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 def test_verified_with_ca_certs(
-    make_node: NodeFactory, https_server: TestServer, ca_pem: str, host: str
+    make_node: NodeFactory, https_server: FakeServer, ca_pem: str, host: str
 ) -> None:
     meta, _ = make_node(https_server.port, host=host, ca_certs=ca_pem).perform_request("GET", "/")
     assert meta.status == 200
 
 
 def test_unknown_ca_is_a_tls_error_and_kills_the_node(
-    node_class: type[BaseNode], https_server: TestServer
+    node_class: type[BaseNode], https_server: FakeServer
 ) -> None:
     transport = Transport(
         [NodeConfig("https", "127.0.0.1", https_server.port)], node_class=node_class, max_retries=0
@@ -110,7 +110,7 @@ def test_unknown_ca_is_a_tls_error_and_kills_the_node(
         transport.close()
 
 
-def test_verify_certs_false_connects_and_warns(make_node: NodeFactory, https_server: TestServer) -> None:
+def test_verify_certs_false_connects_and_warns(make_node: NodeFactory, https_server: FakeServer) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         meta, _ = make_node(https_server.port, verify_certs=False).perform_request("GET", "/")
@@ -118,7 +118,7 @@ def test_verify_certs_false_connects_and_warns(make_node: NodeFactory, https_ser
     assert any(w.category is SecurityWarning and "verify_certs=False" in str(w.message) for w in caught)
 
 
-def test_ssl_show_warn_false_silences_every_warning(make_node: NodeFactory, https_server: TestServer) -> None:
+def test_ssl_show_warn_false_silences_every_warning(make_node: NodeFactory, https_server: FakeServer) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         node = make_node(https_server.port, verify_certs=False, ssl_show_warn=False)
@@ -129,7 +129,7 @@ def test_ssl_show_warn_false_silences_every_warning(make_node: NodeFactory, http
 
 @pytest.mark.parametrize("style", ["lower", "upper_colons"])
 def test_fingerprint_pins_the_leaf_without_a_ca(
-    make_node: NodeFactory, node_class: type[BaseNode], https_server: TestServer, leaf_sha256: str, style: str
+    make_node: NodeFactory, node_class: type[BaseNode], https_server: FakeServer, leaf_sha256: str, style: str
 ) -> None:
     fingerprint = (
         leaf_sha256 if style == "lower" else ":".join(leaf_sha256[i : i + 2] for i in range(0, 64, 2)).upper()
@@ -143,14 +143,14 @@ def test_fingerprint_pins_the_leaf_without_a_ca(
 
 
 @pytest.mark.parametrize("node_class", [Urllib3HttpNode, RequestsHttpNode], ids=["urllib3", "requests"])
-def test_wrong_fingerprint_is_a_tls_error(make_node: NodeFactory, https_server: TestServer) -> None:
+def test_wrong_fingerprint_is_a_tls_error(make_node: NodeFactory, https_server: FakeServer) -> None:
     node = make_node(https_server.port, ssl_assert_fingerprint="00" * 32)
     with pytest.raises(TlsError):
         node.perform_request("GET", "/")
 
 
 @pytest.fixture(scope="module")
-def mtls_server(ca: trustme.CA, server_cert: trustme.LeafCert) -> Iterator[TestServer]:
+def mtls_server(ca: trustme.CA, server_cert: trustme.LeafCert) -> Iterator[FakeServer]:
     server = tls_server(server_cert, client_ca=ca)
     yield server
     server.stop()
@@ -171,7 +171,7 @@ def client_files(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> tu
 @pytest.mark.parametrize("layout", ["separate_key", "combined_file"])
 def test_client_certificate_accepted(
     make_node: NodeFactory,
-    mtls_server: TestServer,
+    mtls_server: FakeServer,
     ca_pem: str,
     client_files: tuple[str, str, str],
     layout: str,
@@ -183,14 +183,14 @@ def test_client_certificate_accepted(
 
 
 def test_missing_client_certificate_is_refused(
-    make_node: NodeFactory, mtls_server: TestServer, ca_pem: str
+    make_node: NodeFactory, mtls_server: FakeServer, ca_pem: str
 ) -> None:
     # Under TLS 1.3 the server's refusal can arrive as an alert (TlsError) or a reset (ConnectionError).
     with pytest.raises(ConnectionError):
         make_node(mtls_server.port, ca_certs=ca_pem).perform_request("GET", "/", request_timeout=5)
 
 
-def test_user_ssl_context_is_used(make_node: NodeFactory, https_server: TestServer, ca: trustme.CA) -> None:
+def test_user_ssl_context_is_used(make_node: NodeFactory, https_server: FakeServer, ca: trustme.CA) -> None:
     context = ssl.create_default_context()
     ca.configure_trust(context)  # the only way this node can trust the test CA
     meta, _ = make_node(https_server.port, ssl_context=context).perform_request("GET", "/")
@@ -198,28 +198,28 @@ def test_user_ssl_context_is_used(make_node: NodeFactory, https_server: TestServ
 
 
 @pytest.fixture(scope="module")
-def other_name_server(ca: trustme.CA) -> Iterator[TestServer]:
+def other_name_server(ca: trustme.CA) -> Iterator[FakeServer]:
     server = tls_server(ca.issue_cert("example.org"))
     yield server
     server.stop()
 
 
 def test_hostname_mismatch_is_a_tls_error(
-    make_node: NodeFactory, other_name_server: TestServer, ca_pem: str
+    make_node: NodeFactory, other_name_server: FakeServer, ca_pem: str
 ) -> None:
     with pytest.raises(TlsError):
         make_node(other_name_server.port, ca_certs=ca_pem).perform_request("GET", "/")
 
 
 def test_ssl_assert_hostname_accepts_the_named_certificate(
-    make_node: NodeFactory, other_name_server: TestServer, ca_pem: str
+    make_node: NodeFactory, other_name_server: FakeServer, ca_pem: str
 ) -> None:
     node = make_node(other_name_server.port, ca_certs=ca_pem, ssl_assert_hostname="example.org")
     assert node.perform_request("GET", "/").meta.status == 200
 
 
 def test_ssl_assert_hostname_still_checks(
-    make_node: NodeFactory, https_server: TestServer, ca_pem: str
+    make_node: NodeFactory, https_server: FakeServer, ca_pem: str
 ) -> None:
     node = make_node(https_server.port, ca_certs=ca_pem, ssl_assert_hostname="example.org")
     with pytest.raises(TlsError):

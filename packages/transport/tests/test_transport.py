@@ -18,10 +18,10 @@ from elastic_transport import (
 from elastic_transport import _transport as transport_module
 from elastic_transport.client_utils import url_to_node_config
 from elastic_transport.sniff import node_configs_from_nodes_info, parse_publish_address, sniff_nodes_http
-from transport_servers import RecordedRequest, Reply, TestServer, free_port
+from fakees import FakeServer, Reply, Request, free_port
 
 
-def node(server: TestServer | int, **kwargs: object) -> NodeConfig:
+def node(server: FakeServer | int, **kwargs: object) -> NodeConfig:
     port = server if isinstance(server, int) else server.port
     return NodeConfig("http", "127.0.0.1", port, **kwargs)  # type: ignore[arg-type]
 
@@ -34,7 +34,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return recorded
 
 
-def test_body_serialized_with_default_content_type(http_server: TestServer) -> None:
+def test_body_serialized_with_default_content_type(http_server: FakeServer) -> None:
     transport = Transport([node(http_server)])
     meta, body = transport.perform_request("POST", "/i/_search", body={"query": {"match_all": {}}})
     request = http_server.requests[0]
@@ -43,7 +43,7 @@ def test_body_serialized_with_default_content_type(http_server: TestServer) -> N
     assert meta.status == 200 and body == {}
 
 
-def test_ndjson_body_by_content_type(http_server: TestServer) -> None:
+def test_ndjson_body_by_content_type(http_server: FakeServer) -> None:
     transport = Transport([node(http_server)])
     transport.perform_request(
         "POST", "/_bulk", body=[{"index": {}}, {"a": 1}], headers={"Content-Type": "application/x-ndjson"}
@@ -51,7 +51,7 @@ def test_ndjson_body_by_content_type(http_server: TestServer) -> None:
     assert http_server.requests[0].body == b'{"index":{}}\n{"a":1}\n'
 
 
-def test_client_meta_header(http_server: TestServer) -> None:
+def test_client_meta_header(http_server: FakeServer) -> None:
     transport = Transport([node(http_server)], client_meta_service=("es", "9.5.0"))
     transport.perform_request("GET", "/", client_meta=(("h", "bp"),))
     value = http_server.requests[0].headers["x-elastic-client-meta"]
@@ -61,7 +61,7 @@ def test_client_meta_header(http_server: TestServer) -> None:
     assert "x-elastic-client-meta" not in http_server.requests[1].headers
 
 
-def test_keep_alive_reuses_one_connection(http_server: TestServer) -> None:
+def test_keep_alive_reuses_one_connection(http_server: FakeServer) -> None:
     transport = Transport([node(http_server)])
     for _ in range(20):
         transport.perform_request("GET", "/")
@@ -69,7 +69,7 @@ def test_keep_alive_reuses_one_connection(http_server: TestServer) -> None:
     assert http_server.connections_opened == 1
 
 
-def test_gzip_both_ways(http_server: TestServer) -> None:
+def test_gzip_both_ways(http_server: FakeServer) -> None:
     http_server.respond(Reply(body={"compressed": True}, gzip=True))
     transport = Transport([node(http_server, http_compress=True)])
     _, body = transport.perform_request("PUT", "/i/_doc/1", body={"a": "x" * 100})
@@ -79,45 +79,45 @@ def test_gzip_both_ways(http_server: TestServer) -> None:
     assert body == {"compressed": True}
 
 
-def test_head_has_no_body(http_server: TestServer) -> None:
+def test_head_has_no_body(http_server: FakeServer) -> None:
     http_server.respond(Reply(status=404))
     meta, body = Transport([node(http_server)]).perform_request("HEAD", "/missing")
     assert meta.status == 404 and body is None
 
 
-def test_text_response(http_server: TestServer) -> None:
+def test_text_response(http_server: FakeServer) -> None:
     http_server.respond(Reply(body="green open idx\n"))
     _, body = Transport([node(http_server)]).perform_request("GET", "/_cat/indices")
     assert body == "green open idx\n"
 
 
-def test_malformed_response_keeps_raw_bytes(http_server: TestServer) -> None:
+def test_malformed_response_keeps_raw_bytes(http_server: FakeServer) -> None:
     http_server.respond(Reply(body=b"<html>proxy error</html>"))
     with pytest.raises(SerializationError) as info:
         Transport([node(http_server)]).perform_request("GET", "/")
     assert info.value.raw == b"<html>proxy error</html>"
 
 
-def test_retries_on_status_counted_on_server(http_server: TestServer, sleeps: list[float]) -> None:
+def test_retries_on_status_counted_on_server(http_server: FakeServer, sleeps: list[float]) -> None:
     http_server.respond(Reply(status=503), Reply(status=503), Reply(body={"ok": True}))
     meta, body = Transport([node(http_server)]).perform_request("GET", "/")
     assert len(http_server.requests) == 3 and meta.status == 200 and body == {"ok": True}
     assert sleeps == []  # no backoff configured
 
 
-def test_retries_exhausted_return_last_response(http_server: TestServer) -> None:
+def test_retries_exhausted_return_last_response(http_server: FakeServer) -> None:
     http_server.respond(Reply(status=502, body={"error": "bad gateway"}))
     meta, body = Transport([node(http_server)], max_retries=2).perform_request("GET", "/")
     assert len(http_server.requests) == 3 and meta.status == 502 and body == {"error": "bad gateway"}
 
 
-def test_non_retry_status_returned_at_once(http_server: TestServer) -> None:
+def test_non_retry_status_returned_at_once(http_server: FakeServer) -> None:
     http_server.respond(Reply(status=404, body={"found": False}))
     meta, _ = Transport([node(http_server)]).perform_request("GET", "/", retry_on_status=(503,))
     assert meta.status == 404 and len(http_server.requests) == 1
 
 
-def test_429_retried_with_jittered_backoff(http_server: TestServer, sleeps: list[float]) -> None:
+def test_429_retried_with_jittered_backoff(http_server: FakeServer, sleeps: list[float]) -> None:
     http_server.respond(Reply(status=429), Reply(status=429), Reply(status=429), Reply(status=200))
     transport = Transport([node(http_server)], retry_backoff_base=0.5, retry_backoff_cap=1.5)
     meta, _ = transport.perform_request("GET", "/")
@@ -138,7 +138,7 @@ def test_refused_connection_raises_with_history(sleeps: list[float]) -> None:
     assert len(sleeps) == 2
 
 
-def test_dead_node_skipped_and_next_node_used(http_servers: list[TestServer]) -> None:
+def test_dead_node_skipped_and_next_node_used(http_servers: list[FakeServer]) -> None:
     dead_port = free_port()
     configs = [node(dead_port), *(node(s) for s in http_servers[:2])]
     transport = Transport(configs, randomize_nodes_in_pool=False)
@@ -149,7 +149,7 @@ def test_dead_node_skipped_and_next_node_used(http_servers: list[TestServer]) ->
     assert len(http_servers[0].requests) + len(http_servers[1].requests) == 10
 
 
-def test_timeout_not_retried_unless_asked(http_server: TestServer) -> None:
+def test_timeout_not_retried_unless_asked(http_server: FakeServer) -> None:
     http_server.respond(Reply(delay=1.0))
     transport = Transport([node(http_server, request_timeout=0.2)])
     started = time.monotonic()
@@ -162,7 +162,7 @@ def test_timeout_not_retried_unless_asked(http_server: TestServer) -> None:
     assert time.monotonic() - started < 5
 
 
-def test_max_retries_zero(http_server: TestServer) -> None:
+def test_max_retries_zero(http_server: FakeServer) -> None:
     http_server.respond(Reply(status=503))
     meta, _ = Transport([node(http_server)], max_retries=0).perform_request("GET", "/")
     assert meta.status == 503 and len(http_server.requests) == 1
@@ -186,7 +186,7 @@ def test_bad_transport_arguments(kwargs: dict, error: type[Exception], message: 
         Transport(**args)
 
 
-def nodes_info(servers: list[TestServer], master_only_port: int | None = None) -> dict:
+def nodes_info(servers: list[FakeServer], master_only_port: int | None = None) -> dict:
     nodes = {
         f"n{i}": {"roles": ["data", "master"], "http": {"publish_address": f"localhost/127.0.0.1:{s.port}"}}
         for i, s in enumerate(servers)
@@ -196,15 +196,15 @@ def nodes_info(servers: list[TestServer], master_only_port: int | None = None) -
     return {"nodes": nodes}
 
 
-def route_sniff(servers: list[TestServer], answer: dict) -> None:
-    def handler(request: RecordedRequest) -> Reply:
-        return Reply(body=answer) if request.path == "/_nodes/_all/http" else Reply(body={"ok": True})
+def route_sniff(servers: list[FakeServer], answer: dict) -> None:
+    def handler(request: Request) -> Reply:
+        return Reply(body=answer) if request.target == "/_nodes/_all/http" else Reply(body={"ok": True})
 
     for server in servers:
         server.handler = handler
 
 
-def test_sniff_on_start_discovers_all_nodes(http_servers: list[TestServer]) -> None:
+def test_sniff_on_start_discovers_all_nodes(http_servers: list[FakeServer]) -> None:
     route_sniff(http_servers, nodes_info(http_servers, master_only_port=free_port()))
     transport = Transport(
         [node(http_servers[0], headers={"X-Seed": "1"})], sniff_on_start=True, sniff_callback=sniff_nodes_http
@@ -213,10 +213,10 @@ def test_sniff_on_start_discovers_all_nodes(http_servers: list[TestServer]) -> N
     assert all(n.config.headers["x-seed"] == "1" for n in transport.node_pool.all())  # settings copied
     for _ in range(6):
         transport.perform_request("GET", "/")
-    assert all(any(r.path == "/" for r in s.requests) for s in http_servers)
+    assert all(any(r.target == "/" for r in s.requests) for s in http_servers)
 
 
-def test_sniff_on_node_failure_and_min_delay(http_servers: list[TestServer]) -> None:
+def test_sniff_on_node_failure_and_min_delay(http_servers: list[FakeServer]) -> None:
     dead_port = free_port()
     route_sniff(http_servers, nodes_info(http_servers[:2]))
     calls: list[SniffOptions] = []
@@ -241,7 +241,7 @@ def test_sniff_on_node_failure_and_min_delay(http_servers: list[TestServer]) -> 
     assert len(calls) == 1  # within min_delay_between_sniffing
 
 
-def test_sniff_before_requests(http_servers: list[TestServer]) -> None:
+def test_sniff_before_requests(http_servers: list[FakeServer]) -> None:
     route_sniff(http_servers, nodes_info(http_servers))
     transport = Transport(
         [node(http_servers[0])], sniff_before_requests=True, sniff_callback=sniff_nodes_http, min_delay_between_sniffing=0
@@ -265,7 +265,7 @@ def test_publish_address_parsing() -> None:
         node_configs_from_nodes_info({}, NodeConfig("http", "localhost", 9200))
 
 
-def test_sixteen_threads_share_one_transport(http_servers: list[TestServer]) -> None:
+def test_sixteen_threads_share_one_transport(http_servers: list[FakeServer]) -> None:
     transport = Transport([node(s, connections_per_node=4) for s in http_servers])
     failures: list[BaseException] = []
 
@@ -287,7 +287,7 @@ def test_sixteen_threads_share_one_transport(http_servers: list[TestServer]) -> 
     assert sum(s.connections_opened for s in http_servers) <= 3 * 16  # connections are pooled
 
 
-def test_logs_hide_credentials(http_server: TestServer, caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_hide_credentials(http_server: FakeServer, caplog: pytest.LogCaptureFixture) -> None:
     config = url_to_node_config(f"http://elastic:s3cret-pass@127.0.0.1:{http_server.port}")
     transport = Transport([config.replace(headers={**config.headers, "X-Api-Key": "k3y"})])
     with caplog.at_level(logging.DEBUG, logger="elastic_transport"):
