@@ -15,15 +15,14 @@ import asyncio
 import importlib
 import json
 import sys
-import threading
 import warnings
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+from fakees import FakeServer, Reply, Request
 
 from codegen.load import load_endpoints
 from codegen.model import Endpoint, Param
@@ -37,49 +36,29 @@ COUNTS = {
 }  # 7.x: 403 + deprecation.info, remote.info
 
 
-class Recorder(BaseHTTPRequestHandler):
-    """Answers like Elasticsearch would for the product check, and keeps every request."""
+class Recorder:
+    """The fake Elasticsearch of these tests: answers the product check with ``version`` and
+    acknowledges everything else (``fakees.FakeServer``, one per module)."""
 
-    protocol_version = "HTTP/1.1"
-    wbufsize = -1  # one write per response: no delayed-ACK stall between headers and body
-    requests: list[dict[str, Any]] = []
+    server: FakeServer
     version = "9.5.0"
 
-    def log_message(self, *args: object) -> None:
-        pass
+    @classmethod
+    def root(cls, request: Request) -> Reply:
+        return Reply(body={"version": {"number": cls.version, "build_flavor": "default"}, "tagline": "You Know, for Search"})
 
-    def _answer(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
-        type(self).requests.append(
-            {"method": self.command, "target": self.path, "body": body, "headers": dict(self.headers)}
-        )
-        payload = b'{"acknowledged": true}'
-        if self.command == "GET" and self.path == "/":
-            info = {
-                "version": {"number": self.version, "build_flavor": "default"},
-                "tagline": "You Know, for Search",
-            }
-            payload = json.dumps(info).encode()
-        self.send_response(200)
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _answer
+    @classmethod
+    def requests(cls) -> list[Request]:
+        return cls.server.requests
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
+    with FakeServer() as fake:
+        fake.default = Reply(body={"acknowledged": True})
+        fake.route("GET", "/", Recorder.root)
+        Recorder.server = fake
+        yield fake.url
 
 
 def import_package(prof: Profile) -> Any:
@@ -201,10 +180,10 @@ def call(method: Any, kwargs: dict[str, Any], url: str | None) -> Any:
     """Calls the API method; one that cannot build a URL must raise instead of sending."""
     if url is not None:
         return method(**kwargs)
-    Recorder.requests.clear()
+    Recorder.requests().clear()
     with pytest.raises(ValueError):
         method(**kwargs)
-    assert not Recorder.requests
+    assert not Recorder.requests()
     return None
 
 
@@ -221,16 +200,16 @@ def check(
 ) -> None:
     if url is None:
         return
-    sent = Recorder.requests[-1]
+    sent = Recorder.requests()[-1]
     where = f"{endpoint.name}({kwargs})"
-    target = urlsplit(sent["target"])
+    target = urlsplit(sent.target)
     assert target.path.rstrip("/") == url.rstrip("/"), where
-    assert sent["method"] in methods, where
+    assert sent.method in methods, where
     if "pretty" in kwargs:
         assert ("pretty", "true") in parse_qsl(target.query), where
     if body is None:
         return
-    raw = sent["body"]
+    raw = sent.body
     if endpoint.body.kind == "ndjson" and b"\n" in raw.strip():
         assert [json.loads(line) for line in raw.splitlines() if line] == body, where
     else:
@@ -275,32 +254,32 @@ def test_every_endpoint_async(server: str, prof: Profile) -> None:
 @pytest.mark.parametrize("prof", PROFILES, ids=lambda p: p.package)
 def test_required_parts_are_checked_before_sending(server: str, prof: Profile) -> None:
     client = import_package(prof).Elasticsearch(server)
-    Recorder.requests.clear()
+    Recorder.requests().clear()
     with pytest.raises(ValueError, match="'index'"):
         client.get(index="", id="1")
     with pytest.raises(ValueError, match="'id'"):
         client.get(index="i", id=None)
-    assert [r for r in Recorder.requests if r["target"] != "/"] == []
+    assert [r for r in Recorder.requests() if r.target != "/"] == []
 
 
 @pytest.mark.parametrize("prof", PROFILES, ids=lambda p: p.package)
 def test_path_parts_are_quoted_keeping_commas_and_stars(server: str, prof: Profile) -> None:
     client = import_package(prof).Elasticsearch(server)
     client.get(index="a b/c,d*é", id="x?#")
-    assert Recorder.requests[-1]["target"] == "/a%20b%2Fc,d*%C3%A9/_doc/x%3F%23"
+    assert Recorder.requests()[-1].target == "/a%20b%2Fc,d*%C3%A9/_doc/x%3F%23"
     client.search(index=["a", "b/c"])
-    assert Recorder.requests[-1]["target"].startswith("/a,b%2Fc/_search")
+    assert Recorder.requests()[-1].target.startswith("/a,b%2Fc/_search")
 
 
 @pytest.mark.parametrize("prof", [p for p in PROFILES if p.api_style == "keyword"], ids=lambda p: p.package)
 def test_keyword_style_bodies(server: str, prof: Profile) -> None:
     client = import_package(prof).Elasticsearch(server)
     client.search(index="i", query={"match_all": {}}, from_=2, source=False, size=0)
-    sent = Recorder.requests[-1]
-    assert json.loads(sent["body"]) == {"from": 2, "query": {"match_all": {}}, "_source": False, "size": 0}
+    sent = Recorder.requests()[-1]
+    assert json.loads(sent.body) == {"from": 2, "query": {"match_all": {}}, "_source": False, "size": 0}
     with pytest.warns(DeprecationWarning):
         client.search(index="i", body={"query": {}}, size=3)
-    assert json.loads(Recorder.requests[-1]["body"]) == {"query": {}, "size": 3}
+    assert json.loads(Recorder.requests()[-1].body) == {"query": {}, "size": 3}
     with pytest.raises(ValueError, match="size"):
         client.search(index="i", body={"size": 2}, size=3)
     with pytest.raises(TypeError):
@@ -308,12 +287,12 @@ def test_keyword_style_bodies(server: str, prof: Profile) -> None:
     with pytest.raises(ValueError, match="'document'"):
         client.index(index="i")
     client.bulk(operations=[{"index": {}}, '{"a": 1}'])
-    sent = Recorder.requests[-1]
-    assert sent["body"] == b'{"index":{}}\n{"a": 1}\n'
-    assert "x-ndjson" in sent["headers"]["content-type"]
+    sent = Recorder.requests()[-1]
+    assert sent.body == b'{"index":{}}\n{"a": 1}\n'
+    assert "x-ndjson" in sent.headers["content-type"]
     with pytest.warns(DeprecationWarning):
         client.indices.get(index="i", params={"flat_settings": True})
-    assert "flat_settings=true" in Recorder.requests[-1]["target"]
+    assert "flat_settings=true" in Recorder.requests()[-1].target
     with pytest.raises(TypeError):
         client.search("i")  # positional arguments are refused
 
