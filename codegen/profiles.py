@@ -80,7 +80,13 @@ class Profile:
     part_defaults: Mapping[str, tuple[str, str]] = field(
         default_factory=lambda: MappingProxyType({"cluster.state": ("metric", "_all")})
     )
-    # Helpers (codegen/common/helpers; their signatures follow ``api_style``):
+    # Helpers (codegen/common/helpers/all, with helpers/v7 or helpers/v8plus in ``common_dirs``
+    # for each major's official signatures and client calls):
+    # ``helpers.BULK_FLUSH`` (a marker among the actions) exists from 8.x on.
+    helpers_bulk_flush: bool = True
+    # ``expand_action`` of a pre-serialized document gives its action as a JSON line (7.x),
+    # not as a dict, and the document as given, not as bytes.
+    helpers_raw_action_line: bool = False
     # ``helpers.pack_dense_vector`` exists from 9.0 on.
     helpers_pack_dense_vector: bool = False
     # ``helpers.scan`` also passes ``opaque_id`` to the scroll and clear-scroll calls.
@@ -124,7 +130,7 @@ PROFILES: tuple[Profile, ...] = (
         **_registry(9),
         client_version="9.5.0",
         api_style="keyword",
-        common_dirs=("all", "v8plus", "helpers"),
+        common_dirs=("all", "v8plus", "helpers/all", "helpers/v8plus"),
         description="Python client for Elasticsearch 9.x",
         content_type_without_body=True,
         client_module_warns=True,
@@ -138,7 +144,7 @@ PROFILES: tuple[Profile, ...] = (
         **_registry(8),
         client_version="8.19.0",
         api_style="keyword",
-        common_dirs=("all", "v8plus", "v8", "helpers"),
+        common_dirs=("all", "v8plus", "v8", "helpers/all", "helpers/v8plus"),
         description="Python client for Elasticsearch 8.x",
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         stability_overrides=_frozen({"indices.downsample": "experimental"}),
@@ -149,9 +155,11 @@ PROFILES: tuple[Profile, ...] = (
         **_registry(7),
         client_version="7.17.0",
         api_style="legacy",
-        common_dirs=("all", "v7", "helpers"),
+        common_dirs=("all", "v7", "helpers/all", "helpers/v7"),
         description="Python client for Elasticsearch 7.x",
         drop_deprecated_paths=False,
+        helpers_bulk_flush=False,
+        helpers_raw_action_line=True,
         namespace_classes=_frozen({"xpack": "XPackClient", "data_frame": "Data_FrameClient"}),
         # 7.x kept the pre-7.5 names of the deprecated data frame transform APIs.
         renames=_frozen(

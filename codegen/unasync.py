@@ -73,6 +73,7 @@ COMMITTED: tuple[Twin, ...] = (
 # Twins inside codegen/common: rendered into each package, never written to the source tree.
 COMMON: tuple[Twin, ...] = (
     Twin("codegen/common/v8plus/_async/client/_base.py", "codegen/common/v8plus/_sync/client/_base.py"),
+    Twin("codegen/common/helpers/all/_async/helpers.py", "codegen/common/helpers/all/helpers/actions.py"),
 )
 
 _MARKER = re.compile(r"^\s*# unasync: (async-only|sync-only|end)\b")

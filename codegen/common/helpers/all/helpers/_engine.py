@@ -15,36 +15,45 @@ items rejected with a retryable status are retried alone, then reported.
 
 from __future__ import annotations
 
+import base64
+import inspect
 import json
 import logging
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from functools import partial
 from itertools import repeat
 from json.encoder import encode_basestring as _json_str
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from .. import _profile
 from .errors import BulkIndexError
 
-LEGACY = _profile.API_STYLE == "legacy"
+if TYPE_CHECKING:
+    import numpy as np
+
 logger = logging.getLogger("elasticsearch.helpers")
 
-if LEGACY:
-    from ..exceptions import TransportError as _RequestFailed
+P = ParamSpec("P")
+R = TypeVar("R")
 
-    _CATCH: tuple[type[BaseException], ...] = (_RequestFailed,)
-    # what the official private ``_process_bulk_chunk`` catches
-    PRIVATE_CATCH: tuple[type[BaseException], ...] = (_RequestFailed,)
-else:
-    from elastic_transport import ApiError as _ApiError
-    from elastic_transport import TransportError as _TransportError
 
-    # Connection-level errors are caught too, so that raise_on_exception=False reports the
-    # chunk's actions as failed instead of losing track of them; they are re-raised otherwise.
-    _CATCH = (_ApiError, _TransportError)
-    PRIVATE_CATCH = (_ApiError,)  # connection errors propagate there, as officially
+def official(stub: Callable[P, Any]) -> Callable[[Callable[..., R]], Callable[P, R]]:
+    """Gives a helper the signature of ``stub``, the official one of this major (``_official.py``).
+
+    The helper takes what it is given as ``*args, **kwargs`` and calls ``stub`` with it:
+    Python binds the arguments the official way, defaults included, and ``stub`` returns
+    them as a dict (its ``locals()``). One helper body then serves every major.
+    """
+    parameters = list(inspect.signature(stub).parameters.values())
+
+    def signed(helper: Callable[..., R]) -> Callable[P, R]:
+        returns = helper.__annotations__.get("return", inspect.Signature.empty)
+        helper.__signature__ = inspect.Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
+        return helper
+
+    return signed
 
 
 class BulkMeta(Enum):
@@ -55,6 +64,7 @@ class BulkMeta(Enum):
 
 
 BULK_FLUSH = BulkMeta.flush
+TICK = object()  # among the actions read with a timeout: flush_after_seconds passed without one
 
 Action = bytes | str | dict[str, Any]
 Item = dict[str, Any]
@@ -101,6 +111,7 @@ _NOT_DOCUMENT = frozenset([key for key, _ in _META] + ["_op_type", "_source"])
 _MISSING: Any = object()
 _RAW_HEADER = '{"index":{}}'  # the action line of a pre-serialized document
 _RAW_HEADER_BYTES = _RAW_HEADER.encode()
+_RAW_ACTION_LINE = _profile.HELPERS_RAW_ACTION_LINE
 
 
 def expand_action(data: Action) -> tuple[Any, Any]:
@@ -109,7 +120,7 @@ def expand_action(data: Action) -> tuple[Any, Any]:
     A ``str``/``bytes`` action is a serialized document to index.
     """
     if isinstance(data, (bytes, str)):
-        if LEGACY:
+        if _RAW_ACTION_LINE:  # 7.x: the action as its JSON line, the document as given
             return _RAW_HEADER, data
         return {"index": {}}, data.encode("utf-8") if isinstance(data, str) else data
     op_type = data.get("_op_type", "index")
@@ -237,42 +248,20 @@ def _line_dumper(
     """(text lines?, the raw C encoder, orjson as the stdlib would write, the exact dumps).
 
     orjson and the C encoder stand in only for the stock JSON serializer, whose output
-    they reproduce; a subclass or another serializer is called as it is.
+    they reproduce; a subclass or another serializer is called as it is (``_official``
+    says which serializer is the stock one, and how this major's client writes the others).
     """
-    if LEGACY:
-        from ..serializer import JSONSerializer
+    from ._official import json_serializer  # imports this module: loaded on first use
 
-        serializer = client.transport.serializer
-        cls = type(serializer)
-        if cls.dumps is JSONSerializer.dumps:
-            encode = _c_json(serializer.default)
-            quick = _quick_json(serializer.default) if cls.default is JSONSerializer.default else None
-            if quick is not None:
-                return False, None, quick, _stdlib_bytes(encode, serializer.dumps)
-            if encode is not None:
-                return True, encode, None, _joined(encode)
-
-        def as_text(obj: Any) -> str:
-            out = serializer.dumps(obj)
-            return out.decode("utf-8", "surrogatepass") if isinstance(out, bytes) else out  # type: ignore[no-any-return]
-
-        return True, None, None, as_text
-
-    from elastic_transport import JsonSerializer
-
-    serializer = client.transport.serializers.get_serializer("application/json")
-    cls = type(serializer)
-    if isinstance(serializer, JsonSerializer) and cls.dumps is JsonSerializer.dumps:
-        if cls.json_dumps is JsonSerializer.json_dumps:
-            encode = _c_json(serializer.default)
-            quick = _quick_json(serializer.default) if cls.default is JsonSerializer.default else None
-            if quick is not None:
-                return False, None, quick, _stdlib_bytes(encode, serializer.json_dumps)
-            if encode is not None:
-                return True, encode, None, _joined(encode)
-        return False, None, None, serializer.json_dumps  # OrjsonSerializer, or a custom json_dumps
-
-    return False, None, None, _as_bytes(serializer.dumps)
+    serializer, exact, stock_default, other = json_serializer(client)
+    if exact is not None:
+        encode = _c_json(serializer.default)
+        quick = _quick_json(serializer.default) if stock_default else None
+        if quick is not None:
+            return False, None, quick, _stdlib_bytes(encode, exact)
+        if encode is not None:
+            return True, encode, None, _joined(encode)
+    return other
 
 
 def _as_bytes(dumps: Callable[[Any], Any]) -> Callable[[Any], bytes]:
@@ -1049,11 +1038,6 @@ class Sending:
             raise BulkIndexError(f"{len(self.errors)} document(s) failed to index.", self.errors)
 
 
-def body_of(response: Any) -> Any:
-    """The deserialized body of an API response (7.x returns it as it is)."""
-    return response if LEGACY else response.body
-
-
 # -- progress -----------------------------------------------------------------------------
 
 
@@ -1160,10 +1144,11 @@ def retarget(hit: dict[str, Any], index: str, op_type: str | None) -> dict[str, 
     return hit
 
 
-def data_stream_op_type(response: Any, target_index: str, op_type: str | None) -> str | None:
-    """``create`` when the target is a data stream (the only op they take)."""
+def data_stream_op_type(body: Any, target_index: str, op_type: str | None) -> str | None:
+    """``create`` when the target is a data stream (the only op they take); ``body`` is the
+    answer of ``indices.get_data_stream``."""
     try:
-        streams = body_of(response)["data_streams"]
+        streams = body["data_streams"]
         is_stream = any(stream["name"] == target_index for stream in streams)
     except (KeyError, TypeError):
         return op_type
@@ -1172,6 +1157,18 @@ def data_stream_op_type(response: Any, target_index: str, op_type: str | None) -
     if op_type not in (None, "create"):
         raise ValueError("Data streams must have 'op_type' set to 'create'")
     return "create"
+
+
+def pack_dense_vector(vector: np.ndarray | Sequence[float]) -> str:  # type: ignore[type-arg]
+    """A dense vector as base64 of its big-endian float32 values: smaller and faster to
+    parse than a JSON list of numbers (``helpers.pack_dense_vector`` where the profile has it)."""
+    import numpy as np
+
+    if type(vector) is not np.ndarray:
+        vector = np.array(vector, dtype=np.float32)
+    elif vector.dtype != np.float32:
+        raise ValueError("Only arrays of type float32 can be packed")
+    return base64.b64encode(vector.astype(">f4").tobytes()).decode()
 
 
 def sized(actions: Iterable[Any]) -> bool:

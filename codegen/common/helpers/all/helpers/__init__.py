@@ -38,7 +38,7 @@ __all__ = [
     "streaming_bulk",
 ]
 
-if _profile.API_STYLE != "legacy":
+if _profile.HELPERS_BULK_FLUSH:
     from .actions import BULK_FLUSH
 
     __all__ += ["BULK_FLUSH"]
