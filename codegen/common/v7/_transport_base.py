@@ -1,0 +1,498 @@
+"""The 7.x ``Transport`` API on top of the shared ``elastic_transport.Transport``.
+
+``perform_request(method, url, headers=None, params=None, body=None)`` returns the
+deserialized body (``True``/``False`` for HEAD) and raises the 7.x exceptions. What this
+layer adds to the shared transport, all as 7.17 does it:
+
+- 7.x construction: host dicts plus client keyword arguments become node configs, the
+  connection class picks the HTTP library, pool options (``dead_timeout``, ...) and the
+  sniffing options map onto the shared transport's;
+- the per-request ``ignore`` and ``request_timeout`` params, ``send_get_body_as``;
+- the 7.14+ product check: ``GET /`` once before the first request; 401/403 there only
+  warn; other error statuses raise (and the check is tried again next time); a server
+  that is not a supported Elasticsearch raises ``UnsupportedProductError`` on every request;
+- error statuses -> ``TransportError`` subclasses, server ``Warning`` headers ->
+  ``ElasticsearchWarning``, response bodies decoded with the 7.x serializers.
+
+``TransportBase`` here holds everything but the I/O. The I/O (requests, the product check
+request, sniffing, closing) is written once, awaiting, in ``_async/transport.py``;
+``transport.py`` is its sync twin, written by ``codegen/unasync.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import warnings
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+import elastic_transport
+from elastic_transport import BaseNode, NodeConfig, NodePool, TransportApiResponse
+from elastic_transport.client_utils import DEFAULT, DefaultType, client_meta_version
+
+from . import _profile
+from ._mimetypes import compat_mimetype, compat_mode
+from ._stacklevel import warn_stacklevel
+from ._warnings import emit_server_warnings
+from .connection import Urllib3HttpConnection
+from .connection.base import (
+    POOL_OPTIONS,
+    decode_error_body,
+    node_class_for_configs,
+    node_class_name,
+    node_config_from_options,
+    normalize_hosts,
+    target_with_params,
+)
+from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool
+from .exceptions import (
+    AuthenticationException,
+    AuthorizationException,
+    ConnectionError,
+    ConnectionTimeout,
+    ElasticsearchWarning,
+    ImproperlyConfigured,
+    SerializationError,
+    TransportError,
+    UnsupportedProductError,
+    from_transport_error,
+    http_error,
+)
+from .serializer import DEFAULT_SERIALIZERS, Deserializer, JSONSerializer, Serializer
+
+# What the 7.x ``transport`` module offered, besides ``Transport``: ``transport.py`` imports
+# (and so re-exports) all of it from here.
+__all__ = [
+    "AuthenticationException",
+    "AuthorizationException",
+    "BaseNode",
+    "client_meta_version",
+    "compat_mimetype",
+    "compat_mode",
+    "ConnectionError",
+    "ConnectionPool",
+    "ConnectionTimeout",
+    "decode_error_body",
+    "_DEFAULT_SERIALIZER",
+    "DEFAULT_SERIALIZERS",
+    "DefaultType",
+    "Deserializer",
+    "DummyConnectionPool",
+    "ElasticsearchWarning",
+    "emit_server_warnings",
+    "EmptyConnectionPool",
+    "from_transport_error",
+    "get_host_info",
+    "HostInfoCallback",
+    "http_error",
+    "ImproperlyConfigured",
+    "JSONSerializer",
+    "logger",
+    "node_class_for_configs",
+    "node_class_name",
+    "node_config_from_options",
+    "NodePool",
+    "normalize_hosts",
+    "POOL_OPTIONS",
+    "product_check",
+    "_PRODUCT_ERRORS",
+    "_profile",
+    "_RAW_SERIALIZERS",
+    "SerializationError",
+    "Serializer",
+    "_SNIFF_TARGET",
+    "target_with_params",
+    "TransportApiResponse",
+    "TransportBase",
+    "TransportError",
+    "_UNDECODED",
+    "_Undecoded",
+    "UNSUPPORTED_DISTRIBUTION",
+    "UNSUPPORTED_PRODUCT",
+    "UnsupportedProductError",
+    "Urllib3HttpConnection",
+    "_VERSION_RE",
+    "warn_stacklevel",
+]
+
+HostInfoCallback = Callable[[dict[str, Any], dict[str, Any]], "dict[str, Any] | None"]
+
+# 7.x logged one line per request here; applications configure this logger.
+logger = logging.getLogger("elasticsearch")
+
+_DEFAULT_SERIALIZER = JSONSerializer()
+_SNIFF_TARGET = "/_nodes/_all/http"
+_VERSION_RE = re.compile(r"^([0-9]+)\.([0-9]+)(?:\.([0-9]+))?")
+# Results of the product check besides True.
+UNSUPPORTED_PRODUCT = "unsupported_product"
+UNSUPPORTED_DISTRIBUTION = "unsupported_distribution"
+_PRODUCT_ERRORS = {
+    UNSUPPORTED_PRODUCT: (
+        "The server did not identify itself as Elasticsearch, and this client only works "
+        "with Elasticsearch (product check on 'GET /')"
+    ),
+    UNSUPPORTED_DISTRIBUTION: (
+        "The server runs a distribution of Elasticsearch that this client does not support "
+        "(product check on 'GET /')"
+    ),
+}
+
+
+def get_host_info(node_info: dict[str, Any], host: dict[str, Any]) -> dict[str, Any] | None:
+    """Default ``host_info_callback``: keeps every sniffed node except dedicated masters,
+    which should not receive client traffic."""
+    if node_info.get("roles", []) == ["master"]:
+        return None
+    return host
+
+
+def product_check(headers: Mapping[str, str], body: Any) -> bool | str:
+    """``True`` when ``GET /`` came from a supported Elasticsearch, else why not.
+
+    From 7.14 on the server must send ``X-Elastic-Product: Elasticsearch``; 6.x up to
+    7.13 must send the usual tagline, and 7.x also the ``default`` build flavor. Older
+    versions, or an answer without a parseable version, are not supported.
+    """
+    try:
+        match = _VERSION_RE.match(body["version"]["number"])
+    except (KeyError, TypeError):
+        return UNSUPPORTED_PRODUCT
+    if match is None:
+        return UNSUPPORTED_PRODUCT
+    major, minor = int(match.group(1)), int(match.group(2))
+    if major < 6:
+        return UNSUPPORTED_PRODUCT
+    if (major, minor) >= (7, 14):
+        return True if headers.get("x-elastic-product") == "Elasticsearch" else UNSUPPORTED_PRODUCT
+    if body.get("tagline") != "You Know, for Search":
+        return UNSUPPORTED_PRODUCT
+    if major == 7 and body["version"].get("build_flavor") != "default":
+        return UNSUPPORTED_DISTRIBUTION
+    return True
+
+
+class _Undecoded(elastic_transport.Serializer):
+    """Lets bodies through the shared transport untouched, both ways.
+
+    Request bodies arrive already serialized by the 7.x serializers; response bodies are
+    decoded by this layer once the status is known, because 7.x parses error bodies
+    leniently (whatever their content type) and success bodies strictly.
+    """
+
+    def loads(self, data: bytes) -> Any:
+        return data
+
+    def dumps(self, data: Any) -> bytes:
+        return data if isinstance(data, bytes) else str(data).encode("utf-8", "surrogatepass")
+
+
+# Every content type a response (or a user-set request Content-Type) may plausibly have;
+# the shared transport would reject others before this layer sees the status.
+_UNDECODED = _Undecoded()
+_RAW_SERIALIZERS: dict[str, elastic_transport.Serializer] = dict.fromkeys(
+    (
+        "application/json",
+        "application/x-ndjson",
+        "application/vnd.mapbox-vector-tile",
+        "application/yaml",
+        "application/cbor",
+        "application/smile",
+        "application/octet-stream",
+        "application/xml",
+        "application/problem+json",
+        "application/x-www-form-urlencoded",
+        "text/*",
+    ),
+    _UNDECODED,
+)
+
+
+class TransportBase:
+    """Configuration, request preparation and response handling of both 7.x transports."""
+
+    DEFAULT_CONNECTION_CLASS: Any = Urllib3HttpConnection
+    _default_node = "urllib3"
+    _shared_transport_class: Any = elastic_transport.Transport
+
+    def __init__(
+        self,
+        hosts: Any,
+        connection_class: Any = None,
+        connection_pool_class: Any = ConnectionPool,
+        host_info_callback: HostInfoCallback = get_host_info,
+        sniff_on_start: bool = False,
+        sniffer_timeout: float | None = None,
+        sniff_timeout: float | None = 0.1,
+        sniff_on_connection_fail: bool = False,
+        serializer: Serializer = _DEFAULT_SERIALIZER,
+        serializers: Mapping[str, Serializer] | None = None,
+        default_mimetype: str = "application/json",
+        max_retries: int = 3,
+        retry_on_status: Collection[int] = (502, 503, 504),
+        retry_on_timeout: bool = False,
+        send_get_body_as: str = "GET",
+        meta_header: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        if connection_class is None:
+            connection_class = self.DEFAULT_CONNECTION_CLASS
+        if not isinstance(meta_header, bool):
+            raise TypeError("meta_header must be of type bool")
+        self.connection_class = connection_class
+        self.connection_pool_class = connection_pool_class
+        self.host_info_callback = host_info_callback
+        self.sniff_on_start = sniff_on_start
+        self.sniffer_timeout = sniffer_timeout
+        self.sniff_timeout = sniff_timeout
+        self.sniff_on_connection_fail = sniff_on_connection_fail
+        self.max_retries = max_retries
+        self.retry_on_status = tuple(retry_on_status)
+        self.retry_on_timeout = retry_on_timeout
+        self.send_get_body_as = send_get_body_as
+        self.meta_header = meta_header
+        self.serializer = serializer
+        self.default_mimetype = default_mimetype
+        all_serializers: dict[str, Serializer] = dict(DEFAULT_SERIALIZERS)
+        all_serializers[serializer.mimetype] = serializer
+        if serializers:
+            all_serializers.update(serializers)
+        self.deserializer = Deserializer(all_serializers, default_mimetype)
+        self.kwargs = kwargs
+        self._node_options = {k: v for k, v in kwargs.items() if k not in POOL_OPTIONS}
+        self.hosts: list[Any] = normalize_hosts(hosts) if hosts is None or isinstance(hosts, (str, Mapping)) else list(hosts)
+        # None: not checked yet; True: a supported Elasticsearch; else a product check result.
+        self._verified_elasticsearch: bool | str | None = None
+        self._transport = self._create_transport(kwargs)
+
+    # -- construction -------------------------------------------------------------------
+
+    def _node_config(self, host: Any) -> NodeConfig:
+        if isinstance(host, NodeConfig):
+            return host
+        if isinstance(host, str):
+            host = normalize_hosts(host)[0]
+        return node_config_from_options({**self._node_options, **host})
+
+    def _create_transport(self, kwargs: Mapping[str, Any]) -> Any:
+        if not self.hosts:
+            raise ImproperlyConfigured("No hosts were given: at least one host is needed")
+        configs = [self._node_config(host) for host in self.hosts]
+        node_class = node_class_name(self.connection_class, self._default_node)
+        if isinstance(node_class, str):
+            node_class = node_class_for_configs(node_class, configs)
+        pool_class = self.connection_pool_class
+        if pool_class is None or pool_class in (DummyConnectionPool, EmptyConnectionPool):
+            pool_class = ConnectionPool
+        if not (isinstance(pool_class, type) and issubclass(pool_class, NodePool)):
+            raise ImproperlyConfigured(
+                f"connection_pool_class={pool_class!r} is not supported: use ConnectionPool "
+                "or a subclass of elastic_transport.NodePool"
+            )
+        dead_timeout = kwargs.get("dead_timeout", 60)
+        options: dict[str, Any] = {
+            "node_class": node_class,
+            "node_pool_class": pool_class,
+            "randomize_nodes_in_pool": kwargs.get("randomize_hosts", True),
+            "dead_node_backoff_factor": dead_timeout,
+            "max_dead_node_backoff": dead_timeout * 2 ** kwargs.get("timeout_cutoff", 5),
+            "max_retries": self.max_retries,
+            "retry_on_status": self.retry_on_status,
+            "retry_on_timeout": self.retry_on_timeout,
+            "sniff_on_start": self.sniff_on_start,
+            "sniff_before_requests": bool(self.sniffer_timeout),
+            "sniff_on_node_failure": self.sniff_on_connection_fail,
+            "sniff_timeout": self.sniff_timeout,
+            "min_delay_between_sniffing": self.sniffer_timeout or 0.0,
+            "sniff_callback": self._sniff_callback(),
+            "serializers": _RAW_SERIALIZERS,
+            "default_mimetype": "application/json",
+            "meta_header": self.meta_header,
+            "client_meta_service": (_profile.CLIENT_META_SERVICE, client_meta_version(_profile.CLIENT_VERSION)),
+        }
+        if kwargs.get("selector_class") is not None:
+            options["node_selector_class"] = kwargs["selector_class"]
+        try:
+            return self._shared_transport_class(configs, **options)
+        except elastic_transport.TransportError as e:  # a failed sniff_on_start
+            raise from_transport_error(e) from e
+        except ValueError as e:  # e.g. a sync connection class for the async transport
+            raise ImproperlyConfigured(str(e)) from e
+
+    def _sniff_callback(self) -> Callable[..., Any]:  # pragma: no cover - overridden
+        raise NotImplementedError()
+
+    # -- sniffing ----------------------------------------------------------------------
+
+    @staticmethod
+    def _host_from_node_info(node_info: dict[str, Any]) -> dict[str, Any] | None:
+        """``{"host", "port"}`` from a node's HTTP publish address, as 7.x read it."""
+        address = (node_info.get("http") or {}).get("publish_address")
+        if not address or ":" not in address:
+            return None
+        if "/" in address:
+            fqdn, ip_port = address.split("/", 1)
+            ip, _, port = ip_port.rpartition(":")
+            host = fqdn or ip
+        else:
+            host, _, port = address.rpartition(":")
+        return {"host": host.strip("[]"), "port": int(port)}
+
+    def _sniffed_node_configs(self, raw: bytes, template: NodeConfig) -> list[NodeConfig]:
+        """Node configs for the nodes a sniff found, passed through ``host_info_callback``.
+
+        A node keeps the settings of the node that answered (scheme, TLS, headers) unless
+        the callback returns more than host and port; then it is built from the client's
+        options like the initial hosts.
+        """
+        nodes = json.loads(raw).get("nodes") or {}
+        configs: list[NodeConfig] = []
+        for node_info in nodes.values():
+            host = self._host_from_node_info(node_info)
+            if host is None:
+                continue
+            host = self.host_info_callback(node_info, host)
+            if host is None:
+                continue
+            if set(host) <= {"host", "port"}:
+                configs.append(template.replace(host=host["host"], port=int(host["port"])))
+            else:
+                configs.append(self._node_config(host))
+        return configs
+
+    # -- requests ----------------------------------------------------------------------
+
+    def _resolve_request_args(
+        self, method: str, url: str, headers: Mapping[str, str] | None, params: Mapping[str, Any] | None, body: Any
+    ) -> tuple[str, str, dict[str, str], bytes | None, tuple[int, ...], Any]:
+        """Method, target, headers, body bytes, ignored statuses and timeout of one request."""
+        query = dict(params) if params else {}
+        ignore: Any = query.pop("ignore", ())
+        if isinstance(ignore, int):
+            ignore = (ignore,)
+        timeout = query.pop("request_timeout", None)
+        request_headers = {k.lower(): v for k, v in headers.items()} if headers else {}
+        if body is not None:
+            body = self.serializer.dumps(body)
+            if method in ("HEAD", "GET") and self.send_get_body_as != "GET":
+                if self.send_get_body_as == "POST":
+                    method = "POST"
+                elif self.send_get_body_as == "source":
+                    query["source"] = body
+                    body = None
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogatepass")
+        compat = compat_mode()
+        if body is not None and "content-type" not in request_headers:
+            request_headers["content-type"] = compat_mimetype(self.default_mimetype) if compat else self.default_mimetype
+        if compat and "accept" not in request_headers:
+            request_headers["accept"] = compat_mimetype("application/json")
+        return (
+            method,
+            target_with_params(url, query),
+            request_headers,
+            body,
+            tuple(ignore),
+            DEFAULT if timeout is None else timeout,
+        )
+
+    def _retry_statuses(self, ignore: tuple[int, ...]) -> Collection[int] | DefaultType:
+        """An ignored status is an answer, not a failure: never retried (7.x didn't)."""
+        if ignore and set(ignore) & set(self.retry_on_status):
+            return tuple(s for s in self.retry_on_status if s not in ignore)
+        return DEFAULT
+
+    def _process_response(
+        self, method: str, target: str, response: TransportApiResponse, ignore: tuple[int, ...]
+    ) -> Any:
+        meta, raw = response.meta, response.body
+        status = meta.status
+        level = logging.INFO if 200 <= status < 300 or status in ignore else logging.WARNING
+        if logger.isEnabledFor(level):
+            logger.log(level, "%s %s%s [status:%s request:%.3fs]", method, meta.node.url, target, status, meta.duration)
+        if "warning" in meta.headers:
+            emit_server_warnings(meta.headers)
+        if not 200 <= status < 300 and status not in ignore:
+            if method == "HEAD" and status == 404:
+                return False
+            raise http_error(status, decode_error_body(raw))
+        if method == "HEAD":
+            return 200 <= status < 300
+        if not raw:
+            return ""
+        return self.deserializer.loads(raw, meta.headers.get("content-type"))
+
+    def _wrap_error(self, error: elastic_transport.TransportError) -> Exception:
+        return from_transport_error(error)
+
+    # -- product check -----------------------------------------------------------------
+
+    @staticmethod
+    def _product_check_headers(headers: Mapping[str, str]) -> dict[str, str]:
+        """The request's own headers (credentials included) for ``GET /``, asking for JSON."""
+        check_headers = {k: v for k, v in headers.items() if k != "content-type"}
+        check_headers["accept"] = compat_mimetype("application/json") if compat_mode() else "application/json"
+        return check_headers
+
+    @staticmethod
+    def _product_check_result(response: TransportApiResponse) -> bool | str:
+        if "warning" in response.meta.headers:
+            emit_server_warnings(response.meta.headers)
+        status = response.meta.status
+        if status in (401, 403):
+            warnings.warn(
+                "Could not verify that the server is Elasticsearch: the credentials lack the "
+                "privileges for 'GET /'. Requests are sent without the product check.",
+                category=ElasticsearchWarning,
+                stacklevel=warn_stacklevel(),
+            )
+            return True
+        if not 200 <= status < 300:
+            raise http_error(status, decode_error_body(response.body))
+        try:
+            body = json.loads(response.body)
+        except (TypeError, ValueError):
+            return UNSUPPORTED_PRODUCT
+        return product_check(response.meta.headers, body)
+
+    def _raise_if_unsupported(self) -> None:
+        result = self._verified_elasticsearch
+        if result is not True:
+            raise UnsupportedProductError(_PRODUCT_ERRORS.get(str(result), _PRODUCT_ERRORS[UNSUPPORTED_PRODUCT]))
+
+    # -- 7.x accessors -----------------------------------------------------------------
+
+    @property
+    def connection_pool(self) -> NodePool:
+        """The shared transport's node pool (a ``ConnectionPool`` unless another was given)."""
+        pool: NodePool = self._transport.node_pool
+        return pool
+
+    def get_connection(self) -> BaseNode:
+        """The node the next request would go to."""
+        return self.connection_pool.get()
+
+    def mark_dead(self, connection: BaseNode) -> None:
+        self.connection_pool.mark_dead(connection)
+
+    def add_connection(self, host: Any) -> None:
+        """Adds one more host (a 7.x host dict or URL) to the pool."""
+        self.hosts.append(host)
+        self.connection_pool.add(self._node_config(host))
+
+    def _replace_nodes(self, hosts: Any) -> list[BaseNode]:
+        """Makes the pool hold exactly ``hosts``; returns the removed nodes for closing."""
+        configs = [self._node_config(host) for host in normalize_hosts(hosts)]
+        if not configs:
+            raise ImproperlyConfigured("No hosts were given: at least one host is needed")
+        pool = self.connection_pool
+        for config in configs:
+            pool.add(config)
+        removed = []
+        for node in pool.all():
+            if node.config not in configs:
+                gone = pool.remove(node.config)
+                if gone is not None:
+                    removed.append(gone)
+        return removed
