@@ -97,6 +97,7 @@ COMMON: tuple[Twin, ...] = (
     Twin("codegen/common/v8plus/_async/client/_base.py", "codegen/common/v8plus/_sync/client/_base.py"),
     Twin("codegen/common/v7/_async/transport.py", "codegen/common/v7/transport.py"),
     Twin("codegen/common/v7/_async/client/_base.py", "codegen/common/v7/client/_base.py"),
+    Twin("codegen/common/v7/_async/_connection.py", "codegen/common/v7/connection/base.py"),
 )
 
 _MARKER = re.compile(r"^\s*# unasync: (async-only|sync-only|end)\b")

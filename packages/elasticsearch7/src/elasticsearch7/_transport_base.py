@@ -34,11 +34,7 @@ from elastic_transport import BaseNode, NodeConfig, NodePool, TransportApiRespon
 from elastic_transport.client_utils import DEFAULT, DefaultType, client_meta_version
 
 from . import _profile
-from ._mimetypes import compat_mimetype, compat_mode
-from ._stacklevel import warn_stacklevel
-from ._warnings import emit_server_warnings
-from .connection import Urllib3HttpConnection
-from .connection.base import (
+from ._connection_base import (
     POOL_OPTIONS,
     decode_error_body,
     node_class_for_configs,
@@ -47,6 +43,10 @@ from .connection.base import (
     normalize_hosts,
     target_with_params,
 )
+from ._mimetypes import compat_mimetype, compat_mode
+from ._stacklevel import warn_stacklevel
+from ._warnings import emit_server_warnings
+from .connection import Urllib3HttpConnection
 from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool
 from .exceptions import (
     AuthenticationException,
