@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlencode, urlparse
 
 import elastic_transport
 from elastic_transport import BaseNode, NodeConfig
+from elastic_transport._node import NODE_CLASSES, node_class_for
 
 from . import _profile
 from ._mimetypes import BINARY_MIMETYPES, base_mimetype
@@ -221,25 +222,16 @@ def node_config_from_options(options: Mapping[str, Any]) -> NodeConfig:
         raise ImproperlyConfigured(str(e)) from None
 
 
-_NODE_CLASS_NAMES = {
-    "urllib3": "Urllib3HttpNode",
-    "requests": "RequestsHttpNode",
-    "httpx": "HttpxHttpNode",
-    "aiohttp": "AiohttpHttpNode",
-    "httpxasync": "HttpxAsyncHttpNode",
-}
+# Library name -> node class name, from the shared transport's one registry of node classes.
+_NODE_CLASS_NAMES = {entry.name: entry.class_name for entry in NODE_CLASSES}
+_LIBRARY_NAMES = ", ".join(map(repr, _NODE_CLASS_NAMES))
 
 
 def node_class_by_name(name: str) -> type[BaseNode]:
     """The shared transport's node class for a name; its HTTP library is imported only now."""
-    try:
-        class_name = _NODE_CLASS_NAMES[name]
-    except KeyError:
-        raise ImproperlyConfigured(
-            f"Unknown HTTP library {name!r}: use one of {', '.join(map(repr, _NODE_CLASS_NAMES))}"
-        ) from None
-    node_class: type[BaseNode] = getattr(elastic_transport, class_name)
-    return node_class
+    if name not in _NODE_CLASS_NAMES:
+        raise ImproperlyConfigured(f"Unknown HTTP library {name!r}: use one of {_LIBRARY_NAMES}")
+    return node_class_for(name)
 
 
 def node_class_for_configs(name: str, configs: list[NodeConfig]) -> type[BaseNode]:
@@ -271,7 +263,7 @@ def node_class_name(connection_class: Any, default: str) -> str | type[BaseNode]
     raise ImproperlyConfigured(
         f"connection_class={connection_class!r} is not supported: use Urllib3HttpConnection, "
         "RequestsHttpConnection or AIOHttpConnection (or a subclass), a library name "
-        "('urllib3', 'requests', 'httpx', 'aiohttp') or an elastic_transport node class"
+        f"({_LIBRARY_NAMES}) or an elastic_transport node class"
     )
 
 
