@@ -10,7 +10,6 @@ connection classes only name which HTTP library the nodes use. They also work st
 
 from __future__ import annotations
 
-import base64
 import binascii
 import platform
 import warnings
@@ -21,6 +20,7 @@ from urllib.parse import unquote, urlencode, urlparse
 import elastic_transport
 from elastic_transport import BaseNode, NodeConfig
 from elastic_transport._node import NODE_CLASSES, node_class_for
+from elastic_transport.client_utils import _auth_header, _encode_credentials
 
 from . import _profile
 from ._mimetypes import BINARY_MIMETYPES, base_mimetype
@@ -108,7 +108,7 @@ def normalize_hosts(hosts: Any) -> list[Any]:
 def auth_header_value(value: Any) -> str:
     """``("id", "key")`` -> base64 of ``id:key``; a str or bytes is taken as already encoded."""
     if isinstance(value, (tuple, list)):
-        return base64.b64encode(":".join(value).encode("utf-8")).decode("ascii")
+        return _encode_credentials(value)
     if isinstance(value, bytes):
         return value.decode("utf-8")
     return str(value)
@@ -116,11 +116,7 @@ def auth_header_value(value: Any) -> str:
 
 def _basic_auth_header(http_auth: Any) -> str:
     """Constructor-level ``http_auth``: ``("user", "pass")`` or ``"user:pass"``, always encoded."""
-    if isinstance(http_auth, (tuple, list)):
-        http_auth = ":".join(http_auth)
-    if isinstance(http_auth, str):
-        http_auth = http_auth.encode("utf-8")
-    return "Basic " + base64.b64encode(http_auth).decode("ascii")
+    return _auth_header("Basic", http_auth)
 
 
 def constructor_options(arguments: Mapping[str, Any], *, ignored: tuple[str, ...] = ()) -> dict[str, Any]:
