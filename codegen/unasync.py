@@ -7,7 +7,12 @@ The rewrite works on text, line by line, the way httpcore's ``scripts/unasync.py
   ``async_bulk`` -> ``bulk`` (any ``async_`` prefix), ``__aenter__`` -> ``__enter__`` and the
   other entries of ``NAMES``, plus the replacements a ``Twin`` adds for its file;
 - imports are sorted again (and deduplicated) the way ruff's isort wants, and the ones only
-  the async flavour uses are dropped.
+  the async flavour uses are dropped;
+- when the twin sits higher in the package than its source (``v7/_async/transport.py`` ->
+  ``v7/transport.py``), relative imports that leave the source's ``_async`` folder lose that
+  many dots (``from ..exceptions`` -> ``from .exceptions``); the ones into the ``_async``
+  folder keep theirs, as they point at the mirrored sync module (``..transport`` from
+  ``_async/client/`` is ``_async/transport``, from ``client/`` it is ``transport``).
 
 Where the two flavours really differ, the source says so in a named block::
 
@@ -29,7 +34,7 @@ import re
 import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +63,25 @@ class Twin:
 
     source: str
     target: str
-    # Extra name replacements for this file (identifiers, whole words).
+    # Extra name replacements for this file (identifiers, whole words). Keys made of dots
+    # rebase relative imports; they are filled in from the two paths (``_import_levels``).
     names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        levels = _import_levels(self.source, self.target)
+        if levels:
+            object.__setattr__(self, "names", MappingProxyType({**levels, **self.names}))
+
+
+def _import_levels(source: str, target: str) -> dict[str, str]:
+    """Dots of a relative import that leaves the source's ``_async`` folder -> the dots that
+    reach the same module from the twin's folder; empty when both sit at the same depth."""
+    here, there = PurePosixPath(source).parent.parts, PurePosixPath(target).parent.parts
+    shift = len(here) - len(there)
+    if shift == 0 or "_async" not in here:
+        return {}
+    inside = len(here) - here.index("_async")  # this many dots still stay within _async/
+    return {"." * n: "." * (n - shift) for n in range(inside + 1, len(here) + 1)}
 
 
 _TRANSPORT = "packages/transport/src/elastic_transport"
@@ -74,12 +96,16 @@ COMMITTED: tuple[Twin, ...] = (
 COMMON: tuple[Twin, ...] = (
     Twin("codegen/common/v8plus/_async/client/_base.py", "codegen/common/v8plus/_sync/client/_base.py"),
     Twin("codegen/common/helpers/all/_async/helpers.py", "codegen/common/helpers/all/helpers/actions.py"),
+    Twin("codegen/common/v7/_async/transport.py", "codegen/common/v7/transport.py"),
+    Twin("codegen/common/v7/_async/client/_base.py", "codegen/common/v7/client/_base.py"),
+    Twin("codegen/common/v7/_async/_connection.py", "codegen/common/v7/connection/base.py"),
 )
 
 _MARKER = re.compile(r"^\s*# unasync: (async-only|sync-only|end)\b")
 _WORD = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _KEYWORDS = re.compile(r"\basync (def|with|for)\b")
 _AWAIT = re.compile(r"\bawait\s+")
+_RELATIVE = re.compile(r"^(\s*from )(\.+)")
 
 
 def generated_header(source: str) -> str:
@@ -120,6 +146,9 @@ def _unwrap(line: str, generic: str) -> str:
 
 
 def _rewrite_line(line: str, names: Mapping[str, str]) -> str:
+    relative = _RELATIVE.match(line)
+    if relative and relative.group(2) in names:
+        line = relative.group(1) + names[relative.group(2)] + line[relative.end() :]
     line = _unwrap(line, "Awaitable")
     line = _KEYWORDS.sub(r"\1", line)
     line = _AWAIT.sub("", line)
@@ -203,6 +232,8 @@ def _tidy_imports(lines: list[str]) -> list[str]:
         kept = sorted(dict.fromkeys(n for n in names if n and _bound(n) in used), key=isort_key)
         if not kept:
             replaced[first] = []
+            if first > 0 and last + 1 < len(lines) and not lines[first - 1].strip() and not lines[last + 1].strip():
+                replaced[last + 1] = []  # a dropped import group leaves one blank line, not two
         elif len(statement) > 1:
             indent = statement[1][: len(statement[1]) - len(statement[1].lstrip())]
             replaced[first] = [prefix, *(f"{indent}{n}," for n in kept), statement[-1]]

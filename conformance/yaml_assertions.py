@@ -10,7 +10,6 @@ the actual value.
 
 from __future__ import annotations
 
-import base64
 import functools
 import json
 import math
@@ -18,6 +17,8 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from elastic_transport.client_utils import _encode_credentials
 
 from .yaml_stash import Stash
 
@@ -291,7 +292,7 @@ def _base64_credentials(body: Any, stash: Stash, *paths: str) -> str:
     for path, value in zip(paths, values, strict=True):
         if value is MISSING:
             raise AssertionFailure(f"transform_and_set: the response has no value at {path!r}")
-    return base64.b64encode(f"{values[0]}:{values[1]}".encode()).decode("ascii")
+    return _encode_credentials(f"{values[0]}:{values[1]}")
 
 
 TRANSFORMS = {"base64EncodeCredentials": _base64_credentials}

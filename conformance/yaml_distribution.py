@@ -15,7 +15,6 @@ into a skip; anything else is a failure.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import urllib.error
@@ -23,6 +22,8 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from elastic_transport.client_utils import _auth_header
 
 from .yaml_api import ApiInfo
 
@@ -299,8 +300,7 @@ class Http:
             data = json.dumps(body).encode()
             headers["Content-Type"] = mimetype
         if self.auth:
-            token = base64.b64encode(f"{self.auth[0]}:{self.auth[1]}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
+            headers["Authorization"] = _auth_header("Basic", f"{self.auth[0]}:{self.auth[1]}")
         request = urllib.request.Request(
             self.url.rstrip("/") + path, data=data, method=method, headers=headers
         )

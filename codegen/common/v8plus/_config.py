@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -11,6 +10,7 @@ from typing import Any
 from elastic_transport import HttpHeaders, NodeConfig, Serializer
 from elastic_transport.client_utils import (
     DEFAULT,
+    _auth_header,
     client_meta_version,
     create_user_agent,
     parse_cloud_id,
@@ -98,8 +98,7 @@ def _auth_value(scheme: str, credentials: str | tuple[str, str] | Sequence[str])
     if isinstance(credentials, str):
         return f"{scheme} {credentials}"
     if isinstance(credentials, (tuple, list)) and len(credentials) == 2:
-        joined = ":".join(credentials)
-        return f"{scheme} {base64.b64encode(joined.encode()).decode()}"
+        return _auth_header(scheme, credentials)
     raise ValueError(f"Credentials for {scheme} auth must be a string or a (id, secret) pair")
 
 

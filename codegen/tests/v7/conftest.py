@@ -2,8 +2,8 @@
 fake HTTP server (ci/fakees, real sockets on 127.0.0.1) that records requests and answers as
 scripted.
 
-The package is assembled in a temporary directory from ``codegen/common/v7`` plus a
-stand-in ``_profile.py`` and small client modules written the way the generator renders
+The package is assembled in a temporary directory from ``codegen/common/v7`` (with the
+sync twins ``codegen/unasync.py`` writes from its async sources) plus a stand-in ``_profile.py`` and small client modules written the way the generator renders
 API methods, so the runtime is exercised without the generator. It is imported under its
 own name (``es7rt``), which relative imports make possible, so an installed
 ``elasticsearch7`` is never shadowed.
@@ -26,6 +26,8 @@ from typing import Any
 import fakees
 import pytest
 from fakees import Request as Recorded
+
+from codegen import unasync
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "common" / "v7"
 SHARED_DIR = RUNTIME_DIR.parent / "all"  # rendered into every package beside the runtime
@@ -164,6 +166,10 @@ def es7(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     target = root / PACKAGE
     shutil.copytree(SHARED_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(RUNTIME_DIR, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    for source, twin in unasync.common_twins().items():
+        if source.startswith("v7/"):
+            text = unasync.unasync_text((RUNTIME_DIR.parent / source).read_text(), twin.names)
+            (target / Path(twin.target).relative_to("codegen/common/v7")).write_text(text)
     (target / "_profile.py").write_text(PROFILE)
     (target / "client" / "__init__.py").write_text(CLIENT)
     (target / "_async" / "client" / "__init__.py").write_text(_to_async(CLIENT))

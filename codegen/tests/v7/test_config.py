@@ -192,3 +192,16 @@ def test_context_manager_closes(es7: ModuleType, server: Server) -> None:
             assert len(server.api_requests()) == 1
             assert server.connections_open == 1  # urllib3 keeps it open for the next request
         assert server.wait_connections_open(0), "the connection stayed open after the with block"
+
+
+def test_connection_classes_pass_every_argument_on(es7: ModuleType) -> None:
+    """Each HTTP library's class hands its named arguments and ``**kwargs`` to ``Connection``."""
+    aio = es7.AIOHttpConnection("h", 9300, "/p", 3, ("u", "p"), maxsize=4, loop=object(), opaque_id="o")
+    assert (aio.host, aio.url_prefix, aio.timeout, aio.config.connections_per_node) == ("http://h:9300", "/p", 3, 4)
+    assert aio.headers["authorization"] == "Basic " + base64.b64encode(b"u:p").decode()
+    assert aio.headers["x-opaque-id"] == "o"
+    for cls in (es7.Urllib3HttpConnection, es7.RequestsHttpConnection):
+        conn = cls("h", 9300, "u:p", timeout=5, url_prefix="/x", http_compress=True)
+        assert (conn.timeout, conn.url_prefix, conn.http_compress) == (5, "/x", True)
+        assert conn.headers["authorization"] == "Basic " + base64.b64encode(b"u:p").decode()
+    assert issubclass(es7.AIOHttpConnection, es7.Connection)

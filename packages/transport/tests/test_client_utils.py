@@ -5,6 +5,8 @@ import pytest
 from elastic_transport import __version__
 from elastic_transport.client_utils import (
     DEFAULT,
+    _auth_header,
+    _encode_credentials,
     basic_auth_to_header,
     client_meta_version,
     create_user_agent,
@@ -88,3 +90,14 @@ def test_basic_auth_header_rejects_bad_input() -> None:
     assert basic_auth_to_header(("user", "pass")) == "Basic dXNlcjpwYXNz"
     with pytest.raises(ValueError, match="2-tuple"):
         basic_auth_to_header("user:pass")  # type: ignore[arg-type]
+
+
+def test_one_credentials_encoder_for_every_form() -> None:
+    """Pair, joined str and bytes give the same token; non-ASCII is UTF-8, as the clients send it."""
+    token = base64.b64encode("élan:p:ss".encode()).decode("ascii")
+    assert _encode_credentials(("élan", "p:ss")) == token
+    assert _encode_credentials(["élan", "p:ss"]) == token
+    assert _encode_credentials("élan:p:ss") == token
+    assert _encode_credentials("élan:p:ss".encode()) == token
+    assert _auth_header("ApiKey", ("id", "key")) == "ApiKey " + base64.b64encode(b"id:key").decode()
+    assert basic_auth_to_header(("élan", "p:ss")) == "Basic " + token

@@ -1,13 +1,21 @@
-"""The 7.x ``AsyncTransport``: the same behaviour as ``Transport``, awaiting the shared
-``elastic_transport.AsyncTransport`` (aiohttp nodes unless another connection class is given).
+"""The I/O of the 7.x transport: ``perform_request``, the product check request, sniffing
+and closing, over the shared ``elastic_transport`` transport.
 
-It can be created outside a running event loop; ``sniff_on_start`` then happens before
-the first request.
+This module is written for asyncio and is the source of ``transport.py``, its sync twin
+(``codegen/unasync.py``); configuration, request preparation and response handling come
+from ``TransportBase`` (``_transport_base.py``). The flavours differ in their lock, their
+default connection class and in when nodes dropped by ``set_connections`` are closed. The
+asyncio transport can be created outside a running event loop; ``sniff_on_start`` then
+happens before the first request.
 """
 
 from __future__ import annotations
 
 import asyncio
+
+# unasync: sync-only
+# import threading
+# unasync: end
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,17 +23,68 @@ import elastic_transport
 from elastic_transport import NodeConfig, SniffOptions
 from elastic_transport.client_utils import DEFAULT
 
-from ..connection.base import normalize_hosts
-from ..exceptions import TransportError
-from ..transport import _SNIFF_TARGET, TransportBase
+from .._transport_base import (  # noqa: F401  (the names the 7.x module had, importable from here too)
+    _DEFAULT_SERIALIZER,
+    _PRODUCT_ERRORS,
+    _RAW_SERIALIZERS,
+    _SNIFF_TARGET,
+    _UNDECODED,
+    _VERSION_RE,
+    DEFAULT_SERIALIZERS,
+    POOL_OPTIONS,
+    UNSUPPORTED_DISTRIBUTION,
+    UNSUPPORTED_PRODUCT,
+    AuthenticationException,
+    AuthorizationException,
+    BaseNode,
+    ConnectionError,
+    ConnectionPool,
+    ConnectionTimeout,
+    DefaultType,
+    Deserializer,
+    DummyConnectionPool,
+    ElasticsearchWarning,
+    EmptyConnectionPool,
+    HostInfoCallback,
+    ImproperlyConfigured,
+    JSONSerializer,
+    NodePool,
+    SerializationError,
+    Serializer,
+    TransportApiResponse,
+    TransportBase,
+    TransportError,
+    UnsupportedProductError,
+    Urllib3HttpConnection,
+    _profile,
+    _Undecoded,
+    client_meta_version,
+    compat_mimetype,
+    compat_mode,
+    decode_error_body,
+    emit_server_warnings,
+    from_transport_error,
+    get_host_info,
+    http_error,
+    logger,
+    node_class_for_configs,
+    node_class_name,
+    node_config_from_options,
+    normalize_hosts,
+    product_check,
+    target_with_params,
+    warn_stacklevel,
+)
 from .http_aiohttp import AIOHttpConnection
 
-__all__ = ["AsyncTransport"]
+__all__ = ["AsyncTransport", "TransportBase", "get_host_info"]
 
 
 class AsyncTransport(TransportBase):
-    """The 7.x asyncio transport; use it from one event loop."""
+    """The 7.x transport of a client and its namespaces: the sync one is shared across threads,
+    the asyncio one belongs to one event loop."""
 
+    # unasync: async-only (TransportBase has the sync defaults: urllib3 nodes)
     DEFAULT_CONNECTION_CLASS: Any = AIOHttpConnection
     _default_node = "aiohttp"
     _shared_transport_class: Any = elastic_transport.AsyncTransport
@@ -35,7 +94,14 @@ class AsyncTransport(TransportBase):
         self._removed_nodes: list[Any] = []
         super().__init__(hosts, *args, **kwargs)
 
-    async def perform_request(  # type: ignore[override]
+    # unasync: end
+    # unasync: sync-only (a thread lock; dropped nodes are closed at once)
+    # def __init__(self, hosts: Any, *args: Any, **kwargs: Any) -> None:
+    #     self._verify_lock = threading.Lock()
+    #     super().__init__(hosts, *args, **kwargs)
+    #
+    # unasync: end
+    async def perform_request(
         self,
         method: str,
         url: str,
@@ -43,7 +109,11 @@ class AsyncTransport(TransportBase):
         params: Mapping[str, Any] | None = None,
         body: Any = None,
     ) -> Any:
-        """Sends a request; returns the deserialized body, or a bool for HEAD."""
+        """Sends a request; returns the deserialized body, or a bool for HEAD.
+
+        ``params`` may carry ``ignore`` (statuses that return the body instead of raising)
+        and ``request_timeout``; the rest is the query string.
+        """
         method, target, request_headers, body_bytes, ignore, timeout = self._resolve_request_args(
             method, url, headers, params, body
         )
@@ -103,6 +173,7 @@ class AsyncTransport(TransportBase):
         except elastic_transport.TransportError as e:
             raise self._wrap_error(e) from e
 
+    # unasync: async-only (closing a node awaits: dropped nodes wait for close())
     def set_connections(self, hosts: Any) -> None:
         """Replaces the pool's nodes with ``hosts``; removed nodes are closed by ``close()``."""
         self.hosts = normalize_hosts(hosts)
@@ -113,3 +184,16 @@ class AsyncTransport(TransportBase):
         removed, self._removed_nodes = self._removed_nodes, []
         await asyncio.gather(*(node.close() for node in removed))
         await self._transport.close()
+
+    # unasync: end
+    # unasync: sync-only
+    # def set_connections(self, hosts: Any) -> None:
+    #     """Replaces the pool's nodes with ``hosts`` (7.x host dicts or URLs)."""
+    #     self.hosts = normalize_hosts(hosts)
+    #     for node in self._replace_nodes(hosts):
+    #         node.close()
+    #
+    # def close(self) -> None:
+    #     """Closes every node's connections."""
+    #     self._transport.close()
+    # unasync: end

@@ -28,9 +28,9 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote, urlparse
 
+from .._connection_base import auth_header_value, normalize_hosts
 from .._mimetypes import compat_mimetype, mimetype_header
 from ..compat import string_types, to_bytes, to_str
-from ..connection.base import auth_header_value, normalize_hosts
 
 if TYPE_CHECKING:
     from ..serializer import Serializer

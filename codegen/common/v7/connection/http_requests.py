@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from .._connection_base import constructor_options
 from .base import Connection
 
 __all__ = ["RequestsHttpConnection"]
@@ -37,20 +38,4 @@ class RequestsHttpConnection(Connection):
         opaque_id: str | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            host=host,
-            port=port,
-            use_ssl=use_ssl,
-            headers=headers,
-            http_compress=http_compress,
-            cloud_id=cloud_id,
-            api_key=api_key,
-            opaque_id=opaque_id,
-            http_auth=http_auth,
-            verify_certs=verify_certs,
-            ssl_show_warn=ssl_show_warn,
-            ca_certs=ca_certs,
-            client_cert=client_cert,
-            client_key=client_key,
-            **kwargs,
-        )
+        super().__init__(**constructor_options(locals()))

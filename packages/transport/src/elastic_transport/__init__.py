@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import client_utils
+from . import _node, client_utils
 from ._exceptions import (
     ApiError,
     ConnectionError,
@@ -47,14 +47,8 @@ from ._serializer import (
 from ._transport import Transport
 from ._version import __version__
 
-_LAZY = {
-    "AsyncTransport": "._async_transport",
-    "Urllib3HttpNode": "._node._http_urllib3",
-    "RequestsHttpNode": "._node._http_requests",
-    "HttpxHttpNode": "._node._http_httpx",
-    "HttpxAsyncHttpNode": "._node._http_httpx",
-    "AiohttpHttpNode": "._node._http_aiohttp",
-}
+# Loaded on first use, besides the node classes (their registry is ``_node.NODE_CLASSES``).
+_LAZY = {"AsyncTransport": "._async_transport"}
 
 __all__ = [
     "AiohttpHttpNode",
@@ -105,8 +99,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
-    if module is None:
+    if module is not None:
+        value = getattr(importlib.import_module(module, __name__), name)
+    elif _node.is_node_class_name(name):
+        value = _node.load_node_class(name)
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value

@@ -7,6 +7,7 @@ import binascii
 import enum
 import re
 import sys
+from collections.abc import Sequence
 from typing import NamedTuple, TypeVar
 
 from ._models import NodeConfig
@@ -136,7 +137,24 @@ def basic_auth_to_header(basic_auth: tuple[str, str]) -> str:
         or not all(isinstance(x, str) for x in basic_auth)
     ):
         raise ValueError("'basic_auth' must be a 2-tuple of str: (username, password)")
-    return "Basic " + base64.b64encode(":".join(basic_auth).encode("utf-8")).decode("ascii")
+    return _auth_header("Basic", basic_auth)
+
+
+def _encode_credentials(credentials: str | bytes | Sequence[str]) -> str:
+    """Base64 of ``"id:secret"`` in UTF-8, the token of Basic and ApiKey headers; given as the
+    ``(id, secret)`` parts or already joined. The one encoder of this repository's clients."""
+    if isinstance(credentials, str):
+        data = credentials.encode("utf-8")
+    elif isinstance(credentials, bytes):
+        data = credentials
+    else:
+        data = ":".join(credentials).encode("utf-8")
+    return base64.b64encode(data).decode("ascii")
+
+
+def _auth_header(scheme: str, credentials: str | bytes | Sequence[str]) -> str:
+    """``Authorization`` value ``"<scheme> <token>"`` (``_encode_credentials``), e.g. ``Basic dXNlcjpwYXNz``."""
+    return f"{scheme} {_encode_credentials(credentials)}"
 
 
 def python_version() -> str:

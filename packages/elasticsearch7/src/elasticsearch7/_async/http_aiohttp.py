@@ -7,49 +7,12 @@ import ssl
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import elastic_transport
-
-from ..connection.base import Connection
-from ..exceptions import from_transport_error
+from .._connection_base import constructor_options
+from ..connection.base import Connection  # noqa: F401  (importable from here, as before)
+from ..exceptions import from_transport_error  # noqa: F401  (importable from here, as before)
+from ._connection import AsyncConnection
 
 __all__ = ["AIOHttpConnection", "AsyncConnection"]
-
-
-class AsyncConnection(Connection):
-    """Base class of the asyncio connections: ``perform_request`` and ``close`` are coroutines."""
-
-    node_class: ClassVar[str] = "aiohttp"
-
-    async def perform_request(  # type: ignore[override]
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        timeout: float | None = None,
-        ignore: Any = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, dict[str, str], Any]:
-        """Sends one request to this node; raises the 7.x error for an error status not ignored."""
-        target, body, request_headers = self._prepare(url, params, body, headers)
-        node: Any = self._get_node()
-        try:
-            meta, raw = await node.perform_request(
-                method,
-                target,
-                body=body,
-                headers=request_headers,
-                request_timeout=elastic_transport.client_utils.DEFAULT if timeout is None else timeout,
-            )
-        except elastic_transport.TransportError as e:
-            raise from_transport_error(e) from e
-        return self._finish(meta, raw, ignore)
-
-    async def close(self) -> None:  # type: ignore[override]
-        node: Any = self._node
-        self._node = None
-        if node is not None:
-            await node.close()
 
 
 class AIOHttpConnection(AsyncConnection):
@@ -82,26 +45,4 @@ class AIOHttpConnection(AsyncConnection):
         loop: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            host=host,
-            port=port,
-            url_prefix=url_prefix,
-            timeout=timeout,
-            use_ssl=use_ssl,
-            headers=headers,
-            http_compress=http_compress,
-            cloud_id=cloud_id,
-            api_key=api_key,
-            opaque_id=opaque_id,
-            http_auth=http_auth,
-            verify_certs=verify_certs,
-            ssl_show_warn=ssl_show_warn,
-            ca_certs=ca_certs,
-            client_cert=client_cert,
-            client_key=client_key,
-            ssl_version=ssl_version,
-            ssl_assert_fingerprint=ssl_assert_fingerprint,
-            maxsize=maxsize,
-            ssl_context=ssl_context,
-            **kwargs,
-        )
+        super().__init__(**constructor_options(locals(), ignored=("loop",)))

@@ -7,6 +7,7 @@ import ssl
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from .._connection_base import constructor_options
 from .base import Connection
 
 __all__ = ["Urllib3HttpConnection", "create_ssl_context"]
@@ -45,25 +46,4 @@ class Urllib3HttpConnection(Connection):
         opaque_id: str | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            host=host,
-            port=port,
-            use_ssl=use_ssl,
-            headers=headers,
-            http_compress=http_compress,
-            cloud_id=cloud_id,
-            api_key=api_key,
-            opaque_id=opaque_id,
-            http_auth=http_auth,
-            verify_certs=verify_certs,
-            ssl_show_warn=ssl_show_warn,
-            ca_certs=ca_certs,
-            client_cert=client_cert,
-            client_key=client_key,
-            ssl_version=ssl_version,
-            ssl_assert_hostname=ssl_assert_hostname,
-            ssl_assert_fingerprint=ssl_assert_fingerprint,
-            maxsize=maxsize,
-            ssl_context=ssl_context,
-            **kwargs,
-        )
+        super().__init__(**constructor_options(locals()))

@@ -1,14 +1,15 @@
-"""7.x connection options -> the shared transport's ``NodeConfig``, and the ``Connection`` class.
+"""7.x connection options -> the shared transport's ``NodeConfig``, and ``ConnectionBase``.
 
 In 7.x each host became a ``Connection`` built from ``{**client_kwargs, **host_dict}``.
 Here the same merged options become a ``NodeConfig`` for ``elastic_transport``; the
 connection classes only name which HTTP library the nodes use. They also work standalone
-(``perform_request`` returning ``(status, headers, data)``), through one node.
+(``perform_request`` returning ``(status, headers, data)``), through one node:
+``ConnectionBase`` holds all of that but the I/O, which is written once, awaiting, in
+``_async/_connection.py``; ``connection/base.py`` (``Connection``) is its sync twin.
 """
 
 from __future__ import annotations
 
-import base64
 import binascii
 import platform
 import warnings
@@ -18,12 +19,48 @@ from urllib.parse import unquote, urlencode, urlparse
 
 import elastic_transport
 from elastic_transport import BaseNode, NodeConfig
+from elastic_transport._node import NODE_CLASSES, node_class_for
+from elastic_transport.client_utils import _auth_header, _encode_credentials
 
-from .. import _profile
-from .._mimetypes import BINARY_MIMETYPES, base_mimetype
-from .._stacklevel import warn_stacklevel
-from .._warnings import emit_server_warnings
-from ..exceptions import ImproperlyConfigured, from_transport_error, http_error
+from . import _profile
+from ._mimetypes import BINARY_MIMETYPES, base_mimetype
+from ._stacklevel import warn_stacklevel
+from ._warnings import emit_server_warnings
+from .exceptions import ImproperlyConfigured, from_transport_error, http_error
+
+# What the 7.x ``connection.base`` module offered, besides ``Connection``: ``connection/base.py``
+# imports (and so re-exports) all of it from here.
+__all__ = [
+    "auth_header_value",
+    "base_mimetype",
+    "BaseNode",
+    "_basic_auth_header",
+    "BINARY_MIMETYPES",
+    "cloud_address",
+    "ConnectionBase",
+    "constructor_options",
+    "decode_body",
+    "decode_error_body",
+    "emit_server_warnings",
+    "from_transport_error",
+    "http_error",
+    "ImproperlyConfigured",
+    "is_requests_auth",
+    "node_class_by_name",
+    "node_class_for_configs",
+    "node_class_name",
+    "_NODE_CLASS_NAMES",
+    "node_config_from_options",
+    "NodeConfig",
+    "normalize_hosts",
+    "POOL_OPTIONS",
+    "_profile",
+    "REQUESTS_AUTH_EXTRA",
+    "target_with_params",
+    "_TLS_FILES",
+    "USER_AGENT",
+    "warn_stacklevel",
+]
 
 USER_AGENT = f"{_profile.USER_AGENT_NAME}/{_profile.CLIENT_VERSION} (Python {platform.python_version()})"
 
@@ -71,7 +108,7 @@ def normalize_hosts(hosts: Any) -> list[Any]:
 def auth_header_value(value: Any) -> str:
     """``("id", "key")`` -> base64 of ``id:key``; a str or bytes is taken as already encoded."""
     if isinstance(value, (tuple, list)):
-        return base64.b64encode(":".join(value).encode("utf-8")).decode("ascii")
+        return _encode_credentials(value)
     if isinstance(value, bytes):
         return value.decode("utf-8")
     return str(value)
@@ -79,11 +116,16 @@ def auth_header_value(value: Any) -> str:
 
 def _basic_auth_header(http_auth: Any) -> str:
     """Constructor-level ``http_auth``: ``("user", "pass")`` or ``"user:pass"``, always encoded."""
-    if isinstance(http_auth, (tuple, list)):
-        http_auth = ":".join(http_auth)
-    if isinstance(http_auth, str):
-        http_auth = http_auth.encode("utf-8")
-    return "Basic " + base64.b64encode(http_auth).decode("ascii")
+    return _auth_header("Basic", http_auth)
+
+
+def constructor_options(arguments: Mapping[str, Any], *, ignored: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A connection constructor's ``locals()`` -> the options for ``ConnectionBase.__init__``: its
+    named arguments plus its ``**kwargs``, so each HTTP library's class keeps its 7.x signature
+    without repeating every argument."""
+    options = {k: v for k, v in arguments.items() if k not in ("self", "kwargs", "__class__", *ignored)}
+    options.update(arguments.get("kwargs") or {})
+    return options
 
 
 def cloud_address(cloud_id: str) -> tuple[str, int]:
@@ -176,25 +218,16 @@ def node_config_from_options(options: Mapping[str, Any]) -> NodeConfig:
         raise ImproperlyConfigured(str(e)) from None
 
 
-_NODE_CLASS_NAMES = {
-    "urllib3": "Urllib3HttpNode",
-    "requests": "RequestsHttpNode",
-    "httpx": "HttpxHttpNode",
-    "aiohttp": "AiohttpHttpNode",
-    "httpxasync": "HttpxAsyncHttpNode",
-}
+# Library name -> node class name, from the shared transport's one registry of node classes.
+_NODE_CLASS_NAMES = {entry.name: entry.class_name for entry in NODE_CLASSES}
+_LIBRARY_NAMES = ", ".join(map(repr, _NODE_CLASS_NAMES))
 
 
 def node_class_by_name(name: str) -> type[BaseNode]:
     """The shared transport's node class for a name; its HTTP library is imported only now."""
-    try:
-        class_name = _NODE_CLASS_NAMES[name]
-    except KeyError:
-        raise ImproperlyConfigured(
-            f"Unknown HTTP library {name!r}: use one of {', '.join(map(repr, _NODE_CLASS_NAMES))}"
-        ) from None
-    node_class: type[BaseNode] = getattr(elastic_transport, class_name)
-    return node_class
+    if name not in _NODE_CLASS_NAMES:
+        raise ImproperlyConfigured(f"Unknown HTTP library {name!r}: use one of {_LIBRARY_NAMES}")
+    return node_class_for(name)
 
 
 def node_class_for_configs(name: str, configs: list[NodeConfig]) -> type[BaseNode]:
@@ -226,7 +259,7 @@ def node_class_name(connection_class: Any, default: str) -> str | type[BaseNode]
     raise ImproperlyConfigured(
         f"connection_class={connection_class!r} is not supported: use Urllib3HttpConnection, "
         "RequestsHttpConnection or AIOHttpConnection (or a subclass), a library name "
-        "('urllib3', 'requests', 'httpx', 'aiohttp') or an elastic_transport node class"
+        f"({_LIBRARY_NAMES}) or an elastic_transport node class"
     )
 
 
@@ -250,8 +283,8 @@ def decode_body(raw: bytes | None, content_type: str | None) -> Any:
     return raw.decode("utf-8", "surrogatepass")
 
 
-class Connection:
-    """The 7.x connection API over one node of the shared transport.
+class ConnectionBase:
+    """The 7.x connection API over one node of the shared transport, but the I/O.
 
     ``node_class`` names the ``elastic_transport`` node (HTTP library) that clients built
     with ``connection_class=`` this class use.
@@ -327,32 +360,3 @@ class Connection:
         if not 200 <= meta.status < 300 and meta.status not in ignore:
             raise http_error(meta.status, decode_error_body(raw))
         return meta.status, dict(meta.headers), decode_body(raw, meta.headers.get("content-type"))
-
-    def perform_request(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        timeout: float | None = None,
-        ignore: Any = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, dict[str, str], Any]:
-        """Sends one request to this node; raises the 7.x error for an error status not ignored."""
-        target, body, request_headers = self._prepare(url, params, body, headers)
-        try:
-            meta, raw = self._get_node().perform_request(
-                method,
-                target,
-                body=body,
-                headers=request_headers,
-                request_timeout=elastic_transport.client_utils.DEFAULT if timeout is None else timeout,
-            )
-        except elastic_transport.TransportError as e:
-            raise from_transport_error(e) from e
-        return self._finish(meta, raw, ignore)
-
-    def close(self) -> None:
-        if self._node is not None:
-            self._node.close()
-            self._node = None

@@ -14,8 +14,9 @@ layer adds to the shared transport, all as 7.17 does it:
 - error statuses -> ``TransportError`` subclasses, server ``Warning`` headers ->
   ``ElasticsearchWarning``, response bodies decoded with the 7.x serializers.
 
-``TransportBase`` holds everything but the I/O, which ``Transport`` and ``AsyncTransport``
-(in ``_async/transport.py``) each do their own way.
+``TransportBase`` here holds everything but the I/O. The I/O (requests, the product check
+request, sniffing, closing) is written once, awaiting, in ``_async/transport.py``;
+``transport.py`` is its sync twin, written by ``codegen/unasync.py``.
 """
 
 from __future__ import annotations
@@ -23,21 +24,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import elastic_transport
-from elastic_transport import BaseNode, NodeConfig, NodePool, SniffOptions, TransportApiResponse
+from elastic_transport import BaseNode, NodeConfig, NodePool, TransportApiResponse
 from elastic_transport.client_utils import DEFAULT, DefaultType, client_meta_version
 
 from . import _profile
-from ._mimetypes import compat_mimetype, compat_mode
-from ._stacklevel import warn_stacklevel
-from ._warnings import emit_server_warnings
-from .connection import Urllib3HttpConnection
-from .connection.base import (
+from ._connection_base import (
     POOL_OPTIONS,
     decode_error_body,
     node_class_for_configs,
@@ -46,15 +42,19 @@ from .connection.base import (
     normalize_hosts,
     target_with_params,
 )
+from ._mimetypes import compat_mimetype, compat_mode
+from ._stacklevel import warn_stacklevel
+from ._warnings import emit_server_warnings
+from .connection import Urllib3HttpConnection
 from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool
 from .exceptions import (
-    AuthenticationException,  # noqa: F401  (the official module's name)
-    AuthorizationException,  # noqa: F401  (the official module's name)
-    ConnectionError,  # noqa: F401  (the official module's name)
-    ConnectionTimeout,  # noqa: F401  (the official module's name)
+    AuthenticationException,
+    AuthorizationException,
+    ConnectionError,
+    ConnectionTimeout,
     ElasticsearchWarning,
     ImproperlyConfigured,
-    SerializationError,  # noqa: F401  (the official module's name)
+    SerializationError,
     TransportError,
     UnsupportedProductError,
     from_transport_error,
@@ -62,7 +62,60 @@ from .exceptions import (
 )
 from .serializer import DEFAULT_SERIALIZERS, Deserializer, JSONSerializer, Serializer
 
-__all__ = ["Transport", "TransportBase", "get_host_info"]
+# What the 7.x ``transport`` module offered, besides ``Transport``: ``transport.py`` imports
+# (and so re-exports) all of it from here.
+__all__ = [
+    "AuthenticationException",
+    "AuthorizationException",
+    "BaseNode",
+    "client_meta_version",
+    "compat_mimetype",
+    "compat_mode",
+    "ConnectionError",
+    "ConnectionPool",
+    "ConnectionTimeout",
+    "decode_error_body",
+    "_DEFAULT_SERIALIZER",
+    "DEFAULT_SERIALIZERS",
+    "DefaultType",
+    "Deserializer",
+    "DummyConnectionPool",
+    "ElasticsearchWarning",
+    "emit_server_warnings",
+    "EmptyConnectionPool",
+    "from_transport_error",
+    "get_host_info",
+    "HostInfoCallback",
+    "http_error",
+    "ImproperlyConfigured",
+    "JSONSerializer",
+    "logger",
+    "node_class_for_configs",
+    "node_class_name",
+    "node_config_from_options",
+    "NodePool",
+    "normalize_hosts",
+    "POOL_OPTIONS",
+    "product_check",
+    "_PRODUCT_ERRORS",
+    "_profile",
+    "_RAW_SERIALIZERS",
+    "SerializationError",
+    "Serializer",
+    "_SNIFF_TARGET",
+    "target_with_params",
+    "TransportApiResponse",
+    "TransportBase",
+    "TransportError",
+    "_UNDECODED",
+    "_Undecoded",
+    "UNSUPPORTED_DISTRIBUTION",
+    "UNSUPPORTED_PRODUCT",
+    "UnsupportedProductError",
+    "Urllib3HttpConnection",
+    "_VERSION_RE",
+    "warn_stacklevel",
+]
 
 HostInfoCallback = Callable[[dict[str, Any], dict[str, Any]], "dict[str, Any] | None"]
 
@@ -443,94 +496,3 @@ class TransportBase:
                 if gone is not None:
                     removed.append(gone)
         return removed
-
-
-class Transport(TransportBase):
-    """The 7.x synchronous transport: thread-safe, shared by a client and its namespaces."""
-
-    def __init__(self, hosts: Any, *args: Any, **kwargs: Any) -> None:
-        self._verify_lock = threading.Lock()
-        super().__init__(hosts, *args, **kwargs)
-
-    def perform_request(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-    ) -> Any:
-        """Sends a request; returns the deserialized body, or a bool for HEAD.
-
-        ``params`` may carry ``ignore`` (statuses that return the body instead of raising)
-        and ``request_timeout``; the rest is the query string.
-        """
-        method, target, request_headers, body_bytes, ignore, timeout = self._resolve_request_args(
-            method, url, headers, params, body
-        )
-        if self._verified_elasticsearch is not True:
-            if self._verified_elasticsearch is None:
-                self._do_verify_elasticsearch(request_headers, timeout)
-            self._raise_if_unsupported()
-        try:
-            response = self._transport.perform_request(
-                method,
-                target,
-                body=body_bytes,
-                headers=request_headers,
-                request_timeout=timeout,
-                retry_on_status=self._retry_statuses(ignore),
-            )
-        except elastic_transport.TransportError as e:
-            raise self._wrap_error(e) from e
-        return self._process_response(method, target, response, ignore)
-
-    def _do_verify_elasticsearch(self, headers: Mapping[str, str], timeout: Any) -> None:
-        """Runs the product check once; concurrent first requests wait for it."""
-        with self._verify_lock:
-            if self._verified_elasticsearch is not None:
-                return
-            try:
-                response = self._transport.perform_request(
-                    "GET", "/", headers=self._product_check_headers(headers), request_timeout=timeout
-                )
-            except elastic_transport.TransportError as e:
-                raise self._wrap_error(e) from e
-            self._verified_elasticsearch = self._product_check_result(response)
-
-    def _sniff_callback(self) -> Callable[..., Any]:
-        def sniff(transport: Any, options: SniffOptions) -> list[NodeConfig]:
-            timeout = DEFAULT if options.is_initial_sniff else options.sniff_timeout
-            errors: list[Exception] = []
-            for node in transport.node_pool.all():
-                try:
-                    meta, raw = node.perform_request(
-                        "GET", _SNIFF_TARGET, headers={"accept": "application/json"}, request_timeout=timeout
-                    )
-                except elastic_transport.TransportError as e:
-                    errors.append(e)
-                    continue
-                if 200 <= meta.status < 300:
-                    return self._sniffed_node_configs(raw, node.config)
-                errors.append(TransportError(meta.status, "Sniffing failed", None))
-            raise elastic_transport.SniffingError("Unable to sniff hosts", errors=tuple(errors))
-
-        return sniff
-
-    def sniff_hosts(self, initial: bool = False) -> None:
-        """Asks the cluster for its nodes now and updates the pool."""
-        try:
-            self._transport.sniff(initial)
-        except elastic_transport.TransportError as e:
-            raise self._wrap_error(e) from e
-
-    def set_connections(self, hosts: Any) -> None:
-        """Replaces the pool's nodes with ``hosts`` (7.x host dicts or URLs)."""
-        self.hosts = normalize_hosts(hosts)
-        for node in self._replace_nodes(hosts):
-            node.close()
-
-    def close(self) -> None:
-        """Closes every node's connections."""
-        self._transport.close()
-
