@@ -252,16 +252,21 @@ def unasync_text(text: str, names: Mapping[str, str] | None = None) -> str:
     extra = names or {}
     out: list[str] = []
     mode = "both"
+    dropped = False  # a block was just left out: a blank line after it would be one too many
     for number, line in enumerate(text.splitlines(), 1):
         marker = _MARKER.match(line)
         if marker:
             kind = marker.group(1)
             if (kind == "end") == (mode == "both"):
                 raise ValueError(f"line {number}: unbalanced '# unasync: {kind}'")
+            dropped = mode == "async-only"
             mode = "both" if kind == "end" else kind
             continue
         if mode == "async-only":
             continue
+        if dropped and not line.strip() and (not out or not out[-1].strip()):
+            continue
+        dropped = False
         if mode == "sync-only":
             line = _uncomment(line)
         out.append(_rewrite_line(line, extra))

@@ -1,9 +1,11 @@
-"""The I/O of a standalone 7.x connection: one request to one node, and closing it.
-
-This module is written for asyncio and is the source of ``connection/base.py``, its sync
-twin (``codegen/unasync.py``); everything else comes from ``ConnectionBase``
-(``_connection_base.py``). As in 7.x, the asyncio connection is a subclass of the sync one.
+"""The I/O of a standalone 7.x connection: one request to one node, and closing it;
+everything else comes from ``ConnectionBase`` (``_connection_base.py``).
 """
+
+# unasync: async-only
+# The source of connection/base.py, its sync twin (codegen/unasync.py). As in 7.x, the
+# asyncio connection is a subclass of the sync one.
+# unasync: end
 
 from __future__ import annotations
 

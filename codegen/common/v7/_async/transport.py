@@ -1,13 +1,14 @@
 """The I/O of the 7.x transport: ``perform_request``, the product check request, sniffing
-and closing, over the shared ``elastic_transport`` transport.
-
-This module is written for asyncio and is the source of ``transport.py``, its sync twin
-(``codegen/unasync.py``); configuration, request preparation and response handling come
-from ``TransportBase`` (``_transport_base.py``). The flavours differ in their lock, their
-default connection class and in when nodes dropped by ``set_connections`` are closed. The
-asyncio transport can be created outside a running event loop; ``sniff_on_start`` then
-happens before the first request.
+and closing, over the shared ``elastic_transport`` transport. Configuration, request
+preparation and response handling come from ``TransportBase`` (``_transport_base.py``).
 """
+
+# unasync: async-only
+# The source of transport.py, its sync twin (codegen/unasync.py). The flavours differ in
+# their lock, their default connection class and in when nodes dropped by set_connections
+# are closed. The asyncio transport can be created outside a running event loop;
+# sniff_on_start then happens before the first request.
+# unasync: end
 
 from __future__ import annotations
 

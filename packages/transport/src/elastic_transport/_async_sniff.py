@@ -1,4 +1,8 @@
-"""The ``GET /_nodes/_all/http`` sniff callback; ``_sniff.py`` is its sync twin (codegen/unasync.py)."""
+"""The ``GET /_nodes/_all/http`` sniff callback (the shared parts are in ``sniff.py``)."""
+
+# unasync: async-only
+# The source of _sniff.py, its sync twin (codegen/unasync.py).
+# unasync: end
 
 from __future__ import annotations
 

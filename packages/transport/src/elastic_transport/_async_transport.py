@@ -1,10 +1,14 @@
 """The request loop: node selection, retries with backoff, dead nodes, sniffing.
 
-This asyncio transport is the source: ``_transport.py`` (``Transport``) is its sync twin,
-written by ``codegen/unasync.py``. Configuration, request preparation, retry decisions and
-decoding come from ``TransportBase``. The flavours differ only in how a sniff is scheduled:
-here it runs as a background task, in the sync twin inline, one thread at a time.
+Configuration, request preparation, retry decisions and decoding come from
+``TransportBase`` (``_transport_base.py``).
 """
+
+# unasync: async-only
+# The source of _transport.py (Transport), its sync twin (codegen/unasync.py). The flavours
+# differ only in how a sniff is scheduled: here it runs as a background task, in the sync
+# twin inline, one thread at a time.
+# unasync: end
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""The hand-written part of the 7.x client classes; the API methods are generated.
+"""The hand-written part of the 7.x client classes; the API methods are generated."""
 
-This module is written for asyncio and is the source of ``client/_base.py``, its sync twin
-(``codegen/unasync.py``).
-"""
+# unasync: async-only
+# The source of client/_base.py, its sync twin (codegen/unasync.py).
+# unasync: end
 
 from __future__ import annotations
 

@@ -2,10 +2,8 @@
 """The bulk, scan and reindex helpers: ``async_bulk``, ``async_streaming_bulk``,
 ``async_scan``, ``async_reindex``.
 
-The asyncio module ``_async/helpers.py`` is the source and ``helpers/actions.py`` its sync
-twin, written by ``codegen/unasync.py``. The bulk machinery is ``helpers/_engine.py``, shared
-by both: only sending, sleeping and iterating are awaited, and the asyncio helpers also take
-an async iterable of actions. What differs per major (signatures, errors, how the client is
+The bulk machinery is ``helpers/_engine.py``, shared with the other flavour: only sending,
+sleeping and iterating differ. What differs per major (signatures, errors, how the client is
 called) comes from ``helpers/_official.py``.
 
 What is added to the official helpers: ``progress=`` on the bulk helpers, actions that
@@ -13,6 +11,10 @@ cannot be sent reported instead of failing the request or being skipped, retries
 rejected items also when ``raise_on_error`` is true, and ``max_retries`` & co. in
 ``parallel_bulk`` as well.
 """
+
+# unasync: async-only
+# The source of helpers/actions.py, its sync twin (codegen/unasync.py).
+# unasync: end
 
 from __future__ import annotations
 

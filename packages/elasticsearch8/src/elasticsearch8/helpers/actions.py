@@ -2,10 +2,8 @@
 """The bulk, scan and reindex helpers: ``bulk``, ``streaming_bulk``,
 ``scan``, ``reindex``.
 
-The asyncio module ``_sync/helpers.py`` is the source and ``helpers/actions.py`` its sync
-twin, written by ``codegen/unasync.py``. The bulk machinery is ``helpers/_engine.py``, shared
-by both: only sending, sleeping and iterating are awaited, and the asyncio helpers also take
-an async iterable of actions. What differs per major (signatures, errors, how the client is
+The bulk machinery is ``helpers/_engine.py``, shared with the other flavour: only sending,
+sleeping and iterating differ. What differs per major (signatures, errors, how the client is
 called) comes from ``helpers/_official.py``.
 
 What is added to the official helpers: ``progress=`` on the bulk helpers, actions that

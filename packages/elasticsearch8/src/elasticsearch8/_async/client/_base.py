@@ -3,9 +3,12 @@
 
 Generated API methods build a path, query and body and hand them to ``perform_request``;
 everything per-request that is not API-specific (options, headers, product check, errors,
-response classes) happens here and in ``_dispatch``. This asyncio base is the source of
-``_sync/client/_base.py`` (codegen/unasync.py); argument handling lives in ``_config``.
+response classes) happens here and in ``_dispatch``; argument handling lives in ``_config``.
 """
+
+# unasync: async-only
+# The source of _sync/client/_base.py, its sync twin (codegen/unasync.py).
+# unasync: end
 
 from __future__ import annotations
 
