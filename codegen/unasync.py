@@ -297,7 +297,7 @@ def check(files: Mapping[Path, str]) -> list[str]:
     """Drift of the committed twins, one line each (``python -m codegen --check``)."""
     problems = []
     for path, text in files.items():
-        name = path.relative_to(ROOT).as_posix()
+        name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
         if not path.is_file():
             problems.append(f"missing: {name}")
         elif path.read_text(encoding="utf-8") != text:
