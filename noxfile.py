@@ -27,12 +27,24 @@ INTEGRATION = "tests/integration"
 # conformance/tests also holds the YAML suites on a real cluster (test_yaml_suite.py, ES_YAML_SUITES);
 # being collected before tests/integration, their cluster is stopped before the cells' start.
 UNIT_TEST_DIRS = [
-    "packages/transport/tests", "codegen/tests", "ci/escluster/tests", "ci/esmatrix/tests", "ci/fakees/tests",
+    "packages/transport/tests",
+    "codegen/tests",
+    "ci/escluster/tests",
+    "ci/esmatrix/tests",
+    "ci/fakees/tests",
     "conformance/tests",
 ]
 HAND_WRITTEN = [
-    "packages/transport/src", "packages/transport/tests", "codegen", "ci/escluster", "ci/esmatrix",
-    "ci/fakees", "conformance", "tests", "benchmarks", "noxfile.py",
+    "packages/transport/src",
+    "packages/transport/tests",
+    "codegen",
+    "ci/escluster",
+    "ci/esmatrix",
+    "ci/fakees",
+    "conformance",
+    "tests",
+    "benchmarks",
+    "noxfile.py",
 ]
 
 
@@ -89,12 +101,16 @@ def test(session: nox.Session) -> None:
 
 @nox.session(python="3")
 def lint(session: nox.Session) -> None:
-    """ruff on the hand-written code; mypy --strict on it and on the three generated packages."""
+    """ruff (lint and format) on the hand-written code; mypy --strict on it and on the three
+    generated packages."""
     install_packages(session)
     session.install("ruff", "mypy")
     paths = [p for p in HAND_WRITTEN if (ROOT / p).exists()]
     session.run("ruff", "check", *paths, *[f"packages/{name}" for name in API_PACKAGES])
-    session.run("mypy", "packages/transport/src/elastic_transport", "ci/escluster", "ci/esmatrix", "ci/fakees")
+    session.run("ruff", "format", "--check", *paths)
+    session.run(
+        "mypy", "packages/transport/src/elastic_transport", "ci/escluster", "ci/esmatrix", "ci/fakees"
+    )
     session.run("mypy", "codegen", "--exclude", "codegen/(common|tests)/")
     # The common runtime (codegen/common) only type-checks where it is rendered.
     for name in API_PACKAGES:

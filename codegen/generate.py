@@ -171,7 +171,9 @@ class Renderer:
                 if twin is not None:
                     target = Path(twin.target).relative_to(Path("codegen/common") / name).as_posix()
                     self.files[f"{self.src}/{target}"] = (
-                        header(f"{source} by codegen/unasync.py") + "\n" + unasync.unasync_text(text, twin.names)
+                        header(f"{source} by codegen/unasync.py")
+                        + "\n"
+                        + unasync.unasync_text(text, twin.names)
                     )
 
     def _package_inits(self) -> None:
@@ -279,7 +281,9 @@ class Renderer:
         )
 
 
-_ARGUMENTS_BLOCK = re.compile(r"\n[ \t]*# codegen: client arguments[^\n]*\n(.*?)\n[ \t]*# codegen: end\n", re.S)
+_ARGUMENTS_BLOCK = re.compile(
+    r"\n[ \t]*# codegen: client arguments[^\n]*\n(.*?)\n[ \t]*# codegen: end\n", re.S
+)
 _PARAMETER = re.compile(r"\s*(\*|[A-Za-z_][A-Za-z0-9_]*)\b")
 
 

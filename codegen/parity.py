@@ -110,9 +110,13 @@ def compare(package: str, verbose: bool) -> int:
     wanted = reference(prof.major)
     es = importlib.import_module("elasticsearch")
     if int(es.__versionstr__.split(".")[0]) != prof.major:
-        sys.exit(f"the official client here is {es.__versionstr__}; {package} needs a {prof.major}.x one ({wanted})")
+        sys.exit(
+            f"the official client here is {es.__versionstr__}; {package} needs a {prof.major}.x one ({wanted})"
+        )
     if es.__versionstr__ != wanted:
-        print(f"note: comparing with elasticsearch {es.__versionstr__}, the reference is {wanted} (majors.json)")
+        print(
+            f"note: comparing with elasticsearch {es.__versionstr__}, the reference is {wanted} (majors.json)"
+        )
     folders = (("sync", "_sync/client"), ("async", "_async/client"))
     if prof.legacy:
         folders = (("sync", "client"), ("async", "_async/client"))

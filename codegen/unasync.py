@@ -30,7 +30,9 @@ common sources (``COMMON``) straight into the packages; ``--check`` fails on dri
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import sys
 import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -98,7 +100,12 @@ COMMON: tuple[Twin, ...] = (
     Twin("codegen/common/helpers/all/_async/helpers.py", "codegen/common/helpers/all/helpers/actions.py"),
     Twin("codegen/common/v7/_async/transport.py", "codegen/common/v7/transport.py"),
     Twin("codegen/common/v7/_async/client/_base.py", "codegen/common/v7/client/_base.py"),
-    Twin("codegen/common/v7/_async/_connection.py", "codegen/common/v7/connection/base.py"),
+    # The sync Connection extends ConnectionBase; the asyncio one extends the sync Connection.
+    Twin(
+        "codegen/common/v7/_async/_connection.py",
+        "codegen/common/v7/connection/base.py",
+        MappingProxyType({"Connection": "ConnectionBase"}),
+    ),
 )
 
 _MARKER = re.compile(r"^\s*# unasync: (async-only|sync-only|end)\b")
@@ -173,7 +180,9 @@ def _import_statements(lines: list[str]) -> list[tuple[int, int]]:
     i = 0
     while i < len(lines):
         stripped = lines[i].lstrip()
-        if (stripped.startswith(("import ", "from ")) and " import " in stripped) or stripped.startswith("import "):
+        if (stripped.startswith(("import ", "from ")) and " import " in stripped) or stripped.startswith(
+            "import "
+        ):
             end = i
             if stripped.split("#")[0].rstrip().endswith("("):
                 while lines[end].strip() != ")":
@@ -200,6 +209,32 @@ def _names_used(code: str) -> set[str]:
 def _bound(name: str) -> str:
     """The name an import binds: ``a as b`` -> ``b``; ``a.b`` -> ``a``."""
     return name.split(" as ")[-1].strip().split(".")[0]
+
+
+def _section(statement: str) -> str:
+    """The isort section of an import line: future, stdlib, third-party or local."""
+    words = statement.split()
+    module = words[1] if len(words) > 1 else ""
+    if module.startswith("."):
+        return "local"
+    top = module.split(".")[0]
+    if top == "__future__":
+        return "future"
+    return "stdlib" if top in sys.stdlib_module_names else "third-party"
+
+
+def _join_sections(lines: list[str]) -> list[str]:
+    """Drops a blank line between two top-level imports of one section: a sync-only import
+    block sits behind one in the source, where it is a comment."""
+    starts = [i for i, line in enumerate(lines) if line.startswith(("import ", "from "))]
+    ends = dict(_import_statements(lines))
+    drop: set[int] = set()
+    for first, second in itertools.pairwise(starts):
+        between = range(ends.get(first, first) + 1, second)
+        blank = all(not lines[i].strip() for i in between)
+        if between and blank and _section(lines[first]) == _section(lines[second]):
+            drop.update(between)
+    return [line for i, line in enumerate(lines) if i not in drop]
 
 
 def _tidy_imports(lines: list[str]) -> list[str]:
@@ -232,7 +267,12 @@ def _tidy_imports(lines: list[str]) -> list[str]:
         kept = sorted(dict.fromkeys(n for n in names if n and _bound(n) in used), key=isort_key)
         if not kept:
             replaced[first] = []
-            if first > 0 and last + 1 < len(lines) and not lines[first - 1].strip() and not lines[last + 1].strip():
+            if (
+                first > 0
+                and last + 1 < len(lines)
+                and not lines[first - 1].strip()
+                and not lines[last + 1].strip()
+            ):
                 replaced[last + 1] = []  # a dropped import group leaves one blank line, not two
         elif len(statement) > 1:
             indent = statement[1][: len(statement[1]) - len(statement[1].lstrip())]
@@ -264,15 +304,16 @@ def unasync_text(text: str, names: Mapping[str, str] | None = None) -> str:
             continue
         if mode == "async-only":
             continue
-        if dropped and not line.strip() and (not out or not out[-1].strip()):
-            continue
-        dropped = False
+        if dropped:
+            dropped = False
+            if not line.strip() and (not out or not out[-1].strip()):
+                continue
         if mode == "sync-only":
             line = _uncomment(line)
         out.append(_rewrite_line(line, extra))
     if mode != "both":
         raise ValueError(f"'# unasync: {mode}' is never closed")
-    text = "\n".join(_tidy_imports(out)) + "\n"
+    text = "\n".join(_join_sections(_tidy_imports(out))) + "\n"
     return re.sub(r"\n{4,}", "\n\n\n", text)  # what dropped blocks leave: at most two blank lines
 
 

@@ -42,7 +42,12 @@ def _digests(spec_dir: Path, hash_seed: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     done = subprocess.run(
         [sys.executable, "-c", _DIGESTS, str(spec_dir)],
-        cwd=generate.ROOT, env=env, capture_output=True, text=True, timeout=300, check=True,
+        cwd=generate.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     return dict(line.split(" ", 1) for line in done.stdout.splitlines())
 

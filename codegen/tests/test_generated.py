@@ -45,7 +45,12 @@ class Recorder:
 
     @classmethod
     def root(cls, request: Request) -> Reply:
-        return Reply(body={"version": {"number": cls.version, "build_flavor": "default"}, "tagline": "You Know, for Search"})
+        return Reply(
+            body={
+                "version": {"number": cls.version, "build_flavor": "default"},
+                "tagline": "You Know, for Search",
+            }
+        )
 
     @classmethod
     def requests(cls) -> list[Request]:

@@ -16,7 +16,11 @@ from codegen.rules import SpecMissingError
 
 from .conftest import VERSIONS
 
-EXPECTED_COUNTS = {"9.5": 597, "8.19": 566, "7.17": 405}  # 7.17: 403 in the specs + 2 in codegen/extra_endpoints
+EXPECTED_COUNTS = {
+    "9.5": 597,
+    "8.19": 566,
+    "7.17": 405,
+}  # 7.17: 403 in the specs + 2 in codegen/extra_endpoints
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -36,7 +36,9 @@ async def test_cluster_health(es: Any, api: Any, es_cluster: Any, index: str) ->
     assert health["status"] in ("green", "yellow") and health["timed_out"] is False
     assert health["number_of_nodes"] == es_cluster.nodes
     await es.indices.create(index=index, **api.body(settings=SHARDS))
-    one = api.data(await es.cluster.health(index=index, level="indices", wait_for_status="green", timeout="30s"))
+    one = api.data(
+        await es.cluster.health(index=index, level="indices", wait_for_status="green", timeout="30s")
+    )
     assert one["indices"][index]["status"] == "green"
 
 
@@ -44,7 +46,9 @@ async def test_cluster_settings(es: Any, api: Any) -> None:
     key = "indices.recovery.max_bytes_per_sec"
     try:
         put = api.data(await es.cluster.put_settings(**api.body(persistent={key: "37mb"})))
-        assert put["acknowledged"] is True and put["persistent"] == {"indices": {"recovery": {"max_bytes_per_sec": "37mb"}}}
+        assert put["acknowledged"] is True and put["persistent"] == {
+            "indices": {"recovery": {"max_bytes_per_sec": "37mb"}}
+        }
         flat = api.data(await es.cluster.get_settings(flat_settings=True))
         assert flat["persistent"][key] == "37mb"
         defaults = api.data(await es.cluster.get_settings(include_defaults=True, flat_settings=True))
@@ -91,7 +95,9 @@ async def test_cat_json(es: Any, api: Any, es_cluster: Any, index: str) -> None:
 
 
 async def test_tasks_list(es: Any, api: Any) -> None:
-    listing = api.data(await es.tasks.list(actions="cluster:monitor/tasks/lists*", detailed=True, group_by="none"))
+    listing = api.data(
+        await es.tasks.list(actions="cluster:monitor/tasks/lists*", detailed=True, group_by="none")
+    )
     actions = {task["action"] for task in listing["tasks"]}
     assert "cluster:monitor/tasks/lists" in actions  # the listing sees itself
     by_node = api.data(await es.tasks.list(actions="cluster:monitor/tasks/lists*"))
@@ -139,7 +145,9 @@ async def test_remote_info_7x(es: Any, api: Any) -> None:
 @pytest.mark.majors(7)
 async def test_product_check_7x(es: Any, es_cluster: Any) -> None:
     """The 7.x client's product check (GET / before the first request) accepts the server."""
-    skip_without_rest_root(es_cluster, NO_ROOT + ": the 7.x product check cannot run, so the fixture bypasses it")
+    skip_without_rest_root(
+        es_cluster, NO_ROOT + ": the 7.x product check cannot run, so the fixture bypasses it"
+    )
     client = es.unwrapped if hasattr(es, "unwrapped") else es
     assert client.transport._verified_elasticsearch is None
     await es.cluster.health()

@@ -11,7 +11,9 @@ SHARDS = {"number_of_shards": 1, "number_of_replicas": 0}
 
 async def test_index_get_update_delete(es: Any, api: Any, index: str) -> None:
     await es.indices.create(index=index, **api.body(settings=SHARDS))
-    created = api.data(await es.index(index=index, id="1", refresh=True, **api.document({"title": "one", "n": 1})))
+    created = api.data(
+        await es.index(index=index, id="1", refresh=True, **api.document({"title": "one", "n": 1}))
+    )
     assert created["result"] == "created" and created["_version"] == 1 and created["_id"] == "1"
 
     got = api.data(await es.get(index=index, id="1"))
@@ -117,7 +119,12 @@ async def test_bulk(es: Any, api: Any, index: str) -> None:
     assert api.data(await es.count(index=index))["count"] == 2
 
     # One failing item does not fail the request: errors=true and the item says why.
-    again = [{"create": {"_index": index, "_id": "2"}}, {"n": 2}, {"index": {"_index": index, "_id": "4"}}, {"n": 4}]
+    again = [
+        {"create": {"_index": index, "_id": "2"}},
+        {"n": 2},
+        {"index": {"_index": index, "_id": "4"}},
+        {"n": 4},
+    ]
     result = api.data(await es.bulk(index=index, refresh=True, **api.operations(again)))
     assert result["errors"] is True
     conflict, ok = (next(iter(item.values())) for item in result["items"])

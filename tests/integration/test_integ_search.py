@@ -17,7 +17,9 @@ def hit_ids(response: Any) -> list[str]:
 
 
 async def test_match_query(es: Any, api: Any, library: str) -> None:
-    found = api.data(await es.search(index=library, **api.body(query={"match": {"title": "search"}}, size=20)))
+    found = api.data(
+        await es.search(index=library, **api.body(query={"match": {"title": "search"}}, size=20))
+    )
     assert found["hits"]["total"] == {"value": 4, "relation": "eq"}
     assert sorted(hit_ids(found), key=int) == ["0", "3", "6", "9"]
     assert all(hit["_score"] > 0 for hit in found["hits"]["hits"])
@@ -50,7 +52,10 @@ async def test_source_filtering_and_query_string_params(es: Any, api: Any, libra
 
 async def test_aggregations(es: Any, api: Any, library: str) -> None:
     aggs = {
-        "tags": {"terms": {"field": "tag", "order": {"_key": "asc"}}, "aggs": {"avg_price": {"avg": {"field": "price"}}}},
+        "tags": {
+            "terms": {"field": "tag", "order": {"_key": "asc"}},
+            "aggs": {"avg_price": {"avg": {"field": "price"}}},
+        },
         "avg_n": {"avg": {"field": "n"}},
         "per_day": {"date_histogram": {"field": "date", "calendar_interval": "day"}},
     }
@@ -113,7 +118,9 @@ async def test_scroll(es: Any, api: Any, library: str) -> None:
 
 async def test_point_in_time(es: Any, api: Any, es_cluster: Any, library: str) -> None:
     if es_cluster.server_major == 7 and not es_cluster.has("x-pack-core"):
-        pytest.skip("not available on this distribution: no x-pack-core module (point in time is an x-pack API on 7.x)")
+        pytest.skip(
+            "not available on this distribution: no x-pack-core module (point in time is an x-pack API on 7.x)"
+        )
     opened = api.data(await es.open_point_in_time(index=library, keep_alive="1m"))
     pit = {"id": opened["id"], "keep_alive": "1m"}
     # Documents added after the PIT was opened are not seen through it.

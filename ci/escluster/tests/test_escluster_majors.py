@@ -26,8 +26,13 @@ def test_jdk_policy_of_unknown_majors_is_the_nearest() -> None:
 
 def test_compat_stack_must_be_a_majors_stack(tmp_path: Path) -> None:
     entry = {
-        "major": 8, "package": "elasticsearch8", "spec": "8.19", "stack": "8.19", "compat_header": 8,
-        "compat": {"stack": "10"}, "jdk": {"min": 17, "max": 23, "preferred": 17},
+        "major": 8,
+        "package": "elasticsearch8",
+        "spec": "8.19",
+        "stack": "8.19",
+        "compat_header": 8,
+        "compat": {"stack": "10"},
+        "jdk": {"min": 17, "max": 23, "preferred": 17},
     }
     path = tmp_path / "majors.json"
     path.write_text(json.dumps({"majors": [entry]}))

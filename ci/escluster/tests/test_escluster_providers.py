@@ -204,7 +204,7 @@ def test_local_extra_settings_and_config_files(tmp_path: Path) -> None:
     node = Node(name="node-0", http_port=9200, transport_port=9300, directory=tmp_path / "node-0")
     provider._configure(node, ["127.0.0.1:9300"], ["node-0"], security=True)
     yml = (node.directory / "config" / "elasticsearch.yml").read_text()
-    assert 'xpack.security.enabled: true' in yml and 'xpack.security.enabled: false' not in yml
+    assert "xpack.security.enabled: true" in yml and "xpack.security.enabled: false" not in yml
     assert 'path.repo: ["repo"]' in yml
     assert (node.directory / "config" / "users").read_text() == "u:hash\n"
     assert (node.directory / "config" / "roles.yml").read_text().startswith("r:")

@@ -21,7 +21,11 @@ def test_the_committed_matrix() -> None:
         ("elasticsearch8", "9"): "compat",
         ("elasticsearch7", "8.19"): "compat",
     }
-    assert [c.key for c in matrix.native()] == ["elasticsearch-9", "elasticsearch8-8.19", "elasticsearch7-7.17"]
+    assert [c.key for c in matrix.native()] == [
+        "elasticsearch-9",
+        "elasticsearch8-8.19",
+        "elasticsearch7-7.17",
+    ]
     seven = matrix.find("elasticsearch7", "8.19")
     assert seven is not None and seven.env == {"ELASTIC_CLIENT_APIVERSIONING": "true"}
     assert seven.compat_header == "compatible-with=7"
@@ -54,10 +58,17 @@ def test_kinds_follow_the_majors() -> None:
 
 
 def test_parse_cells() -> None:
-    assert [c.key for c in parse_cells("native")] == ["elasticsearch-9", "elasticsearch8-8.19", "elasticsearch7-7.17"]
+    assert [c.key for c in parse_cells("native")] == [
+        "elasticsearch-9",
+        "elasticsearch8-8.19",
+        "elasticsearch7-7.17",
+    ]
     assert len(parse_cells("all")) == 5
     cells = parse_cells("elasticsearch7@8.19, elasticsearch8")
-    assert [(c.key, c.kind) for c in cells] == [("elasticsearch7-8.19", "compat"), ("elasticsearch8-8.19", "native")]
+    assert [(c.key, c.kind) for c in cells] == [
+        ("elasticsearch7-8.19", "compat"),
+        ("elasticsearch8-8.19", "native"),
+    ]
 
 
 def test_duplicate_cells_are_refused(tmp_path: Path) -> None:

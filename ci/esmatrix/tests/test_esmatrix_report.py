@@ -14,8 +14,13 @@ from esmatrix.cells import load_matrix
 
 def fake_report(when: str, outcome: str, longrepr: Any = None, wasxfail: str | None = None) -> Any:
     rep = SimpleNamespace(
-        when=when, passed=outcome == "passed", failed=outcome == "failed", skipped=outcome == "skipped",
-        longrepr=longrepr, start=100.0, stop=101.5,
+        when=when,
+        passed=outcome == "passed",
+        failed=outcome == "failed",
+        skipped=outcome == "skipped",
+        longrepr=longrepr,
+        start=100.0,
+        stop=101.5,
     )
     if wasxfail is not None:
         rep.wasxfail = wasxfail
@@ -23,12 +28,12 @@ def fake_report(when: str, outcome: str, longrepr: Any = None, wasxfail: str | N
 
 
 def test_short_test_id_drops_the_cell() -> None:
-    assert collect.short_test_id("tests/integration/test_a.py::test_b[sync-elasticsearch7-8.19]", "elasticsearch7-8.19") == (
-        "test_a.py::test_b[sync]"
-    )
-    assert collect.short_test_id("tests/integration/test_a.py::test_b[elasticsearch-9]", "elasticsearch-9") == (
-        "test_a.py::test_b"
-    )
+    assert collect.short_test_id(
+        "tests/integration/test_a.py::test_b[sync-elasticsearch7-8.19]", "elasticsearch7-8.19"
+    ) == ("test_a.py::test_b[sync]")
+    assert collect.short_test_id(
+        "tests/integration/test_a.py::test_b[elasticsearch-9]", "elasticsearch-9"
+    ) == ("test_a.py::test_b")
 
 
 def test_outcomes_are_counted_per_test() -> None:
@@ -36,32 +41,65 @@ def test_outcomes_are_counted_per_test() -> None:
     cell.add("t1", fake_report("setup", "passed"))
     cell.add("t1", fake_report("call", "passed"))
     cell.add("t1", fake_report("teardown", "passed"))
-    cell.add("t2", fake_report("setup", "skipped", ("f.py", 3, "Skipped: not available on this distribution: x")))
+    cell.add(
+        "t2", fake_report("setup", "skipped", ("f.py", 3, "Skipped: not available on this distribution: x"))
+    )
     cell.add("t3", fake_report("call", "failed", "AssertionError: boom"))
     cell.add("t4", fake_report("setup", "failed", "cluster did not start"))
     cell.add("t5", fake_report("call", "skipped", ("f.py", 3, "reason"), wasxfail="known"))
     data = cell.to_json()
-    assert (data["passed"], data["skipped"], data["failed"], data["errors"], data["xfailed"]) == (1, 1, 1, 1, 1)
-    assert data["skips"][0] == {"reason": "not available on this distribution: x", "count": 1, "tests": ["t2"]}
+    assert (data["passed"], data["skipped"], data["failed"], data["errors"], data["xfailed"]) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert data["skips"][0] == {
+        "reason": "not available on this distribution: x",
+        "count": 1,
+        "tests": ["t2"],
+    }
     assert [f["test"] for f in data["failures"]] == ["t3", "t4"]
     assert data["failures"][0]["message"] == "AssertionError: boom"
 
 
 def write_results(directory: Path) -> None:
-    base = {"server": {"version": "9.5.4", "nodes": 1, "modules": ["x-pack-core"]}, "provider": "local",
-            "duration_s": 12.0, "cluster_start_s": 20.0, "notes": []}
+    base = {
+        "server": {"version": "9.5.4", "nodes": 1, "modules": ["x-pack-core"]},
+        "provider": "local",
+        "duration_s": 12.0,
+        "cluster_start_s": 20.0,
+        "notes": [],
+    }
     cells = {
-        "elasticsearch-9": {"passed": 80, "failed": 0, "errors": 0, "skipped": 12,
-                            "skips": [{"reason": "not available on this distribution: no reindex module", "count": 2}]},
-        "elasticsearch8-9": {"passed": 70, "failed": 2, "errors": 0, "skipped": 12,
-                             "failures": [{"test": "test_a.py::test_b[sync]", "phase": "call", "message": "boom"}]},
+        "elasticsearch-9": {
+            "passed": 80,
+            "failed": 0,
+            "errors": 0,
+            "skipped": 12,
+            "skips": [{"reason": "not available on this distribution: no reindex module", "count": 2}],
+        },
+        "elasticsearch8-9": {
+            "passed": 70,
+            "failed": 2,
+            "errors": 0,
+            "skipped": 12,
+            "failures": [{"test": "test_a.py::test_b[sync]", "phase": "call", "message": "boom"}],
+        },
     }
     for key, values in cells.items():
         (directory / f"{key}.json").write_text(json.dumps({**base, **values}))
     (directory / "yaml-elasticsearch-9.5.json").write_text(
-        json.dumps({"totals": {"passed": 300, "failed": 1, "skipped": 40},
-                    "skip_reasons": [{"reason": "not available on this distribution: module x-pack-ml", "count": 40}],
-                    "failures": [{"file": "a.yml", "test": "t", "message": "bad"}]})
+        json.dumps(
+            {
+                "totals": {"passed": 300, "failed": 1, "skipped": 40},
+                "skip_reasons": [
+                    {"reason": "not available on this distribution: module x-pack-ml", "count": 40}
+                ],
+                "failures": [{"file": "a.yml", "test": "t", "message": "bad"}],
+            }
+        )
     )
 
 

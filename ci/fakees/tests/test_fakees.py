@@ -10,8 +10,13 @@ import pytest
 from fakees import FakeServer, Reply, sequence
 
 
-def get(server: FakeServer, method: str = "GET", target: str = "/", body: bytes | None = None,
-        headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+def get(
+    server: FakeServer,
+    method: str = "GET",
+    target: str = "/",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> http.client.HTTPResponse:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     conn.request(method, target, body=body, headers=headers or {})
     return conn.getresponse()
@@ -60,7 +65,7 @@ def test_dropped_connections(fake_server: FakeServer, action: str) -> None:
 
 
 def test_raw_bytes_then_close(fake_server: FakeServer) -> None:
-    fake_server.respond(Reply(action="raw", raw=b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"a"))
+    fake_server.respond(Reply(action="raw", raw=b'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{"a'))
     response = get(fake_server)
     with pytest.raises(http.client.IncompleteRead):
         response.read()

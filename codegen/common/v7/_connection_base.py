@@ -353,7 +353,9 @@ class ConnectionBase:
             request_headers.setdefault("content-type", "application/json")
         return target_with_params(url, params), body, request_headers
 
-    def _finish(self, meta: elastic_transport.ApiResponseMeta, raw: bytes, ignore: Any) -> tuple[int, dict[str, str], Any]:
+    def _finish(
+        self, meta: elastic_transport.ApiResponseMeta, raw: bytes, ignore: Any
+    ) -> tuple[int, dict[str, str], Any]:
         emit_server_warnings(meta.headers)
         if isinstance(ignore, int):
             ignore = (ignore,)

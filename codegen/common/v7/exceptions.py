@@ -81,7 +81,11 @@ class TransportError(ElasticsearchException):
                     cause = ", ".join(
                         filter(
                             None,
-                            [repr(root_cause["reason"]), root_cause.get("resource.id"), root_cause.get("resource.type")],
+                            [
+                                repr(root_cause["reason"]),
+                                root_cause.get("resource.id"),
+                                root_cause.get("resource.type"),
+                            ],
                         )
                     )
                 else:

@@ -105,7 +105,9 @@ DEFAULT_SERIALIZERS: dict[str, Serializer] = {
 class Deserializer:
     """Picks the serializer for a response's Content-Type and decodes the body with it."""
 
-    def __init__(self, serializers: Mapping[str, Serializer], default_mimetype: str = "application/json") -> None:
+    def __init__(
+        self, serializers: Mapping[str, Serializer], default_mimetype: str = "application/json"
+    ) -> None:
         try:
             self.default = serializers[default_mimetype]
         except KeyError:

@@ -42,7 +42,9 @@ def compat_mimetype(value: str) -> str:
     if rewritten is None:
         rewritten = re.sub(
             _COMPATIBLE_MIMETYPE,
-            lambda m: f"application/vnd.elasticsearch+{m.group(1)}; compatible-with={_profile.COMPAT_HEADER_VERSION}",
+            lambda m: (
+                f"application/vnd.elasticsearch+{m.group(1)}; compatible-with={_profile.COMPAT_HEADER_VERSION}"
+            ),
             value,
         )
         _compat_cache[value] = rewritten
@@ -71,7 +73,9 @@ def quote_query(params: Mapping[str, Any]) -> str:
     import urllib.parse
 
     return "&".join(
-        f"{k}={urllib.parse.quote(escape_query_value(v), safe=',*')}" for k, v in params.items() if v is not None
+        f"{k}={urllib.parse.quote(escape_query_value(v), safe=',*')}"
+        for k, v in params.items()
+        if v is not None
     )
 
 
@@ -126,9 +130,7 @@ def error_message(body: Any) -> str:
     return str(body)
 
 
-def build_response(
-    method: str, meta: ApiResponseMeta, body: Any, ignore_status: Any
-) -> ApiResponse[Any]:
+def build_response(method: str, meta: ApiResponseMeta, body: Any, ignore_status: Any) -> ApiResponse[Any]:
     """Checks the answer (product, status, warnings) and wraps the body in its response class."""
     status = meta.status
     if 200 <= status < 300:

@@ -33,7 +33,7 @@ RUNTIME_DIR = Path(__file__).resolve().parents[2] / "common" / "v7"
 SHARED_DIR = RUNTIME_DIR.parent / "all"  # rendered into every package beside the runtime
 PACKAGE = "es7rt"
 
-PROFILE = '''\
+PROFILE = """\
 MAJOR = 7
 SPEC_VERSION = "7.17"
 PACKAGE = "elasticsearch7"
@@ -42,10 +42,10 @@ CLIENT_VERSION = "7.17.0"
 COMPAT_HEADER_VERSION = 7
 USER_AGENT_NAME = "elasticsearch-py"
 CLIENT_META_SERVICE = "es"
-'''
+"""
 
 # The sync client in the generated style: decorated methods calling transport.perform_request.
-CLIENT = '''\
+CLIENT = """\
 from ..exceptions import TransportError
 from ..transport import Transport
 from ._base import ElasticsearchBase
@@ -142,7 +142,7 @@ class Elasticsearch(ElasticsearchBase):
             "POST" if body is not None else "GET", _make_path(index, "_count"),
             params=params, headers=headers, body=body,
         )
-'''
+"""
 
 
 def _to_async(source: str) -> str:
@@ -150,7 +150,10 @@ def _to_async(source: str) -> str:
     return (
         source.replace("from ..exceptions", "from ...exceptions")
         .replace("from ..transport import Transport", "from ..transport import AsyncTransport as Transport")
-        .replace("from ._base import ElasticsearchBase", "from ._base import AsyncElasticsearchBase as ElasticsearchBase")
+        .replace(
+            "from ._base import ElasticsearchBase",
+            "from ._base import AsyncElasticsearchBase as ElasticsearchBase",
+        )
         .replace("from .utils", "from ...client.utils")
         .replace("class Elasticsearch(", "class AsyncElasticsearch(")
         .replace("    def ", "    async def ")

@@ -38,7 +38,11 @@ def test_requests_and_results(es7: ModuleType, server: Server) -> None:
     assert run(main()) == [{"ok": True}, True, False, {"ok": True}, {"ok": True}]
     check, search, _exists, _missing, bulk, index = server.requests
     assert (check.method, check.target) == ("GET", "/")
-    assert (search.method, search.target, json.loads(search.body)) == ("POST", "/x/_search", {"query": {"match_all": {}}, "size": 2})
+    assert (search.method, search.target, json.loads(search.body)) == (
+        "POST",
+        "/x/_search",
+        {"query": {"match_all": {}}, "size": 2},
+    )
     assert search.headers["authorization"] == "Basic dTpw"
     assert search.headers["user-agent"].startswith("elasticsearch-py/7.17.0 (Python ")
     assert ",ai=" in search.headers["x-elastic-client-meta"]
@@ -116,7 +120,9 @@ def test_timeouts(es7: ModuleType, server: Server) -> None:
 
 
 def test_server_warnings_point_at_the_caller(es7: ModuleType, server: Server) -> None:
-    server.routes[("POST", "/x/_search")] = Reply(headers={**PRODUCT, "Warning": '299 Elasticsearch-7.17.0 "careful"'})
+    server.routes[("POST", "/x/_search")] = Reply(
+        headers={**PRODUCT, "Warning": '299 Elasticsearch-7.17.0 "careful"'}
+    )
 
     async def main() -> None:
         async with es7.AsyncElasticsearch(server.url) as es:
@@ -179,6 +185,10 @@ def test_import_is_lazy(es7: ModuleType) -> None:
         "print('es7rt._async.transport' in sys.modules)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": package_parent}
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": package_parent},
     ).stdout.split()
     assert out == ["[]", "True"]

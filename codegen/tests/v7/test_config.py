@@ -15,7 +15,9 @@ from .conftest import Server
 
 
 def configs(client: Any) -> list[elastic_transport.NodeConfig]:
-    return sorted((node.config for node in client.transport.connection_pool.all()), key=lambda c: (c.host, c.port))
+    return sorted(
+        (node.config for node in client.transport.connection_pool.all()), key=lambda c: (c.host, c.port)
+    )
 
 
 def cloud_id(data: str) -> str:
@@ -49,7 +51,9 @@ def test_repr_shows_five_hosts(es7: ModuleType) -> None:
 
 
 def test_host_dicts(es7: ModuleType) -> None:
-    es = es7.Elasticsearch([{"host": "h", "port": 1, "url_prefix": "/p", "use_ssl": True}], timeout=3, maxsize=4)
+    es = es7.Elasticsearch(
+        [{"host": "h", "port": 1, "url_prefix": "/p", "use_ssl": True}], timeout=3, maxsize=4
+    )
     (config,) = configs(es)
     assert (config.scheme, config.host, config.port, config.path_prefix) == ("https", "h", 1, "/p")
     assert config.request_timeout == 3
@@ -85,7 +89,9 @@ def test_auth_options(es7: ModuleType, options: dict[str, Any], header: str) -> 
 
 
 def test_headers_and_opaque_id(es7: ModuleType) -> None:
-    (config,) = configs(es7.Elasticsearch("http://h:1", headers={"X-Foo": "1", "User-Agent": "mine"}, opaque_id="o"))
+    (config,) = configs(
+        es7.Elasticsearch("http://h:1", headers={"X-Foo": "1", "User-Agent": "mine"}, opaque_id="o")
+    )
     assert config.headers["x-foo"] == "1"
     assert config.headers["user-agent"] == "mine"
     assert config.headers["x-opaque-id"] == "o"
@@ -173,7 +179,10 @@ def test_connection_classes(es7: ModuleType) -> None:
 
 def test_transport_accepts_url_strings(es7: ModuleType) -> None:
     transport = es7.Transport(["http://a:1", {"host": "b", "port": 2}])
-    assert sorted((c.host, c.port) for c in (n.config for n in transport.connection_pool.all())) == [("a", 1), ("b", 2)]
+    assert sorted((c.host, c.port) for c in (n.config for n in transport.connection_pool.all())) == [
+        ("a", 1),
+        ("b", 2),
+    ]
     transport.add_connection({"host": "c", "port": 3})
     assert len(transport.connection_pool) == 3
     transport.set_connections(["http://d:4"])
@@ -197,7 +206,12 @@ def test_context_manager_closes(es7: ModuleType, server: Server) -> None:
 def test_connection_classes_pass_every_argument_on(es7: ModuleType) -> None:
     """Each HTTP library's class hands its named arguments and ``**kwargs`` to ``Connection``."""
     aio = es7.AIOHttpConnection("h", 9300, "/p", 3, ("u", "p"), maxsize=4, loop=object(), opaque_id="o")
-    assert (aio.host, aio.url_prefix, aio.timeout, aio.config.connections_per_node) == ("http://h:9300", "/p", 3, 4)
+    assert (aio.host, aio.url_prefix, aio.timeout, aio.config.connections_per_node) == (
+        "http://h:9300",
+        "/p",
+        3,
+        4,
+    )
     assert aio.headers["authorization"] == "Basic " + base64.b64encode(b"u:p").decode()
     assert aio.headers["x-opaque-id"] == "o"
     for cls in (es7.Urllib3HttpConnection, es7.RequestsHttpConnection):

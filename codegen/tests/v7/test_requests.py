@@ -21,7 +21,9 @@ def client(es7: ModuleType, server: Server, **kwargs: Any) -> Any:
     return es7.Elasticsearch(server.url, **kwargs)
 
 
-def root(number: str, product: bool = True, flavor: str | None = "default", tagline: str = "You Know, for Search") -> Reply:
+def root(
+    number: str, product: bool = True, flavor: str | None = "default", tagline: str = "You Know, for Search"
+) -> Reply:
     body: dict[str, Any] = {"version": {"number": number}, "tagline": tagline}
     if flavor:
         body["version"]["build_flavor"] = flavor
@@ -102,7 +104,14 @@ def test_ping_is_false_when_unreachable(es7: ModuleType) -> None:
 
 ERROR_BODY = {
     "error": {
-        "root_cause": [{"type": "index_not_found_exception", "reason": "no such index [x]", "resource.type": "index_or_alias", "resource.id": "x"}],
+        "root_cause": [
+            {
+                "type": "index_not_found_exception",
+                "reason": "no such index [x]",
+                "resource.type": "index_or_alias",
+                "resource.id": "x",
+            }
+        ],
         "type": "index_not_found_exception",
         "reason": "no such index [x]",
     },
@@ -123,7 +132,9 @@ ERROR_BODY = {
     ],
 )
 def test_errors_by_status(es7: ModuleType, server: Server, status: int, cls: str) -> None:
-    server.routes[("GET", "/x/_doc/1")] = Reply(status=status, body={**ERROR_BODY, "status": status}, headers=PRODUCT)
+    server.routes[("GET", "/x/_doc/1")] = Reply(
+        status=status, body={**ERROR_BODY, "status": status}, headers=PRODUCT
+    )
     es = client(es7, server)
     with pytest.raises(es7.TransportError) as e:
         es.get(index="x", id="1")
@@ -131,7 +142,10 @@ def test_errors_by_status(es7: ModuleType, server: Server, status: int, cls: str
     assert e.value.status_code == status
     assert e.value.error == "index_not_found_exception"
     assert e.value.info == {**ERROR_BODY, "status": status}
-    assert str(e.value) == f"{cls}({status}, 'index_not_found_exception', 'no such index [x]', x, index_or_alias)"
+    assert (
+        str(e.value)
+        == f"{cls}({status}, 'index_not_found_exception', 'no such index [x]', x, index_or_alias)"
+    )
 
 
 def test_ignore_returns_the_body(es7: ModuleType, server: Server) -> None:
@@ -164,7 +178,9 @@ def test_response_bodies(es7: ModuleType, server: Server) -> None:
     assert es.get(index="e", id="1") == ""
     server.routes[("GET", "/n/_doc/1")] = Reply(body=b'{"a":1}', headers={**PRODUCT, "Content-Type": ""})
     assert es.get(index="n", id="1") == {"a": 1}
-    server.routes[("GET", "/y/_doc/1")] = Reply(body=b"a: 1", headers={**PRODUCT, "Content-Type": "application/yaml"})
+    server.routes[("GET", "/y/_doc/1")] = Reply(
+        body=b"a: 1", headers={**PRODUCT, "Content-Type": "application/yaml"}
+    )
     with pytest.raises(es7.SerializationError):
         es.get(index="y", id="1")
 
@@ -204,11 +220,19 @@ def test_product_check_runs_once(es7: ModuleType, server: Server) -> None:
     es = client(es7, server)
     es.search(index="x")
     es.search(index="x")
-    assert [(r.method, r.target) for r in server.requests] == [("GET", "/"), ("POST", "/x/_search"), ("POST", "/x/_search")]
+    assert [(r.method, r.target) for r in server.requests] == [
+        ("GET", "/"),
+        ("POST", "/x/_search"),
+        ("POST", "/x/_search"),
+    ]
     # The check sends the request's own headers (credentials).
     client(es7, server, api_key="k").search(index="x", opaque_id="o")
     check = server.requests[-2]
-    assert (check.target, check.headers["authorization"], check.headers["x-opaque-id"]) == ("/", "ApiKey k", "o")
+    assert (check.target, check.headers["authorization"], check.headers["x-opaque-id"]) == (
+        "/",
+        "ApiKey k",
+        "o",
+    )
 
 
 def test_product_check_missing_header(es7: ModuleType, server: Server) -> None:
@@ -240,7 +264,12 @@ def test_product_check_missing_header(es7: ModuleType, server: Server) -> None:
         (root("7"), False),
         (Reply(body={}, headers=PRODUCT), False),
         (Reply(body="hello", headers=PRODUCT), False),
-        (Reply(body={**ROOT_BODY, "version": {"number": "7.17.0"}}, headers={"X-Elastic-Product": "Other"}), False),
+        (
+            Reply(
+                body={**ROOT_BODY, "version": {"number": "7.17.0"}}, headers={"X-Elastic-Product": "Other"}
+            ),
+            False,
+        ),
     ],
 )
 def test_product_check_versions(es7: ModuleType, server: Server, reply: Reply, supported: bool) -> None:
@@ -285,7 +314,9 @@ def test_compat_headers(es7: ModuleType, server: Server, monkeypatch: pytest.Mon
     es = client(es7, server)  # switched on after the client exists: read per request
     monkeypatch.setenv("ELASTIC_CLIENT_APIVERSIONING", "true")
     compat = "application/vnd.elasticsearch+json;compatible-with=7"
-    server.routes[("POST", "/x/_search")] = Reply(body=b'{"a":1}', headers={**PRODUCT, "Content-Type": compat})
+    server.routes[("POST", "/x/_search")] = Reply(
+        body=b'{"a":1}', headers={**PRODUCT, "Content-Type": compat}
+    )
     assert es.search(index="x", query={}) == {"a": 1}
     check, search = server.requests
     assert check.headers["accept"] == compat
@@ -307,7 +338,10 @@ def test_compat_headers(es7: ModuleType, server: Server, monkeypatch: pytest.Mon
 
 def test_server_warnings(es7: ModuleType, server: Server) -> None:
     server.routes[("POST", "/x/_search")] = Reply(
-        headers={**PRODUCT, "Warning": '299 Elasticsearch-7.17.0-abc "this is deprecated", 299 Elasticsearch-7.17.0-abc "second, with \\"quotes\\""'}
+        headers={
+            **PRODUCT,
+            "Warning": '299 Elasticsearch-7.17.0-abc "this is deprecated", 299 Elasticsearch-7.17.0-abc "second, with \\"quotes\\""',
+        }
     )
     es = client(es7, server)
     with warnings.catch_warnings(record=True) as record:
@@ -326,7 +360,11 @@ def test_send_get_body_as(es7: ModuleType, server: Server) -> None:
     assert (server.last.method, server.last.body) == ("POST", b'{"a":1}')
     es = client(es7, server, send_get_body_as="source")
     es.transport.perform_request("GET", "/x/_count", body={"a": 1})
-    assert (server.last.method, server.last.target, server.last.body) == ("GET", "/x/_count?source=%7B%22a%22%3A1%7D", b"")
+    assert (server.last.method, server.last.target, server.last.body) == (
+        "GET",
+        "/x/_count?source=%7B%22a%22%3A1%7D",
+        b"",
+    )
 
 
 def test_transport_perform_request_returns_deserialized(es7: ModuleType, server: Server) -> None:
@@ -384,7 +422,10 @@ def test_standalone_connection(es7: ModuleType, server: Server) -> None:
 def test_sniffing(es7: ModuleType, server: Server) -> None:
     nodes = {
         "nodes": {
-            "a": {"roles": ["data", "master"], "http": {"publish_address": f"localhost/127.0.0.1:{server.port}"}},
+            "a": {
+                "roles": ["data", "master"],
+                "http": {"publish_address": f"localhost/127.0.0.1:{server.port}"},
+            },
             "m": {"roles": ["master"], "http": {"publish_address": "10.0.0.2:9200"}},
             "x": {"roles": ["data"], "http": {"publish_address": "10.0.0.3:9200"}},
         }
@@ -396,9 +437,13 @@ def test_sniffing(es7: ModuleType, server: Server) -> None:
         seen.append(host["host"])
         return host if host["host"] == "localhost" else None
 
-    es = es7.Elasticsearch(f"http://127.0.0.1:{server.port}", sniff_on_start=True, host_info_callback=host_info)
+    es = es7.Elasticsearch(
+        f"http://127.0.0.1:{server.port}", sniff_on_start=True, host_info_callback=host_info
+    )
     assert sorted(seen) == ["10.0.0.2", "10.0.0.3", "localhost"]
-    assert [(n.config.host, n.config.port) for n in es.transport.connection_pool.all()] == [("localhost", server.port)]
+    assert [(n.config.host, n.config.port) for n in es.transport.connection_pool.all()] == [
+        ("localhost", server.port)
+    ]
     # The default callback skips dedicated masters.
     assert es7.transport.get_host_info(nodes["nodes"]["m"], {"host": "10.0.0.2", "port": 9200}) is None
     assert es7.transport.get_host_info(nodes["nodes"]["x"], {"host": "10.0.0.3"}) == {"host": "10.0.0.3"}
@@ -433,7 +478,9 @@ def test_meta_header_off(es7: ModuleType, server: Server) -> None:
     assert "x-elastic-client-meta" not in server.last.headers
 
 
-def test_requests_are_logged_like_7x(es7: ModuleType, server: Server, caplog: pytest.LogCaptureFixture) -> None:
+def test_requests_are_logged_like_7x(
+    es7: ModuleType, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
     server.routes[("GET", "/x/_doc/1")] = Reply(status=404, body={}, headers=PRODUCT)
     es = client(es7, server)
     with caplog.at_level("INFO", logger="elasticsearch"):
@@ -441,5 +488,7 @@ def test_requests_are_logged_like_7x(es7: ModuleType, server: Server, caplog: py
         with pytest.raises(es7.NotFoundError):
             es.get(index="x", id="1")
     records = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "elasticsearch"]
-    assert records[-2][0] == "INFO" and records[-2][1].startswith(f"POST {server.url}/x/_search?q=a [status:200 request:")
+    assert records[-2][0] == "INFO" and records[-2][1].startswith(
+        f"POST {server.url}/x/_search?q=a [status:200 request:"
+    )
     assert records[-1][0] == "WARNING" and "[status:404 request:" in records[-1][1]

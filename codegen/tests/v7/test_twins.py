@@ -36,7 +36,9 @@ def test_relative_imports_are_rebased_when_the_twin_sits_higher() -> None:
     ]
     top = unasync.Twin("codegen/common/v7/_async/transport.py", "codegen/common/v7/transport.py")
     assert dict(top.names) == {"..": ".", "...": "..", "....": "..."}
-    same_depth = unasync.Twin("codegen/common/v8plus/_async/client/_base.py", "codegen/common/v8plus/_sync/client/_base.py")
+    same_depth = unasync.Twin(
+        "codegen/common/v8plus/_async/client/_base.py", "codegen/common/v8plus/_sync/client/_base.py"
+    )
     assert dict(same_depth.names) == {}
 
 

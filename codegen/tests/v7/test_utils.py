@@ -140,7 +140,10 @@ def test_query_params_mimetypes(es7: ModuleType, monkeypatch: pytest.MonkeyPatch
     api = _recorder(
         es7, response_mimetypes=["text/plain", "application/json"], request_mimetypes=["application/json"]
     )
-    assert api(None)["headers"] == {"accept": "text/plain,application/json", "content-type": "application/json"}
+    assert api(None)["headers"] == {
+        "accept": "text/plain,application/json",
+        "content-type": "application/json",
+    }
     assert api(None, headers={"Accept": "text/csv"})["headers"]["accept"] == "text/csv"
     monkeypatch.setenv("ELASTIC_CLIENT_APIVERSIONING", "true")
     assert api(None)["headers"] == {
@@ -227,7 +230,9 @@ def test_exception_formats(es7: ModuleType) -> None:
     exc = es7.exceptions
     info = {
         "error": {
-            "root_cause": [{"type": "t", "reason": "no such index [x]", "resource.type": "index", "resource.id": "x"}],
+            "root_cause": [
+                {"type": "t", "reason": "no such index [x]", "resource.type": "index", "resource.id": "x"}
+            ],
             "type": "index_not_found_exception",
         },
         "status": 404,
@@ -245,7 +250,9 @@ def test_exception_formats(es7: ModuleType) -> None:
     cause = OSError("boom")
     assert str(exc.ConnectionError("N/A", "msg", cause)) == "ConnectionError(msg) caused by: OSError(boom)"
     assert str(exc.SSLError("N/A", "msg", cause)) == "ConnectionError(msg) caused by: OSError(boom)"
-    assert str(exc.ConnectionTimeout("TIMEOUT", "msg", cause)) == "ConnectionTimeout caused by - OSError(boom)"
+    assert (
+        str(exc.ConnectionTimeout("TIMEOUT", "msg", cause)) == "ConnectionTimeout caused by - OSError(boom)"
+    )
 
 
 @pytest.mark.parametrize(

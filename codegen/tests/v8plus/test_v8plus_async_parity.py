@@ -16,13 +16,25 @@ import pytest
 
 from .v8plus_servers import RecordingServer, Reply, resolve
 
-NOT_FOUND = {"error": {"root_cause": [{"type": "t", "reason": "gone"}], "type": "t", "reason": "gone"}, "status": 404}
+NOT_FOUND = {
+    "error": {"root_cause": [{"type": "t", "reason": "gone"}], "type": "t", "reason": "gone"},
+    "status": 404,
+}
 
 CALLS: list[tuple[str, Callable[[Any], Any]]] = [
     ("info", lambda es: es.info()),
     ("ping", lambda es: es.ping()),
-    ("search", lambda es: es.search(index=["a", "b"], query={"match": {"f": "x y"}}, size=2, sort="f:asc",
-                                    source_includes=["f"], request_cache=True)),
+    (
+        "search",
+        lambda es: es.search(
+            index=["a", "b"],
+            query={"match": {"f": "x y"}},
+            size=2,
+            sort="f:asc",
+            source_includes=["f"],
+            request_cache=True,
+        ),
+    ),
     ("search_body", lambda es: es.search(index="a", body={"query": {"match_all": {}}})),
     ("index", lambda es: es.index(index="a", id="1/2", document={"f": "ü"}, refresh="wait_for")),
     ("create", lambda es: es.create(index="a", id="1", document={"f": 1})),
@@ -39,12 +51,30 @@ CALLS: list[tuple[str, Callable[[Any], Any]]] = [
     ("cat", lambda es: es.cat.indices(index="a*", v=True)),
     ("cat_json", lambda es: es.cat.indices(format="json", h=["index", "health"])),
     ("mvt", lambda es: es.search_mvt(index="a", field="g", zoom=1, x=0, y=0)),
-    ("indices_create", lambda es: es.indices.create(index="b", mappings={"properties": {}}, settings={"number_of_shards": 1})),
+    (
+        "indices_create",
+        lambda es: es.indices.create(
+            index="b", mappings={"properties": {}}, settings={"number_of_shards": 1}
+        ),
+    ),
     ("indices_exists", lambda es: es.indices.exists(index="b")),
     ("indices_refresh", lambda es: es.indices.refresh()),
-    ("options", lambda es: es.options(opaque_id="o", api_key=("i", "k"), headers={"X-A": "1"}).cluster.health(wait_for_status="green")),
-    ("perform", lambda es: es.perform_request("POST", "/_custom", params={"p": [1, 2]}, body={"x": None},
-                                              headers={"content-type": "application/json", "accept": "application/json"})),
+    (
+        "options",
+        lambda es: es.options(opaque_id="o", api_key=("i", "k"), headers={"X-A": "1"}).cluster.health(
+            wait_for_status="green"
+        ),
+    ),
+    (
+        "perform",
+        lambda es: es.perform_request(
+            "POST",
+            "/_custom",
+            params={"p": [1, 2]},
+            body={"x": None},
+            headers={"content-type": "application/json", "accept": "application/json"},
+        ),
+    ),
     ("empty_index", lambda es: es.indices.delete(index="")),
 ]
 
@@ -53,9 +83,19 @@ def script(server: RecordingServer) -> None:
     server.route("GET", "/missing/_doc/1", Reply(status=404, body=NOT_FOUND))
     server.route("HEAD", "/missing/_doc/1", Reply(status=404, body=b""))
     for path in ("/_cat/indices", "/_cat/indices/a*"):
-        server.route("GET", path, lambda r: Reply(body=[{"index": "a"}] if "format=json" in r.target else "a green\n"))
-    server.route("GET", "/a/_mvt/g/1/0/0", Reply(body=b"\x1a\x00", headers={"Content-Type": "application/vnd.mapbox-vector-tile"}))
-    server.route("POST", "/a/_mvt/g/1/0/0", Reply(body=b"\x1a\x00", headers={"Content-Type": "application/vnd.mapbox-vector-tile"}))
+        server.route(
+            "GET", path, lambda r: Reply(body=[{"index": "a"}] if "format=json" in r.target else "a green\n")
+        )
+    server.route(
+        "GET",
+        "/a/_mvt/g/1/0/0",
+        Reply(body=b"\x1a\x00", headers={"Content-Type": "application/vnd.mapbox-vector-tile"}),
+    )
+    server.route(
+        "POST",
+        "/a/_mvt/g/1/0/0",
+        Reply(body=b"\x1a\x00", headers={"Content-Type": "application/vnd.mapbox-vector-tile"}),
+    )
 
 
 def outcome(value: Any) -> Any:
@@ -64,7 +104,13 @@ def outcome(value: Any) -> Any:
         return ("raised", type(value).__name__, str(value))
     if isinstance(value, bool):
         return ("bool", value)
-    return ("returned", type(value).__name__, value.body, value.meta.status, dict(value.meta.headers).get("Content-Type"))
+    return (
+        "returned",
+        type(value).__name__,
+        value.body,
+        value.meta.status,
+        dict(value.meta.headers).get("Content-Type"),
+    )
 
 
 # Set by the HTTP library, not by the client, in the official clients too: urllib3 sends
@@ -83,7 +129,8 @@ def requests(server: RecordingServer) -> list[Any]:
             {
                 k: v
                 for k, v in r.headers.items()
-                if k not in NODE_HEADERS and not (k == "content-type" and v == "application/octet-stream" and not r.body)
+                if k not in NODE_HEADERS
+                and not (k == "content-type" and v == "application/octet-stream" and not r.body)
             },
         )
         for r in server.requests
@@ -103,9 +150,13 @@ def servers() -> Iterator[tuple[RecordingServer, RecordingServer]]:
 
 
 @pytest.mark.parametrize("es_module", ["elasticsearch", "elasticsearch8"], indirect=True)
-async def test_same_requests_and_results(es_module: ModuleType, servers: tuple[RecordingServer, RecordingServer]) -> None:
+async def test_same_requests_and_results(
+    es_module: ModuleType, servers: tuple[RecordingServer, RecordingServer]
+) -> None:
     results: list[list[Any]] = []
-    for client_class, srv in zip((es_module.Elasticsearch, es_module.AsyncElasticsearch), servers, strict=True):
+    for client_class, srv in zip(
+        (es_module.Elasticsearch, es_module.AsyncElasticsearch), servers, strict=True
+    ):
         client = client_class(srv.url, basic_auth=("u", "p"))
         got: list[Any] = []
         try:

@@ -18,7 +18,10 @@ from .v8plus_servers import RecordingServer, Reply, nodes_http_info, resolve
 
 
 def configs(client: Any) -> list[tuple[str, str, int, str]]:
-    return sorted((n.config.scheme, n.config.host, n.config.port, n.config.path_prefix) for n in client.transport.node_pool.all())
+    return sorted(
+        (n.config.scheme, n.config.host, n.config.port, n.config.path_prefix)
+        for n in client.transport.node_pool.all()
+    )
 
 
 def cloud_id(data: str) -> str:
@@ -56,7 +59,9 @@ async def test_hosts_forms_reach_the_server(make_client: Callable[..., Any], ser
     assert len(server.requests) == len(forms)
 
 
-async def test_path_prefix_and_url_credentials(make_client: Callable[..., Any], server: RecordingServer) -> None:
+async def test_path_prefix_and_url_credentials(
+    make_client: Callable[..., Any], server: RecordingServer
+) -> None:
     es = make_client([{"host": "127.0.0.1", "port": server.port, "scheme": "http", "path_prefix": "/proxy"}])
     await resolve(es.indices.get(index="logs"))
     assert server.last.path == "/proxy/logs"
@@ -67,7 +72,9 @@ async def test_path_prefix_and_url_credentials(make_client: Callable[..., Any], 
 
 
 def test_hosts_parsing(client_class: type[Any]) -> None:
-    es = client_class(["http://a:1", "https://b:2/prefix", {"host": "c", "port": 3, "scheme": "https", "path_prefix": "/p"}])
+    es = client_class(
+        ["http://a:1", "https://b:2/prefix", {"host": "c", "port": 3, "scheme": "https", "path_prefix": "/p"}]
+    )
     assert configs(es) == [("http", "a", 1, ""), ("https", "b", 2, "/prefix"), ("https", "c", 3, "/p")]
     assert configs(client_class("https://secure.example")) == [("https", "secure.example", 443, "")]
     assert repr(client_class("http://a:1")) == f"<{client_class.__name__}(['http://a:1'])>"
@@ -105,7 +112,11 @@ def test_hosts_or_cloud_id(client_class: type[Any]) -> None:
 def test_cloud_id(client_class: type[Any], data: str, port: int) -> None:
     es = client_class(cloud_id=cloud_id(data))
     (node,) = es.transport.node_pool.all()
-    assert (node.config.scheme, node.config.host, node.config.port) == ("https", "abc.us-east-1.aws.found.io", port)
+    assert (node.config.scheme, node.config.host, node.config.port) == (
+        "https",
+        "abc.us-east-1.aws.found.io",
+        port,
+    )
     assert node.config.http_compress is True
 
 
@@ -176,7 +187,9 @@ RENAMED = [
 
 @pytest.mark.parametrize("es_module", ["elasticsearch8"], indirect=True)
 @pytest.mark.parametrize(("old", "value", "new"), RENAMED, ids=[r[0] for r in RENAMED])
-def test_8x_names_are_deprecated_in_elasticsearch8(client_class: type[Any], old: str, value: Any, new: str) -> None:
+def test_8x_names_are_deprecated_in_elasticsearch8(
+    client_class: type[Any], old: str, value: Any, new: str
+) -> None:
     sniffing = {"sniff_on_node_failure": True} if old == "host_info_callback" else {}
     with pytest.warns(DeprecationWarning, match=f"'{old}' parameter is deprecated") as caught:
         client_class("http://a:1", **{old: value}, **sniffing)
@@ -195,7 +208,9 @@ def test_8x_names_take_effect(client_class: type[Any]) -> None:
 
 
 @pytest.mark.parametrize("es_module", ["elasticsearch8"], indirect=True)
-async def test_8x_timeout_takes_effect(make_client: Callable[..., Any], es_module: ModuleType, server: RecordingServer) -> None:
+async def test_8x_timeout_takes_effect(
+    make_client: Callable[..., Any], es_module: ModuleType, server: RecordingServer
+) -> None:
     server.route("GET", "/slow/_doc/1", Reply(delay=0.4))
     with pytest.warns(DeprecationWarning, match="'timeout' parameter is deprecated"):
         es = make_client(timeout=0.05, max_retries=0)
@@ -204,7 +219,9 @@ async def test_8x_timeout_takes_effect(make_client: Callable[..., Any], es_modul
 
 
 @pytest.mark.parametrize("es_module", ["elasticsearch8"], indirect=True)
-async def test_8x_randomize_hosts_takes_effect(client_class: type[Any], servers: list[RecordingServer]) -> None:
+async def test_8x_randomize_hosts_takes_effect(
+    client_class: type[Any], servers: list[RecordingServer]
+) -> None:
     """With randomize_hosts=False the first host gets the first request, every time."""
     for _ in range(3):
         with pytest.warns(DeprecationWarning):
@@ -237,13 +254,27 @@ async def call_recording_warnings(call: Callable[[], Any]) -> tuple[Any, list[wa
 async def test_body_alone_is_accepted_silently(es: Any, server: RecordingServer) -> None:
     """``body=`` alone works as the official client accepts it: no warning."""
     calls: list[tuple[Callable[[], Any], str, str, bytes]] = [
-        (lambda: es.search(index="i", body={"query": {"match_all": {}}, "from": 2}), "POST", "/i/_search",
-         b'{"query":{"match_all":{}},"from":2}'),
+        (
+            lambda: es.search(index="i", body={"query": {"match_all": {}}, "from": 2}),
+            "POST",
+            "/i/_search",
+            b'{"query":{"match_all":{}},"from":2}',
+        ),
         (lambda: es.index(index="i", body={"a": 1}), "POST", "/i/_doc", b'{"a":1}'),
         (lambda: es.index(index="i", id="1", body={"a": 1}), "PUT", "/i/_doc/1", b'{"a":1}'),
-        (lambda: es.bulk(body=[{"index": {"_index": "i"}}, {"a": 1}]), "PUT", "/_bulk", b'{"index":{"_index":"i"}}\n{"a":1}\n'),
+        (
+            lambda: es.bulk(body=[{"index": {"_index": "i"}}, {"a": 1}]),
+            "PUT",
+            "/_bulk",
+            b'{"index":{"_index":"i"}}\n{"a":1}\n',
+        ),
         (lambda: es.indices.create(index="x", body={"settings": {}}), "PUT", "/x", b'{"settings":{}}'),
-        (lambda: es.update(index="x", id="1", body={"doc": {"a": 1}}), "POST", "/x/_update/1", b'{"doc":{"a":1}}'),
+        (
+            lambda: es.update(index="x", id="1", body={"doc": {"a": 1}}),
+            "POST",
+            "/x/_update/1",
+            b'{"doc":{"a":1}}',
+        ),
     ]
     for call, method, path, body in calls:
         _, caught = await call_recording_warnings(call)
@@ -252,11 +283,15 @@ async def test_body_alone_is_accepted_silently(es: Any, server: RecordingServer)
 
 
 async def test_body_with_keywords_warns_and_merges(es: Any, server: RecordingServer) -> None:
-    _, caught = await call_recording_warnings(lambda: es.search(index="i", body={"query": {}}, size=3, sort=["a"]))
+    _, caught = await call_recording_warnings(
+        lambda: es.search(index="i", body={"query": {}}, size=3, sort=["a"])
+    )
     assert [w.category for w in caught] == [DeprecationWarning, DeprecationWarning]
     assert {w.filename for w in caught} == {__file__}
     assert server.last.json() == {"query": {}, "size": 3, "sort": ["a"]}
-    _, caught = await call_recording_warnings(lambda: es.indices.create(index="x", body={"settings": {}}, mappings={}))
+    _, caught = await call_recording_warnings(
+        lambda: es.indices.create(index="x", body={"settings": {}}, mappings={})
+    )
     assert [w.category for w in caught] == [DeprecationWarning]
     assert server.last.json() == {"settings": {}, "mappings": {}}
     with pytest.raises(ValueError, match="'size'"):
@@ -270,14 +305,18 @@ async def test_body_and_its_alias_conflict(es: Any) -> None:
         await resolve(es.bulk(body=[{}], operations=[{}]))
 
 
-async def test_params_and_transport_options_in_api_calls(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
+async def test_params_and_transport_options_in_api_calls(
+    es: Any, es_module: ModuleType, server: RecordingServer
+) -> None:
     _, caught = await call_recording_warnings(lambda: es.search(index="i", params={"size": 3, "q": "x"}))
     assert [w.category for w in caught] == [DeprecationWarning]
     assert (server.last.query, server.last.json()) == ({"q": "x"}, {"size": 3})
     server.route("GET", "/m/_doc/1", Reply(status=404, body={"found": False}))
     result, caught = await call_recording_warnings(lambda: es.get(index="m", id="1", ignore=404))
     assert ([w.category for w in caught], result.meta.status) == ([DeprecationWarning], 404)
-    _, caught = await call_recording_warnings(lambda: es.indices.get(index="i", headers={"X-A": "2"}, api_key="k"))
+    _, caught = await call_recording_warnings(
+        lambda: es.indices.get(index="i", headers={"X-A": "2"}, api_key="k")
+    )
     assert [w.category for w in caught] == [DeprecationWarning]
     assert (server.last.headers["x-a"], server.last.headers["authorization"]) == ("2", "ApiKey k")
     with pytest.raises(TypeError, match="keyword arguments only"):
@@ -338,7 +377,9 @@ async def test_sniffed_node_callback(client_class: type[Any], servers: list[Reco
     try:
         await resolve(es.info())
         assert sorted(seen) == ["node-0", "node-1", "node-2"]
-        assert sorted(n.config.port for n in es.transport.node_pool.all()) == sorted(s.port for s in servers[:2])
+        assert sorted(n.config.port for n in es.transport.node_pool.all()) == sorted(
+            s.port for s in servers[:2]
+        )
     finally:
         await resolve(es.close())
 
@@ -352,6 +393,8 @@ async def test_host_info_callback_in_8(client_class: type[Any], servers: list[Re
         es = client_class(servers[0].url, sniff_on_start=True, host_info_callback=drop_first)
     try:
         await resolve(es.info())
-        assert sorted(n.config.port for n in es.transport.node_pool.all()) == sorted(s.port for s in servers[1:])
+        assert sorted(n.config.port for n in es.transport.node_pool.all()) == sorted(
+            s.port for s in servers[1:]
+        )
     finally:
         await resolve(es.close())

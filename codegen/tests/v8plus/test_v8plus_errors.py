@@ -19,7 +19,12 @@ from .v8plus_servers import RecordingServer, Reply, resolve
 ERROR_BODY = {
     "error": {
         "root_cause": [
-            {"type": "x_exception", "reason": "bad thing", "resource.id": "idx", "resource.type": "index_or_alias"}
+            {
+                "type": "x_exception",
+                "reason": "bad thing",
+                "resource.id": "idx",
+                "resource.type": "index_or_alias",
+            }
         ],
         "type": "x_exception",
         "reason": "bad thing",
@@ -37,7 +42,9 @@ STATUS_CLASSES = [
     (502, "ApiError"),
 ]
 
-UNSUPPORTED = "The client noticed that the server is not Elasticsearch and we do not support this unknown product"
+UNSUPPORTED = (
+    "The client noticed that the server is not Elasticsearch and we do not support this unknown product"
+)
 
 
 def _without_meta(text: str) -> str:
@@ -74,7 +81,9 @@ def test_exception_hierarchy(es_module: ModuleType) -> None:
     assert es_module.exceptions.HTTP_EXCEPTIONS[409] is es_module.ConflictError
 
 
-async def test_bad_request_is_caught_as_request_error(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
+async def test_bad_request_is_caught_as_request_error(
+    es: Any, es_module: ModuleType, server: RecordingServer
+) -> None:
     """Older ``except RequestError`` clauses still catch a 400."""
     server.route("POST", "/idx/_search", Reply(status=400, body={**ERROR_BODY, "status": 400}))
     with pytest.raises(es_module.RequestError):
@@ -86,17 +95,31 @@ async def test_bad_request_is_caught_as_request_error(es: Any, es_module: Module
     [
         # no root cause: status and type only
         (Reply(status=400, body={"error": {"type": "t", "reason": "r"}}), "BadRequestError(400, 't')", "t"),
-        (Reply(status=400, body={"error": {"type": "t", "root_cause": []}}), "BadRequestError(400, 't')", "t"),
+        (
+            Reply(status=400, body={"error": {"type": "t", "root_cause": []}}),
+            "BadRequestError(400, 't')",
+            "t",
+        ),
         # a root cause without a reason is not shown
         (
-            Reply(status=400, body={"error": {"type": "t", "root_cause": [{"type": "t", "resource.id": "r"}]}}),
+            Reply(
+                status=400, body={"error": {"type": "t", "root_cause": [{"type": "t", "resource.id": "r"}]}}
+            ),
             "BadRequestError(400, 't')",
             "t",
         ),
         # the error is a string
-        (Reply(status=500, body={"error": "plain", "status": 500}), "ApiError(500, 'plain', 'plain')", "plain"),
+        (
+            Reply(status=500, body={"error": "plain", "status": 500}),
+            "ApiError(500, 'plain', 'plain')",
+            "plain",
+        ),
         # no error key: the body as text
-        (Reply(status=404, body={"found": False}), "NotFoundError(404, \"{'found': False}\")", "{'found': False}"),
+        (
+            Reply(status=404, body={"found": False}),
+            "NotFoundError(404, \"{'found': False}\")",
+            "{'found': False}",
+        ),
         # not JSON at all
         (Reply(status=500, body="Bad gateway text"), "ApiError(500, 'Bad gateway text')", "Bad gateway text"),
     ],
@@ -145,10 +168,14 @@ async def test_ping_is_false_on_errors(es: Any, server: RecordingServer) -> None
     assert await resolve(es.options(max_retries=0).ping()) is False
 
 
-async def test_ignore_status_returns_the_error_response(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
+async def test_ignore_status_returns_the_error_response(
+    es: Any, es_module: ModuleType, server: RecordingServer
+) -> None:
     body = {**ERROR_BODY, "status": 409}
     server.route("PUT", "/idx/_create/1", Reply(status=409, body=body))
-    response = await resolve(es.options(ignore_status=[404, 409]).create(index="idx", id="1", document={"a": 1}))
+    response = await resolve(
+        es.options(ignore_status=[404, 409]).create(index="idx", id="1", document={"a": 1})
+    )
     assert (response.meta.status, response.body) == (409, body)
     server.route("HEAD", "/idx/_doc/1", Reply(status=404, body=b""))
     assert not await resolve(es.options(ignore_status=404).exists(index="idx", id="1"))
@@ -157,20 +184,32 @@ async def test_ignore_status_returns_the_error_response(es: Any, es_module: Modu
 
 
 @pytest.mark.parametrize(
-    "headers", [{}, {"X-Elastic-Product": "Kibana"}, {"X-Elastic-Product": "elasticsearch"}], ids=["absent", "other", "case"]
+    "headers",
+    [{}, {"X-Elastic-Product": "Kibana"}, {"X-Elastic-Product": "elasticsearch"}],
+    ids=["absent", "other", "case"],
 )
 async def test_product_check_on_success(
     es: Any, es_module: ModuleType, server: RecordingServer, headers: dict[str, str]
 ) -> None:
     """A 2xx without ``X-Elastic-Product: Elasticsearch`` is refused, whatever the method."""
     server.route("GET", "/idx/_doc/1", Reply(body={"found": True}, headers=headers, product=False))
-    server.route("PUT", "/idx/_doc/1", Reply(status=201, body={"result": "created"}, headers=headers, product=False))
+    server.route(
+        "PUT", "/idx/_doc/1", Reply(status=201, body={"result": "created"}, headers=headers, product=False)
+    )
     server.route("HEAD", "/idx", Reply(body=b"", headers=headers, product=False))
     with pytest.raises(es_module.UnsupportedProductError) as info:
         await resolve(es.get(index="idx", id="1"))
     error = info.value
-    assert (str(error), error.message, error.meta.status, error.body) == (UNSUPPORTED, UNSUPPORTED, 200, {"found": True})
-    assert _without_meta(repr(error)) == f"UnsupportedProductError({UNSUPPORTED!r}, meta=..., body={{'found': True}})"
+    assert (str(error), error.message, error.meta.status, error.body) == (
+        UNSUPPORTED,
+        UNSUPPORTED,
+        200,
+        {"found": True},
+    )
+    assert (
+        _without_meta(repr(error))
+        == f"UnsupportedProductError({UNSUPPORTED!r}, meta=..., body={{'found': True}})"
+    )
     with pytest.raises(es_module.UnsupportedProductError) as info:
         await resolve(es.index(index="idx", id="1", document={}))
     assert info.value.meta.status == 201
@@ -179,7 +218,8 @@ async def test_product_check_on_success(
 
 
 @pytest.mark.parametrize(
-    ("status", "class_name"), [(401, "AuthenticationException"), (403, "AuthorizationException"), (404, "NotFoundError")]
+    ("status", "class_name"),
+    [(401, "AuthenticationException"), (403, "AuthorizationException"), (404, "NotFoundError")],
 )
 async def test_no_product_check_on_errors(
     es: Any, es_module: ModuleType, server: RecordingServer, status: int, class_name: str

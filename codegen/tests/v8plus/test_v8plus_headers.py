@@ -30,7 +30,11 @@ def compat(es_module: ModuleType, kind: str = "json") -> str:
 
 async def test_json_requests(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
     await resolve(es.search(index="i", query={"match_all": {}}))
-    assert (server.last.method, server.last.path, server.last.json()) == ("POST", "/i/_search", {"query": {"match_all": {}}})
+    assert (server.last.method, server.last.path, server.last.json()) == (
+        "POST",
+        "/i/_search",
+        {"query": {"match_all": {}}},
+    )
     assert server.last.headers["accept"] == compat(es_module)
     assert server.last.headers["content-type"] == compat(es_module)
     await resolve(es.index(index="i", id="1", document={"a": 1}))
@@ -52,7 +56,11 @@ async def test_ndjson_requests(es: Any, es_module: ModuleType, server: Recording
     await resolve(es.bulk(operations=['{"index": {}}', b'{"a": 1}'], index="i"))
     assert (server.last.path, server.last.body) == ("/i/_bulk", b'{"index": {}}\n{"a": 1}\n')
     await resolve(es.msearch(searches=[{}, {"query": {"match_all": {}}}]))
-    assert (server.last.method, server.last.path, server.last.ndjson()) == ("POST", "/_msearch", [{}, {"query": {"match_all": {}}}])
+    assert (server.last.method, server.last.path, server.last.ndjson()) == (
+        "POST",
+        "/_msearch",
+        [{}, {"query": {"match_all": {}}}],
+    )
     assert server.last.headers["content-type"] == compat(es_module, "x-ndjson")
 
 
@@ -74,7 +82,9 @@ async def test_binary_response(es: Any, es_module: ModuleType, server: Recording
     assert server.last.headers["accept"] == compat(es_module, "vnd.mapbox-vector-tile")
 
 
-async def test_caller_headers_are_made_compatible(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
+async def test_caller_headers_are_made_compatible(
+    es: Any, es_module: ModuleType, server: RecordingServer
+) -> None:
     await resolve(es.options(headers={"Accept": "application/json"}).info())
     assert server.last.headers["accept"] == compat(es_module)
     await resolve(es.perform_request("GET", "/_x", headers={"accept": "text/plain"}))
@@ -90,16 +100,28 @@ async def test_serverless_mode(make_client: Callable[..., Any], server: Recordin
     await resolve(es.cat.indices())
     await resolve(es.info())
     seen = [
-        {k: r.headers.get(k) for k in ("accept", "content-type", "elastic-api-version")} for r in server.requests
+        {k: r.headers.get(k) for k in ("accept", "content-type", "elastic-api-version")}
+        for r in server.requests
     ]
     assert seen == [
-        {"accept": "application/json", "content-type": "application/json", "elastic-api-version": "2023-10-31"},
-        {"accept": "application/json", "content-type": "application/x-ndjson", "elastic-api-version": "2023-10-31"},
+        {
+            "accept": "application/json",
+            "content-type": "application/json",
+            "elastic-api-version": "2023-10-31",
+        },
+        {
+            "accept": "application/json",
+            "content-type": "application/x-ndjson",
+            "elastic-api-version": "2023-10-31",
+        },
         {"accept": "text/plain,application/json", "content-type": None, "elastic-api-version": "2023-10-31"},
         {"accept": "application/json", "content-type": None, "elastic-api-version": "2023-10-31"},
     ]
     await resolve(es.options(opaque_id="x").indices.exists(index="i"))  # copies and namespaces too
-    assert (server.last.headers["elastic-api-version"], server.last.headers["accept"]) == ("2023-10-31", "application/json")
+    assert (server.last.headers["elastic-api-version"], server.last.headers["accept"]) == (
+        "2023-10-31",
+        "application/json",
+    )
 
 
 @pytest.mark.parametrize("es_module", ["elasticsearch"], indirect=True)
@@ -136,19 +158,28 @@ async def test_user_agent_and_client_meta(
     else:
         http_client = f"ai={importlib.metadata.version('aiohttp')}"
     meta = server.last.headers["x-elastic-client-meta"]
-    assert re.fullmatch(rf"es={re.escape(version)},py=\d+\.\d+\.\d+p?,t={re.escape(transport_version)},{re.escape(http_client)}", meta)
+    assert re.fullmatch(
+        rf"es={re.escape(version)},py=\d+\.\d+\.\d+p?,t={re.escape(transport_version)},{re.escape(http_client)}",
+        meta,
+    )
     quiet = make_client(meta_header=False)
     await resolve(quiet.info())
     assert "x-elastic-client-meta" not in server.last.headers
     assert server.last.headers["user-agent"].startswith(f"elasticsearch-py/{version} ")
 
 
-async def test_server_warnings_point_at_the_caller(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
+async def test_server_warnings_point_at_the_caller(
+    es: Any, es_module: ModuleType, server: RecordingServer
+) -> None:
     """Each ``Warning`` header value becomes an ElasticsearchWarning at the line that made the call."""
     server.route(
         "POST",
         "/i/_search",
-        Reply(headers={"Warning": '299 Elasticsearch-9.5.0-abc "this is deprecated", 299 Elasticsearch-9.5.0-abc "and this"'}),
+        Reply(
+            headers={
+                "Warning": '299 Elasticsearch-9.5.0-abc "this is deprecated", 299 Elasticsearch-9.5.0-abc "and this"'
+            }
+        ),
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -163,19 +194,31 @@ async def test_server_warnings_point_at_the_caller(es: Any, es_module: ModuleTyp
     assert issubclass(es_module.ElasticsearchWarning, elastic_transport.TransportWarning)
 
 
-async def test_perform_request_for_any_endpoint(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
+async def test_perform_request_for_any_endpoint(
+    es: Any, es_module: ModuleType, server: RecordingServer
+) -> None:
     server.route("GET", "/_custom/thing", Reply(body={"ok": 1}))
     response = await resolve(
         es.perform_request(
-            "GET", "/_custom/thing", params={"list": ["a", "b"], "flag": False, "n": 3, "skip": None}, headers={"X-Mine": "1"}
+            "GET",
+            "/_custom/thing",
+            params={"list": ["a", "b"], "flag": False, "n": 3, "skip": None},
+            headers={"X-Mine": "1"},
         )
     )
-    assert (type(response).__name__, response.body, response.meta.status) == ("ObjectApiResponse", {"ok": 1}, 200)
+    assert (type(response).__name__, response.body, response.meta.status) == (
+        "ObjectApiResponse",
+        {"ok": 1},
+        200,
+    )
     assert server.last.target == "/_custom/thing?list=a,b&flag=false&n=3"
     assert server.last.headers["x-mine"] == "1"
     await resolve(
         es.perform_request(
-            "PUT", "/_custom/thing", body={"x": [1, 2]}, headers={"content-type": "application/json", "accept": "application/json"}
+            "PUT",
+            "/_custom/thing",
+            body={"x": [1, 2]},
+            headers={"content-type": "application/json", "accept": "application/json"},
         )
     )
     assert (server.last.method, server.last.json()) == ("PUT", {"x": [1, 2]})

@@ -17,8 +17,14 @@ import pytest
 
 from .v8plus_servers import RecordingServer, Reply, resolve, sequence
 
-NOT_FOUND = {"error": {"root_cause": [{"type": "index_not_found_exception", "reason": "no such index [x]"}],
-                       "type": "index_not_found_exception", "reason": "no such index [x]"}, "status": 404}
+NOT_FOUND = {
+    "error": {
+        "root_cause": [{"type": "index_not_found_exception", "reason": "no such index [x]"}],
+        "type": "index_not_found_exception",
+        "reason": "no such index [x]",
+    },
+    "status": 404,
+}
 
 # options() argument -> value -> the request header it must produce.
 HEADER_OPTIONS = [
@@ -46,7 +52,9 @@ ALL_OPTIONS: dict[str, Any] = {
 
 def _state(client: Any) -> dict[str, Any]:
     """A client's own settings, namespaces left out (they are rebuilt on first use)."""
-    return {k: (dict(v) if k == "_headers" else v) for k, v in vars(client).items() if not hasattr(v, "_client")}
+    return {
+        k: (dict(v) if k == "_headers" else v) for k, v in vars(client).items() if not hasattr(v, "_client")
+    }
 
 
 @pytest.mark.parametrize("name", sorted(ALL_OPTIONS))
@@ -77,7 +85,9 @@ async def test_header_options_reach_the_wire(
     assert all(header not in r.headers for r in server.requests[-2:])
 
 
-async def test_auth_options_replace_the_client_auth(make_client: Callable[..., Any], server: RecordingServer) -> None:
+async def test_auth_options_replace_the_client_auth(
+    make_client: Callable[..., Any], server: RecordingServer
+) -> None:
     """A client made with api_key and copied with other credentials sends only the copy's."""
     es = make_client(api_key="a2V5")
     await resolve(es.options(bearer_auth="token").options(basic_auth=("u", "p")).info())
@@ -86,7 +96,9 @@ async def test_auth_options_replace_the_client_auth(make_client: Callable[..., A
     assert server.last.headers["authorization"] == "ApiKey a2V5"
 
 
-async def test_headers_option_merges_with_client_headers(make_client: Callable[..., Any], server: RecordingServer) -> None:
+async def test_headers_option_merges_with_client_headers(
+    make_client: Callable[..., Any], server: RecordingServer
+) -> None:
     es = make_client(headers={"X-One": "1"}, opaque_id="client-op")
     await resolve(es.options(headers={"X-Two": "2"}, opaque_id="call-op").search(index="i"))
     assert (server.last.headers["x-one"], server.last.headers["x-two"]) == ("1", "2")
@@ -141,11 +153,15 @@ async def test_ignore_status(es: Any, es_module: ModuleType, server: RecordingSe
         await resolve(es.get(index="x", id="1"))
 
 
-async def test_max_retries_and_retry_on_status(es: Any, es_module: ModuleType, server: RecordingServer) -> None:
+async def test_max_retries_and_retry_on_status(
+    es: Any, es_module: ModuleType, server: RecordingServer
+) -> None:
     """500 is not retried unless asked for; max_retries bounds the attempts."""
 
     def flaky() -> Callable[..., Reply]:
-        return sequence(Reply(status=500, body={"error": "busy"}), Reply(status=500, body={"error": "busy"}), Reply())
+        return sequence(
+            Reply(status=500, body={"error": "busy"}), Reply(status=500, body={"error": "busy"}), Reply()
+        )
 
     server.route("GET", "/r/_doc/1", flaky())
     with pytest.raises(es_module.ApiError):

@@ -17,32 +17,48 @@ import pytest
 
 from .v8plus_servers import RecordingServer, resolve
 
-COMPAT = {"elasticsearch": "application/vnd.elasticsearch+json; compatible-with=9",
-          "elasticsearch8": "application/vnd.elasticsearch+json; compatible-with=8",
-          "elasticsearch7": "application/json"}
+COMPAT = {
+    "elasticsearch": "application/vnd.elasticsearch+json; compatible-with=9",
+    "elasticsearch8": "application/vnd.elasticsearch+json; compatible-with=8",
+    "elasticsearch7": "application/json",
+}
 
 
 def shared_transport(client: Any) -> Any:
     """The ``elastic_transport`` transport under a client (7.x wraps it in its own Transport class)."""
     transport = client.transport
-    return transport if isinstance(transport, (elastic_transport.Transport, elastic_transport.AsyncTransport)) else transport._transport
+    return (
+        transport
+        if isinstance(transport, (elastic_transport.Transport, elastic_transport.AsyncTransport))
+        else transport._transport
+    )
 
 
 def assert_from_transport_module(obj: Any) -> None:
     """The object's class is defined in the loaded ``elastic_transport`` package."""
     module = sys.modules[type(obj).__module__]
     assert module.__name__.split(".")[0] == "elastic_transport", module.__name__
-    assert Path(module.__file__ or "").resolve().is_relative_to(Path(elastic_transport.__file__).resolve().parent)
+    assert (
+        Path(module.__file__ or "")
+        .resolve()
+        .is_relative_to(Path(elastic_transport.__file__).resolve().parent)
+    )
 
 
 @pytest.mark.parametrize("flavor", ["sync", "async"])
-async def test_three_packages_share_one_transport_module(server: RecordingServer, monkeypatch: pytest.MonkeyPatch, flavor: str) -> None:
+async def test_three_packages_share_one_transport_module(
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch, flavor: str
+) -> None:
     monkeypatch.delenv("ELASTIC_CLIENT_APIVERSIONING", raising=False)
     import elasticsearch
     import elasticsearch7
     import elasticsearch8
 
-    packages = {"elasticsearch": elasticsearch, "elasticsearch8": elasticsearch8, "elasticsearch7": elasticsearch7}
+    packages = {
+        "elasticsearch": elasticsearch,
+        "elasticsearch8": elasticsearch8,
+        "elasticsearch7": elasticsearch7,
+    }
     clients = {
         name: (module.Elasticsearch if flavor == "sync" else module.AsyncElasticsearch)(server.url)
         for name, module in packages.items()
@@ -80,11 +96,15 @@ async def test_three_packages_share_one_transport_module(server: RecordingServer
     # One transport module object: everything named elastic_transport* comes from one directory,
     # and every package refers to that module's classes.
     root = Path(elastic_transport.__file__).resolve().parent
-    transport_modules = {n: m for n, m in sys.modules.items() if n == "elastic_transport" or n.startswith("elastic_transport.")}
+    transport_modules = {
+        n: m for n, m in sys.modules.items() if n == "elastic_transport" or n.startswith("elastic_transport.")
+    }
     assert all(Path(m.__file__ or root).resolve().is_relative_to(root) for m in transport_modules.values())
     strays = [
-        n for n, m in list(sys.modules.items())
-        if "elastic_transport" in Path(getattr(m, "__file__", None) or "/").parts and n not in transport_modules
+        n
+        for n, m in list(sys.modules.items())
+        if "elastic_transport" in Path(getattr(m, "__file__", None) or "/").parts
+        and n not in transport_modules
     ]
     assert strays == []
     assert elasticsearch._sync.client._base.Transport is elastic_transport.Transport

@@ -18,7 +18,16 @@ import fakees
 from fakees import Request as Recorded
 from fakees import Route, sequence
 
-__all__ = ["ROOT_INFO", "Recorded", "RecordingServer", "Reply", "Route", "nodes_http_info", "resolve", "sequence"]
+__all__ = [
+    "ROOT_INFO",
+    "Recorded",
+    "RecordingServer",
+    "Reply",
+    "Route",
+    "nodes_http_info",
+    "resolve",
+    "sequence",
+]
 
 ROOT_INFO = {
     "name": "node-1",

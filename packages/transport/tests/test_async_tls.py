@@ -102,7 +102,9 @@ async def test_unknown_ca_is_a_tls_error(tls_server: FakeServer, make_transport:
         await make_transport(tls_server).perform_request("GET", "/")
 
 
-async def test_verify_certs_off_warns_and_connects(tls_server: FakeServer, make_transport: MakeTransport) -> None:
+async def test_verify_certs_off_warns_and_connects(
+    tls_server: FakeServer, make_transport: MakeTransport
+) -> None:
     with pytest.warns(SecurityWarning, match="verify_certs=False"):
         transport = make_transport(tls_server, verify_certs=False)
     meta, _ = await transport.perform_request("GET", "/")

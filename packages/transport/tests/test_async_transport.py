@@ -62,7 +62,9 @@ def is_closed(node: BaseNode) -> bool:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
-async def test_methods_return_decoded_body(http_server: FakeServer, make_transport: MakeTransport, method: str) -> None:
+async def test_methods_return_decoded_body(
+    http_server: FakeServer, make_transport: MakeTransport, method: str
+) -> None:
     http_server.respond(Reply(body={"acknowledged": True}))
     meta, body = await make_transport(http_server).perform_request(method, "/idx")
     assert (meta.status, body) == (200, {"acknowledged": True})
@@ -74,7 +76,9 @@ async def test_methods_return_decoded_body(http_server: FakeServer, make_transpo
     assert http_server.requests[0].method == method
 
 
-async def test_head_returns_without_waiting_for_a_body(http_server: FakeServer, make_transport: MakeTransport) -> None:
+async def test_head_returns_without_waiting_for_a_body(
+    http_server: FakeServer, make_transport: MakeTransport
+) -> None:
     http_server.respond(Reply(body={"a" * 100: 1}))  # a Content-Length but no body, as HEAD requires
     transport = make_transport(http_server)
     for _ in range(3):  # the connection stays usable after a bodiless response
@@ -94,7 +98,9 @@ async def test_json_body_round_trip(http_server: FakeServer, make_transport: Mak
 
 
 async def test_target_is_sent_as_given(http_server: FakeServer, make_transport: MakeTransport) -> None:
-    await make_transport(node(http_server, path_prefix="/es")).perform_request("GET", "/idx/_doc/a%2Fb?q=x+y%20z")
+    await make_transport(node(http_server, path_prefix="/es")).perform_request(
+        "GET", "/idx/_doc/a%2Fb?q=x+y%20z"
+    )
     assert http_server.requests[0].target == "/es/idx/_doc/a%2Fb?q=x+y%20z"
 
 
@@ -114,11 +120,16 @@ async def test_connection_is_kept_alive(http_server: FakeServer, make_transport:
     assert len({r.connection_id for r in http_server.requests}) == 1
 
 
-async def test_gzip_request_body_when_http_compress(http_server: FakeServer, make_transport: MakeTransport) -> None:
+async def test_gzip_request_body_when_http_compress(
+    http_server: FakeServer, make_transport: MakeTransport
+) -> None:
     http_server.respond(Reply(body={"ok": True}, gzip=True))
     transport = make_transport(node(http_server, http_compress=True))
     _, body = await transport.perform_request(
-        "POST", "/idx/_search", body={"query": {"match_all": {}}}, headers={"content-type": "application/json"}
+        "POST",
+        "/idx/_search",
+        body={"query": {"match_all": {}}},
+        headers={"content-type": "application/json"},
     )
     request = http_server.requests[0]
     assert request.headers["content-encoding"] == "gzip"
@@ -153,7 +164,9 @@ async def test_request_timeout(http_server: FakeServer, make_transport: MakeTran
     assert len(http_server.requests) == 1  # timeouts aren't retried unless asked
 
 
-async def test_request_timeout_from_node_config(http_server: FakeServer, make_transport: MakeTransport) -> None:
+async def test_request_timeout_from_node_config(
+    http_server: FakeServer, make_transport: MakeTransport
+) -> None:
     http_server.respond(Reply(delay=2))
     start = time.monotonic()
     with pytest.raises(ConnectionTimeout):
@@ -220,7 +233,9 @@ async def test_concurrent_requests(http_server: FakeServer, make_transport: Make
     assert http_server.connections_opened <= 10  # connections_per_node bounds the pool
 
 
-async def test_client_meta_header(http_server: FakeServer, make_transport: MakeTransport, node_class: str) -> None:
+async def test_client_meta_header(
+    http_server: FakeServer, make_transport: MakeTransport, node_class: str
+) -> None:
     transport = make_transport(http_server)
     await transport.perform_request("GET", "/", client_meta=(("h", "s"),))
     value = http_server.requests[0].headers["x-elastic-client-meta"]
@@ -228,7 +243,9 @@ async def test_client_meta_header(http_server: FakeServer, make_transport: MakeT
     assert re.fullmatch(rf"et=[0-9.]+p?,py=[0-9.]+p?,t=[0-9.]+p?,{prefix}=[0-9.]+p?,h=s", value), value
 
 
-async def test_no_client_meta_header_when_disabled(http_server: FakeServer, make_transport: MakeTransport) -> None:
+async def test_no_client_meta_header_when_disabled(
+    http_server: FakeServer, make_transport: MakeTransport
+) -> None:
     await make_transport(http_server, meta_header=False).perform_request("GET", "/")
     assert "x-elastic-client-meta" not in http_server.requests[0].headers
 
@@ -324,7 +341,9 @@ async def test_sniff_on_node_failure_finds_a_working_node(
     assert [n.config for n in transport.node_pool.all()] == [node(http_server)]
 
 
-async def test_sniff_closes_removed_nodes(http_servers: list[FakeServer], make_transport: MakeTransport) -> None:
+async def test_sniff_closes_removed_nodes(
+    http_servers: list[FakeServer], make_transport: MakeTransport
+) -> None:
     async def sniff_callback(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
         return [node(http_servers[1])]
 

@@ -24,7 +24,12 @@ def test_default_sentinel() -> None:
 
 def test_url_to_node_config_full() -> None:
     config = url_to_node_config("https://user:p%40ss@es.local:9243/prefix/")
-    assert (config.scheme, config.host, config.port, config.path_prefix) == ("https", "es.local", 9243, "/prefix")
+    assert (config.scheme, config.host, config.port, config.path_prefix) == (
+        "https",
+        "es.local",
+        9243,
+        "/prefix",
+    )
     assert config.headers["authorization"] == basic_auth_to_header(("user", "p@ss"))
     assert "p@ss" not in repr(config)
 
@@ -65,7 +70,9 @@ def test_parse_cloud_id() -> None:
     assert parse_cloud_id(_cloud_id("host.io$es")).kibana_address is None
 
 
-@pytest.mark.parametrize("cloud_id", ["no-colon", "name:" + base64.b64encode(b"only-host").decode(), "name:%%%"])
+@pytest.mark.parametrize(
+    "cloud_id", ["no-colon", "name:" + base64.b64encode(b"only-host").decode(), "name:%%%"]
+)
 def test_parse_cloud_id_bad(cloud_id: str) -> None:
     with pytest.raises(ValueError, match="Cloud ID"):
         parse_cloud_id(cloud_id)

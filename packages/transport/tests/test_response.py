@@ -11,7 +11,9 @@ from elastic_transport import (
     TextApiResponse,
 )
 
-META = ApiResponseMeta(200, "1.1", HttpHeaders({"content-type": "application/json"}), 0.01, NodeConfig("http", "localhost", 9200))
+META = ApiResponseMeta(
+    200, "1.1", HttpHeaders({"content-type": "application/json"}), 0.01, NodeConfig("http", "localhost", 9200)
+)
 
 
 def test_object_response_is_a_mapping() -> None:

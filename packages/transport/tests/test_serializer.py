@@ -83,7 +83,8 @@ def test_collection_picks_by_mimetype() -> None:
         collection.get_serializer("application/vnd.elasticsearch+json; compatible-with=8"), JsonSerializer
     )
     assert isinstance(
-        collection.get_serializer("application/vnd.elasticsearch+x-ndjson; compatible-with=9"), NdjsonSerializer
+        collection.get_serializer("application/vnd.elasticsearch+x-ndjson; compatible-with=9"),
+        NdjsonSerializer,
     )
     assert isinstance(collection.get_serializer("text/csv"), TextSerializer)
     assert collection.get_serializer(None) is collection.default_serializer

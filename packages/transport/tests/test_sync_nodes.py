@@ -179,7 +179,10 @@ def test_refused_connection(make_node: NodeFactory) -> None:
     "reply",
     [
         Reply(action="close"),
-        Reply(action="raw", raw=b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"hits":'),
+        Reply(
+            action="raw",
+            raw=b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"hits":',
+        ),
     ],
     ids=["before_reply", "mid_body"],
 )
@@ -245,7 +248,12 @@ def test_sixteen_threads_share_one_transport(
 
 def test_repeated_response_headers_are_joined(make_node: NodeFactory, http_server: FakeServer) -> None:
     http_server.respond(
-        Reply(repeated_headers=[("Warning", '299 Elasticsearch-9.5.0 "first"'), ("Warning", '299 Elasticsearch-9.5.0 "second"')])
+        Reply(
+            repeated_headers=[
+                ("Warning", '299 Elasticsearch-9.5.0 "first"'),
+                ("Warning", '299 Elasticsearch-9.5.0 "second"'),
+            ]
+        )
     )
     meta, _ = make_node(http_server.port).perform_request("GET", "/")
     assert meta.headers["warning"] == '299 Elasticsearch-9.5.0 "first", 299 Elasticsearch-9.5.0 "second"'
@@ -256,7 +264,10 @@ def test_requests_auth_object_from_extras(http_server: FakeServer) -> None:
     import requests.auth
 
     config = NodeConfig(
-        "http", "127.0.0.1", http_server.port, _extras={"requests.session.auth": requests.auth.HTTPBasicAuth("u", "p")}
+        "http",
+        "127.0.0.1",
+        http_server.port,
+        _extras={"requests.session.auth": requests.auth.HTTPBasicAuth("u", "p")},
     )
     RequestsHttpNode(config).perform_request("GET", "/")
     assert http_server.requests[0].headers["authorization"] == "Basic dTpw"

@@ -56,7 +56,12 @@ def test_client_meta_header(http_server: FakeServer) -> None:
     transport.perform_request("GET", "/", client_meta=(("h", "bp"),))
     value = http_server.requests[0].headers["x-elastic-client-meta"]
     parts = dict(p.split("=") for p in value.split(","))
-    assert value.startswith("es=9.5.0,py=") and parts["t"] == __version__ and parts["h"] == "bp" and "ur" in parts
+    assert (
+        value.startswith("es=9.5.0,py=")
+        and parts["t"] == __version__
+        and parts["h"] == "bp"
+        and "ur" in parts
+    )
     Transport([node(http_server)], meta_header=False).perform_request("GET", "/")
     assert "x-elastic-client-meta" not in http_server.requests[1].headers
 
@@ -134,7 +139,9 @@ def test_refused_connection_raises_with_history(sleeps: list[float]) -> None:
     with pytest.raises(ConnectionError) as info:
         transport.perform_request("GET", "/")
     assert "Connection refused" in str(info.value)
-    assert len([e for e in info.value.errors if isinstance(e, ConnectionError)]) == 2  # the 2 earlier attempts
+    assert (
+        len([e for e in info.value.errors if isinstance(e, ConnectionError)]) == 2
+    )  # the 2 earlier attempts
     assert len(sleeps) == 2
 
 
@@ -244,7 +251,10 @@ def test_sniff_on_node_failure_and_min_delay(http_servers: list[FakeServer]) -> 
 def test_sniff_before_requests(http_servers: list[FakeServer]) -> None:
     route_sniff(http_servers, nodes_info(http_servers))
     transport = Transport(
-        [node(http_servers[0])], sniff_before_requests=True, sniff_callback=sniff_nodes_http, min_delay_between_sniffing=0
+        [node(http_servers[0])],
+        sniff_before_requests=True,
+        sniff_callback=sniff_nodes_http,
+        min_delay_between_sniffing=0,
     )
     transport.perform_request("GET", "/")
     assert len(transport.node_pool) == 3

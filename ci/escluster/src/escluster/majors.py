@@ -74,7 +74,9 @@ def _major(raw: Mapping[str, Any], where: str) -> Major:
             spec=str(raw["spec"]),
             stack=str(raw["stack"]),
             compat_header=int(raw["compat_header"]),
-            jdk=JdkPolicy(int(jdk["min"]), None if jdk.get("max") is None else int(jdk["max"]), int(jdk["preferred"])),
+            jdk=JdkPolicy(
+                int(jdk["min"]), None if jdk.get("max") is None else int(jdk["max"]), int(jdk["preferred"])
+            ),
             official=MappingProxyType({str(k): str(v) for k, v in raw.get("official", {}).items()}),
             yaml_tests=bool(raw.get("yaml_tests", False)),
             compat_stack=None if not compat else str(compat["stack"]),
@@ -85,7 +87,9 @@ def _major(raw: Mapping[str, Any], where: str) -> Major:
         raise RegistryError(f"{where}: malformed entry ({exc!r})") from None
     match = _STACK_RE.fullmatch(entry.stack)
     if match is None or int(match[1]) != entry.major:
-        raise RegistryError(f"{where}: stack {entry.stack!r} is not an alias of {entry.major}.x ('x' or 'x.y')")
+        raise RegistryError(
+            f"{where}: stack {entry.stack!r} is not an alias of {entry.major}.x ('x' or 'x.y')"
+        )
     return entry
 
 

@@ -17,7 +17,17 @@ from .cells import ROOT, Cell, MatrixError, parse_cells
 
 def _pytest_here(extra: list[str]) -> runner.RunPytest:
     def run(env: Mapping[str, str]) -> int:
-        command = [sys.executable, "-m", "pytest", str(runner.SUITE), "-q", "-rfEs", "-p", "no:cacheprovider", *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(runner.SUITE),
+            "-q",
+            "-rfEs",
+            "-p",
+            "no:cacheprovider",
+            *extra,
+        ]
         return subprocess.call(command, cwd=ROOT, env={**os.environ, **env})
 
     return run
@@ -73,7 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     broken = [r for r in results if not _green(r, args.compat_may_fail)]
     for result in broken:
         cell = Cell(result["client"], result["stack"], result["cell"]["kind"])
-        print(f"esmatrix: {cell.key}: {runner.status(result)} (see {runner.result_path(cell)})", file=sys.stderr)
+        print(
+            f"esmatrix: {cell.key}: {runner.status(result)} (see {runner.result_path(cell)})", file=sys.stderr
+        )
     return 1 if broken else 0
 
 
@@ -110,14 +122,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--nodes", type=int, choices=(1, 2, 3), help="cluster size instead of the matrix's")
     run.add_argument("--report", action="store_true", help="write the report also after a single cell")
     run.add_argument(
-        "--compat-may-fail", action="store_true", help="exit 0 when only compat cells fail (not when they error)"
+        "--compat-may-fail",
+        action="store_true",
+        help="exit 0 when only compat cells fail (not when they error)",
     )
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments")
     run.set_defaults(func=cmd_run)
     jdks = sub.add_parser("jdks", help="fail, naming what to install, when no JDK runs these cells' stacks")
     jdks.add_argument("--cells", action="append", default=[], help="native, all, or client@stack,...")
     jdks.add_argument(
-        "--yaml", action="append", default=[], help="cells of YAML suites (clients without YAML tests left out)"
+        "--yaml",
+        action="append",
+        default=[],
+        help="cells of YAML suites (clients without YAML tests left out)",
     )
     jdks.set_defaults(func=cmd_jdks)
     rep = sub.add_parser("report", help="write REPORT.md, report.json, matrix.svg from the results")

@@ -53,7 +53,10 @@ def yaml_result(cell: Cell, directory: Path, table: dict[str, str | None]) -> di
             "skipped": int(counts.get("skipped", 0)),
             "skips": skips,
             "failures": [
-                {"test": f"{f.get('file', '')}::{f.get('test', '')}", "message": str(f.get("message", ""))[:300]}
+                {
+                    "test": f"{f.get('file', '')}::{f.get('test', '')}",
+                    "message": str(f.get("message", ""))[:300],
+                }
                 for f in data.get("failures", [])[:30]
                 if isinstance(f, dict)
             ],
@@ -183,7 +186,9 @@ def markdown(report: dict[str, Any]) -> str:
         "",
     ]
     for cell in report["cells"]:
-        out.append(f"## `{cell['client']}` x {_stack_label(cell['stack'], cell['stack_version'])} ({cell['kind']})")
+        out.append(
+            f"## `{cell['client']}` x {_stack_label(cell['stack'], cell['stack_version'])} ({cell['kind']})"
+        )
         out.append("")
         facts = [
             f"result: **{_mark(cell['status'])}**",
@@ -322,8 +327,13 @@ def svg(report: dict[str, Any]) -> str:
             parts.extend(_svg_cell(cell, x, y, cw, ch))
     legend_y = top + len(clients) * (ch + gap) + 20
     for k, (label, color) in enumerate(
-        [("all passed", heat(1.0)), ("half passed", heat(0.5)), ("none passed / error", heat(0.0)),
-         ("not run", "#bdbdbd"), ("not supported", "#f0f0f0")]
+        [
+            ("all passed", heat(1.0)),
+            ("half passed", heat(0.5)),
+            ("none passed / error", heat(0.0)),
+            ("not run", "#bdbdbd"),
+            ("not supported", "#f0f0f0"),
+        ]
     ):
         x = 10 + k * 150
         parts.append(f'<rect x="{x}" y="{legend_y}" width="14" height="14" fill="{color}" stroke="#999"/>')
@@ -371,9 +381,7 @@ def _svg_cell(cell: dict[str, Any] | None, x: float, y: float, w: float, h: floa
     out = [f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" fill="{fill}"{stroke}{dash}/>']
     for k, line in enumerate(lines):
         weight = ' font-weight="bold"' if k == 0 else ""
-        out.append(
-            f'<text x="{x + 10}" y="{y + 22 + k * 20}" fill="{ink}"{weight}>{esc(line)}</text>'
-        )
+        out.append(f'<text x="{x + 10}" y="{y + 22 + k * 20}" fill="{ink}"{weight}>{esc(line)}</text>')
     return out
 
 

@@ -66,7 +66,9 @@ def run_cell(
         provider = PROVIDERS[cell.provider]()
         if isinstance(provider, LocalProvider):
             provider.state_name = f"matrix-{cell.key}"
-        log(f"esmatrix: {cell.key}: starting Elasticsearch {cell.stack} ({cell.nodes} node(s), {cell.provider})")
+        log(
+            f"esmatrix: {cell.key}: starting Elasticsearch {cell.stack} ({cell.nodes} node(s), {cell.provider})"
+        )
         try:
             urls = provider.start(cell.stack, nodes=cell.nodes)
         except (ClusterStartError, ValueError, RuntimeError) as exc:

@@ -262,4 +262,3 @@ class AddonClient(NamespacedClient):
         addon = cls(weakref.proxy(client))
         setattr(client, cls.namespace, addon)
         return client
-

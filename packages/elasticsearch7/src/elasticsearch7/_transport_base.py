@@ -262,7 +262,9 @@ class TransportBase:
         self.deserializer = Deserializer(all_serializers, default_mimetype)
         self.kwargs = kwargs
         self._node_options = {k: v for k, v in kwargs.items() if k not in POOL_OPTIONS}
-        self.hosts: list[Any] = normalize_hosts(hosts) if hosts is None or isinstance(hosts, (str, Mapping)) else list(hosts)
+        self.hosts: list[Any] = (
+            normalize_hosts(hosts) if hosts is None or isinstance(hosts, (str, Mapping)) else list(hosts)
+        )
         # None: not checked yet; True: a supported Elasticsearch; else a product check result.
         self._verified_elasticsearch: bool | str | None = None
         self._transport = self._create_transport(kwargs)
@@ -310,7 +312,10 @@ class TransportBase:
             "serializers": _RAW_SERIALIZERS,
             "default_mimetype": "application/json",
             "meta_header": self.meta_header,
-            "client_meta_service": (_profile.CLIENT_META_SERVICE, client_meta_version(_profile.CLIENT_VERSION)),
+            "client_meta_service": (
+                _profile.CLIENT_META_SERVICE,
+                client_meta_version(_profile.CLIENT_VERSION),
+            ),
         }
         if kwargs.get("selector_class") is not None:
             options["node_selector_class"] = kwargs["selector_class"]
@@ -365,7 +370,12 @@ class TransportBase:
     # -- requests ----------------------------------------------------------------------
 
     def _resolve_request_args(
-        self, method: str, url: str, headers: Mapping[str, str] | None, params: Mapping[str, Any] | None, body: Any
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        params: Mapping[str, Any] | None,
+        body: Any,
     ) -> tuple[str, str, dict[str, str], bytes | None, tuple[int, ...], Any]:
         """Method, target, headers, body bytes, ignored statuses and timeout of one request."""
         query = dict(params) if params else {}
@@ -386,7 +396,9 @@ class TransportBase:
             body = body.encode("utf-8", "surrogatepass")
         compat = compat_mode()
         if body is not None and "content-type" not in request_headers:
-            request_headers["content-type"] = compat_mimetype(self.default_mimetype) if compat else self.default_mimetype
+            request_headers["content-type"] = (
+                compat_mimetype(self.default_mimetype) if compat else self.default_mimetype
+            )
         if compat and "accept" not in request_headers:
             request_headers["accept"] = compat_mimetype("application/json")
         return (
@@ -411,7 +423,15 @@ class TransportBase:
         status = meta.status
         level = logging.INFO if 200 <= status < 300 or status in ignore else logging.WARNING
         if logger.isEnabledFor(level):
-            logger.log(level, "%s %s%s [status:%s request:%.3fs]", method, meta.node.url, target, status, meta.duration)
+            logger.log(
+                level,
+                "%s %s%s [status:%s request:%.3fs]",
+                method,
+                meta.node.url,
+                target,
+                status,
+                meta.duration,
+            )
         if "warning" in meta.headers:
             emit_server_warnings(meta.headers)
         if not 200 <= status < 300 and status not in ignore:
@@ -460,7 +480,9 @@ class TransportBase:
     def _raise_if_unsupported(self) -> None:
         result = self._verified_elasticsearch
         if result is not True:
-            raise UnsupportedProductError(_PRODUCT_ERRORS.get(str(result), _PRODUCT_ERRORS[UNSUPPORTED_PRODUCT]))
+            raise UnsupportedProductError(
+                _PRODUCT_ERRORS.get(str(result), _PRODUCT_ERRORS[UNSUPPORTED_PRODUCT])
+            )
 
     # -- 7.x accessors -----------------------------------------------------------------
 

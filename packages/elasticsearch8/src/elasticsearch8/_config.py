@@ -79,7 +79,9 @@ def cloud_id_to_node_config(cloud_id: str) -> NodeConfig:
     return NodeConfig(scheme="https", host=host, port=port, http_compress=True)
 
 
-def client_node_configs(hosts: Any, cloud_id: str | None, node_options: Mapping[str, Any]) -> list[NodeConfig]:
+def client_node_configs(
+    hosts: Any, cloud_id: str | None, node_options: Mapping[str, Any]
+) -> list[NodeConfig]:
     """NodeConfigs for the client: hosts or cloud_id, with the node-level options applied."""
     if hosts is None and cloud_id is None:
         raise ValueError("Either 'hosts' or 'cloud_id' must be specified")
@@ -200,14 +202,18 @@ def setup_client(
     basic_auth = given["basic_auth"]
     if given["http_auth"] is not DEFAULT and given["http_auth"] is not None:
         if basic_auth is not None or given["bearer_auth"] is not None:
-            raise ValueError("Can't specify both 'http_auth' and 'basic_auth', instead only specify 'basic_auth'")
+            raise ValueError(
+                "Can't specify both 'http_auth' and 'basic_auth', instead only specify 'basic_auth'"
+            )
         warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters")
         basic_auth = given["http_auth"]
     server_mode = "stack" if given["server_mode"] is DEFAULT else given["server_mode"]
     if server_mode not in ("stack", "serverless"):
         raise ValueError(f"'server_mode' must be 'stack' or 'serverless', not {server_mode!r}")
     serverless = server_mode == "serverless"
-    sniffing = any(given[n] is True for n in ("sniff_on_start", "sniff_before_requests", "sniff_on_node_failure"))
+    sniffing = any(
+        given[n] is True for n in ("sniff_on_start", "sniff_before_requests", "sniff_on_node_failure")
+    )
     if serverless and sniffing:
         raise ValueError("Sniffing should not be enabled when 'server_mode' is 'serverless'")
     if given["cloud_id"] is not None and sniffing:
@@ -215,7 +221,9 @@ def setup_client(
 
     transport = given["_transport"]
     if transport is None:
-        node_configs = client_node_configs(given["hosts"], given["cloud_id"], {n: given[n] for n in NODE_OPTIONS})
+        node_configs = client_node_configs(
+            given["hosts"], given["cloud_id"], {n: given[n] for n in NODE_OPTIONS}
+        )
         serializers: dict[str, Serializer] = dict(DEFAULT_SERIALIZERS)
         if given["serializers"] is not DEFAULT:
             serializers.update(given["serializers"])
@@ -228,7 +236,9 @@ def setup_client(
             del options["min_delay_between_sniffing"]
         retry_on_status = given["retry_on_status"]
         if retry_on_status is not DEFAULT:
-            options["retry_on_status"] = (retry_on_status,) if isinstance(retry_on_status, int) else retry_on_status
+            options["retry_on_status"] = (
+                (retry_on_status,) if isinstance(retry_on_status, int) else retry_on_status
+            )
         if sniffing:
             options["sniff_callback"] = make_sniff_callback(node_callback)
         transport = given["transport_class"](
@@ -247,14 +257,20 @@ def setup_client(
     return transport, ClientSetup(headers=headers, serverless=serverless)
 
 
-def _host_info_adapter(host_info_callback: Callable[..., Any]) -> Callable[[dict[str, Any], NodeConfig], NodeConfig | None]:
+def _host_info_adapter(
+    host_info_callback: Callable[..., Any],
+) -> Callable[[dict[str, Any], NodeConfig], NodeConfig | None]:
     """Runs an 8.x ``host_info_callback(node_info, host_dict)`` as a sniffed-node callback."""
 
     def callback(node_info: dict[str, Any], node_config: NodeConfig) -> NodeConfig | None:
-        host = host_info_callback(node_info, {"host": node_info.get("host", node_config.host), "port": node_config.port})
+        host = host_info_callback(
+            node_info, {"host": node_info.get("host", node_config.host), "port": node_config.port}
+        )
         if host is None:
             return None
-        return node_config.replace(host=host.get("host", node_config.host), port=int(host.get("port", node_config.port)))
+        return node_config.replace(
+            host=host.get("host", node_config.host), port=int(host.get("port", node_config.port))
+        )
 
     return callback
 
@@ -282,7 +298,9 @@ class CallOptions:
     """
 
     # A plain dict (never changed once built): ``**`` spreads a dict fastest.
-    transport: dict[str, Any] = dataclasses.field(default_factory=lambda: dict.fromkeys(TRANSPORT_CALL_OPTIONS, DEFAULT))
+    transport: dict[str, Any] = dataclasses.field(
+        default_factory=lambda: dict.fromkeys(TRANSPORT_CALL_OPTIONS, DEFAULT)
+    )
     ignore_status: Any = DEFAULT
 
     def replace(self, **changes: Any) -> CallOptions:

@@ -103,7 +103,11 @@ class AsyncTransport(TransportBase):
             node: BaseAsyncNode = pool.get()  # type: ignore[assignment]
             try:
                 meta, raw = await node.perform_request(
-                    method, target, body=request_body, headers=request_headers, request_timeout=request_timeout
+                    method,
+                    target,
+                    body=request_body,
+                    headers=request_headers,
+                    request_timeout=request_timeout,
                 )
             except TransportError as error:
                 pool.mark_dead(node)
@@ -198,4 +202,5 @@ class AsyncTransport(TransportBase):
             await asyncio.wait(list(self._closing))
         nodes: list[BaseAsyncNode] = self.node_pool.all()  # type: ignore[assignment]
         await asyncio.gather(*(node.close() for node in nodes))
+
     # unasync: end

@@ -47,9 +47,7 @@ class SerializationError(TransportError):
     ``raw`` keeps the bytes that failed to parse, so nothing the server sent is lost.
     """
 
-    def __init__(
-        self, message: Any, errors: tuple[Exception, ...] = (), raw: bytes | None = None
-    ) -> None:
+    def __init__(self, message: Any, errors: tuple[Exception, ...] = (), raw: bytes | None = None) -> None:
         super().__init__(message, errors)
         self.raw = raw
 

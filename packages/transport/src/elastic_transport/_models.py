@@ -23,9 +23,7 @@ def hide_auth_value(value: str) -> str:
 
 def hide_auth_in_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy safe to log: credential headers masked."""
-    return {
-        k: hide_auth_value(v) if k.lower() in _AUTH_HEADERS else v for k, v in headers.items()
-    }
+    return {k: hide_auth_value(v) if k.lower() in _AUTH_HEADERS else v for k, v in headers.items()}
 
 
 class HttpHeaders(MutableMapping[str, str]):
@@ -80,9 +78,7 @@ class HttpHeaders(MutableMapping[str, str]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):
-            return {k.lower(): v for k, v in self.items()} == {
-                str(k).lower(): v for k, v in other.items()
-            }
+            return {k.lower(): v for k, v in self.items()} == {str(k).lower(): v for k, v in other.items()}
         return NotImplemented
 
     def __ne__(self, other: object) -> bool:
@@ -155,9 +151,7 @@ class NodeConfig:
     host: str
     port: int
     path_prefix: str = ""
-    headers: HttpHeaders | Mapping[str, str] = dataclasses.field(
-        default_factory=HttpHeaders, hash=False
-    )
+    headers: HttpHeaders | Mapping[str, str] = dataclasses.field(default_factory=HttpHeaders, hash=False)
     connections_per_node: int = 10
     request_timeout: float | None = 10.0
     http_compress: bool | None = False
@@ -204,8 +198,7 @@ class NodeConfig:
         given = [name for name, value in tls_options.items() if value is not None]
         if self.scheme == "http" and given:
             raise ValueError(
-                f"TLS options require scheme to be 'https' (got {', '.join(given)} "
-                f"for an 'http' node)"
+                f"TLS options require scheme to be 'https' (got {', '.join(given)} for an 'http' node)"
             )
         if self.ssl_context is not None:
             clash = [n for n in ("ca_certs", "client_cert", "client_key", "ssl_version") if n in given]
@@ -217,9 +210,7 @@ class NodeConfig:
         if self.client_key is not None and self.client_cert is None:
             raise ValueError("'client_key' was given without 'client_cert'")
         if self.verify_certs is False and self.ca_certs is not None:
-            raise ValueError(
-                "'ca_certs' was given but 'verify_certs' is False: the CA would never be used"
-            )
+            raise ValueError("'ca_certs' was given but 'verify_certs' is False: the CA would never be used")
 
     def replace(self, **kwargs: Any) -> NodeConfig:
         """A copy with the given fields changed (validated again)."""

@@ -128,9 +128,7 @@ class NodePool:
                 return
             failures = self._failures.get(config, 0) + 1
             self._failures[config] = failures
-            timeout = min(
-                self.dead_node_backoff_factor * 2 ** (failures - 1), self.max_dead_node_backoff
-            )
+            timeout = min(self.dead_node_backoff_factor * 2 ** (failures - 1), self.max_dead_node_backoff)
             self._dead_until[config] = now + timeout
             self._alive_nodes = tuple(n for n in self._alive_nodes if n.config != config)
         logger.warning(

@@ -32,7 +32,9 @@ class TextSerializer(Serializer):
         try:
             return data.decode("utf-8", "surrogatepass")
         except UnicodeError as e:
-            raise SerializationError(f"Unable to deserialize as text: {data!r}", errors=(e,), raw=data) from None
+            raise SerializationError(
+                f"Unable to deserialize as text: {data!r}", errors=(e,), raw=data
+            ) from None
 
     def dumps(self, data: Any) -> bytes:
         if isinstance(data, bytes):
@@ -118,9 +120,9 @@ class JsonSerializer(Serializer):
         raise SerializationError(f"Unable to serialize to JSON: {data!r} (type: {type(data).__name__})")
 
     def json_dumps(self, data: Any) -> bytes:
-        return json.dumps(
-            data, default=self.default, ensure_ascii=False, separators=(",", ":")
-        ).encode("utf-8", "surrogatepass")
+        return json.dumps(data, default=self.default, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
 
     def json_loads(self, data: bytes) -> Any:
         fast = _fast_loads or _find_fast_loads()
@@ -241,9 +243,7 @@ class SerializerCollection:
             self._lookup.get("text/*") if normalized.startswith("text/") else None
         )
         if serializer is None:
-            raise SerializationError(
-                f"Unknown mimetype, not able to serialize or deserialize: {normalized}"
-            )
+            raise SerializationError(f"Unknown mimetype, not able to serialize or deserialize: {normalized}")
         self._lookup[mimetype] = serializer
         return serializer
 

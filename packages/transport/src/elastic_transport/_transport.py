@@ -76,7 +76,11 @@ class Transport(TransportBase):
             node: BaseNode = pool.get()  # type: ignore[assignment]
             try:
                 meta, raw = node.perform_request(
-                    method, target, body=request_body, headers=request_headers, request_timeout=request_timeout
+                    method,
+                    target,
+                    body=request_body,
+                    headers=request_headers,
+                    request_timeout=request_timeout,
                 )
             except TransportError as error:
                 pool.mark_dead(node)

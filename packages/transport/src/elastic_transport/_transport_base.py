@@ -74,7 +74,11 @@ class TransportBase:
             raise ValueError("'node_configs' must be a non-empty list of NodeConfig instances")
         resolved_class = node_class_for(node_class)
         if resolved_class.is_async != self._is_async:
-            wanted, other = ("AsyncTransport", "Transport") if resolved_class.is_async else ("Transport", "AsyncTransport")
+            wanted, other = (
+                ("AsyncTransport", "Transport")
+                if resolved_class.is_async
+                else ("Transport", "AsyncTransport")
+            )
             raise ValueError(
                 f"Node class {resolved_class.__name__} is "
                 f"{'asynchronous' if resolved_class.is_async else 'synchronous'}: "

@@ -91,8 +91,7 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
     """
     if not isinstance(url, str) or "://" not in url:
         raise ValueError(
-            f"URL {url!r} must include a 'scheme', 'host', and 'port' component "
-            "(ie 'https://localhost:9200')"
+            f"URL {url!r} must include a 'scheme', 'host', and 'port' component (ie 'https://localhost:9200')"
         )
     try:
         import urllib.parse  # here: it costs a few ms, and only URLs need it

@@ -85,7 +85,9 @@ def configs_from_answer(
     if not 200 <= meta.status < 300:
         errors.append(SniffingError(f"Sniffing {node!r} returned status {meta.status}"))
         return None
-    return node_configs_from_nodes_info(transport.serializers.loads(raw, meta.mimetype), node.config, node_callback)
+    return node_configs_from_nodes_info(
+        transport.serializers.loads(raw, meta.mimetype), node.config, node_callback
+    )
 
 
 # The callbacks: the async one is the source, the sync one its twin (codegen/unasync.py).

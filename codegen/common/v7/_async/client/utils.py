@@ -12,4 +12,12 @@ from ...client.utils import (
     query_params,
 )
 
-__all__ = ["SKIP_IN_PATH", "NamespacedClient", "_bulk_body", "_escape", "_make_path", "_normalize_hosts", "query_params"]
+__all__ = [
+    "SKIP_IN_PATH",
+    "NamespacedClient",
+    "_bulk_body",
+    "_escape",
+    "_make_path",
+    "_normalize_hosts",
+    "query_params",
+]

@@ -51,21 +51,17 @@ from .._connection_base import (  # noqa: F401  (the names the 7.x module had, i
 from ..connection.base import Connection
 
 __all__ = ["AsyncConnection"]
+# unasync: end
 
 
 class AsyncConnection(Connection):
-    """Base class of the asyncio connections: ``perform_request`` and ``close`` are coroutines."""
+    """The 7.x connection API over one node of the shared transport (urllib3 unless a
+    subclass says otherwise; aiohttp for the asyncio one, whose methods are coroutines)."""
 
+    # unasync: async-only
     node_class: ClassVar[str] = "aiohttp"
 
-# unasync: end
-# unasync: sync-only
-#
-# class Connection(ConnectionBase):
-#     """The 7.x connection API over one node of the shared transport (urllib3 unless a
-#     subclass says otherwise)."""
-#
-# unasync: end
+    # unasync: end
     async def perform_request(  # type: ignore[override]
         self,
         method: str,

@@ -263,4 +263,3 @@ class AddonClient(NamespacedClient):
         addon = cls(weakref.proxy(client))
         setattr(client, cls.namespace, addon)
         return client
-

@@ -45,7 +45,7 @@ from .._connection_base import (  # noqa: F401  (the names the 7.x module had, i
 
 class Connection(ConnectionBase):
     """The 7.x connection API over one node of the shared transport (urllib3 unless a
-    subclass says otherwise)."""
+    subclass says otherwise; aiohttp for the asyncio one, whose methods are coroutines)."""
 
     def perform_request(  # type: ignore[override]
         self,

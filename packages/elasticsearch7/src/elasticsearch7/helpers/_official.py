@@ -22,7 +22,12 @@ PROBE_ERRORS: tuple[type[BaseException], ...] = (TransportError, KeyError)
 
 # Keywords of ``parallel_bulk`` that are options of the bulk, not arguments of ``client.bulk``.
 PARALLEL_OPTIONS = (
-    "raise_on_error", "raise_on_exception", "max_retries", "initial_backoff", "max_backoff", "yield_ok"
+    "raise_on_error",
+    "raise_on_exception",
+    "max_retries",
+    "initial_backoff",
+    "max_backoff",
+    "yield_ok",
 )
 
 BULK_BODY = "body"  # the keyword of ``client.bulk`` that takes the NDJSON body

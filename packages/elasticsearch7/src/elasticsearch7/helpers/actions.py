@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import time
 from collections.abc import (
     Callable,
     Collection,
@@ -27,6 +28,7 @@ from collections.abc import (
 from itertools import chain
 from typing import Any
 
+from .. import _profile
 from ..helpers import _official
 from ..helpers._engine import BULK_FLUSH as _FLUSH
 from ..helpers._engine import TICK as _TICK
@@ -49,13 +51,9 @@ from ..helpers._engine import (
     status_of,
     unanswered_item,
 )
-from ..helpers.errors import BulkIndexError, ScanError
-
-import time
-
-from .. import _profile
 from ..helpers._threads import in_order
 from ..helpers._threads import timed as _timed
+from ..helpers.errors import BulkIndexError, ScanError
 
 __all__ = [
     "BulkIndexError",
@@ -159,7 +157,7 @@ def _run(
         for chunk in _chunks(actions, batcher, options.flush_after_seconds):
             for outcome in _outcomes(send, chunk, options, batcher.writer, want_ok):
                 if tracker.active:
-                    waiting = tracker.update(outcome, batcher.taken)
+                    tracker.update(outcome, batcher.taken)
                 yield outcome
     finally:
         tracker.close()
@@ -190,7 +188,9 @@ def streaming_bulk(
     """
     params = _official.streaming_bulk(client, actions, *args, **kwargs)
     options = _options(params)
-    outcomes = _run(client, actions, options, params["args"], params["kwargs"], params["progress"], options.yield_ok)
+    outcomes = _run(
+        client, actions, options, params["args"], params["kwargs"], params["progress"], options.yield_ok
+    )
     yield from _results(outcomes)
 
 
@@ -397,7 +397,9 @@ def _process_bulk_chunk(
     ignored = _statuses(params["ignore_status"])
     raise_on_error = params["raise_on_error"]
     try:
-        response = client.bulk(*params["args"], **{_official.BULK_BODY: bulk_actions}, **params["kwargs"])
+        response = client.bulk(
+            *params["args"], **{_official.BULK_BODY: bulk_actions}, **params["kwargs"]
+        )
     except _official.PRIVATE_CATCH as error:
         results = _chunk_failed(error, bulk_data, params["raise_on_exception"], raise_on_error, ignored)
     else:

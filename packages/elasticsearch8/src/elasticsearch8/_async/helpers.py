@@ -21,6 +21,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+
+# unasync: sync-only (sleeps and threads where the async helpers await and run tasks)
+# import time
+# unasync: end
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -34,6 +38,9 @@ from collections.abc import (
 from itertools import chain
 from typing import Any, TypeVar
 
+# unasync: sync-only
+# from .. import _profile
+# unasync: end
 from ..helpers import _official
 from ..helpers._engine import BULK_FLUSH as _FLUSH
 from ..helpers._engine import TICK as _TICK
@@ -56,15 +63,12 @@ from ..helpers._engine import (
     status_of,
     unanswered_item,
 )
-from ..helpers.errors import BulkIndexError, ScanError
 
-# unasync: sync-only (sleeps and threads where the async helpers await and run tasks)
-# import time
-#
-# from .. import _profile
+# unasync: sync-only
 # from ..helpers._threads import in_order
 # from ..helpers._threads import timed as _timed
 # unasync: end
+from ..helpers.errors import BulkIndexError, ScanError
 
 __all__ = [
     "BulkIndexError",
@@ -245,10 +249,13 @@ async def _run(
         async for chunk in _chunks(actions, batcher, options.flush_after_seconds):
             async for outcome in _outcomes(send, chunk, options, batcher.writer, want_ok):
                 if tracker.active:
-                    waiting = tracker.update(outcome, batcher.taken)
                     # unasync: async-only (the callback may be a coroutine function)
+                    waiting = tracker.update(outcome, batcher.taken)
                     if inspect.isawaitable(waiting):
                         await waiting
+                    # unasync: end
+                    # unasync: sync-only
+                    # tracker.update(outcome, batcher.taken)
                     # unasync: end
                 yield outcome
     finally:
@@ -280,7 +287,9 @@ async def async_streaming_bulk(
     """
     params = _official.async_streaming_bulk(client, actions, *args, **kwargs)
     options = _options(params)
-    outcomes = _run(client, actions, options, params["args"], params["kwargs"], params["progress"], options.yield_ok)
+    outcomes = _run(
+        client, actions, options, params["args"], params["kwargs"], params["progress"], options.yield_ok
+    )
     # unasync: async-only (an async iterator cannot be chained in C)
     async for outcome in outcomes:
         for result in outcome.pairs():
@@ -496,7 +505,9 @@ async def _process_bulk_chunk(
     ignored = _statuses(params["ignore_status"])
     raise_on_error = params["raise_on_error"]
     try:
-        response = await client.bulk(*params["args"], **{_official.BULK_BODY: bulk_actions}, **params["kwargs"])
+        response = await client.bulk(
+            *params["args"], **{_official.BULK_BODY: bulk_actions}, **params["kwargs"]
+        )
     except _official.PRIVATE_CATCH as error:
         results = _chunk_failed(error, bulk_data, params["raise_on_exception"], raise_on_error, ignored)
     else:

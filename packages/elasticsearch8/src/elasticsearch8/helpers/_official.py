@@ -25,7 +25,13 @@ PROBE_ERRORS: tuple[type[BaseException], ...] = (_TransportError, _ApiError, Key
 
 # Keywords of ``parallel_bulk`` that are options of the bulk, not arguments of ``client.bulk``.
 PARALLEL_OPTIONS = (
-    "raise_on_error", "raise_on_exception", "max_retries", "initial_backoff", "max_backoff", "yield_ok", "retry_on_status"
+    "raise_on_error",
+    "raise_on_exception",
+    "max_retries",
+    "initial_backoff",
+    "max_backoff",
+    "yield_ok",
+    "retry_on_status",
 )
 
 BULK_BODY = "operations"  # the keyword of ``client.bulk`` that takes the NDJSON body
@@ -51,7 +57,12 @@ def json_serializer(client: Any) -> tuple[Any, Any, bool, tuple[bool, None, None
         stock = cls.json_dumps is JsonSerializer.json_dumps
         exact = serializer.json_dumps if stock else None
         # OrjsonSerializer, or a custom json_dumps: called as it is
-        return serializer, exact, cls.default is JsonSerializer.default, (False, None, None, serializer.json_dumps)
+        return (
+            serializer,
+            exact,
+            cls.default is JsonSerializer.default,
+            (False, None, None, serializer.json_dumps),
+        )
     return serializer, None, False, (False, None, None, _as_bytes(serializer.dumps))
 
 
@@ -89,7 +100,9 @@ class ScanCalls:
 
     def search_body(self) -> Any:
         """The search again, the query as the body: for a query with keys ``search()`` does not take."""
-        return self.client.search(body=self.query, **self.kwargs, scroll=self.scroll, size=self.search_params["size"])
+        return self.client.search(
+            body=self.query, **self.kwargs, scroll=self.scroll, size=self.search_params["size"]
+        )
 
     def pages(self) -> Callable[[str], Any]:
         """The scroll call for the following pages (made once the search is answered)."""

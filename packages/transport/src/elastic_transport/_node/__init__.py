@@ -57,7 +57,9 @@ def node_class_for(value: str | type[BaseNode]) -> type[BaseNode]:
             entry = _BY_NAME[value]
         except KeyError:
             options = ", ".join(repr(n) for n in _BY_NAME)
-            raise ValueError(f"Unknown option for node_class: {value!r}. Available options are: {options}") from None
+            raise ValueError(
+                f"Unknown option for node_class: {value!r}. Available options are: {options}"
+            ) from None
         return load_node_class(entry.class_name)
     if isinstance(value, type) and issubclass(value, BaseNode):
         return value

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("elastic_transport.node")
 body_logger = logging.getLogger("elastic_transport.node.body")
 
+
 def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
     """Builds the SSLContext a node uses, from the TLS options of its NodeConfig.
 

@@ -40,7 +40,9 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
             )
         super().__init__(config)
         # Plain-http nodes never use TLS: False spares loading a CA bundle for nothing.
-        verify: ssl.SSLContext | bool = ssl_context_from_node_config(config) if config.scheme == "https" else False
+        verify: ssl.SSLContext | bool = (
+            ssl_context_from_node_config(config) if config.scheme == "https" else False
+        )
         self._client = httpx.AsyncClient(
             limits=httpx.Limits(
                 max_connections=config.connections_per_node,

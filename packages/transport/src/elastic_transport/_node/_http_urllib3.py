@@ -231,9 +231,7 @@ class Urllib3HttpNode(BaseNode):
         if self._http_compress:
             body = self._compress(body, request_headers)
         timeout = (
-            self._default_timeout
-            if request_timeout is DEFAULT
-            else self._urllib3_timeout(request_timeout)  # type: ignore[arg-type]
+            self._default_timeout if request_timeout is DEFAULT else self._urllib3_timeout(request_timeout)  # type: ignore[arg-type]
         )
         start = time.perf_counter()
         try:

@@ -101,7 +101,13 @@ class AsyncNamespacedClient(AsyncBaseClient):
         path_parts: Mapping[str, Any] | None = None,
     ) -> ApiResponse[Any]:
         return await self._client.perform_request(
-            method, path, params=params, headers=headers, body=body, endpoint_id=endpoint_id, path_parts=path_parts
+            method,
+            path,
+            params=params,
+            headers=headers,
+            body=body,
+            endpoint_id=endpoint_id,
+            path_parts=path_parts,
         )
 
 
