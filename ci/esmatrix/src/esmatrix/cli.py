@@ -126,8 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 when only compat cells fail (not when they error)",
     )
-    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments")
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, pytest_args=[])  # extra pytest arguments come after "--"
     jdks = sub.add_parser("jdks", help="fail, naming what to install, when no JDK runs these cells' stacks")
     jdks.add_argument("--cells", action="append", default=[], help="native, all, or client@stack,...")
     jdks.add_argument(
@@ -144,9 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Arguments after ``--`` go to pytest (``run``), whatever options come before them."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, extra = argv[:at], argv[at + 1 :]
     args = build_parser().parse_args(argv)
-    if getattr(args, "pytest_args", None) and args.pytest_args[0] == "--":
-        args.pytest_args = args.pytest_args[1:]
+    if extra:
+        if args.command != "run":
+            build_parser().error("arguments after -- are for 'run' only")
+        args.pytest_args = extra
     try:
         result: int = args.func(args)
     except MatrixError as exc:
