@@ -10,7 +10,12 @@ from esmatrix import cli
 
 def parsed(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> argparse.Namespace:
     seen: list[argparse.Namespace] = []
-    monkeypatch.setattr(cli, "cmd_run", lambda args: seen.append(args) or 0)
+
+    def cmd_run(args: argparse.Namespace) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_run", cmd_run)
     assert cli.main(argv) == 0
     return seen[0]
 
