@@ -14,8 +14,8 @@ from ._models import NodeConfig
 from ._version import __version__
 
 __all__ = [
-    "DEFAULT",
     "CloudId",
+    "DEFAULT",
     "DefaultType",
     "basic_auth_to_header",
     "client_meta_version",
