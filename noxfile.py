@@ -100,6 +100,23 @@ def test(session: nox.Session) -> None:
 
 
 @nox.session(python="3")
+def official(session: nox.Session) -> None:
+    """The official elastic-transport unit suite against ours, verbose: every test's result, the
+    per-file counts, and what fails beyond packages/transport/official-exceptions.toml (the same
+    check ``nox -s test`` runs in packages/transport/tests/official)."""
+    install_packages(session)
+    session.run(
+        "pytest",
+        "-s",
+        "-p",
+        "no:cacheprovider",
+        "packages/transport/tests/official",
+        *session.posargs,
+        env={"OFFICIAL_SUITE_VERBOSE": "1"},
+    )
+
+
+@nox.session(python="3")
 def lint(session: nox.Session) -> None:
     """ruff (lint and format) on the hand-written code; mypy --strict on it and on the three
     generated packages."""

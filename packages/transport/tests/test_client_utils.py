@@ -44,8 +44,8 @@ def test_url_to_node_config_ipv6_and_default_ports() -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("localhost:9200", "must include a 'scheme', 'host', and 'port'"),
-        ("http://localhost", "must include a 'scheme', 'host', and 'port'"),
+        ("localhost:9200", "^URL must include a 'scheme', 'host', and 'port' component"),
+        ("http://localhost", "^URL must include a 'scheme', 'host', and 'port' component"),
         ("ftp://localhost:21", "scheme 'ftp' is not supported"),
         ("http://localhost:notaport", "is not valid"),
         ("http://user:secret@localhost:99999", "is not valid"),
@@ -68,14 +68,19 @@ def test_parse_cloud_id() -> None:
     assert cloud.kibana_address == ("kb456.us-east-1.aws.found.io", 443)
     assert parse_cloud_id(_cloud_id("host.io:9243$es$kb")).es_address == ("es.host.io", 9243)
     assert parse_cloud_id(_cloud_id("host.io$es")).kibana_address is None
+    # no Elasticsearch UUID: no address (the client says what is missing), not a format error
+    assert parse_cloud_id(_cloud_id("host.io:443")) == ("cluster", None, None)
+    assert parse_cloud_id(_cloud_id("host.io$$kb")) == ("cluster", None, ("kb.host.io", 443))
 
 
 @pytest.mark.parametrize(
-    "cloud_id", ["no-colon", "name:" + base64.b64encode(b"only-host").decode(), "name:%%%"]
+    "cloud_id",
+    ["no-colon", "name:", "name:%%%", "name:\u0101", _cloud_id("host.io:port$es"), _cloud_id(":9243$es")],
 )
 def test_parse_cloud_id_bad(cloud_id: str) -> None:
-    with pytest.raises(ValueError, match="Cloud ID"):
+    with pytest.raises(ValueError) as info:
         parse_cloud_id(cloud_id)
+    assert str(info.value) == "Cloud ID is not properly formatted"
 
 
 def test_percent_encode() -> None:
@@ -87,7 +92,11 @@ def test_percent_encode() -> None:
 def test_versions_and_user_agent() -> None:
     assert client_meta_version("9.5.1") == "9.5.1"
     assert client_meta_version("9.5.0rc1") == "9.5.0p"
-    assert client_meta_version("9.5") == "9.5.0"
+    assert client_meta_version("9.5") == "9.5"  # the numbers as written, never padded
+    assert client_meta_version("3.9.pre1") == "3.9p"
+    assert client_meta_version("9.5.0-alpha1") == "9.5.0p"
+    assert client_meta_version("3.7.4.post1") == "3.7.4"  # a post-release is no pre-release
+    assert client_meta_version("3.7.4.post") == "3.7.4"
     assert create_user_agent("elasticsearch-py", "9.5.0") == (
         f"elasticsearch-py/9.5.0 (Python/{platform.python_version()}; elastic-transport/{__version__})"
     )
@@ -97,6 +106,11 @@ def test_basic_auth_header_rejects_bad_input() -> None:
     assert basic_auth_to_header(("user", "pass")) == "Basic dXNlcjpwYXNz"
     with pytest.raises(ValueError, match="2-tuple"):
         basic_auth_to_header("user:pass")  # type: ignore[arg-type]
+    assert basic_auth_to_header((b"user", "p\u00e4ss")) == basic_auth_to_header(("user", "p\u00e4ss"))
+    for bad in [("user",), ("user", 1), ["user", "pass"]]:
+        with pytest.raises(ValueError) as info:
+            basic_auth_to_header(bad)  # type: ignore[arg-type]
+        assert str(info.value) == "'basic_auth' must be a 2-tuple of str/bytes (username, password)"
 
 
 def test_one_credentials_encoder_for_every_form() -> None:

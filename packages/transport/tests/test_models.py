@@ -56,7 +56,7 @@ def test_node_config_repr_hides_credentials() -> None:
         ({"scheme": "ftp"}, "Unknown scheme 'ftp'"),
         ({"host": ""}, "Invalid host"),
         ({"host": "http://localhost"}, "Invalid host"),
-        ({"port": 0}, "Invalid port"),
+        ({"port": -1}, "Invalid port"),
         ({"port": 70000}, "Invalid port"),
         ({"port": "9200"}, "Invalid port"),
         ({"connections_per_node": 0}, "connections_per_node"),

@@ -1,5 +1,6 @@
 import pickle
 
+import pytest
 from elastic_transport import (
     ApiResponseMeta,
     BinaryApiResponse,
@@ -43,3 +44,44 @@ def test_head_response_truthiness_from_status() -> None:
 def test_responses_pickle() -> None:
     response = ObjectApiResponse({"a": 1}, META)
     assert pickle.loads(pickle.dumps(response)) == {"a": 1}
+
+
+def test_body_methods_work_on_the_response() -> None:
+    response = ObjectApiResponse({"a": 1}, META)
+    copy = response.copy()
+    assert type(copy) is dict and copy == {"a": 1} and copy is not response.body
+    binary = BinaryApiResponse(b"Hello", META)
+    assert binary.lower() == b"hello" and binary.decode() == "Hello" and binary[:2] == b"He"
+    assert ListApiResponse([3, 1, 3], META).count(3) == 2
+    with pytest.raises(AttributeError):
+        response._missing  # noqa: B018  private names are never looked up on the body
+    # unpickling an empty instance must not recurse through the lookup
+    assert pickle.loads(pickle.dumps(binary)) == b"Hello"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((), {}),
+        (({},), {}),
+        (({},), {"meta": META}),
+        ((), {"body": {}}),
+        ((), {"raw": {}, "body": {}, "meta": META}),
+        (({}, META), {"body": {}}),
+        ((), {"meta": META, "body": {}, "unknown": 1}),
+    ],
+)
+def test_constructor_rejects_other_forms(args: tuple[object, ...], kwargs: dict[str, object]) -> None:
+    with pytest.raises(TypeError) as info:
+        ObjectApiResponse(*args, **kwargs)
+    assert str(info.value) == "Must pass 'meta' and 'body' to ApiResponse"
+
+
+def test_constructor_forms() -> None:
+    for response in (
+        ObjectApiResponse({"a": 1}, META),
+        ObjectApiResponse(meta=META, body={"a": 1}),
+        ObjectApiResponse(meta=META, raw={"a": 1}),
+        ObjectApiResponse(meta=META, body={"a": 1}, body_cls=dict),
+    ):
+        assert response == {"a": 1} and response.meta is META

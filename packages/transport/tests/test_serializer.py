@@ -98,3 +98,9 @@ def test_collection_custom_serializer_and_bad_default() -> None:
     assert collection.get_serializer("application/vnd.elasticsearch+json;compatible-with=9") is orjson
     with pytest.raises(ValueError, match="default mimetype"):
         SerializerCollection(default_mimetype="application/cbor")
+
+
+def test_loads_of_a_non_bytes_value_raises_serialization_error() -> None:
+    for serializer in (JsonSerializer(), OrjsonSerializer()):
+        with pytest.raises(SerializationError, match="Unable to deserialize as JSON"):
+            serializer.loads(object())  # type: ignore[arg-type]

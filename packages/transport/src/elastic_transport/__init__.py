@@ -97,6 +97,21 @@ __all__ = [
 ]
 
 
+def _public_module(value: Any) -> Any:
+    """Classes and functions say they come from ``elastic_transport`` (``repr(Transport)`` is
+    ``<class 'elastic_transport.Transport'>``), where users import them from, as in the
+    official transport; pickles name this module too, and it resolves them."""
+    if isinstance(value, type) or callable(value):
+        value.__module__ = __name__
+    return value
+
+
+for _name in __all__:
+    if _name in globals() and _name not in ("__version__", "client_utils"):
+        _public_module(globals()[_name])
+del _name
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is not None:
@@ -105,5 +120,5 @@ def __getattr__(name: str) -> Any:
         value = _node.load_node_class(name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
+    globals()[name] = _public_module(value)
     return value

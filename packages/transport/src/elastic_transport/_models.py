@@ -171,8 +171,8 @@ class NodeConfig:
             raise ValueError(f"Unknown scheme {self.scheme!r}: must be 'http' or 'https'")
         if not isinstance(self.host, str) or not self.host or any(c in self.host for c in "/ @?#"):
             raise ValueError(f"Invalid host {self.host!r}: must be a hostname or an IP address")
-        if isinstance(self.port, bool) or not isinstance(self.port, int) or not 0 < self.port < 65536:
-            raise ValueError(f"Invalid port {self.port!r}: must be an integer from 1 to 65535")
+        if isinstance(self.port, bool) or not isinstance(self.port, int) or not 0 <= self.port < 65536:
+            raise ValueError(f"Invalid port {self.port!r}: must be an integer from 0 to 65535")
         if self.connections_per_node < 1:
             raise ValueError("'connections_per_node' must be at least 1")
         set_ = object.__setattr__

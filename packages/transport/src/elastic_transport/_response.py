@@ -17,25 +17,22 @@ class ApiResponse(Generic[_BodyT]):
     __slots__ = ("_body", "_meta")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Accepts (body, meta) positionally, or body=/raw= and meta= as keywords.
+        # Accepts (body, meta) positionally, or meta= with body= (or its older name raw=) as
+        # keywords; body_cls= is accepted and ignored, as the official transport does.
         if not args and len(kwargs) == 2 and "body" in kwargs and "meta" in kwargs:
             self._body: _BodyT = kwargs["body"]  # the way the clients build every response
             self._meta: ApiResponseMeta = kwargs["meta"]
             return
-        if "raw" in kwargs:
-            kwargs["body"] = kwargs.pop("raw")
-        names = ("body", "meta")
-        if len(args) > 2:
-            raise TypeError(f"{type(self).__name__}() takes at most 2 positional arguments")
-        values = dict(zip(names, args, strict=False))
-        for key, value in kwargs.items():
-            if key not in names or key in values:
-                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated argument {key!r}")
-            values[key] = value
-        if "meta" not in values:
-            raise TypeError(f"{type(self).__name__}() missing required argument 'meta'")
-        self._body = values.get("body")  # type: ignore[assignment]
-        self._meta = values["meta"]
+        kwargs.pop("body_cls", None)
+        if len(args) == 2 and not kwargs:
+            body, meta = args
+        elif not args and len(kwargs) == 2 and "meta" in kwargs and ("body" in kwargs or "raw" in kwargs):
+            body = kwargs["body"] if "body" in kwargs else kwargs["raw"]
+            meta = kwargs["meta"]
+        else:
+            raise TypeError("Must pass 'meta' and 'body' to ApiResponse")
+        self._body = body
+        self._meta = meta
 
     @property
     def body(self) -> _BodyT:
@@ -81,6 +78,13 @@ class ApiResponse(Generic[_BodyT]):
     def __bool__(self) -> bool:
         return bool(self._body)
 
+    def __getattr__(self, name: str) -> Any:
+        # Whatever the body has (dict.copy(), str.lower(), bytes.decode(), ...) works on the
+        # response too. Only reached for names the class lacks, so it costs normal lookups nothing.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._body, name)
+
     def __getstate__(self) -> tuple[Any, ApiResponseMeta]:
         return self._body, self._meta
 
@@ -122,12 +126,6 @@ class TextApiResponse(ApiResponse[str]):
     """A text body (cat APIs with format=txt, for example)."""
 
     __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        # str methods (lower(), splitlines(), ...) work as they do on the body.
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self._body, name)
 
 
 class BinaryApiResponse(ApiResponse[bytes]):

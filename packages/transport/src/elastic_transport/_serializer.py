@@ -139,8 +139,9 @@ class JsonSerializer(Serializer):
         try:
             return self.json_loads(data)
         except (ValueError, TypeError) as e:
+            shown = data[:200] if isinstance(data, (bytes, bytearray, str)) else data
             raise SerializationError(
-                f"Unable to deserialize as JSON: {data[:200]!r}", errors=(e,), raw=data
+                f"Unable to deserialize as JSON: {shown!r}", errors=(e,), raw=data
             ) from None
 
     def dumps(self, data: Any) -> bytes:

@@ -14,8 +14,8 @@ from ._models import NodeConfig
 from ._version import __version__
 
 __all__ = [
-    "DEFAULT",
     "CloudId",
+    "DEFAULT",
     "DefaultType",
     "basic_auth_to_header",
     "client_meta_version",
@@ -57,29 +57,42 @@ class CloudId(NamedTuple):
     kibana_address: tuple[str, int] | None
 
 
+_BAD_CLOUD_ID = "Cloud ID is not properly formatted"
+
+
 def parse_cloud_id(cloud_id: str) -> CloudId:
-    """Decodes an Elastic Cloud ID (``name:base64(host[:port]$es_uuid$kibana_uuid)``)."""
+    """Decodes an Elastic Cloud ID (``name:base64(host[:port]$es_uuid$kibana_uuid)``).
+
+    A missing UUID gives ``None`` for that address; anything that does not decode raises
+    ``ValueError("Cloud ID is not properly formatted")``, as the official transport does.
+    """
     if not isinstance(cloud_id, str) or ":" not in cloud_id:
-        raise ValueError("Cloud ID must have the form 'cluster_name:base64data'")
+        raise ValueError(_BAD_CLOUD_ID)
     cluster_name, _, encoded = cloud_id.partition(":")
     try:
-        decoded = base64.b64decode(encoded.encode(), validate=False).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as e:
-        raise ValueError(f"Cloud ID could not be decoded: {e}") from None
-    parts = decoded.split("$")
-    if len(parts) < 2 or not parts[0] or not parts[1]:
-        raise ValueError("Cloud ID is not valid: expected 'host$es_uuid$kibana_uuid' in its data")
-    host, _, port_text = parts[0].partition(":")
+        decoded = base64.b64decode(encoded.encode("ascii"), validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeError):
+        raise ValueError(_BAD_CLOUD_ID) from None
+    if not decoded:
+        raise ValueError(_BAD_CLOUD_ID)
+    host_port, _, uuids = decoded.partition("$")
+    es_uuid, _, kibana_uuid = uuids.partition("$")
+    host, _, port_text = host_port.partition(":")
+    if not host:
+        raise ValueError(_BAD_CLOUD_ID)
     try:
         port = int(port_text) if port_text else 443
     except ValueError:
-        raise ValueError(f"Cloud ID has an invalid port {port_text!r}") from None
-    es_address = (f"{parts[1]}.{host}", port)
-    kibana_address = (f"{parts[2]}.{host}", port) if len(parts) > 2 and parts[2] else None
+        raise ValueError(_BAD_CLOUD_ID) from None
+    es_address = (f"{es_uuid}.{host}", port) if es_uuid else None
+    kibana_address = (f"{kibana_uuid}.{host}", port) if kibana_uuid else None
     return CloudId(cluster_name, es_address, kibana_address)
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_MISSING_URL_COMPONENT = (
+    "URL must include a 'scheme', 'host', and 'port' component (ie 'https://localhost:9200')"
+)
 
 
 def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> NodeConfig:
@@ -90,9 +103,7 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
     ``use_default_ports_for_scheme`` is true.
     """
     if not isinstance(url, str) or "://" not in url:
-        raise ValueError(
-            f"URL {url!r} must include a 'scheme', 'host', and 'port' component (ie 'https://localhost:9200')"
-        )
+        raise ValueError(_MISSING_URL_COMPONENT)
     try:
         import urllib.parse  # here: it costs a few ms, and only URLs need it
 
@@ -106,10 +117,7 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
     if port is None and (use_default_ports_for_scheme or scheme == "https"):
         port = _DEFAULT_PORTS[scheme]
     if not parsed.hostname or port is None:
-        raise ValueError(
-            f"URL {_hide_password(url)!r} must include a 'scheme', 'host', and 'port' "
-            "component (ie 'https://localhost:9200')"
-        )
+        raise ValueError(_MISSING_URL_COMPONENT)
     headers = {}
     if parsed.username or parsed.password:
         headers["authorization"] = basic_auth_to_header(
@@ -128,15 +136,16 @@ def _hide_password(url: str) -> str:
     return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:<hidden>@", url)
 
 
-def basic_auth_to_header(basic_auth: tuple[str, str]) -> str:
-    """``("user", "pass")`` -> ``"Basic dXNlcjpwYXNz"``."""
+def basic_auth_to_header(basic_auth: tuple[str | bytes, str | bytes]) -> str:
+    """``("user", "pass")`` -> ``"Basic dXNlcjpwYXNz"`` (str parts in UTF-8, bytes as they are)."""
     if (
         not isinstance(basic_auth, tuple)
         or len(basic_auth) != 2
-        or not all(isinstance(x, str) for x in basic_auth)
+        or not all(isinstance(x, (str, bytes)) for x in basic_auth)
     ):
-        raise ValueError("'basic_auth' must be a 2-tuple of str: (username, password)")
-    return _auth_header("Basic", basic_auth)
+        raise ValueError("'basic_auth' must be a 2-tuple of str/bytes (username, password)")
+    username, password = (to_bytes(x) for x in basic_auth)
+    return _auth_header("Basic", username + b":" + password)
 
 
 def _encode_credentials(credentials: str | bytes | Sequence[str]) -> str:
@@ -166,13 +175,19 @@ def create_user_agent(name: str, version: str) -> str:
     return f"{name}/{version} (Python/{python_version()}; elastic-transport/{__version__})"
 
 
+_RELEASE_NUMBERS = re.compile(r"\d+(?:\.\d+)*")
+_POST_RELEASE = re.compile(r"^[.-]?(?:post|rev|r)\d*$", re.IGNORECASE)
+
+
 def client_meta_version(version: str) -> str:
-    """A version as X-Elastic-Client-Meta wants it: ``8.0.0rc1`` -> ``8.0.0p``."""
-    match = re.match(r"^(\d+)\.(\d+)(?:\.(\d+))?", version)
+    """A version as X-Elastic-Client-Meta wants it: the release numbers as written, with ``p``
+    for a pre-release (``8.0.0rc1`` -> ``8.0.0p``, ``3.9.pre1`` -> ``3.9p``); a post-release
+    is its release (``3.7.4.post1`` -> ``3.7.4``)."""
+    match = _RELEASE_NUMBERS.match(version)
     if match is None:
-        raise ValueError(f"Version {version!r} does not start with MAJOR.MINOR")
-    numbers = ".".join(x or "0" for x in match.groups())
-    return numbers + ("p" if version[match.end() :] else "")
+        raise ValueError(f"Version {version!r} does not start with a release number")
+    rest = _POST_RELEASE.sub("", version[match.end() :])
+    return match.group(0) + ("p" if rest else "")
 
 
 def percent_encode(
