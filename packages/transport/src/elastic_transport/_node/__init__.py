@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .._models import NodeApiResponse
 from ._base import BaseAsyncNode, BaseNode
 
 if TYPE_CHECKING:
@@ -24,30 +25,85 @@ class NodeClassEntry(NamedTuple):
     class_name: str  # also a lazy name of ``elastic_transport``
     is_async: bool
     extra: str | None  # the pip extra of elastic-transport that installs the library (None: always installed)
+    library: str  # the top-level module the node class needs
 
 
 # Each loads on first use, so that importing the transport imports no HTTP library
 # (urllib3 alone costs more than the rest of the transport).
 NODE_CLASSES: tuple[NodeClassEntry, ...] = (
-    NodeClassEntry("urllib3", "._http_urllib3", "Urllib3HttpNode", is_async=False, extra=None),
-    NodeClassEntry("requests", "._http_requests", "RequestsHttpNode", is_async=False, extra="requests"),
-    NodeClassEntry("httpx", "._http_httpx", "HttpxHttpNode", is_async=False, extra="httpx"),
-    NodeClassEntry("aiohttp", "._http_aiohttp", "AiohttpHttpNode", is_async=True, extra="aiohttp"),
-    NodeClassEntry("httpxasync", "._http_httpx", "HttpxAsyncHttpNode", is_async=True, extra="httpx"),
+    NodeClassEntry("urllib3", "._http_urllib3", "Urllib3HttpNode", False, None, "urllib3"),
+    NodeClassEntry("requests", "._http_requests", "RequestsHttpNode", False, "requests", "requests"),
+    NodeClassEntry("httpx", "._http_httpx", "HttpxHttpNode", False, "httpx", "httpx"),
+    NodeClassEntry("aiohttp", "._http_aiohttp", "AiohttpHttpNode", True, "aiohttp", "aiohttp"),
+    NodeClassEntry("httpxasync", "._http_httpx", "HttpxAsyncHttpNode", True, "httpx", "httpx"),
 )
 _BY_NAME = {entry.name: entry for entry in NODE_CLASSES}
 _BY_CLASS_NAME = {entry.class_name: entry for entry in NODE_CLASSES}
 
-__all__ = ["NODE_CLASSES", "BaseAsyncNode", "BaseNode", "NodeClassEntry", "Urllib3HttpNode", "node_class_for"]
+__all__ = [
+    "NODE_CLASSES",
+    "BaseAsyncNode",
+    "BaseNode",
+    "NodeApiResponse",
+    "NodeClassEntry",
+    "Urllib3HttpNode",
+    "node_class_for",
+]
 
 
 def is_node_class_name(class_name: str) -> bool:
     return class_name in _BY_CLASS_NAME
 
 
+# Stand-ins for the node classes whose library is missing, one per class name.
+_UNAVAILABLE: dict[str, type[BaseNode]] = {}
+
+
 def load_node_class(class_name: str) -> type[BaseNode]:
-    module = _BY_CLASS_NAME[class_name].module
-    return getattr(importlib.import_module(module, __name__), class_name)  # type: ignore[no-any-return]
+    """The node class; when its HTTP library is not installed, a stand-in that says so when used.
+
+    Importing a node class never fails for a missing library (``from elastic_transport
+    import AiohttpHttpNode`` works everywhere); building a node then raises a ``ValueError``
+    that names the pip extra to install.
+    """
+    entry = _BY_CLASS_NAME[class_name]
+    try:
+        module = importlib.import_module(entry.module, __name__)
+    except ImportError as e:
+        missing = (e.name or "").partition(".")[0]
+        if not missing or missing == "elastic_transport":
+            raise
+        stand_in = _UNAVAILABLE.get(class_name)
+        if stand_in is None:
+            stand_in = _UNAVAILABLE[class_name] = _unavailable_node_class(entry, missing)
+        return stand_in
+    return getattr(module, class_name)  # type: ignore[no-any-return]
+
+
+def unavailable_message(entry: NodeClassEntry, missing: str) -> str:
+    install = (
+        f"pip install elastic-transport[{entry.extra}]" if entry.extra else f"pip install {entry.library}"
+    )
+    if entry.extra == "aiohttp":
+        install += " (or the client's async extra, e.g. elasticsearch[async])"
+    elif entry.extra == "requests":
+        install += " (or elasticsearch[requests])"
+    detail = "" if missing == entry.library else f" (its dependency {missing!r} is missing)"
+    return f"You must have {entry.library!r} installed to use {entry.class_name}{detail}: {install}"
+
+
+def _unavailable_node_class(entry: NodeClassEntry, missing: str) -> type[BaseNode]:
+    message = unavailable_message(entry, missing)
+
+    def __init__(self: BaseNode, config: Any = None, *args: Any, **kwargs: Any) -> None:
+        raise ValueError(message)
+
+    base: type[BaseNode] = BaseAsyncNode if entry.is_async else BaseNode
+    return type(
+        entry.class_name,
+        (base,),
+        {"__init__": __init__, "__doc__": message, "__module__": f"{__name__}{entry.module}"},
+    )
 
 
 def node_class_for(value: str | type[BaseNode]) -> type[BaseNode]:

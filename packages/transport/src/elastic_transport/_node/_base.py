@@ -17,13 +17,112 @@ from .._models import (
     NodeConfig,
     hide_auth_in_headers,
 )
-from ..client_utils import DEFAULT, DefaultType
+from .._version import __version__
+from ..client_utils import DEFAULT, DefaultType, create_user_agent
 
 if TYPE_CHECKING:
     import ssl
 
 logger = logging.getLogger("elastic_transport.node")
 body_logger = logging.getLogger("elastic_transport.node.body")
+
+# What a node sends as User-Agent unless its headers or the request's say otherwise.
+DEFAULT_USER_AGENT = create_user_agent("elastic-transport-python", __version__)
+
+# Response headers that hold one value (RFC 9110): when a server repeats one, the first
+# value counts, in every node, instead of a joined "a, b" that means nothing.
+_SINGLE_VALUE_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "location"})
+
+
+# How many bytes a compressed response body may inflate to, unless the NodeConfig's
+# ``_extras["max_decompressed_size"]`` says otherwise (None: no limit). Elasticsearch's own
+# Java client buffers at most 100 MiB of a response; 256 MiB leaves room for any real
+# answer while a gzip bomb (1 MiB on the wire, 1 GiB inflated) stops at a quarter.
+DEFAULT_MAX_DECOMPRESSED_SIZE = 256 * 1024 * 1024
+MAX_DECOMPRESSED_SIZE_OPTION = "max_decompressed_size"
+
+
+class DecompressedSizeError(TransportError):
+    """A compressed response body inflates past the node's ``max_decompressed_size``."""
+
+
+def decompress_body(data: bytes, encoding: str, limit: int | None, where: str) -> bytes:
+    """The body of a response with ``Content-Encoding: encoding``, at most ``limit`` bytes.
+
+    gzip and deflate are inflated here, a bounded step at a time, so a body that would
+    inflate past the limit raises ``DecompressedSizeError`` having held at most the limit
+    in memory. Any other encoding (br, zstd) goes to urllib3's decoders.
+    """
+    for coding in reversed([c.strip().lower() for c in encoding.split(",") if c.strip()]):
+        if coding == "identity":
+            continue
+        if coding in ("gzip", "x-gzip", "deflate"):
+            data = _inflate(data, coding, limit, where)
+            continue
+        from urllib3.response import MultiDecoder  # br, zstd: when their libraries are installed
+
+        try:
+            decoder = MultiDecoder(coding)
+            data = decoder.decompress(data) + decoder.flush()
+        except Exception as e:
+            raise TransportError(f"Could not decode a {coding!r} response body from {where}: {e}") from None
+        if limit is not None and len(data) > limit:
+            raise _too_large(limit, where)
+    return data
+
+
+def _inflate(data: bytes, coding: str, limit: int | None, where: str) -> bytes:
+    import zlib
+
+    # gzip: possibly several members one after the other; deflate: zlib-wrapped or raw.
+    if coding != "deflate":
+        wbits = 16 + zlib.MAX_WBITS
+    else:
+        wbits = zlib.MAX_WBITS if data[:1] == b"\x78" else -zlib.MAX_WBITS
+    parts: list[bytes] = []
+    size = 0
+    try:
+        while data:
+            inflater = zlib.decompressobj(wbits)
+            pending = data
+            while pending:
+                # Bounded steps: what is held never exceeds the limit by more than one step.
+                part = inflater.decompress(pending, _INFLATE_STEP)
+                size += len(part)
+                if limit is not None and size > limit:
+                    raise _too_large(limit, where)
+                parts.append(part)
+                pending = inflater.unconsumed_tail
+            if not inflater.eof:
+                parts.append(inflater.flush())  # a truncated body: what could be inflated
+                break
+            data = inflater.unused_data.lstrip(b"\x00")
+    except zlib.error as e:
+        raise TransportError(f"Could not decode a {coding!r} response body from {where}: {e}") from None
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+_INFLATE_STEP = 4 * 1024 * 1024
+
+
+def _too_large(limit: int, where: str) -> DecompressedSizeError:
+    return DecompressedSizeError(
+        f"The response from {where} inflates to more than {limit} bytes, the node's "
+        f"{MAX_DECOMPRESSED_SIZE_OPTION!r} (set it in NodeConfig._extras; None lifts the limit)"
+    )
+
+
+def redact_url(url: str) -> str:
+    """``url`` with anything that looks like credentials (``user:pass@``) masked.
+
+    A password holding an unencoded ``/``, ``?`` or ``#`` makes a URL parse with the
+    credentials in the host, port or path (``http://elastic:12/34@es:9200``): whatever
+    comes between the scheme and the last ``@`` is dropped from what a node shows.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    return f"{scheme}://<hidden>@{rest.rpartition('@')[2]}"
 
 
 def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
@@ -79,15 +178,21 @@ def _tls_version_from_protocol(protocol: int) -> ssl.TLSVersion | None:
 def warn_if_unverified(config: NodeConfig) -> None:
     if config.scheme == "https" and config.verify_certs is False and config.ssl_show_warn:
         warnings.warn(
-            f"Connecting to {config.url!r} using TLS with verify_certs=False is insecure",
+            f"Connecting to {redact_url(config.url)!r} using TLS with verify_certs=False is insecure",
             stacklevel=5,
             category=SecurityWarning,
         )
 
 
-def connection_error_for(error: BaseException, kind: str) -> TransportError:
-    """Wraps an HTTP library's exception into ours; ``kind`` is "tls", "timeout" or "connection"."""
+def connection_error_for(error: BaseException, kind: str, node: BaseNode | None = None) -> TransportError:
+    """Wraps an HTTP library's exception into ours; ``kind`` is "tls", "timeout" or "connection".
+
+    For a node whose URL looks like it holds credentials (see ``redact_url``) the library's
+    message, which names host, port and path, is left out: only the error's type is kept.
+    """
     cls = {"tls": TlsError, "timeout": ConnectionTimeout}.get(kind, ConnectionError)
+    if node is not None and node._redacted:
+        return cls(f"{type(error).__name__} for {node._display_url}")  # type: ignore[no-any-return]
     return cls(str(error), errors=(error,))  # type: ignore[arg-type]
 
 
@@ -119,6 +224,8 @@ class BaseNode:
     def __init__(self, config: NodeConfig) -> None:
         self._config = config
         self._headers = HttpHeaders(config.headers)
+        self._headers.setdefault("connection", "keep-alive")
+        self._headers.setdefault("user-agent", DEFAULT_USER_AGENT)
         self._http_compress = bool(config.http_compress)
         if self._http_compress:
             self._headers.setdefault("accept-encoding", "gzip")
@@ -129,6 +236,12 @@ class BaseNode:
         self._port = config.port
         self._path_prefix = config.path_prefix
         self.base_url = config.url
+        # What messages, reprs and logs show of the URL: never something like credentials.
+        self._display_url = redact_url(self.base_url)
+        self._redacted = self._display_url != self.base_url
+        self._max_decompressed_size: int | None = (config._extras or {}).get(
+            MAX_DECOMPRESSED_SIZE_OPTION, DEFAULT_MAX_DECOMPRESSED_SIZE
+        )
         if config.scheme == "https":
             warn_if_unverified(config)
 
@@ -157,7 +270,7 @@ class BaseNode:
         return self._path_prefix
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}({self.base_url})>"
+        return f"<{type(self).__name__}({self._display_url})>"
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, BaseNode):
@@ -191,12 +304,18 @@ class BaseNode:
 
     def _compress(self, body: bytes | None, headers: dict[str, str]) -> bytes | None:
         """Gzips a request body when the node has ``http_compress`` on."""
-        if body and self._http_compress:
+        if not body:
+            return None  # an empty body is no body: nothing to compress, no content-encoding
+        if self._http_compress:
             headers["content-encoding"] = "gzip"
             import gzip
 
             return gzip.compress(body, compresslevel=6)
         return body
+
+    def _decompress(self, data: bytes, encoding: str, target: str) -> bytes:
+        """A compressed response body inflated, within the node's ``max_decompressed_size``."""
+        return decompress_body(data, encoding, self._max_decompressed_size, self._display_url + target)
 
     def _timeout(self, request_timeout: float | None | DefaultType) -> float | None:
         return self._config.request_timeout if request_timeout is DEFAULT else request_timeout  # type: ignore[return-value]
@@ -214,7 +333,7 @@ class BaseNode:
         """One INFO line per request; headers and bodies at DEBUG, credentials masked."""
         if not logger.isEnabledFor(logging.INFO):
             return
-        url = self.base_url + target
+        url = self._display_url + target
         if meta is not None:
             logger.info("%s %s [status:%s duration:%.3fs]", method, url, meta.status, meta.duration)
         else:
@@ -264,10 +383,17 @@ def _from_urllib3(raw: Any) -> HttpHeaders:
     # times cheaper than iterating the mapping.
     return HttpHeaders._from_internal(
         {
-            lower: (entry[0], entry[1]) if len(entry) == 2 else (entry[0], ", ".join(entry[1:]))
+            lower: (entry[0], entry[1]) if len(entry) == 2 else _repeated(lower, entry[0], entry[1:])
             for lower, entry in raw._container.items()
         }
     )
+
+
+def _repeated(lower: str, name: str, values: list[str]) -> tuple[str, str]:
+    """A header the server sent more than once: the first value, or all of them joined."""
+    if lower in _SINGLE_VALUE_HEADERS:
+        return name, values[0]
+    return name, ", ".join(values)
 
 
 def _from_pairs(pairs: Any) -> HttpHeaders:
@@ -276,7 +402,10 @@ def _from_pairs(pairs: Any) -> HttpHeaders:
     for key, value in pairs:
         lower = key.lower()
         previous = internal.get(lower)
-        internal[lower] = (key, value) if previous is None else (previous[0], f"{previous[1]}, {value}")
+        if previous is None:
+            internal[lower] = (key, value)
+        elif lower not in _SINGLE_VALUE_HEADERS:
+            internal[lower] = (previous[0], f"{previous[1]}, {value}")
     return HttpHeaders._from_internal(internal)
 
 

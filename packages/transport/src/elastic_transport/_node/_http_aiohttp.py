@@ -26,6 +26,13 @@ from ._base import (
 _timeout_context: Any = getattr(asyncio, "timeout", None)
 _NO_TIMEOUT = aiohttp.ClientTimeout()  # what aiohttp gets when the node bounds the request
 _URL_CACHE_SIZE = 256  # targets remembered per node; the cache starts over when full
+# aiohttp before 3.7 hung on HEAD responses with a body length; the oldest aiohttp this
+# package accepts (3.9) has the fix, so HEAD is always sent as HEAD.
+_AIOHTTP_FIXED_HEAD_BUG = True
+# What a request target keeps as is: RFC 3986's reserved and unreserved characters and '%'
+# (targets come percent-encoded). Spaces, non-ASCII text and the rest get percent-encoded,
+# as urllib3 does for the sync node.
+_TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 _allocator_warm = False
@@ -92,16 +99,36 @@ class AiohttpHttpNode(BaseAsyncNode):
             if config.ssl_assert_hostname:
                 self._request_kwargs["server_hostname"] = config.ssl_assert_hostname
 
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The node's aiohttp session (None until the first request creates it)."""
+        return self._session
+
     def _create_session(self) -> aiohttp.ClientSession:
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._config.connections_per_node, ssl=self._connector_ssl),
-            # Ask for compressed responses only when http_compress is on, like the sync nodes.
-            skip_auto_headers=("accept-encoding",),
-            auto_decompress=True,
+            # Ask for compressed responses only when http_compress is on, and send no Accept
+            # the caller did not set, like the sync nodes.
+            skip_auto_headers=("accept", "accept-encoding"),
+            # Compressed bodies are inflated by the node, within max_decompressed_size.
+            auto_decompress=False,
         )
         self._slots = asyncio.Semaphore(self._config.connections_per_node)
         _warm_up_allocator()
         return self._session
+
+    _create_aiohttp_session = _create_session  # the official node's name for it
+
+    def _url_for(self, target: str) -> URL:
+        """The URL of a target, percent-encoded where it is not (a space, non-ASCII text)."""
+        from urllib.parse import quote
+
+        origin = self.base_url[: len(self.base_url) - len(self._path_prefix)]
+        url = URL(origin + quote(self._path_prefix + target, safe=_TARGET_SAFE), encoded=True)
+        if len(self._urls) >= _URL_CACHE_SIZE:
+            self._urls.clear()
+        self._urls[target] = url
+        return url
 
     async def _send(
         self,
@@ -149,11 +176,7 @@ class AiohttpHttpNode(BaseAsyncNode):
         total: float | None = self._config.request_timeout if request_timeout is DEFAULT else request_timeout  # type: ignore[assignment]
         url = self._urls.get(target)
         if url is None:
-            # encoded=True: the target is already percent-encoded; yarl must not re-quote it.
-            url = URL(self.base_url + target, encoded=True)
-            if len(self._urls) >= _URL_CACHE_SIZE:
-                self._urls.clear()
-            self._urls[target] = url
+            url = self._url_for(target)
         start = time.perf_counter()
         try:
             if _timeout_context is None:  # Python 3.10: no asyncio.timeout
@@ -185,10 +208,13 @@ class AiohttpHttpNode(BaseAsyncNode):
                     finally:
                         slots.release()
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as e:
-            error = connection_error_for(e, _error_kind(e))
+            error = connection_error_for(e, _error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
         meta = response_meta(self, response.status, "1.1", response.headers, time.perf_counter() - start)
+        encoding = meta.headers._internal.get("content-encoding")
+        if encoding is not None and data:
+            data = self._decompress(data, encoding[1], target)
         self._log_request(method, target, request_headers, body, meta=meta, response=data)
         return NodeApiResponse(meta, data)
 

@@ -35,15 +35,16 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
     def __init__(self, config: NodeConfig) -> None:
         if config.ssl_assert_fingerprint:
             raise ValueError(
-                "HttpxAsyncHttpNode doesn't support 'ssl_assert_fingerprint': httpx can't pin a "
-                "certificate fingerprint. Use 'ca_certs' instead, or the 'aiohttp' node class"
+                "HttpxAsyncHttpNode doesn't support 'ssl_assert_fingerprint': httpx does not support "
+                "certificate pinning. Use 'ca_certs' instead, or the 'aiohttp' node class"
             )
         super().__init__(config)
         # Plain-http nodes never use TLS: False spares loading a CA bundle for nothing.
         verify: ssl.SSLContext | bool = (
             ssl_context_from_node_config(config) if config.scheme == "https" else False
         )
-        self._client = httpx.AsyncClient(
+        self.client = httpx.AsyncClient(
+            base_url=self.base_url,  # for reference only: requests are sent to absolute URLs
             limits=httpx.Limits(
                 max_connections=config.connections_per_node,
                 max_keepalive_connections=config.connections_per_node,
@@ -53,7 +54,7 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
             trust_env=False,  # no proxies or .netrc from the environment, like the other nodes
         )
         # Ask for compressed responses only when http_compress is on, like the other nodes.
-        del self._client.headers["accept-encoding"]
+        del self.client.headers["accept-encoding"]
         self._extensions: dict[str, Any] | None = (
             {"sni_hostname": config.ssl_assert_hostname} if config.ssl_assert_hostname else None
         )
@@ -70,7 +71,7 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
         body = self._compress(body, request_headers)
         start = time.perf_counter()
         try:
-            response = await self._client.request(
+            response = await self.client.request(
                 method,
                 self.base_url + target,
                 content=body,
@@ -79,7 +80,7 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
                 extensions=self._extensions,
             )
         except (httpx.HTTPError, OSError) as e:
-            error = connection_error_for(e, _async_error_kind(e))
+            error = connection_error_for(e, _async_error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
         data = response.content
@@ -94,7 +95,7 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
         return NodeApiResponse(meta, data)
 
     async def close(self) -> None:  # type: ignore[override]
-        await self._client.aclose()
+        await self.client.aclose()
 
 
 def _async_error_kind(error: Exception) -> str:
@@ -123,8 +124,8 @@ class HttpxHttpNode(BaseNode):
     def __init__(self, config: NodeConfig) -> None:
         if config.ssl_assert_fingerprint:
             raise ValueError(
-                "HttpxHttpNode doesn't support 'ssl_assert_fingerprint': httpx can't pin a "
-                "certificate fingerprint. Use 'ca_certs' instead, or the 'urllib3' or 'requests' node class"
+                "HttpxHttpNode doesn't support 'ssl_assert_fingerprint': httpx does not support "
+                "certificate pinning. Use 'ca_certs' instead, or the 'urllib3' or 'requests' node class"
             )
         super().__init__(config)
         self._verify: ssl.SSLContext | bool = (
@@ -133,12 +134,15 @@ class HttpxHttpNode(BaseNode):
         self._extensions: dict[str, Any] | None = (
             {"sni_hostname": config.ssl_assert_hostname} if config.ssl_assert_hostname else None
         )
-        self._idle_clients: list[httpx.Client] = []
         self._lock = threading.Lock()
         self._closed = False
+        # The first of the node's clients, kept for reference (TLS settings, base_url).
+        self.client = self._new_client()
+        self._idle_clients: list[httpx.Client] = [self.client]
 
     def _new_client(self) -> httpx.Client:
         client = httpx.Client(
+            base_url=self.base_url,  # for reference only: requests are sent to absolute URLs
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             verify=self._verify,
             timeout=self._config.request_timeout,
@@ -185,7 +189,7 @@ class HttpxHttpNode(BaseNode):
                     extensions=self._extensions,
                 )
         except (httpx.HTTPError, OSError) as e:
-            error = connection_error_for(e, _async_error_kind(e))
+            error = connection_error_for(e, _async_error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
         data = response.content

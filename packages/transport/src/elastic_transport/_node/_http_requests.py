@@ -11,6 +11,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
+from .._exceptions import TlsError
 from .._models import NodeApiResponse, NodeConfig
 from ..client_utils import DEFAULT, DefaultType
 from ._base import BaseNode, caused_by_tls, connection_error_for, response_meta, ssl_context_from_node_config
@@ -67,14 +68,27 @@ class RequestsHttpNode(BaseNode):
     def __init__(self, config: NodeConfig) -> None:
         super().__init__(config)
         tls_pool_kwargs: dict[str, Any] = {}
+        # A TLS option that can't be loaded (a missing CA or client certificate file) fails
+        # each request, as with requests itself, rather than the construction of the node.
+        self._tls_error: OSError | None = None
         if config.scheme == "https":
-            tls_pool_kwargs["ssl_context"] = ssl_context_from_node_config(config)
+            try:
+                tls_pool_kwargs["ssl_context"] = ssl_context_from_node_config(config)
+            except OSError as e:
+                self._tls_error = e
             if config.ssl_assert_fingerprint:
                 tls_pool_kwargs["assert_fingerprint"] = config.ssl_assert_fingerprint
             if config.ssl_assert_hostname:
                 tls_pool_kwargs["assert_hostname"] = config.ssl_assert_hostname
         self.session = requests.Session()
         self.session.trust_env = False
+        # For reference: TLS is set up by the SSLContext above, not by these.
+        if config.ca_certs:
+            self.session.verify = config.ca_certs
+        if config.client_cert:
+            self.session.cert = (
+                (config.client_cert, config.client_key) if config.client_key else config.client_cert
+            )
         adapter = _TlsAdapter(
             tls_pool_kwargs,
             quiet=not config.ssl_show_warn,
@@ -86,7 +100,7 @@ class RequestsHttpNode(BaseNode):
         self.session.mount("https://", adapter)
         # A requests auth object (e.g. request signing) handed over by a client, as the
         # official transport takes it: it signs every prepared request.
-        self._auth = config._extras.get("requests.session.auth")
+        self._auth = self.session.auth = (config._extras or {}).get("requests.session.auth")
 
     def perform_request(
         self,
@@ -104,6 +118,8 @@ class RequestsHttpNode(BaseNode):
         prepared.prepare(
             method=method, url=self.base_url + target, headers=request_headers, data=body, auth=self._auth
         )
+        if self._tls_error is not None:
+            raise TlsError(self._tls_error_message())
         start = time.perf_counter()
         try:
             response = self.session.send(
@@ -111,18 +127,26 @@ class RequestsHttpNode(BaseNode):
             )
             data = response.content
         except (requests.RequestException, OSError) as e:
-            error = connection_error_for(e, _error_kind(e))
+            error = connection_error_for(e, _error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
+        # urllib3's headers rather than requests' joined copy: repeated headers are read as
+        # the other nodes read them (a repeated Content-Type: the first one).
+        raw_headers = response.raw.headers
         meta = response_meta(
             self,
             response.status_code,
             "1.0" if response.raw.version == 10 else "1.1",
-            response.headers,
+            raw_headers if isinstance(raw_headers, urllib3.HTTPHeaderDict) else response.headers,
             time.perf_counter() - start,
         )
         self._log_request(method, target, request_headers, body, meta=meta, response=data)
         return NodeApiResponse(meta, data)
+
+    def _tls_error_message(self) -> str:
+        files = {k: getattr(self._config, k) for k in ("ca_certs", "client_cert", "client_key")}
+        given = ", ".join(f"{k}={v!r}" for k, v in files.items() if v)
+        return f"Could not load the node's TLS files ({given}): {self._tls_error}"
 
     def close(self) -> None:
         self.session.close()

@@ -12,6 +12,7 @@ import urllib3
 import urllib3.connection
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    EmptyPoolError,
     NewConnectionError,
     ReadTimeoutError,
     SSLError,
@@ -195,10 +196,13 @@ class Urllib3HttpNode(BaseNode):
 
     def __init__(self, config: NodeConfig) -> None:
         super().__init__(config)
-        self._default_timeout = self._urllib3_timeout(config.request_timeout)
+        self._default_timeout = urllib3.Timeout(total=config.request_timeout)
+        # A blocking pool: connections_per_node is a cap on the node's connections. A thread
+        # finding them all busy waits for one (at most the request timeout) instead of
+        # opening a connection that urllib3 would then have to discard.
         pool_kwargs = {
             "maxsize": config.connections_per_node,
-            "block": False,
+            "block": True,
             "timeout": self._default_timeout,
             "retries": False,
         }
@@ -215,10 +219,6 @@ class Urllib3HttpNode(BaseNode):
         else:
             self.pool = HTTPConnectionPool(config.host, config.port, **pool_kwargs)  # type: ignore[arg-type]
 
-    @staticmethod
-    def _urllib3_timeout(seconds: float | None) -> urllib3.Timeout:
-        return urllib3.Timeout(connect=seconds, read=seconds)
-
     def perform_request(
         self,
         method: str,
@@ -230,9 +230,12 @@ class Urllib3HttpNode(BaseNode):
         request_headers = self._request_headers(headers)
         if self._http_compress:
             body = self._compress(body, request_headers)
-        timeout = (
-            self._default_timeout if request_timeout is DEFAULT else self._urllib3_timeout(request_timeout)  # type: ignore[arg-type]
-        )
+        pool_timeout: Any
+        if request_timeout is DEFAULT:
+            timeout: Any = self._default_timeout
+            pool_timeout = self._config.request_timeout
+        else:
+            timeout = pool_timeout = request_timeout  # urllib3 takes seconds as well as a Timeout
         start = time.perf_counter()
         try:
             response = self.pool.urlopen(
@@ -242,11 +245,13 @@ class Urllib3HttpNode(BaseNode):
                 headers=request_headers,
                 retries=False,
                 timeout=timeout,
+                pool_timeout=pool_timeout,
                 preload_content=True,
+                decode_content=False,  # inflated below, within max_decompressed_size
             )
             data = response.data
         except (urllib3.exceptions.HTTPError, OSError) as e:
-            error = connection_error_for(e, _error_kind(e))
+            error = connection_error_for(e, _error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
         meta = response_meta(
@@ -256,6 +261,9 @@ class Urllib3HttpNode(BaseNode):
             response.headers,
             time.perf_counter() - start,
         )
+        encoding = meta.headers._internal.get("content-encoding")
+        if encoding is not None and data:
+            data = self._decompress(data, encoding[1], target)
         self._log_request(method, target, request_headers, body, meta=meta, response=data)
         return NodeApiResponse(meta, data)
 
@@ -269,6 +277,8 @@ def _error_kind(error: Exception) -> str:
         return "tls"
     if isinstance(error, NewConnectionError):
         return "connection"
-    if isinstance(error, (ReadTimeoutError, ConnectTimeoutError, Urllib3TimeoutError, TimeoutError)):
+    if isinstance(
+        error, (ReadTimeoutError, ConnectTimeoutError, Urllib3TimeoutError, TimeoutError, EmptyPoolError)
+    ):
         return "timeout"
     return "connection"
