@@ -398,3 +398,35 @@ async def test_host_info_callback_in_8(client_class: type[Any], servers: list[Re
         )
     finally:
         await resolve(es.close())
+
+
+class _SignedAuth:
+    """A requests auth object of our own (as AWS SigV4 or Kerberos plugins are): it signs
+    every prepared request."""
+
+    def __new__(cls) -> Any:
+        import requests.auth
+
+        class Signer(requests.auth.AuthBase):
+            def __call__(self, request: Any) -> Any:
+                request.headers["X-Signed"] = "by-requests-auth"
+                return request
+
+        return Signer()
+
+
+def test_requests_auth_object_signs_requests_on_the_requests_node(
+    es_module: ModuleType, server: RecordingServer
+) -> None:
+    for argument in ("basic_auth", "http_auth"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # http_auth is deprecated
+            es = es_module.Elasticsearch(server.url, node_class="requests", **{argument: _SignedAuth()})
+        try:
+            es.info()
+        finally:
+            es.close()
+        assert server.last.headers["x-signed"] == "by-requests-auth"
+        assert "authorization" not in server.last.headers
+    with pytest.raises(ValueError, match="needs node_class='requests'"):
+        es_module.Elasticsearch(server.url, basic_auth=_SignedAuth())

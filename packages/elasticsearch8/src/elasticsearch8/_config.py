@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -77,6 +78,12 @@ def cloud_id_to_node_config(cloud_id: str) -> NodeConfig:
         raise ValueError("Cloud ID has no Elasticsearch address")
     host, port = cloud.es_address
     return NodeConfig(scheme="https", host=host, port=port, http_compress=True)
+
+
+def is_requests_auth(value: Any) -> bool:
+    """Whether ``value`` is a ``requests.auth.AuthBase`` (only if requests is loaded at all)."""
+    requests_auth = sys.modules.get("requests.auth")
+    return requests_auth is not None and isinstance(value, requests_auth.AuthBase)
 
 
 def client_node_configs(
@@ -207,6 +214,16 @@ def setup_client(
             )
         warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters")
         basic_auth = given["http_auth"]
+    # A requests auth object (AWS request signing, Kerberos...) signs each request on the
+    # requests node instead of becoming an Authorization header.
+    requests_auth = None
+    if is_requests_auth(basic_auth):
+        node_class = given["node_class"]
+        if node_class != "requests" and getattr(node_class, "__name__", None) != "RequestsHttpNode":
+            raise ValueError(
+                "A requests.auth.AuthBase given as 'basic_auth' or 'http_auth' needs node_class='requests'"
+            )
+        requests_auth, basic_auth = basic_auth, None
     server_mode = "stack" if given["server_mode"] is DEFAULT else given["server_mode"]
     if server_mode not in ("stack", "serverless"):
         raise ValueError(f"'server_mode' must be 'stack' or 'serverless', not {server_mode!r}")
@@ -224,6 +241,10 @@ def setup_client(
         node_configs = client_node_configs(
             given["hosts"], given["cloud_id"], {n: given[n] for n in NODE_OPTIONS}
         )
+        if requests_auth is not None:
+            node_configs = [
+                c.replace(_extras={**c._extras, "requests.session.auth": requests_auth}) for c in node_configs
+            ]
         serializers: dict[str, Serializer] = dict(DEFAULT_SERIALIZERS)
         if given["serializers"] is not DEFAULT:
             serializers.update(given["serializers"])

@@ -210,7 +210,7 @@ class NodeConfig:
         if self.client_key is not None and self.client_cert is None:
             raise ValueError("'client_key' was given without 'client_cert'")
         if self.verify_certs is False and self.ca_certs is not None:
-            raise ValueError("'ca_certs' was given but 'verify_certs' is False: the CA would never be used")
+            raise ValueError("You cannot use 'ca_certs' when 'verify_certs=False'")
 
     def replace(self, **kwargs: Any) -> NodeConfig:
         """A copy with the given fields changed (validated again)."""
