@@ -180,7 +180,7 @@ def test_max_retries_zero(http_server: FakeServer) -> None:
     [
         ({"node_configs": []}, ValueError, "non-empty list of NodeConfig"),
         ({"node_class": "curl"}, ValueError, "Unknown option for node_class: 'curl'"),
-        ({"node_class": "aiohttp"}, ValueError, "use it with AsyncTransport, not Transport"),
+        ({"node_class": "aiohttp"}, ValueError, "Specified 'node_class' is async, should be sync instead"),
         ({"max_retries": -1}, ValueError, "max_retries"),
         ({"sniff_on_start": True}, ValueError, "requires specifying a 'sniff_callback'"),
         ({"retry_backoff_base": -1}, ValueError, "retry_backoff_base"),
@@ -216,7 +216,10 @@ def test_sniff_on_start_discovers_all_nodes(http_servers: list[FakeServer]) -> N
     transport = Transport(
         [node(http_servers[0], headers={"X-Seed": "1"})], sniff_on_start=True, sniff_callback=sniff_nodes_http
     )
-    assert sorted(n.port for n in transport.node_pool.all()) == sorted(s.port for s in http_servers)
+    # the seed (127.0.0.1) stays; the sniffed nodes are published as "localhost"
+    assert sorted(n.port for n in transport.node_pool.all() if n.host == "localhost") == sorted(
+        s.port for s in http_servers
+    )
     assert all(n.config.headers["x-seed"] == "1" for n in transport.node_pool.all())  # settings copied
     for _ in range(6):
         transport.perform_request("GET", "/")
@@ -241,7 +244,9 @@ def test_sniff_on_node_failure_and_min_delay(http_servers: list[FakeServer]) -> 
     )
     transport.perform_request("GET", "/")
     assert len(calls) == 1 and calls[0].is_initial_sniff is False and calls[0].sniff_timeout == 0.5
-    assert sorted(n.port for n in transport.node_pool.all()) == sorted(s.port for s in http_servers[:2])
+    assert sorted(n.port for n in transport.node_pool.all() if n.host == "localhost") == sorted(
+        s.port for s in http_servers[:2]
+    )  # the seeds stay too
     transport.node_pool.add(node(dead_port))
     for _ in range(4):
         transport.perform_request("GET", "/")
@@ -257,11 +262,11 @@ def test_sniff_before_requests(http_servers: list[FakeServer]) -> None:
         min_delay_between_sniffing=0,
     )
     transport.perform_request("GET", "/")
-    assert len(transport.node_pool) == 3
+    assert len(transport.node_pool) == 4  # the seed and the three sniffed nodes
 
 
 def test_initial_sniff_failure_is_an_error() -> None:
-    with pytest.raises(SniffingError, match="initial sniff"):
+    with pytest.raises(SniffingError, match="No node answered the sniff request"):
         Transport([node(free_port())], sniff_on_start=True, sniff_callback=sniff_nodes_http)
 
 
