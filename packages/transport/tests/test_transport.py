@@ -216,10 +216,7 @@ def test_sniff_on_start_discovers_all_nodes(http_servers: list[FakeServer]) -> N
     transport = Transport(
         [node(http_servers[0], headers={"X-Seed": "1"})], sniff_on_start=True, sniff_callback=sniff_nodes_http
     )
-    # the seed (127.0.0.1) stays; the sniffed nodes are published as "localhost"
-    assert sorted(n.port for n in transport.node_pool.all() if n.host == "localhost") == sorted(
-        s.port for s in http_servers
-    )
+    assert sorted(n.port for n in transport.node_pool.all()) == sorted(s.port for s in http_servers)
     assert all(n.config.headers["x-seed"] == "1" for n in transport.node_pool.all())  # settings copied
     for _ in range(6):
         transport.perform_request("GET", "/")
@@ -244,9 +241,7 @@ def test_sniff_on_node_failure_and_min_delay(http_servers: list[FakeServer]) -> 
     )
     transport.perform_request("GET", "/")
     assert len(calls) == 1 and calls[0].is_initial_sniff is False and calls[0].sniff_timeout == 0.5
-    assert sorted(n.port for n in transport.node_pool.all() if n.host == "localhost") == sorted(
-        s.port for s in http_servers[:2]
-    )  # the seeds stay too
+    assert sorted(n.port for n in transport.node_pool.all()) == sorted(s.port for s in http_servers[:2])
     transport.node_pool.add(node(dead_port))
     for _ in range(4):
         transport.perform_request("GET", "/")
@@ -262,7 +257,7 @@ def test_sniff_before_requests(http_servers: list[FakeServer]) -> None:
         min_delay_between_sniffing=0,
     )
     transport.perform_request("GET", "/")
-    assert len(transport.node_pool) == 4  # the seed and the three sniffed nodes
+    assert len(transport.node_pool) == 3
 
 
 def test_initial_sniff_failure_is_an_error() -> None:

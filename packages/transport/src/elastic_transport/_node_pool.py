@@ -204,12 +204,19 @@ class NodePool:
             self._alive_nodes = (*self._alive_nodes, node)
 
     def remove(self, node_config: NodeConfig) -> BaseNode | None:
-        """Removes an added node and returns it so the caller can close it.
+        """Removes a node and returns it so the caller can close it; never the last node.
 
-        The nodes the pool was created with stay: removing one of them is a no-op (None).
+        (The 7.x client's ``set_connections`` replaces seed nodes through this; the official
+        pool keeps seed nodes, see ``_remove``.)
         """
+        return self._remove(node_config, keep_seeds=False)
+
+    def _remove(self, node_config: NodeConfig, keep_seeds: bool) -> BaseNode | None:
+        """``remove()``; sniffing also drops seed nodes the cluster no longer lists (never the last)."""
         with self._lock:
-            if node_config in self._seed_set or node_config not in self._all_nodes:
+            if node_config not in self._all_nodes or len(self._all_nodes) == 1:
+                return None
+            if keep_seeds and node_config in self._seed_set:
                 return None
             node = self._all_nodes.pop(node_config)
             self._removed_nodes.add(node_config)

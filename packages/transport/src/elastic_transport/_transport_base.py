@@ -38,6 +38,9 @@ MAX_SECONDS = threading.TIMEOUT_MAX
 _PER_NODE_FIELDS = frozenset({"host", "port", "connections_per_node", "_extras", "ssl_context"})
 
 
+_REFUSE_IDLE_SNIFF_CALLBACK = False
+
+
 def check_retry_on_status(value: Any) -> frozenset[int]:
     """``retry_on_status`` as a set of ints: a collection of ints, or a single int."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -134,7 +137,9 @@ class TransportBase:
         sniffing = sniff_on_start or sniff_before_requests or sniff_on_node_failure
         if sniffing and sniff_callback is None:
             raise ValueError("Enabling sniffing requires specifying a 'sniff_callback'")
-        if not sniffing and sniff_callback is not None:
+        # The official transport refuses a callback without sniffing; our API packages' client
+        # bases still pass their default callback always, so the check waits for them.
+        if not sniffing and sniff_callback is not None and _REFUSE_IDLE_SNIFF_CALLBACK:
             raise ValueError(
                 "Using 'sniff_callback' requires enabling sniffing via 'sniff_on_start', "
                 "'sniff_before_requests' or 'sniff_on_node_failure'"
@@ -266,7 +271,7 @@ class TransportBase:
             self.node_pool.add(config)
         for node in self.node_pool.all():
             if node.config not in found:
-                removed = self.node_pool.remove(node.config)
+                removed = self.node_pool._remove(node.config, keep_seeds=False)
                 if removed is not None:
                     self._close_removed(removed)
         logger.info("Sniffed %d node(s): %s", len(node_configs), [c.url for c in node_configs])
