@@ -143,7 +143,7 @@ def test_connection_classes(es7: ModuleType, server: Server) -> None:
         assert isinstance(es.transport, es7.AsyncTransport)
         assert await es.search(index="x") == {"ok": True}
         await es.close()
-        with pytest.raises(es7.ImproperlyConfigured, match="synchronous"):
+        with pytest.raises(es7.ImproperlyConfigured, match="is not async, should be async instead"):
             es7.AsyncElasticsearch(server.url, connection_class=es7.Urllib3HttpConnection)
 
     run(main())

@@ -347,12 +347,14 @@ async def test_sniff_closes_removed_nodes(
     async def sniff_callback(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
         return [node(http_servers[1])]
 
-    transport = make_transport(http_servers[0], sniff_callback=sniff_callback)
+    transport = make_transport(http_servers[0], sniff_on_node_failure=True, sniff_callback=sniff_callback)
+    transport.node_pool.add(node(http_servers[2]))
     await transport.perform_request("GET", "/")
-    (old,) = transport.node_pool.all()
+    await transport.perform_request("GET", "/")
+    old = transport.node_pool.all()[1]
     await transport.sniff()
     await transport.close()
-    assert is_closed(old)
+    assert is_closed(old)  # a node the sniff no longer lists is dropped (seeds too, never the last)
     assert [n.config for n in transport.node_pool.all()] == [node(http_servers[1])]
 
 
@@ -360,11 +362,15 @@ async def test_failed_sniff_keeps_the_pool(http_server: FakeServer, make_transpo
     async def sniff_callback(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
         raise RuntimeError("cluster unreachable")
 
-    transport = make_transport(http_server, sniff_callback=sniff_callback)
-    await transport.sniff()
+    transport = make_transport(http_server, sniff_before_requests=True, sniff_callback=sniff_callback)
+    with pytest.raises(RuntimeError, match="cluster unreachable"):  # the callback's own error
+        await transport.sniff()
+    assert transport._last_sniffed_at == 0.0  # a failed sniff doesn't delay the next one
+    meta, _ = await transport.perform_request("GET", "/")  # a background sniff fails: logged only
+    assert meta.status == 200
+    assert transport._sniffing_task is not None
+    await transport._sniffing_task
     assert [n.config for n in transport.node_pool.all()] == [node(http_server)]
-    with pytest.raises(SniffingError):
-        await transport.sniff(is_initial_sniff=True)
 
 
 async def test_close_closes_every_node(http_servers: list[FakeServer], make_transport: MakeTransport) -> None:
@@ -383,11 +389,11 @@ def test_default_node_class_is_aiohttp() -> None:
 
 
 def test_sync_node_class_is_refused() -> None:
-    with pytest.raises(ValueError, match="Urllib3HttpNode is synchronous: use it with Transport"):
+    with pytest.raises(ValueError, match="Specified 'node_class' is not async, should be async instead"):
         AsyncTransport([node(free_port())], node_class="urllib3")
 
 
 @pytest.mark.parametrize("name", ["aiohttp", "httpxasync"])
 def test_async_node_class_is_refused_by_sync_transport(name: str) -> None:
-    with pytest.raises(ValueError, match="is asynchronous: use it with AsyncTransport"):
+    with pytest.raises(ValueError, match="Specified 'node_class' is async, should be sync instead"):
         Transport([node(free_port())], node_class=name)

@@ -74,10 +74,13 @@ def test_add_remove() -> None:
     p.add(NodeConfig("http", "127.0.0.1", 9300))
     p.add(NodeConfig("http", "127.0.0.1", 9300))
     assert len(p) == 2
-    removed = p.remove(NodeConfig("http", "127.0.0.1", 9200))
-    assert removed is not None and [n.port for n in p.all()] == [9300]
-    assert p.remove(NodeConfig("http", "127.0.0.1", 9300)) is None  # never empties the pool
+    assert p._remove(NodeConfig("http", "127.0.0.1", 9200), keep_seeds=True) is None  # a seed stays
+    removed = p.remove(NodeConfig("http", "127.0.0.1", 9300))
+    assert removed is not None and [n.port for n in p.all()] == [9200]
+    assert p.remove(NodeConfig("http", "127.0.0.1", 9200)) is None  # never empties the pool
     assert len(p) == 1
+    p.add(NodeConfig("http", "127.0.0.1", 9300))  # a removed node can come back
+    assert len(p) == 2
     with pytest.raises(ValueError, match="at least one NodeConfig"):
         NodePool([], Urllib3HttpNode)
 

@@ -180,7 +180,7 @@ def test_max_retries_zero(http_server: FakeServer) -> None:
     [
         ({"node_configs": []}, ValueError, "non-empty list of NodeConfig"),
         ({"node_class": "curl"}, ValueError, "Unknown option for node_class: 'curl'"),
-        ({"node_class": "aiohttp"}, ValueError, "use it with AsyncTransport, not Transport"),
+        ({"node_class": "aiohttp"}, ValueError, "Specified 'node_class' is async, should be sync instead"),
         ({"max_retries": -1}, ValueError, "max_retries"),
         ({"sniff_on_start": True}, ValueError, "requires specifying a 'sniff_callback'"),
         ({"retry_backoff_base": -1}, ValueError, "retry_backoff_base"),
@@ -261,7 +261,7 @@ def test_sniff_before_requests(http_servers: list[FakeServer]) -> None:
 
 
 def test_initial_sniff_failure_is_an_error() -> None:
-    with pytest.raises(SniffingError, match="initial sniff"):
+    with pytest.raises(SniffingError, match="No node answered the sniff request"):
         Transport([node(free_port())], sniff_on_start=True, sniff_callback=sniff_nodes_http)
 
 

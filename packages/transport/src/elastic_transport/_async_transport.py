@@ -19,15 +19,17 @@ import time
 from collections.abc import Collection, Mapping
 from typing import Any, cast
 
-from ._exceptions import SniffingError, TransportError
+from ._exceptions import TransportError
 from ._models import NodeConfig, SniffOptions, TransportApiResponse
 from ._node._base import BaseAsyncNode, BaseNode
 from ._otel import OpenTelemetrySpan
 from ._transport_base import (  # noqa: F401 (also importable from here, as in the official package)
     DEFAULT_CLIENT_META_SERVICE,
+    MAX_SECONDS,
     NOT_DEAD_NODE_HTTP_STATUSES,
     TransportBase,
     backoff_time,
+    check_request_timeout,
 )
 from .client_utils import DEFAULT, DefaultType
 
@@ -50,7 +52,7 @@ class AsyncTransport(TransportBase):
         super().__init__(node_configs, node_class, **kwargs)
         self._initial_sniff_pending = self._sniff_on_start
         self._initial_sniff_lock = asyncio.Lock()
-        self._sniff_task: asyncio.Task[None] | None = None
+        self._sniffing_task: asyncio.Task[None] | None = None
         # Closes of nodes that sniffing dropped; kept so they aren't garbage-collected mid-way.
         self._closing: set[asyncio.Task[None]] = set()
 
@@ -88,8 +90,17 @@ class AsyncTransport(TransportBase):
         """
         # unasync: async-only
         if self._initial_sniff_pending:
-            await self._initial_sniff()
+            await self._async_call()
         # unasync: end
+        if (
+            request_timeout is not DEFAULT
+            and request_timeout is not None
+            and (
+                (type(request_timeout) is not float and type(request_timeout) is not int)
+                or not 0 <= request_timeout <= MAX_SECONDS  # type: ignore[operator]
+            )
+        ):
+            check_request_timeout(request_timeout)  # raises unless a number subclass is fine
         request_body, request_headers = self._prepare(body, headers, client_meta)
         retries, statuses, on_timeout, backoff_base, backoff_cap = self._resolve_retries(
             max_retries, retry_on_status, retry_on_timeout, retry_backoff_base, retry_backoff_cap
@@ -112,19 +123,24 @@ class AsyncTransport(TransportBase):
             except TransportError as error:
                 pool.mark_dead(node)
                 if self._sniff_on_node_failure:
-                    self._maybe_sniff()
+                    self._sniff_after_node_failure()
                 if attempt >= retries or not self._is_retryable_error(error, on_timeout):
                     self._raise_with_history(error, errors)
                 errors.append(error)
             else:
-                retry_status = meta.status in statuses
-                if retry_status and meta.status not in NOT_DEAD_NODE_HTTP_STATUSES:
+                status = meta.status
+                retry_status = status in statuses
+                # A server error, or a retried status that isn't the client's fault, puts the node
+                # on a timeout; any other answer shows it is alive.
+                if status >= 500 or (retry_status and status not in NOT_DEAD_NODE_HTTP_STATUSES):
                     pool.mark_dead(node)
+                    if self._sniff_on_node_failure:
+                        self._sniff_after_node_failure()
                 else:
                     pool.mark_live(node)
                 if not retry_status or attempt >= retries:
                     return TransportApiResponse(meta, self._decode(method, meta, raw))
-                logger.warning("Retrying %s %s after status %d", method, target, meta.status)
+                logger.warning("Retrying %s %s after status %d", method, target, status)
             attempt += 1
             delay = backoff_time(attempt, backoff_base, backoff_cap)
             if delay:
@@ -132,8 +148,13 @@ class AsyncTransport(TransportBase):
                 await asyncio.sleep(delay)
 
     async def sniff(self, is_initial_sniff: bool = False) -> None:
-        """Asks the sniff callback for the cluster's nodes and updates the pool."""
+        """Asks the sniff callback for the cluster's nodes and updates the pool.
+
+        The callback's error is raised as it is; after a failure the next sniff may run at
+        once (``min_delay_between_sniffing`` counts from the last sniff that worked).
+        """
         assert self._sniff_callback is not None, "sniffing requires a sniff_callback"
+        previously_sniffed_at = self._last_sniffed_at
         self._last_sniffed_at = time.monotonic()
         options = SniffOptions(is_initial_sniff=is_initial_sniff, sniff_timeout=self._sniff_timeout)
         try:
@@ -142,30 +163,41 @@ class AsyncTransport(TransportBase):
             if inspect.isawaitable(node_configs):
                 node_configs = await node_configs
             # unasync: end
-        except Exception as e:
-            if is_initial_sniff:
-                raise SniffingError("The initial sniff failed", errors=(e,)) from e
-            logger.warning("Sniffing failed: %r", e)
-            return
-        self._apply_sniff_result(list(node_configs), is_initial_sniff)
+            self._apply_sniff_result(list(node_configs), is_initial_sniff)
+        except BaseException:
+            self._last_sniffed_at = previously_sniffed_at
+            raise
 
     # unasync: async-only
-    async def _initial_sniff(self) -> None:
-        """Runs ``sniff_on_start`` once; concurrent first requests all wait for it.
-
-        If it fails, the error goes to the waiting requests and the next request tries again.
+    async def _async_call(self) -> None:
+        """Runs ``sniff_on_start`` once (as ``_sniffing_task``); concurrent first requests all
+        wait for it. If it fails, the error goes to the waiting requests and the next request
+        tries again. (The name is the official package's.)
         """
+        if not self._initial_sniff_pending:
+            return
         async with self._initial_sniff_lock:
             if self._initial_sniff_pending:
-                await self.sniff(True)
+                task = asyncio.get_running_loop().create_task(self.sniff(True))
+                self._sniffing_task = task
+                await task
                 self._initial_sniff_pending = False
 
     def _maybe_sniff(self) -> None:
         """Starts a background sniff unless one is running or the last one was too recent."""
-        task = self._sniff_task
+        task = self._sniffing_task
         if (task is not None and not task.done()) or not self._sniff_due(time.monotonic()):
             return
-        self._sniff_task = asyncio.get_running_loop().create_task(self.sniff(False))
+        self._sniffing_task = asyncio.get_running_loop().create_task(self._background_sniff())
+
+    _sniff_after_node_failure = _maybe_sniff
+
+    async def _background_sniff(self) -> None:
+        """A sniff no request waits for: its failure is logged, and the pool stays as it was."""
+        try:
+            await self.sniff(False)
+        except Exception as e:
+            logger.warning("Sniffing failed: %r", e)
 
     def _close_removed(self, node: BaseNode) -> None:
         """Schedules the close: this runs inside the sync part of a sniff, which can't await."""
@@ -179,13 +211,20 @@ class AsyncTransport(TransportBase):
     #     """Sniffs unless another thread is sniffing or the last sniff was too recent."""
     #     if not self._sniff_due(time.monotonic()):
     #         return
-    #     if not self._sniff_lock.acquire(blocking=False):
+    #     if not self._sniffing_lock.acquire(blocking=False):
     #         return
     #     try:
     #         if self._sniff_due(time.monotonic()):
     #             self.sniff(False)
     #     finally:
-    #         self._sniff_lock.release()
+    #         self._sniffing_lock.release()
+    #
+    # def _sniff_after_node_failure(self) -> None:
+    #     """A failed sniff doesn't stop the request that saw a node fail: it goes on retrying."""
+    #     try:
+    #         self._maybe_sniff()
+    #     except TransportError as e:
+    #         logger.warning("Sniffing failed: %r", e)
     #
     # def close(self) -> None:
     #     for node in self.node_pool.all():
@@ -193,14 +232,18 @@ class AsyncTransport(TransportBase):
     # unasync: end
     # unasync: async-only
     async def close(self) -> None:
-        """Stops a running sniff, then closes every node."""
-        task = self._sniff_task
+        """Stops a running sniff, then closes every node, one after the other.
+
+        Only sniffing uses asyncio tasks, so without it this works on any event loop (trio).
+        """
+        task = self._sniffing_task
         if task is not None and not task.done():
             task.cancel()
             await asyncio.wait([task])
         if self._closing:
             await asyncio.wait(list(self._closing))
         nodes: list[BaseAsyncNode] = self.node_pool.all()  # type: ignore[assignment]
-        await asyncio.gather(*(node.close() for node in nodes))
+        for node in nodes:
+            await node.close()
 
     # unasync: end

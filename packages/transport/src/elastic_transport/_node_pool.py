@@ -4,15 +4,41 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import random
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from ._models import NodeConfig
 from ._node._base import BaseNode
 
 logger = logging.getLogger("elastic_transport.node_pool")
+# A library never prints on its own: without this, Python's last-resort handler would write
+# WARNING records ("Node ... has failed", "Retrying ...") to stderr in a program that never
+# configured logging. A configured program's handlers still get every record.
+logging.getLogger("elastic_transport").addHandler(logging.NullHandler())
+
+# 2 ** 64 seconds is beyond any cap: the exponent stops there so a node that failed thousands
+# of times in a row doesn't overflow the float conversion.
+_MAX_BACKOFF_EXPONENT = 64
+
+
+def check_seconds(name: str, value: Any, *, allow_none: bool = False, upper: float | None = None) -> None:
+    """Raises ValueError unless ``value`` is a finite number of seconds, 0 or greater."""
+    if value is None and allow_none:
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or math.isnan(value)
+        or value < 0
+        or (upper is not None and value > upper)
+    ):
+        bound = f" and at most {upper:g}" if upper is not None else ""
+        none = " (or None)" if allow_none else ""
+        raise ValueError(f"{name!r} must be a number of seconds, 0 or greater{bound}{none}, got {value!r}")
 
 
 class NodeSelector:
@@ -80,13 +106,16 @@ class NodePool:
     ) -> None:
         if not node_configs:
             raise ValueError("Must specify at least one NodeConfig")
-        if dead_node_backoff_factor < 0 or max_dead_node_backoff < 0:
-            raise ValueError("Dead node backoff values must be 0 or greater")
-        configs = list(dict.fromkeys(node_configs))  # drop duplicates, keep order
+        check_seconds("dead_node_backoff_factor", dead_node_backoff_factor)
+        check_seconds("max_dead_node_backoff", max_dead_node_backoff)
+        configs = list(node_configs)
+        if len(set(configs)) != len(configs):
+            raise ValueError("Cannot use duplicate NodeConfigs within a NodePool")
         if randomize_nodes:
             random.shuffle(configs)
         self._node_class = node_class
         self._seed_configs = configs
+        self._seed_set = frozenset(configs)
         self._node_selector = selector_class_for(node_selector_class)(configs)
         self.dead_node_backoff_factor = dead_node_backoff_factor
         self.max_dead_node_backoff = max_dead_node_backoff
@@ -96,7 +125,8 @@ class NodePool:
         # The alive list is replaced, never mutated, so readers need no lock.
         self._alive_nodes: tuple[BaseNode, ...] = tuple(self._all_nodes.values())
         self._dead_until: dict[NodeConfig, float] = {}
-        self._failures: dict[NodeConfig, int] = {}
+        self._dead_consecutive_failures: dict[NodeConfig, int] = {}
+        self._removed_nodes: set[NodeConfig] = set()  # added by sniffing or add(), then removed
 
     @property
     def node_class(self) -> type[BaseNode]:
@@ -126,9 +156,10 @@ class NodePool:
         with self._lock:
             if config not in self._all_nodes:
                 return
-            failures = self._failures.get(config, 0) + 1
-            self._failures[config] = failures
-            timeout = min(self.dead_node_backoff_factor * 2 ** (failures - 1), self.max_dead_node_backoff)
+            failures = self._dead_consecutive_failures.get(config, 0) + 1
+            self._dead_consecutive_failures[config] = failures
+            exponent = min(failures - 1, _MAX_BACKOFF_EXPONENT)
+            timeout = min(self.dead_node_backoff_factor * 2**exponent, self.max_dead_node_backoff)
             self._dead_until[config] = now + timeout
             self._alive_nodes = tuple(n for n in self._alive_nodes if n.config != config)
         logger.warning(
@@ -140,11 +171,11 @@ class NodePool:
 
     def mark_live(self, node: BaseNode) -> None:
         """Forgets a node's failures after a successful request."""
-        if not self._failures and not self._dead_until:  # the common case: nothing to forget
+        if not self._dead_consecutive_failures and not self._dead_until:  # the common case: nothing to forget
             return
         config = node.config
         with self._lock:
-            self._failures.pop(config, None)
+            self._dead_consecutive_failures.pop(config, None)
             if self._dead_until.pop(config, None) is not None and config in self._all_nodes:
                 self._alive_nodes = (*self._alive_nodes, self._all_nodes[config])
 
@@ -163,24 +194,34 @@ class NodePool:
         return node
 
     def add(self, node_config: NodeConfig) -> None:
+        """Adds a node (a no-op for one already in the pool); it is handed out first."""
         with self._lock:
             if node_config in self._all_nodes:
                 return
+            self._removed_nodes.discard(node_config)
             node = self._node_class(node_config)
             self._all_nodes[node_config] = node
             self._alive_nodes = (*self._alive_nodes, node)
 
     def remove(self, node_config: NodeConfig) -> BaseNode | None:
-        """Removes a node from the pool and returns it so the caller can close it."""
+        """Removes a node and returns it so the caller can close it; never the last node.
+
+        (The 7.x client's ``set_connections`` replaces seed nodes through this; the official
+        pool keeps seed nodes, see ``_remove``.)
+        """
+        return self._remove(node_config, keep_seeds=False)
+
+    def _remove(self, node_config: NodeConfig, keep_seeds: bool) -> BaseNode | None:
+        """``remove()``; sniffing also drops seed nodes the cluster no longer lists (never the last)."""
         with self._lock:
-            node = self._all_nodes.pop(node_config, None)
-            if node is None:
+            if node_config not in self._all_nodes or len(self._all_nodes) == 1:
                 return None
-            if not self._all_nodes:  # never leave the pool empty
-                self._all_nodes[node_config] = node
+            if keep_seeds and node_config in self._seed_set:
                 return None
+            node = self._all_nodes.pop(node_config)
+            self._removed_nodes.add(node_config)
             self._dead_until.pop(node_config, None)
-            self._failures.pop(node_config, None)
+            self._dead_consecutive_failures.pop(node_config, None)
             self._alive_nodes = tuple(n for n in self._alive_nodes if n.config != node_config)
             return node
 
@@ -194,4 +235,21 @@ class NodePool:
         return len(self._all_nodes)
 
     def __repr__(self) -> str:
-        return f"<NodePool nodes={len(self._all_nodes)} alive={len(self._alive_nodes)}>"
+        return "<NodePool>"
+
+    # Read-only views in the shape of the official pool's internals, which some programs and
+    # test suites inspect; nothing here reads them.
+
+    @property
+    def _dead_nodes(self) -> _DeadNodes:
+        with self._lock:
+            queue = sorted((until, self._all_nodes[c]) for c, until in self._dead_until.items())
+        return _DeadNodes(queue)
+
+    @property
+    def _all_nodes_len_1(self) -> bool:
+        return len(self._all_nodes) == 1
+
+
+class _DeadNodes(NamedTuple):
+    queue: list[tuple[float, BaseNode]]  # (dead until, node), soonest first

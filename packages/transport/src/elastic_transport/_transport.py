@@ -12,15 +12,17 @@ import time
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ._exceptions import SniffingError, TransportError
+from ._exceptions import TransportError
 from ._models import NodeConfig, SniffOptions, TransportApiResponse
 from ._node._base import BaseNode
 from ._otel import OpenTelemetrySpan
 from ._transport_base import (  # noqa: F401 (also importable from here, as in the official package)
     DEFAULT_CLIENT_META_SERVICE,
+    MAX_SECONDS,
     NOT_DEAD_NODE_HTTP_STATUSES,
     TransportBase,
     backoff_time,
+    check_request_timeout,
 )
 from .client_utils import DEFAULT, DefaultType
 
@@ -63,6 +65,15 @@ class Transport(TransportBase):
         exceptions is the API client's job. Raises TransportError subclasses when no node
         gave an answer.
         """
+        if (
+            request_timeout is not DEFAULT
+            and request_timeout is not None
+            and (
+                (type(request_timeout) is not float and type(request_timeout) is not int)
+                or not 0 <= request_timeout <= MAX_SECONDS  # type: ignore[operator]
+            )
+        ):
+            check_request_timeout(request_timeout)  # raises unless a number subclass is fine
         request_body, request_headers = self._prepare(body, headers, client_meta)
         retries, statuses, on_timeout, backoff_base, backoff_cap = self._resolve_retries(
             max_retries, retry_on_status, retry_on_timeout, retry_backoff_base, retry_backoff_cap
@@ -85,19 +96,24 @@ class Transport(TransportBase):
             except TransportError as error:
                 pool.mark_dead(node)
                 if self._sniff_on_node_failure:
-                    self._maybe_sniff()
+                    self._sniff_after_node_failure()
                 if attempt >= retries or not self._is_retryable_error(error, on_timeout):
                     self._raise_with_history(error, errors)
                 errors.append(error)
             else:
-                retry_status = meta.status in statuses
-                if retry_status and meta.status not in NOT_DEAD_NODE_HTTP_STATUSES:
+                status = meta.status
+                retry_status = status in statuses
+                # A server error, or a retried status that isn't the client's fault, puts the node
+                # on a timeout; any other answer shows it is alive.
+                if status >= 500 or (retry_status and status not in NOT_DEAD_NODE_HTTP_STATUSES):
                     pool.mark_dead(node)
+                    if self._sniff_on_node_failure:
+                        self._sniff_after_node_failure()
                 else:
                     pool.mark_live(node)
                 if not retry_status or attempt >= retries:
                     return TransportApiResponse(meta, self._decode(method, meta, raw))
-                logger.warning("Retrying %s %s after status %d", method, target, meta.status)
+                logger.warning("Retrying %s %s after status %d", method, target, status)
             attempt += 1
             delay = backoff_time(attempt, backoff_base, backoff_cap)
             if delay:
@@ -105,30 +121,40 @@ class Transport(TransportBase):
                 time.sleep(delay)
 
     def sniff(self, is_initial_sniff: bool = False) -> None:
-        """Asks the sniff callback for the cluster's nodes and updates the pool."""
+        """Asks the sniff callback for the cluster's nodes and updates the pool.
+
+        The callback's error is raised as it is; after a failure the next sniff may run at
+        once (``min_delay_between_sniffing`` counts from the last sniff that worked).
+        """
         assert self._sniff_callback is not None, "sniffing requires a sniff_callback"
+        previously_sniffed_at = self._last_sniffed_at
         self._last_sniffed_at = time.monotonic()
         options = SniffOptions(is_initial_sniff=is_initial_sniff, sniff_timeout=self._sniff_timeout)
         try:
             node_configs = self._sniff_callback(self, options)
-        except Exception as e:
-            if is_initial_sniff:
-                raise SniffingError("The initial sniff failed", errors=(e,)) from e
-            logger.warning("Sniffing failed: %r", e)
-            return
-        self._apply_sniff_result(list(node_configs), is_initial_sniff)
+            self._apply_sniff_result(list(node_configs), is_initial_sniff)
+        except BaseException:
+            self._last_sniffed_at = previously_sniffed_at
+            raise
 
     def _maybe_sniff(self) -> None:
         """Sniffs unless another thread is sniffing or the last sniff was too recent."""
         if not self._sniff_due(time.monotonic()):
             return
-        if not self._sniff_lock.acquire(blocking=False):
+        if not self._sniffing_lock.acquire(blocking=False):
             return
         try:
             if self._sniff_due(time.monotonic()):
                 self.sniff(False)
         finally:
-            self._sniff_lock.release()
+            self._sniffing_lock.release()
+
+    def _sniff_after_node_failure(self) -> None:
+        """A failed sniff doesn't stop the request that saw a node fail: it goes on retrying."""
+        try:
+            self._maybe_sniff()
+        except TransportError as e:
+            logger.warning("Sniffing failed: %r", e)
 
     def close(self) -> None:
         for node in self.node_pool.all():

@@ -7,17 +7,20 @@ sniff result. The request loop itself is in ``_async_transport.py`` (the source)
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import logging
 import random
 import threading
+import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from ._exceptions import ConnectionError, ConnectionTimeout, SniffingError, TransportError
+from ._exceptions import ConnectionError, ConnectionTimeout, SniffingError, TransportError, TransportWarning
 from ._models import ApiResponseMeta, NodeConfig, lowercase_headers
-from ._node import node_class_for
+from ._node import NODE_CLASSES, node_class_for
 from ._node._base import BaseNode
-from ._node_pool import NodePool, NodeSelector
+from ._node_pool import NodePool, NodeSelector, check_seconds
 from ._serializer import Serializer, SerializerCollection
 from ._version import __version__
 from .client_utils import DEFAULT, DefaultType, client_meta_version, python_version
@@ -28,6 +31,47 @@ DEFAULT_CLIENT_META_SERVICE = ("et", client_meta_version(__version__))
 # Statuses that say "your request was wrong", not "this node is unwell".
 NOT_DEAD_NODE_HTTP_STATUSES = frozenset({400, 401, 402, 403, 404, 409, 429})
 _DEFAULT_BACKOFF_CAP = 60.0
+# The longest wait the standard library accepts (threading, sockets): about 292 years.
+MAX_SECONDS = threading.TIMEOUT_MAX
+# NodeConfig fields that may differ between the nodes of a sniffing transport: sniffed nodes
+# copy every other option from one known node.
+_PER_NODE_FIELDS = frozenset({"host", "port", "connections_per_node", "_extras", "ssl_context"})
+
+
+_REFUSE_IDLE_SNIFF_CALLBACK = False
+
+
+def check_retry_on_status(value: Any) -> frozenset[int]:
+    """``retry_on_status`` as a set of ints: a collection of ints, or a single int."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return frozenset((value,))
+    if isinstance(value, (str, bytes)) or not isinstance(value, Collection):
+        raise ValueError(f"'retry_on_status' must be a collection of HTTP status codes (ints), got {value!r}")
+    for status in value:
+        if isinstance(status, bool) or not isinstance(status, int):
+            raise ValueError(
+                f"'retry_on_status' must be a collection of HTTP status codes (ints), got {value!r}"
+            )
+    return frozenset(value)
+
+
+def check_request_timeout(value: Any) -> None:
+    check_seconds("request_timeout", value, allow_none=True, upper=MAX_SECONDS)
+
+
+def warn_if_node_configs_differ(node_configs: list[NodeConfig]) -> None:
+    """Sniffed nodes copy one known node's options, so differing seed nodes get a warning."""
+    names = [f.name for f in dataclasses.fields(NodeConfig) if f.name not in _PER_NODE_FIELDS]
+    first = [getattr(node_configs[0], name) for name in names]
+    for config in node_configs[1:]:
+        if [getattr(config, name) for name in names] != first:
+            warnings.warn(
+                "Detected NodeConfig instances with different options. It's recommended to keep "
+                "all options except for 'host' and 'port' the same for sniffing to work reliably.",
+                TransportWarning,
+                stacklevel=4,
+            )
+            return
 
 
 def backoff_time(attempt: int, base: float, cap: float) -> float:
@@ -72,26 +116,42 @@ class TransportBase:
             node_configs = [node_configs]
         if not node_configs or not all(isinstance(c, NodeConfig) for c in node_configs):
             raise ValueError("'node_configs' must be a non-empty list of NodeConfig instances")
-        resolved_class = node_class_for(node_class)
-        if resolved_class.is_async != self._is_async:
-            wanted, other = (
-                ("AsyncTransport", "Transport")
-                if resolved_class.is_async
-                else ("Transport", "AsyncTransport")
-            )
+        if isinstance(node_class, str) and all(e.name != node_class for e in NODE_CLASSES):
+            options = "', '".join(sorted(e.name for e in NODE_CLASSES))
             raise ValueError(
-                f"Node class {resolved_class.__name__} is "
-                f"{'asynchronous' if resolved_class.is_async else 'synchronous'}: "
-                f"use it with {wanted}, not {other}"
+                f"Unknown option for node_class: {node_class!r}. Available options are: '{options}'"
+            )
+        resolved_class = node_class_for(node_class)
+        # A node is async when its perform_request is a coroutine function, whatever its base.
+        node_is_async = inspect.iscoroutinefunction(resolved_class.perform_request)
+        if node_is_async != self._is_async:
+            raise ValueError(
+                f"Specified 'node_class' {'is' if node_is_async else 'is not'} async, "
+                f"should be {'async' if self._is_async else 'sync'} instead"
             )
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError("'max_retries' must be an integer, 0 or greater")
-        if retry_backoff_base < 0 or retry_backoff_cap < 0:
-            raise ValueError("'retry_backoff_base' and 'retry_backoff_cap' must be 0 or greater")
-        if (sniff_on_start or sniff_before_requests or sniff_on_node_failure) and sniff_callback is None:
+        check_seconds("retry_backoff_base", retry_backoff_base, upper=MAX_SECONDS)
+        check_seconds("retry_backoff_cap", retry_backoff_cap, upper=MAX_SECONDS)
+        retry_statuses = check_retry_on_status(retry_on_status)
+        sniffing = sniff_on_start or sniff_before_requests or sniff_on_node_failure
+        if sniffing and sniff_callback is None:
             raise ValueError("Enabling sniffing requires specifying a 'sniff_callback'")
-        if min_delay_between_sniffing < 0:
-            raise ValueError("'min_delay_between_sniffing' must be 0 or greater")
+        # The official transport refuses a callback without sniffing; our API packages' client
+        # bases still pass their default callback always, so the check waits for them.
+        if not sniffing and sniff_callback is not None and _REFUSE_IDLE_SNIFF_CALLBACK:
+            raise ValueError(
+                "Using 'sniff_callback' requires enabling sniffing via 'sniff_on_start', "
+                "'sniff_before_requests' or 'sniff_on_node_failure'"
+            )
+        check_seconds("sniff_timeout", sniff_timeout, allow_none=True, upper=MAX_SECONDS)
+        check_seconds("min_delay_between_sniffing", min_delay_between_sniffing, upper=MAX_SECONDS)
+        for config in node_configs:
+            check_seconds(
+                "NodeConfig.request_timeout", config.request_timeout, allow_none=True, upper=MAX_SECONDS
+            )
+        if sniffing and len(node_configs) > 1:
+            warn_if_node_configs_differ(list(node_configs))
 
         pool_kwargs: dict[str, Any] = {"randomize_nodes": randomize_nodes_in_pool}
         if node_selector_class is not None:
@@ -104,7 +164,7 @@ class TransportBase:
         self.serializers = SerializerCollection(serializers, default_mimetype=default_mimetype)
         self._default_mimetype = default_mimetype
         self.max_retries = max_retries
-        self.retry_on_status = frozenset(retry_on_status)
+        self.retry_on_status = retry_statuses
         self.retry_on_timeout = retry_on_timeout
         self.retry_backoff_base = retry_backoff_base
         self.retry_backoff_cap = retry_backoff_cap
@@ -115,18 +175,21 @@ class TransportBase:
         self._min_delay_between_sniffing = min_delay_between_sniffing
         self._sniff_callback = sniff_callback
         self._last_sniffed_at = 0.0
-        self._sniff_lock = threading.Lock()  # the sync transport's: one sniffing thread at a time
+        self._sniffing_lock = threading.Lock()  # the sync transport's: one sniffing thread at a time
         self._meta_header = meta_header
         service, service_version = client_meta_service
         http_client = resolved_class._CLIENT_META_HTTP_CLIENT
-        parts = [
-            f"{service}={service_version}",
-            f"py={client_meta_version(python_version())}",
-            f"t={client_meta_version(__version__)}",
-        ]
-        if http_client[0]:
-            parts.append(f"{http_client[0]}={client_meta_version(http_client[1])}")
-        self._client_meta_header = ",".join(parts)
+        meta: tuple[tuple[str, str], ...] = (
+            (service, service_version),
+            ("py", client_meta_version(python_version())),
+            ("t", client_meta_version(__version__)),
+        )
+        header = ",".join(f"{k}={v}" for k, v in meta)
+        if http_client and http_client[0]:
+            meta += (http_client,)
+            header += f",{http_client[0]}={client_meta_version(http_client[1])}"
+        self._transport_client_meta = meta  # the official package's name; read by some programs
+        self._client_meta_header = header
 
     # -- request preparation ------------------------------------------------------------
 
@@ -184,9 +247,11 @@ class TransportBase:
 
     @staticmethod
     def _raise_with_history(error: TransportError, errors: list[TransportError]) -> None:
-        """Raises the last failure; its own cause stays first in ``errors``, then earlier attempts."""
-        if errors:
-            error.errors = (*error.errors, *errors)
+        """Raises the last failure: its own low-level cause stays first in ``errors``, then the
+        earlier attempts' errors (replacing those of an earlier request, should a node raise
+        the same exception object again)."""
+        own = tuple(e for e in error.errors if not isinstance(e, TransportError))
+        error.errors = (*own, *errors)
         raise error
 
     # -- sniffing --------------------------------------------------------------------------
@@ -206,7 +271,7 @@ class TransportBase:
             self.node_pool.add(config)
         for node in self.node_pool.all():
             if node.config not in found:
-                removed = self.node_pool.remove(node.config)
+                removed = self.node_pool._remove(node.config, keep_seeds=False)
                 if removed is not None:
                     self._close_removed(removed)
         logger.info("Sniffed %d node(s): %s", len(node_configs), [c.url for c in node_configs])
