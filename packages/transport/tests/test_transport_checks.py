@@ -94,6 +94,8 @@ def test_seconds_checked_at_construction(name: str, value: Any) -> None:
             pytest.skip("an infinite dead-node backoff is allowed (the node waits for a forced retry)")
         if value == 1e300:
             pytest.skip("no upper bound: the pool only adds it to a clock, never sleeps on it")
+        if not isinstance(value, (int, float)):
+            pytest.skip("a value that is not a number is kept as given, as the official pool keeps it")
     with pytest.raises(ValueError, match=f"'{name}' must be a number of seconds"):
         Transport([node(9200)], **{name: value})
 
@@ -176,7 +178,7 @@ def test_async_node_subclassing_base_node_is_accepted_by_async_transport_only() 
 
 
 def test_close_under_trio() -> None:
-    trio = pytest.importorskip("trio")
+    import trio  # in the develop extra: the test runs, never skips
     PlainAsyncNode.closed = 0
 
     async def main() -> int:

@@ -106,8 +106,14 @@ class NodePool:
     ) -> None:
         if not node_configs:
             raise ValueError("Must specify at least one NodeConfig")
-        check_seconds("dead_node_backoff_factor", dead_node_backoff_factor)
-        check_seconds("max_dead_node_backoff", max_dead_node_backoff)
+        # Numbers are checked (a negative or NaN backoff would break the dead-node clock); any
+        # other value is kept as given, as the official pool keeps it.
+        for name, value in (
+            ("dead_node_backoff_factor", dead_node_backoff_factor),
+            ("max_dead_node_backoff", max_dead_node_backoff),
+        ):
+            if isinstance(value, (int, float)):
+                check_seconds(name, value)
         configs = list(node_configs)
         if len(set(configs)) != len(configs):
             raise ValueError("Cannot use duplicate NodeConfigs within a NodePool")

@@ -12,7 +12,8 @@ exceptions file, ``packages/transport/official-exceptions.toml``:
 - ``[[left_out]]``: a whole file not run here (network), with its reason.
 
 An id is ``file::test`` relative to the official ``tests`` folder (``node/test_base.py::test_x``,
-``test_response.py::TestCls::test_y[param]``); a bare file id (``node/test_http_urllib3.py``)
+``test_response.py::TestCls::test_y[param]``; without ``[param]`` it covers every
+parametrization); a bare file id (``node/test_http_urllib3.py``)
 covers the file's collection error and every test in it. A listed test that passes is an error
 too ("stale"), so the list stays honest. A ``[[pending]]`` entry with ``alias = "mod.NAME =
 othermod.NAME"`` makes the name importable for the run (the suite's conftest imports it), and is
@@ -56,7 +57,11 @@ class Entry:
     alias: str = ""
 
     def covers(self, test_id: str) -> bool:
-        return test_id == self.id or ("::" not in self.id and test_id.split("::", 1)[0] == self.id)
+        """The test itself, every parametrization of a test id given without ``[...]``, or
+        every test of a file given as a bare file id."""
+        if test_id == self.id or ("::" in self.id and test_id.split("[", 1)[0] == self.id):
+            return True
+        return "::" not in self.id and test_id.split("::", 1)[0] == self.id
 
 
 @dataclasses.dataclass
