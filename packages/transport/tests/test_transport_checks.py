@@ -179,6 +179,7 @@ def test_async_node_subclassing_base_node_is_accepted_by_async_transport_only() 
 
 def test_close_under_trio() -> None:
     import trio  # in the develop extra: the test runs, never skips
+
     PlainAsyncNode.closed = 0
 
     async def main() -> int:
