@@ -2,7 +2,7 @@ import base64
 import platform
 
 import pytest
-from elastic_transport import __version__
+from elastic_transport import Transport, __version__
 from elastic_transport.client_utils import (
     DEFAULT,
     _auth_header,
@@ -15,6 +15,7 @@ from elastic_transport.client_utils import (
     resolve_default,
     url_to_node_config,
 )
+from fakees import FakeServer
 
 
 def test_default_sentinel() -> None:
@@ -122,3 +123,26 @@ def test_one_credentials_encoder_for_every_form() -> None:
     assert _encode_credentials("élan:p:ss".encode()) == token
     assert _auth_header("ApiKey", ("id", "key")) == "ApiKey " + base64.b64encode(b"id:key").decode()
     assert basic_auth_to_header(("élan", "p:ss")) == "Basic " + token
+
+
+@pytest.mark.parametrize("password", ["Secr3t/Tail9", "Secr3t#Tail9", "Secr3t?Tail9", "Secr3t@Tail9/Rest7"])
+def test_a_password_never_shows_in_url_errors(password: str) -> None:
+    """An unencoded '/', '#', '?' or '@' in a password ends the host part early: the URL is
+    refused, and the message shows no part of the secret."""
+    with pytest.raises(ValueError) as info:
+        url_to_node_config(f"http://elastic:{password}@127.0.0.1:9200")
+    message = str(info.value)
+    assert "<hidden>@127.0.0.1:9200" in message
+    for part in {password, *password.replace("#", "/").replace("?", "/").replace("@", "/").split("/")}:
+        assert part not in message
+
+
+def test_an_encoded_password_with_special_characters_authenticates(fake_server: FakeServer) -> None:
+    config = url_to_node_config(f"http://elastic:ab%2Fc%23d%3F%40@127.0.0.1:{fake_server.port}")
+    transport = Transport([config])
+    try:
+        transport.perform_request("GET", "/")
+    finally:
+        transport.close()
+    sent = fake_server.last.headers["authorization"]
+    assert base64.b64decode(sent.split()[1]) == b"elastic:ab/c#d?@"

@@ -110,7 +110,16 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
         parsed = urllib.parse.urlsplit(url)
         port = parsed.port
     except ValueError as e:
-        raise ValueError(f"URL {_hide_password(url)!r} is not valid: {e}") from None
+        # The parser's own message may quote part of a password (a bad "port"): not repeated.
+        reason = "percent-encode '/', '?', '#' and '@' in the user name and password" if "@" in url else e
+        raise ValueError(f"URL {_hide_password(url)!r} is not valid: {reason}") from None
+    if "@" in parsed.path or "@" in parsed.query or "@" in parsed.fragment:
+        # A '/', '?' or '#' in an unencoded password ends the host part early: the rest would
+        # be taken for a port, path or fragment. Refused, without repeating the URL.
+        raise ValueError(
+            f"URL {_hide_password(url)!r} is not valid: percent-encode '/', '?', '#' and '@' "
+            "in the user name and password"
+        )
     scheme = parsed.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise ValueError(f"URL scheme {parsed.scheme!r} is not supported: use 'http' or 'https'")
@@ -133,7 +142,12 @@ def url_to_node_config(url: str, use_default_ports_for_scheme: bool = False) -> 
 
 
 def _hide_password(url: str) -> str:
-    return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:<hidden>@", url)
+    """The URL with everything between ``//`` and its last ``@`` hidden (user info, which may
+    hold an unencoded password)."""
+    scheme, sep, rest = url.partition("//")
+    if not sep or "@" not in rest:
+        return url
+    return f"{scheme}//<hidden>@{rest.rpartition('@')[2]}"
 
 
 def basic_auth_to_header(basic_auth: tuple[str | bytes, str | bytes]) -> str:
