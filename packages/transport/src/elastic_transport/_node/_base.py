@@ -6,6 +6,7 @@ import logging
 import sys
 import warnings
 from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._exceptions import ConnectionError, ConnectionTimeout, SecurityWarning, TlsError, TransportError
@@ -338,19 +339,41 @@ class BaseNode:
             logger.info("%s %s [status:%s duration:%.3fs]", method, url, meta.status, meta.duration)
         else:
             logger.info("%s %s [status:N/A] failed: %r", method, url, exception)
-        if body_logger.isEnabledFor(logging.DEBUG) or logger.isEnabledFor(logging.DEBUG):
-            log = logger.debug
-            log("> %s %s HTTP/1.1", method, target)
-            for key, value in hide_auth_in_headers(headers or {}).items():
-                log("> %s: %s", key.title(), value)
-            if body is not None:
-                log("> %s", _printable(body))
-            if meta is not None:
-                log("< HTTP/%s %s", meta.http_version, meta.status)
-                for key, value in meta.headers.items():
-                    log("< %s: %s", key.title(), value)
-                if response is not None:
-                    log("< %s", _printable(response))
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s", _trace(method, target, headers, body, meta, response))
+
+
+def _trace(
+    method: str,
+    target: str,
+    headers: Mapping[str, str] | None,
+    body: bytes | None,
+    meta: ApiResponseMeta | None,
+    response: bytes | None,
+) -> str:
+    """The exchange as curl -v shows it: ``> `` lines sent, ``< `` lines received.
+
+    ``body`` is the request body as given, before any gzip; when no response came (a
+    connection error) the HTTP version is unknown, ``HTTP/?.?``, and no ``<`` line follows.
+    """
+    version = "?.?" if meta is None else meta.http_version
+    lines = [f"> {method} {target} HTTP/{version}"]
+    lines.extend(f"> {key.title()}: {value}" for key, value in hide_auth_in_headers(headers or {}).items())
+    if body:
+        lines.append(f"> {_printable(body)}")
+    if meta is not None:
+        reason = _REASONS.get(meta.status)
+        lines.append(
+            f"< HTTP/{version} {meta.status} {reason}" if reason else f"< HTTP/{version} {meta.status}"
+        )
+        lines.extend(f"< {key.title()}: {value}" for key, value in hide_auth_in_headers(meta.headers).items())
+        if response:
+            lines.append(f"< {_printable(response)}")
+    return "\n".join(lines)
+
+
+# Status line reason phrases ("200 OK"), looked up only while tracing.
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
 def _printable(data: bytes) -> str:

@@ -171,8 +171,9 @@ class AiohttpHttpNode(BaseAsyncNode):
         request_timeout: float | None | DefaultType = DEFAULT,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
+        payload = body  # what goes on the wire; the trace shows ``body`` as given
         if self._http_compress:
-            body = self._compress(body, request_headers)
+            payload = self._compress(body, request_headers)
         total: float | None = self._config.request_timeout if request_timeout is DEFAULT else request_timeout  # type: ignore[assignment]
         url = self._urls.get(target)
         if url is None:
@@ -180,7 +181,9 @@ class AiohttpHttpNode(BaseAsyncNode):
         start = time.perf_counter()
         try:
             if _timeout_context is None:  # Python 3.10: no asyncio.timeout
-                response, data = await asyncio.wait_for(self._send(method, url, body, request_headers), total)
+                response, data = await asyncio.wait_for(
+                    self._send(method, url, payload, request_headers), total
+                )
             else:
                 # One timer for the whole request, the wait for a slot included (aiohttp too
                 # counts the wait for a connection); aiohttp itself then sets none. Inline
@@ -195,7 +198,7 @@ class AiohttpHttpNode(BaseAsyncNode):
                         response = await session.request(
                             method,
                             url,
-                            data=body,
+                            data=payload,
                             headers=request_headers,
                             timeout=_NO_TIMEOUT,
                             allow_redirects=False,

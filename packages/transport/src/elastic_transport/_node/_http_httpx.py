@@ -68,13 +68,13 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
         request_timeout: float | None | DefaultType = DEFAULT,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
-        body = self._compress(body, request_headers)
+        payload = self._compress(body, request_headers)  # the trace shows ``body`` as given
         start = time.perf_counter()
         try:
             response = await self.client.request(
                 method,
                 self.base_url + target,
-                content=body,
+                content=payload,
                 headers=request_headers,
                 timeout=httpx.USE_CLIENT_DEFAULT if request_timeout is DEFAULT else request_timeout,
                 extensions=self._extensions,
@@ -176,14 +176,14 @@ class HttpxHttpNode(BaseNode):
         request_timeout: float | None | DefaultType = DEFAULT,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
-        body = self._compress(body, request_headers)
+        payload = self._compress(body, request_headers)  # the trace shows ``body`` as given
         start = time.perf_counter()
         try:
             with self._checkout_client() as client:
                 response = client.request(
                     method,
                     self.base_url + target,
-                    content=body,
+                    content=payload,
                     headers=request_headers,
                     timeout=httpx.USE_CLIENT_DEFAULT if request_timeout is DEFAULT else request_timeout,
                     extensions=self._extensions,

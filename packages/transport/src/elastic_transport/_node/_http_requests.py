@@ -111,12 +111,12 @@ class RequestsHttpNode(BaseNode):
         request_timeout: float | None | DefaultType = DEFAULT,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
-        body = self._compress(body, request_headers)
+        payload = self._compress(body, request_headers)  # the trace shows ``body`` as given
         # Prepared directly rather than through the session, so that no session headers
         # or cookies stored from earlier responses are added to the request.
         prepared = requests.PreparedRequest()
         prepared.prepare(
-            method=method, url=self.base_url + target, headers=request_headers, data=body, auth=self._auth
+            method=method, url=self.base_url + target, headers=request_headers, data=payload, auth=self._auth
         )
         if self._tls_error is not None:
             raise TlsError(self._tls_error_message())

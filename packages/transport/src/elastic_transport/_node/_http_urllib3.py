@@ -228,8 +228,9 @@ class Urllib3HttpNode(BaseNode):
         request_timeout: float | None | DefaultType = DEFAULT,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
+        payload = body  # what goes on the wire; the trace shows ``body`` as given
         if self._http_compress:
-            body = self._compress(body, request_headers)
+            payload = self._compress(body, request_headers)
         pool_timeout: Any
         if request_timeout is DEFAULT:
             timeout: Any = self._default_timeout
@@ -241,7 +242,7 @@ class Urllib3HttpNode(BaseNode):
             response = self.pool.urlopen(
                 method,
                 self._path_prefix + target,
-                body=body,
+                body=payload,
                 headers=request_headers,
                 retries=False,
                 timeout=timeout,
