@@ -222,15 +222,19 @@ class SerializerCollection:
         serializers: Mapping[str, Serializer] | None = None,
         default_mimetype: str = "application/json",
     ) -> None:
-        self.serializers: dict[str, Serializer] = dict(DEFAULT_SERIALIZERS)
-        if serializers:
-            self.serializers.update(serializers)
+        # None means the defaults; a mapping is taken as the whole set (the transport merges
+        # its serializers into the defaults itself).
+        self.serializers: dict[str, Serializer] = dict(
+            DEFAULT_SERIALIZERS if serializers is None else serializers
+        )
         self._lookup = {_normalize_mimetype(k): v for k, v in self.serializers.items()}
         self._lookup.update(self.serializers)
         try:
             self.default_serializer = self.get_serializer(default_mimetype)
         except SerializationError:
-            raise ValueError(f"No serializer for the default mimetype {default_mimetype!r}") from None
+            raise ValueError(
+                f"Must configure a serializer for the default mimetype {default_mimetype!r}"
+            ) from None
         self.default_mimetype = default_mimetype
 
     def get_serializer(self, mimetype: str | None) -> Serializer:

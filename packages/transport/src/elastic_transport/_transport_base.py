@@ -21,7 +21,7 @@ from ._models import ApiResponseMeta, NodeConfig, lowercase_headers
 from ._node import NODE_CLASSES, node_class_for
 from ._node._base import BaseNode
 from ._node_pool import NodePool, NodeSelector, check_seconds
-from ._serializer import Serializer, SerializerCollection
+from ._serializer import DEFAULT_SERIALIZERS, Serializer, SerializerCollection
 from ._version import __version__
 from .client_utils import DEFAULT, DefaultType, client_meta_version, python_version
 
@@ -161,7 +161,9 @@ class TransportBase:
         if max_dead_node_backoff is not None:
             pool_kwargs["max_dead_node_backoff"] = max_dead_node_backoff
         self.node_pool: NodePool = node_pool_class(list(node_configs), resolved_class, **pool_kwargs)
-        self.serializers = SerializerCollection(serializers, default_mimetype=default_mimetype)
+        self.serializers = SerializerCollection(
+            {**DEFAULT_SERIALIZERS, **(serializers or {})}, default_mimetype=default_mimetype
+        )
         self._default_mimetype = default_mimetype
         self.max_retries = max_retries
         self.retry_on_status = retry_statuses
