@@ -128,6 +128,7 @@ def test_cloud_id(client_class: type[Any], data: str, port: int) -> None:
     [
         ({"api_key": "c2VjcmV0"}, "ApiKey c2VjcmV0"),
         ({"api_key": ("id", "key")}, "ApiKey aWQ6a2V5"),
+        ({"api_key": b"aWQ6a2V5"}, "ApiKey aWQ6a2V5"),
         ({"basic_auth": ("user", "pass")}, "Basic dXNlcjpwYXNz"),
         ({"bearer_auth": "token"}, "Bearer token"),
     ],

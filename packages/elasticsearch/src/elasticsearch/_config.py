@@ -104,7 +104,9 @@ def client_node_configs(
     return result
 
 
-def _auth_value(scheme: str, credentials: str | tuple[str, str] | Sequence[str]) -> str:
+def _auth_value(scheme: str, credentials: str | bytes | tuple[str, str] | Sequence[str]) -> str:
+    if isinstance(credentials, bytes):  # an encoded key as bytes, as the official clients take it
+        credentials = credentials.decode("ascii")
     if isinstance(credentials, str):
         return f"{scheme} {credentials}"
     if isinstance(credentials, (tuple, list)) and len(credentials) == 2:
