@@ -307,7 +307,9 @@ class TransportBase:
             "sniff_on_node_failure": self.sniff_on_connection_fail,
             "sniff_timeout": self.sniff_timeout,
             "min_delay_between_sniffing": self.sniffer_timeout or 0.0,
-            "sniff_callback": self._sniff_callback(),
+            # Only with sniffing on (the shared transport refuses an idle callback, as the
+            # official does); sniff_hosts() sets it when called without.
+            "sniff_callback": self._sniff_callback() if self._sniffing_enabled() else None,
             "serializers": _RAW_SERIALIZERS,
             "default_mimetype": "application/json",
             "meta_header": self.meta_header,
@@ -324,6 +326,9 @@ class TransportBase:
             raise from_transport_error(e) from e
         except ValueError as e:  # e.g. a sync connection class for the async transport
             raise ImproperlyConfigured(str(e)) from e
+
+    def _sniffing_enabled(self) -> bool:
+        return bool(self.sniff_on_start or self.sniffer_timeout or self.sniff_on_connection_fail)
 
     def _sniff_callback(self) -> Callable[..., Any]:  # pragma: no cover - overridden
         raise NotImplementedError()

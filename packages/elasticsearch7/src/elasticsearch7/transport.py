@@ -145,6 +145,8 @@ class Transport(TransportBase):
 
     def sniff_hosts(self, initial: bool = False) -> None:
         """Asks the cluster for its nodes now and updates the pool."""
+        if self._transport._sniff_callback is None:  # sniffing is off: a sniff on request
+            self._transport._sniff_callback = self._sniff_callback()
         try:
             self._transport.sniff(initial)
         except elastic_transport.TransportError as e:

@@ -23,6 +23,8 @@ from ._transport_base import (  # noqa: F401 (also importable from here, as in t
     TransportBase,
     backoff_time,
     check_request_timeout,
+    retry_after_seconds,
+    retry_delay,
 )
 from .client_utils import DEFAULT, DefaultType
 
@@ -84,6 +86,7 @@ class Transport(TransportBase):
         errors: list[TransportError] = []
         attempt = 0
         while True:
+            retry_after = 0.0
             node: BaseNode = pool.get()  # type: ignore[assignment]
             try:
                 meta, raw = node.perform_request(
@@ -114,8 +117,10 @@ class Transport(TransportBase):
                 if not retry_status or attempt >= retries:
                     return TransportApiResponse(meta, self._decode(method, meta, raw))
                 logger.warning("Retrying %s %s after status %d", method, target, status)
+                if status == 429 or status == 503:
+                    retry_after = retry_after_seconds(meta.headers.get("retry-after"))
             attempt += 1
-            delay = backoff_time(attempt, backoff_base, backoff_cap)
+            delay = retry_delay(attempt, backoff_base, backoff_cap, retry_after)
             if delay:
                 logger.info("Sleeping %.2fs before retry %d of %s %s", delay, attempt, method, target)
                 time.sleep(delay)

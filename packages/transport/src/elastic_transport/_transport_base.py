@@ -12,6 +12,7 @@ import inspect
 import logging
 import random
 import threading
+import time
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
@@ -36,9 +37,6 @@ MAX_SECONDS = threading.TIMEOUT_MAX
 # NodeConfig fields that may differ between the nodes of a sniffing transport: sniffed nodes
 # copy every other option from one known node.
 _PER_NODE_FIELDS = frozenset({"host", "port", "connections_per_node", "_extras", "ssl_context"})
-
-
-_REFUSE_IDLE_SNIFF_CALLBACK = False
 
 
 def check_retry_on_status(value: Any) -> frozenset[int]:
@@ -80,6 +78,32 @@ def backoff_time(attempt: int, base: float, cap: float) -> float:
         return 0.0
     half: float = min(cap if cap > 0 else _DEFAULT_BACKOFF_CAP, base * 2 ** (attempt - 1)) / 2
     return half + random.uniform(0, half)
+
+
+def retry_after_seconds(value: str | None) -> float:
+    """Seconds a ``Retry-After`` header asks to wait: delta-seconds or an HTTP date; 0 when
+    absent or unreadable."""
+    if not value:
+        return 0.0
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime  # only when a server sends a date
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return 0.0
+    return max(0.0, when.timestamp() - time.time())
+
+
+def retry_delay(attempt: int, base: float, cap: float, retry_after: float) -> float:
+    """The wait before retry ``attempt``: the jittered backoff, or longer when the server's
+    ``Retry-After`` asks for it (at most ``cap``, or 60 s when no cap is set)."""
+    delay = backoff_time(attempt, base, cap)
+    if retry_after > delay:
+        delay = min(retry_after, cap if cap > 0 else _DEFAULT_BACKOFF_CAP)
+    return delay
 
 
 class TransportBase:
@@ -137,9 +161,7 @@ class TransportBase:
         sniffing = sniff_on_start or sniff_before_requests or sniff_on_node_failure
         if sniffing and sniff_callback is None:
             raise ValueError("Enabling sniffing requires specifying a 'sniff_callback'")
-        # The official transport refuses a callback without sniffing; our API packages' client
-        # bases still pass their default callback always, so the check waits for them.
-        if not sniffing and sniff_callback is not None and _REFUSE_IDLE_SNIFF_CALLBACK:
+        if not sniffing and sniff_callback is not None:
             raise ValueError(
                 "Using 'sniff_callback' requires enabling sniffing via 'sniff_on_start', "
                 "'sniff_before_requests' or 'sniff_on_node_failure'"

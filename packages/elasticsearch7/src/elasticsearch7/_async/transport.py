@@ -170,6 +170,8 @@ class AsyncTransport(TransportBase):
 
     async def sniff_hosts(self, initial: bool = False) -> None:
         """Asks the cluster for its nodes now and updates the pool."""
+        if self._transport._sniff_callback is None:  # sniffing is off: a sniff on request
+            self._transport._sniff_callback = self._sniff_callback()
         try:
             await self._transport.sniff(initial)
         except elastic_transport.TransportError as e:
