@@ -431,3 +431,34 @@ def test_requests_auth_object_signs_requests_on_the_requests_node(
         assert "authorization" not in server.last.headers
     with pytest.raises(ValueError, match="needs node_class='requests'"):
         es_module.Elasticsearch(server.url, basic_auth=_SignedAuth())
+
+
+@pytest.mark.parametrize(
+    ("library", "call", "extra"),
+    [
+        ("aiohttp", "AsyncElasticsearch('http://127.0.0.1:9200')", "async"),
+        ("requests", "Elasticsearch('http://127.0.0.1:9200', node_class='requests')", "requests"),
+    ],
+)
+def test_a_missing_http_library_names_this_packages_extra(
+    es_module: ModuleType, library: str, call: str, extra: str
+) -> None:
+    """Without aiohttp, ``AsyncElasticsearch()`` says ``pip install <package>[async]``."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+sys.modules[{library!r}] = None
+from {es_module.__name__} import AsyncElasticsearch, Elasticsearch
+try:
+    {call}
+except ValueError as e:
+    print(e)
+else:
+    raise SystemExit("no error")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert f"You must have {library!r} installed" in result.stdout
+    assert f"pip install {es_module.__name__}[{extra}]" in result.stdout

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from elastic_transport import HttpHeaders, NodeConfig, Serializer
+from elastic_transport._node import MissingLibraryError
 from elastic_transport.client_utils import (
     DEFAULT,
     _auth_header,
@@ -144,6 +145,8 @@ def warn_deprecated_argument(old: str, new: str) -> None:
     )
 
 
+# The HTTP libraries this package's own extras install (pyproject.toml): library -> extra.
+_CLIENT_EXTRAS = {"aiohttp": "async", "requests": "requests"}
 # 8.x spellings of renamed constructor arguments: old -> new (9.x has only the new ones).
 _RENAMED = (
     ("timeout", "request_timeout"),
@@ -264,13 +267,27 @@ def setup_client(
             )
         if sniffing:
             options["sniff_callback"] = make_sniff_callback(node_callback)
-        transport = given["transport_class"](
-            node_configs,
-            client_meta_service=(_profile.CLIENT_META_SERVICE, client_meta_version(_profile.CLIENT_VERSION)),
-            serializers=serializers,
-            default_mimetype=default_mimetype,
-            **options,
-        )
+        try:
+            transport = given["transport_class"](
+                node_configs,
+                client_meta_service=(
+                    _profile.CLIENT_META_SERVICE,
+                    client_meta_version(_profile.CLIENT_VERSION),
+                ),
+                serializers=serializers,
+                default_mimetype=default_mimetype,
+                **options,
+            )
+        except MissingLibraryError as e:
+            extra = _CLIENT_EXTRAS.get(e.library)
+            if extra is None:
+                raise
+            raise MissingLibraryError(
+                f"You must have {e.library!r} installed to use {e.class_name}: "
+                f"pip install {_profile.DIST}[{extra}]",
+                e.library,
+                e.class_name,
+            ) from None
     headers = HttpHeaders()
     if given["headers"] is not DEFAULT and given["headers"] is not None:
         headers.update(given["headers"])

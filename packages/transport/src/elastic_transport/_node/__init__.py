@@ -44,11 +44,22 @@ __all__ = [
     "NODE_CLASSES",
     "BaseAsyncNode",
     "BaseNode",
+    "MissingLibraryError",
     "NodeApiResponse",
     "NodeClassEntry",
     "Urllib3HttpNode",
     "node_class_for",
 ]
+
+
+class MissingLibraryError(ValueError):
+    """A node class was used whose HTTP library is not installed (``library``): the message
+    names what to install. An API client may say it in its own terms (its own extra)."""
+
+    def __init__(self, message: str, library: str, class_name: str) -> None:
+        super().__init__(message)
+        self.library = library
+        self.class_name = class_name
 
 
 def is_node_class_name(class_name: str) -> bool:
@@ -84,10 +95,6 @@ def unavailable_message(entry: NodeClassEntry, missing: str) -> str:
     install = (
         f"pip install elastic-transport[{entry.extra}]" if entry.extra else f"pip install {entry.library}"
     )
-    if entry.extra == "aiohttp":
-        install += " (or the client's async extra, e.g. elasticsearch[async])"
-    elif entry.extra == "requests":
-        install += " (or elasticsearch[requests])"
     detail = "" if missing == entry.library else f" (its dependency {missing!r} is missing)"
     return f"You must have {entry.library!r} installed to use {entry.class_name}{detail}: {install}"
 
@@ -96,7 +103,7 @@ def _unavailable_node_class(entry: NodeClassEntry, missing: str) -> type[BaseNod
     message = unavailable_message(entry, missing)
 
     def __init__(self: BaseNode, config: Any = None, *args: Any, **kwargs: Any) -> None:
-        raise ValueError(message)
+        raise MissingLibraryError(message, entry.library, entry.class_name)
 
     base: type[BaseNode] = BaseAsyncNode if entry.is_async else BaseNode
     return type(
