@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     import ssl
 
 logger = logging.getLogger("elastic_transport.node")
-body_logger = logging.getLogger("elastic_transport.node.body")
 
 # What a node sends as User-Agent unless its headers or the request's say otherwise.
 DEFAULT_USER_AGENT = create_user_agent("elastic-transport-python", __version__)
