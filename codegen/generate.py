@@ -164,7 +164,9 @@ class Renderer:
                 relative = path.relative_to(base).as_posix()
                 if path.is_dir() or IGNORED.search(relative):
                     continue
-                text = keep_client_arguments(path.read_text(encoding="utf-8"), self.profile.client_arguments)
+                text = drop_client_arguments(
+                    path.read_text(encoding="utf-8"), self.profile.client_arguments_left_out
+                )
                 source = path.relative_to(ROOT).as_posix()
                 self.files[f"{self.src}/{relative}"] = header(source) + "\n" + text
                 twin = twins.get(path.relative_to(COMMON).as_posix())
@@ -284,23 +286,23 @@ class Renderer:
 _ARGUMENTS_BLOCK = re.compile(
     r"\n[ \t]*# codegen: client arguments[^\n]*\n(.*?)\n[ \t]*# codegen: end\n", re.S
 )
-_PARAMETER = re.compile(r"\s*(\*|[A-Za-z_][A-Za-z0-9_]*)\b")
+_PARAMETER = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\b")
 
 
-def keep_client_arguments(text: str, names: Sequence[str]) -> str:
-    """Keeps, of a parameter list marked ``# codegen: client arguments``, the parameters the
-    profile lists (``*`` always); the markers go. The one place a major's constructor differs."""
+def drop_client_arguments(text: str, names: Sequence[str]) -> str:
+    """Leaves ``names`` out of a parameter list marked ``# codegen: client arguments``; the
+    markers go. The one place a major's constructor differs."""
 
-    def keep(match: re.Match[str]) -> str:
+    def drop(match: re.Match[str]) -> str:
         lines = match.group(1).split("\n")
         found = {m.group(1) for line in lines if (m := _PARAMETER.match(line))}
-        missing = set(names) - found
-        if missing:
-            raise ValueError(f"client arguments not in the common constructor: {sorted(missing)}")
-        kept = [line for line in lines if (m := _PARAMETER.match(line)) and m.group(1) in {"*", *names}]
+        unknown = set(names) - found
+        if unknown:
+            raise ValueError(f"client arguments not in the common constructor: {sorted(unknown)}")
+        kept = [line for line in lines if not ((m := _PARAMETER.match(line)) and m.group(1) in names)]
         return "\n" + "\n".join(kept) + "\n"
 
-    return _ARGUMENTS_BLOCK.sub(keep, text)
+    return _ARGUMENTS_BLOCK.sub(drop, text)
 
 
 def _tidy(text: str) -> str:

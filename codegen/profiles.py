@@ -91,9 +91,10 @@ class Profile:
     helpers_pack_dense_vector: bool = False
     # ``helpers.scan`` also passes ``opaque_id`` to the scroll and clear-scroll calls.
     helpers_scan_opaque_id: bool = False
-    # Keyword style: the client constructor's arguments, as the official client of this major
-    # has them. The common base lists every major's; the generator keeps these.
-    client_arguments: tuple[str, ...] = ()
+    # Keyword style: the arguments of the common client constructor (which lists every major's,
+    # in the official order) that this major's official client does not have; the generator
+    # leaves them out.
+    client_arguments_left_out: tuple[str, ...] = ()
 
     @property
     def legacy(self) -> bool:
@@ -105,55 +106,8 @@ class Profile:
         return self.namespace_classes.get(namespace, default)
 
 
-_CLIENT_ARGUMENTS_COMMON = (
-    "hosts",
-    "cloud_id",
-    "api_key",
-    "basic_auth",
-    "bearer_auth",
-    "opaque_id",
-    "headers",
-    "connections_per_node",
-    "http_compress",
-    "verify_certs",
-    "ca_certs",
-    "client_cert",
-    "client_key",
-    "ssl_assert_hostname",
-    "ssl_assert_fingerprint",
-    "ssl_version",
-    "ssl_context",
-    "ssl_show_warn",
-    "transport_class",
-    "request_timeout",
-    "node_class",
-    "node_pool_class",
-    "randomize_nodes_in_pool",
-    "node_selector_class",
-    "dead_node_backoff_factor",
-    "max_dead_node_backoff",
-    "serializer",
-    "serializers",
-    "default_mimetype",
-    "max_retries",
-    "retry_on_status",
-    "retry_on_timeout",
-    "retry_backoff_base",
-    "retry_backoff_cap",  # ours, in every major: backoff between retries
-    "sniff_on_start",
-    "sniff_before_requests",
-    "sniff_on_node_failure",
-    "sniff_timeout",
-    "min_delay_between_sniffing",
-    "sniffed_node_callback",
-    "meta_header",
-    "http_auth",
-    "_transport",
-)
-# 9.x: server_mode; 8.x: the 7.x spellings it still took, deprecated.
-_CLIENT_ARGUMENTS_9 = (*_CLIENT_ARGUMENTS_COMMON, "server_mode")
-_CLIENT_ARGUMENTS_8 = (
-    *_CLIENT_ARGUMENTS_COMMON,
+# 8.x-only constructor arguments (the 7.x spellings it still took, deprecated).
+_CLIENT_ARGUMENTS_ONLY_8 = (
     "timeout",
     "randomize_hosts",
     "host_info_callback",
@@ -161,6 +115,7 @@ _CLIENT_ARGUMENTS_8 = (
     "sniff_on_connection_fail",
     "maxsize",
 )
+
 
 PROFILES: tuple[Profile, ...] = (
     Profile(
@@ -175,7 +130,7 @@ PROFILES: tuple[Profile, ...] = (
         helpers_pack_dense_vector=True,
         helpers_scan_opaque_id=True,
         namespace_classes=_frozen({"xpack": "XPackClient"}),
-        client_arguments=_CLIENT_ARGUMENTS_9,
+        client_arguments_left_out=_CLIENT_ARGUMENTS_ONLY_8,
     ),
     Profile(
         major=8,
@@ -186,7 +141,7 @@ PROFILES: tuple[Profile, ...] = (
         description="Python client for Elasticsearch 8.x",
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         stability_overrides=_frozen({"indices.downsample": "experimental"}),
-        client_arguments=_CLIENT_ARGUMENTS_8,
+        client_arguments_left_out=("server_mode",),
     ),
     Profile(
         major=7,

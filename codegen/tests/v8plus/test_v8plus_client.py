@@ -462,3 +462,26 @@ else:
     assert result.returncode == 0, result.stderr
     assert f"You must have {library!r} installed" in result.stdout
     assert f"pip install {es_module.__name__}[{extra}]" in result.stdout
+
+
+def test_constructor_arguments_are_the_majors_own_and_keyword_only(client_class: type[Any]) -> None:
+    """Each package keeps the common constructor's arguments but those its major lacks (9.x:
+    no 8.x-only ones; 8.x: no ``server_mode``); all but ``hosts`` are keyword-only."""
+    parameters = list(inspect.signature(client_class.__init__).parameters.values())[1:]
+    assert parameters[0].name == "hosts"
+    assert parameters[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert {p.kind for p in parameters[1:]} == {inspect.Parameter.KEYWORD_ONLY}
+    names = {p.name for p in parameters}
+    only_8 = {
+        "timeout",
+        "randomize_hosts",
+        "host_info_callback",
+        "sniffer_timeout",
+        "sniff_on_connection_fail",
+    }
+    if client_class.__module__.startswith("elasticsearch8"):
+        assert only_8 | {"maxsize"} <= names and "server_mode" not in names
+    else:
+        assert "server_mode" in names and not (only_8 | {"maxsize"}) & names
+    with pytest.raises(TypeError):
+        client_class("http://127.0.0.1:9200", None)  # cloud_id is keyword-only

@@ -122,7 +122,7 @@ class AsyncElasticsearchBase(AsyncBaseClient):
 
     def __init__(
         self,
-        # codegen: client arguments (each major keeps those its profile lists)
+        # codegen: client arguments (every major's; a profile leaves out what its major lacks)
         hosts: Any = None,
         *,
         cloud_id: str | None = None,

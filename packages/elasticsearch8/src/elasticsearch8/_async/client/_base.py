@@ -124,6 +124,7 @@ class AsyncElasticsearchBase(AsyncBaseClient):
     def __init__(
         self,
         hosts: Any = None,
+        *,
         cloud_id: str | None = None,
         api_key: str | tuple[str, str] | None = None,
         basic_auth: str | tuple[str, str] | None = None,
