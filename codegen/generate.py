@@ -88,17 +88,11 @@ def environment() -> jinja2.Environment:
 
 def import_from(module: str, names: Iterable[str], line_length: int = 110) -> str:
     """``from module import a, b`` sorted and wrapped the way ruff's isort wants it."""
-    ordered = sorted(set(names), key=_isort_key)
+    ordered = sorted(set(names), key=unasync.isort_key)
     line = f"from {module} import {', '.join(ordered)}"
     if len(line) <= line_length:
         return line
     return f"from {module} import (\n" + "".join(f"    {name},\n" for name in ordered) + ")"
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    """Constants, then classes, then the rest; case-insensitive within each."""
-    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    return kind, name.lower()
 
 
 class Renderer:
