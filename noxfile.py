@@ -32,6 +32,7 @@ UNIT_TEST_DIRS = [
     "ci/escluster/tests",
     "ci/esmatrix/tests",
     "ci/fakees/tests",
+    "ci/officialsuite/tests",
     "conformance/tests",
 ]
 HAND_WRITTEN = [
@@ -41,6 +42,7 @@ HAND_WRITTEN = [
     "ci/escluster",
     "ci/esmatrix",
     "ci/fakees",
+    "ci/officialsuite",
     "conformance",
     "tests",
     "benchmarks",
@@ -55,9 +57,19 @@ def install_ci(session: nox.Session) -> None:
 
 def install_packages(session: nox.Session) -> None:
     """The transport with its test extras, then the three generated API packages, all editable
-    (and pyyaml for the YAML runner of conformance/, and ci/fakees, the tests' fake server),
+    (and pyyaml for the YAML runner of conformance/, ci/fakees, the tests' fake server, and
+    ci/officialsuite, the official suites' runner, with what the client suites import),
     then the cluster tools of ci/."""
-    session.install("-e", f"{TRANSPORT}[develop]", "jinja2>=3.1", "pyyaml>=6", "-e", str(CI / "fakees"))
+    session.install(
+        "-e",
+        f"{TRANSPORT}[develop]",
+        "jinja2>=3.1",
+        "pyyaml>=6",
+        "-e",
+        str(CI / "fakees"),
+        "-e",
+        f"{CI / 'officialsuite'}[clients]",
+    )
     session.install(*[arg for name in API_PACKAGES for arg in ("-e", str(ROOT / "packages" / name))])
     install_ci(session)
 
@@ -126,7 +138,12 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", *paths, *[f"packages/{name}" for name in API_PACKAGES])
     session.run("ruff", "format", "--check", *paths)
     session.run(
-        "mypy", "packages/transport/src/elastic_transport", "ci/escluster", "ci/esmatrix", "ci/fakees"
+        "mypy",
+        "packages/transport/src/elastic_transport",
+        "ci/escluster",
+        "ci/esmatrix",
+        "ci/fakees",
+        "ci/officialsuite",
     )
     session.run("mypy", "codegen", "--exclude", "codegen/(common|tests)/")
     # The common runtime (codegen/common) only type-checks where it is rendered.
