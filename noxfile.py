@@ -34,6 +34,7 @@ UNIT_TEST_DIRS = [
     "ci/fakees/tests",
     "ci/officialsuite/tests",
     "conformance/tests",
+    "conformance/official",
 ]
 HAND_WRITTEN = [
     "packages/transport/src",
@@ -113,9 +114,11 @@ def test(session: nox.Session) -> None:
 
 @nox.session(python="3")
 def official(session: nox.Session) -> None:
-    """The official elastic-transport unit suite against ours, verbose: every test's result, the
-    per-file counts, and what fails beyond packages/transport/official-exceptions.toml (the same
-    check ``nox -s test`` runs in packages/transport/tests/official)."""
+    """The official unit suites against ours, verbose: every test's result, the per-file counts,
+    and what fails beyond the exceptions files (the same checks ``nox -s test`` runs): the
+    elastic-transport suite (packages/transport/official-exceptions.toml), then the
+    elasticsearch-py 9.5, 8.19 and 7.17 suites (conformance/official/<package>.toml).
+    ``nox -s official -- -k elasticsearch8`` runs one of them."""
     install_packages(session)
     session.run(
         "pytest",
@@ -123,6 +126,7 @@ def official(session: nox.Session) -> None:
         "-p",
         "no:cacheprovider",
         "packages/transport/tests/official",
+        "conformance/official",
         *session.posargs,
         env={"OFFICIAL_SUITE_VERBOSE": "1"},
     )
@@ -144,6 +148,7 @@ def lint(session: nox.Session) -> None:
         "ci/esmatrix",
         "ci/fakees",
         "ci/officialsuite",
+        "conformance/official",
     )
     session.run("mypy", "codegen", "--exclude", "codegen/(common|tests)/")
     # The common runtime (codegen/common) only type-checks where it is rendered.
