@@ -12,6 +12,7 @@ from ..exceptions import TransportError  # noqa: F401  (the official module has 
 from ..transport import Transport  # noqa: F401
 from ._base import ElasticsearchBase
 from .utils import SKIP_IN_PATH, _bulk_body, _make_path, query_params
+from .utils import _normalize_hosts as _normalize_hosts  # the official module has this name
 
 logger = logging.getLogger("elasticsearch")
 
