@@ -137,9 +137,16 @@ def auth_headers(
     return {}
 
 
-def warn_deprecated_argument(old: str, new: str) -> None:
+def warn_deprecated_argument(old: str, new: str, *, renamed: bool = True) -> None:
+    """The official wording: a renamed argument is "deprecated in favor of 'new'"; one with
+    other arguments to use instead (http_auth) says "Use <new> instead"."""
+    message = (
+        f"The '{old}' parameter is deprecated in favor of '{new}'"
+        if renamed
+        else f"The '{old}' parameter is deprecated. Use {new} instead"
+    )
     warnings.warn(
-        f"The '{old}' parameter is deprecated. Use {new} instead",
+        message,
         category=DeprecationWarning,
         stacklevel=4,
     )
@@ -200,7 +207,7 @@ def setup_client(
         if given[old] is not DEFAULT:
             if given[new] is not DEFAULT:
                 raise ValueError(f"Can't specify both '{old}' and '{new}', instead only specify '{new}'")
-            warn_deprecated_argument(old, f"'{new}'")
+            warn_deprecated_argument(old, new)
             given[new] = given[old]
     node_callback = given["sniffed_node_callback"]
     if given["host_info_callback"] is not None:
@@ -209,7 +216,7 @@ def setup_client(
                 "Can't specify both 'host_info_callback' and 'sniffed_node_callback', "
                 "instead only specify 'sniffed_node_callback'"
             )
-        warn_deprecated_argument("host_info_callback", "'sniffed_node_callback'")
+        warn_deprecated_argument("host_info_callback", "sniffed_node_callback")
         node_callback = _host_info_adapter(given["host_info_callback"])
     basic_auth = given["basic_auth"]
     if given["http_auth"] is not DEFAULT and given["http_auth"] is not None:
@@ -217,7 +224,7 @@ def setup_client(
             raise ValueError(
                 "Can't specify both 'http_auth' and 'basic_auth', instead only specify 'basic_auth'"
             )
-        warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters")
+        warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters", renamed=False)
         basic_auth = given["http_auth"]
     # A requests auth object (AWS request signing, Kerberos...) signs each request on the
     # requests node instead of becoming an Authorization header.
