@@ -421,7 +421,7 @@ def test_requests_auth_object_signs_requests_on_the_requests_node(
 ) -> None:
     for argument in ("basic_auth", "http_auth"):
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # http_auth is deprecated
+            warnings.simplefilter("error")  # http_auth is not deprecated for a requests auth object
             es = es_module.Elasticsearch(server.url, node_class="requests", **{argument: _SignedAuth()})
         try:
             es.info()
@@ -429,7 +429,7 @@ def test_requests_auth_object_signs_requests_on_the_requests_node(
             es.close()
         assert server.last.headers["x-signed"] == "by-requests-auth"
         assert "authorization" not in server.last.headers
-    with pytest.raises(ValueError, match="needs node_class='requests'"):
+    with pytest.raises(ValueError, match="must be used with node_class='requests'"):
         es_module.Elasticsearch(server.url, basic_auth=_SignedAuth())
 
 

@@ -87,6 +87,13 @@ def is_requests_auth(value: Any) -> bool:
     return requests_auth is not None and isinstance(value, requests_auth.AuthBase)
 
 
+def _is_requests_node_class(node_class: Any) -> bool:
+    """``"requests"``, RequestsHttpNode or a subclass of it (by name: requests may be missing)."""
+    if node_class == "requests":
+        return True
+    return isinstance(node_class, type) and any(c.__name__ == "RequestsHttpNode" for c in node_class.__mro__)
+
+
 def client_node_configs(
     hosts: Any, cloud_id: str | None, node_options: Mapping[str, Any]
 ) -> list[NodeConfig]:
@@ -224,16 +231,17 @@ def setup_client(
             raise ValueError(
                 "Can't specify both 'http_auth' and 'basic_auth', instead only specify 'basic_auth'"
             )
-        warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters", renamed=False)
         basic_auth = given["http_auth"]
+        if not is_requests_auth(basic_auth):  # the one use of http_auth that is not deprecated
+            warn_deprecated_argument("http_auth", "'basic_auth' or 'bearer_auth' parameters", renamed=False)
     # A requests auth object (AWS request signing, Kerberos...) signs each request on the
     # requests node instead of becoming an Authorization header.
     requests_auth = None
     if is_requests_auth(basic_auth):
-        node_class = given["node_class"]
-        if node_class != "requests" and getattr(node_class, "__name__", None) != "RequestsHttpNode":
+        if not _is_requests_node_class(given["node_class"]):
             raise ValueError(
-                "A requests.auth.AuthBase given as 'basic_auth' or 'http_auth' needs node_class='requests'"
+                "Using a custom 'requests.auth.AuthBase' class for 'http_auth' must be used with "
+                "node_class='requests'"
             )
         requests_auth, basic_auth = basic_auth, None
     server_mode = "stack" if given["server_mode"] is DEFAULT else given["server_mode"]
