@@ -253,8 +253,19 @@ def setup_client(
     )
     if serverless and sniffing:
         raise ValueError("Sniffing should not be enabled when 'server_mode' is 'serverless'")
-    if given["cloud_id"] is not None and sniffing:
+    # On Elastic Cloud the sniffing timings count as sniffing too: the nodes are behind a proxy.
+    sniff_timing = any(
+        given[n] not in (DEFAULT, None) for n in ("min_delay_between_sniffing", "sniff_timeout")
+    )
+    if given["cloud_id"] is not None and (sniffing or sniff_timing):
         raise ValueError("Sniffing should not be enabled when connecting to Elastic Cloud")
+    if given["meta_header"] is not DEFAULT and not isinstance(given["meta_header"], bool):
+        raise TypeError("'meta_header' must be of type bool")
+    if given["serializer"] is not None and given["serializers"] is not DEFAULT:
+        raise ValueError(
+            "Can't specify both 'serializer' and 'serializers' parameters together. "
+            "Instead only specify one of the other."
+        )
 
     transport = given["_transport"]
     if transport is None:
