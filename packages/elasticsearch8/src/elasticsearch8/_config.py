@@ -278,7 +278,14 @@ def setup_client(
             ]
         serializers: dict[str, Serializer] = dict(DEFAULT_SERIALIZERS)
         if given["serializers"] is not DEFAULT:
-            serializers.update(given["serializers"])
+            chosen = dict(given["serializers"])
+            # A serializer for JSON or NDJSON serves its compatibility mimetype too, unless
+            # that one is given as well.
+            for subtype in ("json", "x-ndjson"):
+                compat = f"application/vnd.elasticsearch+{subtype}"
+                if f"application/{subtype}" in chosen and compat not in chosen:
+                    chosen[compat] = chosen[f"application/{subtype}"]
+            serializers.update(chosen)
         default_mimetype = given["default_mimetype"]
         if given["serializer"] is not None:
             serializers[default_mimetype] = given["serializer"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from typing import Any, ClassVar
 
 from elastic_transport import (
@@ -25,6 +26,7 @@ __all__ = [
     "MapboxVectorTileSerializer",
     "NdjsonSerializer",
     "OrjsonSerializer",
+    "PyArrowSerializer",
     "SerializationError",
     "Serializer",
     "TextSerializer",
@@ -55,6 +57,27 @@ class MapboxVectorTileSerializer(Serializer):
         raise SerializationError(f"Cannot serialize {data!r} into a MapBox vector tile")
 
 
+class PyArrowSerializer(Serializer):
+    """Apache Arrow IPC streams (ES|QL's ``format="arrow"``) read into a ``pyarrow.Table``;
+    registered by default when pyarrow is installed, imported on the first arrow answer."""
+
+    mimetype: ClassVar[str] = "application/vnd.apache.arrow.stream"
+
+    def loads(self, data: bytes) -> Any:
+        import pyarrow.ipc
+
+        try:
+            with pyarrow.ipc.open_stream(data) as reader:
+                return reader.read_all()
+        except (pyarrow.ArrowException, TypeError) as e:
+            raise SerializationError(f"Unable to deserialize as an Arrow stream: {e}", errors=(e,)) from e
+
+    def dumps(self, data: bytes) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        raise SerializationError(f"Cannot serialize {data!r} into an Arrow stream: give the bytes")
+
+
 DEFAULT_SERIALIZERS: dict[str, Serializer] = {
     JsonSerializer.mimetype: JsonSerializer(),
     MapboxVectorTileSerializer.mimetype: MapboxVectorTileSerializer(),
@@ -63,6 +86,8 @@ DEFAULT_SERIALIZERS: dict[str, Serializer] = {
     CompatibilityModeNdjsonSerializer.mimetype: CompatibilityModeNdjsonSerializer(),
     TextSerializer.mimetype: TextSerializer(),
 }
+if find_spec("pyarrow") is not None:  # looked up, not imported
+    DEFAULT_SERIALIZERS[PyArrowSerializer.mimetype] = PyArrowSerializer()
 
 
 def __getattr__(name: str) -> Any:
