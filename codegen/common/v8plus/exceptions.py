@@ -66,6 +66,9 @@ class ApiError(_TransportApiError):
                 if isinstance(first, dict) and "reason" in first:
                     details = [repr(first["reason"])]
                     details += [str(first[k]) for k in ("resource.id", "resource.type") if first.get(k)]
+                    caused_by = error.get("caused_by")  # the deeper reason, as the server says it
+                    if isinstance(caused_by, dict) and caused_by.get("reason"):
+                        details.append(str(caused_by["reason"]))
                     cause = ", ".join(details)
             else:
                 cause = repr(error)
