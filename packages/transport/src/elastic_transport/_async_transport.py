@@ -104,6 +104,11 @@ class AsyncTransport(TransportBase):
         ):
             check_request_timeout(request_timeout)  # raises unless a number subclass is fine
         request_body, request_headers = self._prepare(body, headers, client_meta)
+        # The API client's span for this call, if tracing is on: the transport adds what only it
+        # knows (the serialized query, the node asked, the answer's status and cloud headers).
+        span = None if otel_span is DEFAULT else cast(OpenTelemetrySpan, otel_span)
+        if span is not None and request_body is not None:
+            span.set_db_statement(request_body)
         retries, statuses, on_timeout, backoff_base, backoff_cap = self._resolve_retries(
             max_retries, retry_on_status, retry_on_timeout, retry_backoff_base, retry_backoff_cap
         )
@@ -115,6 +120,8 @@ class AsyncTransport(TransportBase):
         while True:
             retry_after = 0.0
             node: BaseAsyncNode = pool.get()  # type: ignore[assignment]
+            if span is not None:
+                span.set_node_metadata(node.host, node.port, node.base_url, target, method)
             try:
                 meta, raw = await node.perform_request(
                     method,
@@ -132,6 +139,9 @@ class AsyncTransport(TransportBase):
                 errors.append(error)
             else:
                 status = meta.status
+                if span is not None:
+                    span.set_elastic_cloud_metadata(meta.headers)
+                    span.set_db_response(status)
                 retry_status = status in statuses
                 # A server error, or a retried status that isn't the client's fault, puts the node
                 # on a timeout; any other answer shows it is alive.
