@@ -133,3 +133,19 @@ def test_helper_runs_are_spans_around_their_requests(
     assert len(requests) == 2  # one per chunk, also from parallel_bulk's worker threads
     assert all(s.parent is not None and s.parent.span_id == outer.context.span_id for s in requests)
     assert dict(outer.attributes or {})[NAMES[es_module.__name__]["operation"]] == f"helpers.{helper}"
+
+
+def test_global_tracer_spans_only_once_a_provider_is_set(
+    es_module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until the program sets a tracer provider, the global tracer's spans would be no-ops: calls
+    skip them (the no-op span goes to the transport)."""
+    from opentelemetry import trace
+
+    otel = importlib.import_module(f"{es_module.__name__}._otel")
+    monkeypatch.setenv(otel.ENABLED_ENV_VAR, "true")
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: trace.ProxyTracerProvider())
+    tracing = otel.OpenTelemetry()
+    assert tracing.enabled and not tracing.recording()
+    monkeypatch.setattr(trace, "get_tracer_provider", TracerProvider)
+    assert tracing.recording()

@@ -90,19 +90,24 @@ def _env_body_strategy() -> BodyStrategy:
     return "raw" if capture == "true" else "omit"
 
 
-_default_tracers: list[Any | None] = []  # looked up once per process
+_trace_api: list[Any] = []  # ``opentelemetry.trace``, or None without it: looked up once
 
 
-def _default_tracer() -> Any | None:
-    """The global tracer provider's tracer, or None without the OpenTelemetry API."""
-    if not _default_tracers:
+def _trace_module() -> Any | None:
+    if not _trace_api:
         try:
             from opentelemetry import trace
         except ImportError:
-            _default_tracers.append(None)
+            _trace_api.append(None)
         else:
-            _default_tracers.append(trace.get_tracer(TRACER_NAME))
-    return _default_tracers[0]
+            _trace_api.append(trace)
+    return _trace_api[0]
+
+
+def _global_provider_set(trace: Any) -> bool:
+    """Whether the program has set a tracer provider: until then every span of the global
+    tracer is a no-op, and calls skip making them."""
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
 
 
 class OpenTelemetry:
@@ -116,11 +121,19 @@ class OpenTelemetry:
     ) -> None:
         if enabled is None:
             enabled = _env_enabled()
-        if enabled and tracer is None:
-            tracer = _default_tracer()
+        # Without a tracer given, the global one (which follows the provider the program sets).
+        self._global_trace = _trace_module() if enabled and tracer is None else None
+        if self._global_trace is not None:
+            tracer = self._global_trace.get_tracer(TRACER_NAME)
         self.tracer = tracer
         self.enabled = bool(enabled) and tracer is not None
         self.body_strategy: BodyStrategy = body_strategy or _env_body_strategy()
+
+    def recording(self) -> bool:
+        """Whether a call gets a span now: tracing is on and spans would be recorded."""
+        if not self.enabled:
+            return False
+        return self._global_trace is None or _global_provider_set(self._global_trace)
 
     @contextlib.contextmanager
     def span(

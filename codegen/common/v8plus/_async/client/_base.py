@@ -73,7 +73,7 @@ class AsyncBaseClient:
         path_parts: Mapping[str, Any] | None = None,
     ) -> ApiResponse[Any]:
         """Sends any request; also the way to reach endpoints this client has no method for."""
-        if self._otel.enabled:
+        if self._otel.enabled and self._otel.recording():
             return await self._traced_request(method, path, params, headers, body, endpoint_id, path_parts)
         call_options = self._call_options
         meta, response_body = await self._transport.perform_request(
