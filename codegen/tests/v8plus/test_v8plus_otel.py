@@ -54,7 +54,10 @@ def traced(client: Any, es_module: ModuleType, exporter: InMemorySpanExporter, *
 
 
 async def test_one_client_span_per_call_with_transport_attributes(
-    make_client: Callable[..., Any], es_module: ModuleType, server: RecordingServer, exporter: InMemorySpanExporter
+    make_client: Callable[..., Any],
+    es_module: ModuleType,
+    server: RecordingServer,
+    exporter: InMemorySpanExporter,
 ) -> None:
     server.routes[("POST", "/idx/_search")] = Reply(body={"hits": {"hits": []}}, headers=CLOUD)
     client = traced(make_client(), es_module, exporter, body_strategy="raw")
@@ -82,7 +85,10 @@ async def test_one_client_span_per_call_with_transport_attributes(
 
 
 async def test_query_left_out_by_default_and_options_copies_trace(
-    make_client: Callable[..., Any], es_module: ModuleType, server: RecordingServer, exporter: InMemorySpanExporter
+    make_client: Callable[..., Any],
+    es_module: ModuleType,
+    server: RecordingServer,
+    exporter: InMemorySpanExporter,
 ) -> None:
     client = traced(make_client(), es_module, exporter, body_strategy="omit")
     await resolve(client.options(request_timeout=5).search(index="idx", query={"match_all": {}}))
