@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import logging
 import ssl
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -312,6 +313,18 @@ def test_https_through_the_proxy_checks_the_hostname(
     with pytest.raises(TlsError):
         request(node_class(config))
     assert fake_proxy.tunnels and other_name_server.requests == []
+
+
+def test_unverified_https_through_the_proxy_stays_quiet_with_ssl_show_warn_false(
+    node_class: type[BaseNode], https_server: FakeServer, fake_proxy: FakeProxy
+) -> None:
+    config = NodeConfig(
+        "https", "127.0.0.1", https_server.port, verify_certs=False, ssl_show_warn=False, proxy=fake_proxy.url
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning (urllib3's InsecureRequestWarning) fails
+        assert request(node_class(config)).body == b'{"tls": true}'
+    assert len(fake_proxy.tunnels) == 1
 
 
 @pytest.mark.parametrize("node_class", PINNING_NODE_CLASSES, ids=lambda c: c.__name__)
