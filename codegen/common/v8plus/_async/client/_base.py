@@ -202,6 +202,9 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         sniff_on_connection_fail: DefaultType | bool = DEFAULT,
         http_auth: DefaultType | Any = DEFAULT,
         maxsize: DefaultType | int = DEFAULT,
+        # beyond the official clients: an HTTP proxy for every node (NodeConfig.proxy)
+        proxy: DefaultType | str | None = DEFAULT,
+        proxy_headers: DefaultType | Mapping[str, str] | None = DEFAULT,
         _transport: AsyncTransport | None = None,
         # codegen: end
     ) -> None:

@@ -192,6 +192,9 @@ class ElasticsearchBase(BaseClient):
         sniffed_node_callback: Callable[[dict[str, Any], NodeConfig], NodeConfig | None] | None = None,
         meta_header: DefaultType | bool = DEFAULT,
         http_auth: DefaultType | Any = DEFAULT,
+        # beyond the official clients: an HTTP proxy for every node (NodeConfig.proxy)
+        proxy: DefaultType | str | None = DEFAULT,
+        proxy_headers: DefaultType | Mapping[str, str] | None = DEFAULT,
         _transport: Transport | None = None,
     ) -> None:
         given = dict(locals())
