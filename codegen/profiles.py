@@ -71,6 +71,8 @@ class Profile:
     # Legacy style: endpoint -> path part that 7.x accepted as optional, and
     # the request sent without it (it warned and listed instead).
     optional_parts: Mapping[str, str] = field(default_factory=_frozen)
+    # Of those, the endpoints whose 7.x method left the part out without a warning.
+    quiet_optional_parts: frozenset[str] = frozenset()
     # Legacy style: endpoints whose body fields 7.15+ also took as keywords
     # (the forward-compatible style), and the keyword standing for a whole body.
     body_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -170,7 +172,10 @@ PROFILES: tuple[Profile, ...] = (
                 )
             }
         ),
-        optional_parts=_frozen({"tasks.get": "task_id"}),
+        optional_parts=_frozen(
+            {"tasks.get": "task_id", "data_frame_transform_deprecated.get_transform_stats": "transform_id"}
+        ),
+        quiet_optional_parts=frozenset({"data_frame_transform_deprecated.get_transform_stats"}),
         body_keywords=MappingProxyType(
             {
                 "clear_scroll": ("scroll_id",),
