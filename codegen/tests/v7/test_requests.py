@@ -492,4 +492,3 @@ def test_requests_are_logged_like_7x(
         f"POST {server.url}/x/_search?q=a [status:200 request:"
     )
     assert records[-1][0] == "WARNING" and "[status:404 request:" in records[-1][1]
-
