@@ -27,6 +27,10 @@ def _frozen(mapping: Mapping[str, str] | None = None) -> Mapping[str, str]:
 
 
 ROOT = Path(__file__).resolve().parents[1]
+# Where the project lives. It has no public home yet: ``.invalid`` (RFC 2606) never resolves,
+# so the placeholder cannot pass for anyone's real page. packages/transport/pyproject.toml
+# spells the same base (a test compares them).
+REPOSITORY_URL = "https://example.invalid/elasticsearch-py-monorepo"
 
 
 @functools.cache
@@ -78,6 +82,9 @@ class Profile:
     common_dirs: tuple[str, ...]  # under codegen/common, copied in order (later wins)
     compat_header_version: int  # the N in compatible-with=N
     description: str
+    # Extras: name -> requirements, the user-facing extras of the official release (its
+    # development extras, ``dev``/``develop`` and ``docs``, are left out).
+    extras: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     user_agent_name: str = "elasticsearch-py"
     client_meta_service: str = "es"
     # Keyword style: deprecated URLs are dropped where a current one exists
@@ -133,6 +140,21 @@ class Profile:
         return self.namespace_classes.get(namespace, default)
 
 
+# The user-facing extras of the official 8.x and 9.x releases, with requirements to match.
+# ``pyarrow`` and ``vectorstore_mmr`` install those libraries only: this client has neither
+# an Arrow serializer nor the vector store helper yet (the package README says so).
+_EXTRAS_8PLUS = MappingProxyType(
+    {
+        "async": ("aiohttp>=3.9,<4",),
+        "orjson": ("orjson>=3",),
+        "pyarrow": ("pyarrow>=1",),
+        "requests": ("requests>=2.26,!=2.32.2,<3",),
+        "vectorstore_mmr": ("numpy>=1", "simsimd>=3"),
+    }
+)
+_EXTRAS_7 = MappingProxyType({"async": ("aiohttp>=3.9,<4",), "requests": ("requests>=2.26,<3",)})
+
+
 # 8.x-only constructor arguments (the 7.x spellings it still took, deprecated).
 _CLIENT_ARGUMENTS_ONLY_8 = (
     "timeout",
@@ -151,6 +173,7 @@ PROFILES: tuple[Profile, ...] = (
         api_style="keyword",
         common_dirs=("all", "v8plus", "helpers/all", "helpers/v8plus"),
         description="Python client for Elasticsearch 9.x",
+        extras=_EXTRAS_8PLUS,
         content_type_without_body=True,
         client_module_warns=True,
         helpers_pack_dense_vector=True,
@@ -164,6 +187,7 @@ PROFILES: tuple[Profile, ...] = (
         api_style="keyword",
         common_dirs=("all", "v8plus", "v8", "helpers/all", "helpers/v8plus"),
         description="Python client for Elasticsearch 8.x",
+        extras=_EXTRAS_8PLUS,
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         stability_overrides=_frozen({"indices.downsample": "experimental"}),
         client_arguments_left_out=("server_mode",),
@@ -174,6 +198,7 @@ PROFILES: tuple[Profile, ...] = (
         api_style="legacy",
         common_dirs=("all", "v7", "helpers/all", "helpers/v7"),
         description="Python client for Elasticsearch 7.x",
+        extras=_EXTRAS_7,
         drop_deprecated_paths=False,
         helpers_bulk_flush=False,
         helpers_raw_action_line=True,
