@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import warnings
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -110,6 +111,21 @@ def _too_large(limit: int, where: str) -> DecompressedSizeError:
         f"The response from {where} inflates to more than {limit} bytes, the node's "
         f"{MAX_DECOMPRESSED_SIZE_OPTION!r} (set it in NodeConfig._extras; None lifts the limit)"
     )
+
+
+def deadline_reached(node: BaseNode, target: str) -> TimeoutError:
+    """What a node raises when the request's deadline passes while the response streams in."""
+    return TimeoutError(
+        f"The request deadline passed while reading the response from {node._display_url}{target}"
+    )
+
+
+def deadline_left(deadline: float, node: BaseNode, target: str) -> float:
+    """Seconds left until ``deadline`` (time.monotonic()); raises once none are left."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise deadline_reached(node, target)
+    return left
 
 
 def redact_url(url: str) -> str:
