@@ -19,7 +19,10 @@ from elastic_transport import (
     AsyncTransport,
     ConnectionError,
     ConnectionTimeout,
+    HttpxAsyncHttpNode,
+    HttpxHttpNode,
     NodeConfig,
+    RequestsHttpNode,
     Transport,
     Urllib3HttpNode,
 )
@@ -27,8 +30,8 @@ from elastic_transport._node import BaseNode
 from elastic_transport.client_utils import DEFAULT, DefaultType
 from fakees import FakeServer, Reply
 
-SYNC_NODE_CLASSES = [Urllib3HttpNode]
-ASYNC_NODE_CLASSES = [AiohttpHttpNode]
+SYNC_NODE_CLASSES = [Urllib3HttpNode, RequestsHttpNode, HttpxHttpNode]
+ASYNC_NODE_CLASSES = [AiohttpHttpNode, HttpxAsyncHttpNode]
 ALL_NODE_CLASSES = [*SYNC_NODE_CLASSES, *ASYNC_NODE_CLASSES]
 
 # 200 bytes, one every 0.25 s: 50 s for a whole answer, far past any bound asserted below.
@@ -117,7 +120,7 @@ def test_answer_within_the_deadline(fake_server: FakeServer, cls: type[BaseNode]
     assert fake_server.connections_opened == 1
 
 
-@pytest.mark.parametrize("cls", SYNC_NODE_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [*SYNC_NODE_CLASSES, HttpxAsyncHttpNode], ids=lambda c: c.__name__)
 def test_no_deadline_keeps_per_read_timeouts(fake_server: FakeServer, cls: type[BaseNode]) -> None:
     # 8 bytes, one every 0.25 s: 2 s in all, each read within the 0.5 s request_timeout. As in
     # the official client these nodes' request_timeout bounds each read, not the request.
