@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -112,6 +114,43 @@ def _too_large(limit: int, where: str) -> DecompressedSizeError:
         f"The response from {where} inflates to more than {limit} bytes, the node's "
         f"{MAX_DECOMPRESSED_SIZE_OPTION!r} (set it in NodeConfig._extras; None lifts the limit)"
     )
+
+
+class ConnectionSlots:
+    """At most ``connections_per_node`` requests of a node at a time, for the HTTP libraries
+    whose pools would otherwise open more connections under load (requests, httpx's sync
+    client): a request finding every slot taken waits for one, at most its timeout."""
+
+    __slots__ = ("_semaphore", "_size")
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._semaphore = threading.Semaphore(size)
+
+    def acquire(self, timeout: float | None, node: BaseNode) -> None:
+        if not self._semaphore.acquire(timeout=timeout):
+            raise ConnectionTimeout(
+                f"No free connection to {node._display_url} within {timeout:g}s "
+                f"(all {self._size} of connections_per_node busy)"
+            )
+
+    def release(self) -> None:
+        self._semaphore.release()
+
+
+def deadline_reached(node: BaseNode, target: str) -> TimeoutError:
+    """What a node raises when the request's deadline passes while the response streams in."""
+    return TimeoutError(
+        f"The request deadline passed while reading the response from {node._display_url}{target}"
+    )
+
+
+def deadline_left(deadline: float, node: BaseNode, target: str) -> float:
+    """Seconds left until ``deadline`` (time.monotonic()); raises once none are left."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise deadline_reached(node, target)
+    return left
 
 
 def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import threading
 import time
@@ -11,14 +12,17 @@ from typing import Any, ClassVar
 
 import httpx
 
+from .._exceptions import TransportError
 from .._models import NodeApiResponse, NodeConfig
 from ..client_utils import DEFAULT, DefaultType
 from ._base import (
     BaseAsyncNode,
     BaseNode,
+    ConnectionSlots,
     ProxySettings,
     caused_by_tls,
     connection_error_for,
+    deadline_left,
     response_meta,
     ssl_context_from_node_config,
 )
@@ -64,8 +68,8 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
             timeout=config.request_timeout,
             **_proxy_kwargs(self._proxy),
         )
-        # Ask for compressed responses only when http_compress is on, like the other nodes.
-        del self.client.headers["accept-encoding"]
+        # httpx's own Accept-Encoding is sent (as by the official node); what comes back
+        # compressed is inflated by the node, within max_decompressed_size.
         self._extensions: dict[str, Any] | None = (
             {"sni_hostname": config.ssl_assert_hostname} if config.ssl_assert_hostname else None
         )
@@ -77,24 +81,31 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         request_timeout: float | None | DefaultType = DEFAULT,
+        deadline: float | None = None,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
         payload = self._compress(body, request_headers)  # the trace shows ``body`` as given
+        request = self.client.build_request(
+            method,
+            self.base_url + target,
+            content=payload,
+            headers=request_headers,
+            timeout=httpx.USE_CLIENT_DEFAULT if request_timeout is DEFAULT else request_timeout,
+            extensions=self._extensions,
+        )
         start = time.perf_counter()
         try:
-            response = await self.client.request(
-                method,
-                self.base_url + target,
-                content=payload,
-                headers=request_headers,
-                timeout=httpx.USE_CLIENT_DEFAULT if request_timeout is DEFAULT else request_timeout,
-                extensions=self._extensions,
-            )
-        except (httpx.HTTPError, OSError) as e:
+            if deadline is None:
+                response, data = await self._send(request)
+            else:
+                # One timer over the whole attempt: httpx's own timeouts bound each read only.
+                response, data = await asyncio.wait_for(
+                    self._send(request), deadline_left(deadline, self, target)
+                )
+        except (httpx.HTTPError, OSError, asyncio.TimeoutError) as e:
             error = connection_error_for(e, _async_error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
-        data = response.content
         meta = response_meta(
             self,
             response.status_code,
@@ -102,8 +113,19 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
             response.headers,
             time.perf_counter() - start,
         )
+        encoding = meta.headers._internal.get("content-encoding")
+        if encoding is not None and data:
+            data = self._decompress(data, encoding[1], target)
         self._log_request(method, target, request_headers, body, meta=meta, response=data)
         return NodeApiResponse(meta, data)
+
+    async def _send(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
+        """The response and its body as sent (still compressed, if it is)."""
+        response = await self.client.send(request, stream=True)
+        try:
+            return response, b"".join([part async for part in response.aiter_raw()])
+        finally:
+            await response.aclose()
 
     async def close(self) -> None:  # type: ignore[override]
         await self.client.aclose()
@@ -112,7 +134,7 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
 def _async_error_kind(error: Exception) -> str:
     if caused_by_tls(error):
         return "tls"
-    if isinstance(error, (httpx.TimeoutException, TimeoutError)):
+    if isinstance(error, (httpx.TimeoutException, TimeoutError, asyncio.TimeoutError)):
         return "timeout"
     return "connection"
 
@@ -151,6 +173,8 @@ class HttpxHttpNode(BaseNode):
         # The first of the node's clients, kept for reference (TLS settings, base_url).
         self.client = self._new_client()
         self._idle_clients: list[httpx.Client] = [self.client]
+        # At most connections_per_node clients (each with one connection) in use at a time.
+        self._slots = ConnectionSlots(config.connections_per_node)
 
     def _new_client(self) -> httpx.Client:
         client = httpx.Client(
@@ -160,11 +184,19 @@ class HttpxHttpNode(BaseNode):
             timeout=self._config.request_timeout,
             **self._proxy_kwargs,
         )
-        del client.headers["accept-encoding"]  # only sent when http_compress is on
         return client
 
     @contextmanager
-    def _checkout_client(self) -> Iterator[httpx.Client]:
+    def _checkout_client(self, timeout: float | None) -> Iterator[httpx.Client]:
+        self._slots.acquire(timeout, self)
+        try:
+            with self._client_from_pool() as client:
+                yield client
+        finally:
+            self._slots.release()
+
+    @contextmanager
+    def _client_from_pool(self) -> Iterator[httpx.Client]:
         with self._lock:
             client = self._idle_clients.pop() if self._idle_clients else None
         if client is None:
@@ -186,13 +218,15 @@ class HttpxHttpNode(BaseNode):
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         request_timeout: float | None | DefaultType = DEFAULT,
+        deadline: float | None = None,
     ) -> NodeApiResponse:
         request_headers = self._request_headers(headers)
         payload = self._compress(body, request_headers)  # the trace shows ``body`` as given
+        timeout = self._timeout(request_timeout)
         start = time.perf_counter()
         try:
-            with self._checkout_client() as client:
-                response = client.request(
+            with self._checkout_client(timeout) as client:
+                request = client.build_request(
                     method,
                     self.base_url + target,
                     content=payload,
@@ -200,11 +234,28 @@ class HttpxHttpNode(BaseNode):
                     timeout=httpx.USE_CLIENT_DEFAULT if request_timeout is DEFAULT else request_timeout,
                     extensions=self._extensions,
                 )
+                response = client.send(request, stream=True)
+                try:
+                    # As sent (inflated below, within max_decompressed_size); under a deadline
+                    # the clock is checked after every read (each one bounded by the timeout).
+                    if deadline is None:
+                        data = b"".join(response.iter_raw())
+                    else:
+                        parts = []
+                        deadline_left(deadline, self, target)
+                        for part in response.iter_raw():
+                            parts.append(part)
+                            deadline_left(deadline, self, target)
+                        data = b"".join(parts)
+                finally:
+                    response.close()
         except (httpx.HTTPError, OSError) as e:
             error = connection_error_for(e, _async_error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
-        data = response.content
+        except TransportError as error:  # no free connection in time
+            self._log_request(method, target, request_headers, body, exception=error)
+            raise
         meta = response_meta(
             self,
             response.status_code,
@@ -212,6 +263,9 @@ class HttpxHttpNode(BaseNode):
             response.headers,
             time.perf_counter() - start,
         )
+        encoding = meta.headers._internal.get("content-encoding")
+        if encoding is not None and data:
+            data = self._decompress(data, encoding[1], target)
         self._log_request(method, target, request_headers, body, meta=meta, response=data)
         return NodeApiResponse(meta, data)
 

@@ -12,18 +12,19 @@ from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies, prepend_scheme_if_needed, select_proxy
 from urllib3.exceptions import ReadTimeoutError
 
-from .._exceptions import TlsError
+from .._exceptions import TlsError, TransportError
 from .._models import NodeApiResponse, NodeConfig
 from ..client_utils import DEFAULT, DefaultType
 from ._base import (
     BaseNode,
+    ConnectionSlots,
     ProxySettings,
     caused_by_tls,
     connection_error_for,
     response_meta,
     ssl_context_from_node_config,
 )
-from ._http_urllib3 import QuietHTTPSConnectionPool
+from ._http_urllib3 import QuietHTTPSConnectionPool, read_body_until
 
 
 class _TlsAdapter(HTTPAdapter):
@@ -146,6 +147,9 @@ class RequestsHttpNode(BaseNode):
         # A requests auth object (e.g. request signing) handed over by a client, as the
         # official transport takes it: it signs every prepared request.
         self._auth = self.session.auth = (config._extras or {}).get("requests.session.auth")
+        # requests' pools don't block: without these slots a burst of threads would open
+        # (and then throw away) connections beyond connections_per_node.
+        self._slots = ConnectionSlots(config.connections_per_node)
 
     def perform_request(
         self,
@@ -154,7 +158,10 @@ class RequestsHttpNode(BaseNode):
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         request_timeout: float | None | DefaultType = DEFAULT,
+        deadline: float | None = None,
     ) -> NodeApiResponse:
+        """``deadline`` (a ``time.monotonic()`` value, from the transport's ``request_deadline``)
+        bounds the reading of the body too, as in ``Urllib3HttpNode``."""
         request_headers = self._request_headers(headers)
         payload = self._compress(body, request_headers)  # the trace shows ``body`` as given
         # Prepared directly rather than through the session, so that no session headers
@@ -165,26 +172,45 @@ class RequestsHttpNode(BaseNode):
         )
         if self._tls_error is not None:
             raise TlsError(self._tls_error_message())
+        timeout = self._timeout(request_timeout)
         start = time.perf_counter()
         try:
-            response = self.session.send(
-                prepared, timeout=self._timeout(request_timeout), allow_redirects=False
-            )
-            data = response.content
-        except (requests.RequestException, OSError) as e:
+            self._slots.acquire(timeout, self)
+            try:
+                # Streamed, so that the body is read here: as sent (inflated below, within
+                # max_decompressed_size) and, under a deadline, a bounded read at a time.
+                response = self.session.send(prepared, timeout=timeout, allow_redirects=False, stream=True)
+                raw = response.raw
+                streamed = isinstance(raw, urllib3.BaseHTTPResponse)
+                if not streamed:
+                    data = response.content  # another adapter's response: requests reads it
+                elif deadline is None:
+                    data = raw.read(decode_content=False)
+                    raw.release_conn()
+                else:
+                    data = read_body_until(raw, deadline, timeout, self, target)
+            finally:
+                self._slots.release()
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
             error = connection_error_for(e, _error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
             raise error from None
+        except TransportError as error:  # no free connection in time
+            self._log_request(method, target, request_headers, body, exception=error)
+            raise
         # urllib3's headers rather than requests' joined copy: repeated headers are read as
         # the other nodes read them (a repeated Content-Type: the first one).
-        raw_headers = response.raw.headers
+        raw_headers = raw.headers
         meta = response_meta(
             self,
             response.status_code,
-            "1.0" if response.raw.version == 10 else "1.1",
+            "1.0" if raw.version == 10 else "1.1",
             raw_headers if isinstance(raw_headers, urllib3.HTTPHeaderDict) else response.headers,
             time.perf_counter() - start,
         )
+        encoding = meta.headers._internal.get("content-encoding")
+        if encoding is not None and data and streamed:
+            data = self._decompress(data, encoding[1], target)
         self._log_request(method, target, request_headers, body, meta=meta, response=data)
         return NodeApiResponse(meta, data)
 
@@ -200,7 +226,7 @@ class RequestsHttpNode(BaseNode):
 def _error_kind(error: BaseException) -> str:
     if isinstance(error, requests.exceptions.SSLError) or caused_by_tls(error):
         return "tls"
-    if isinstance(error, requests.Timeout):
+    if isinstance(error, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
         return "timeout"
     # A read timeout while the body streams in arrives as a plain requests ConnectionError.
     if error.args and isinstance(error.args[0], ReadTimeoutError):

@@ -21,7 +21,7 @@ from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from .._models import NodeApiResponse, NodeConfig
 from ..client_utils import DEFAULT, DefaultType
-from ._base import BaseNode, connection_error_for, response_meta, ssl_context_from_node_config
+from ._base import BaseNode, connection_error_for, deadline_left, response_meta, ssl_context_from_node_config
 
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection
@@ -255,7 +255,11 @@ class Urllib3HttpNode(BaseNode):
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         request_timeout: float | None | DefaultType = DEFAULT,
+        deadline: float | None = None,
     ) -> NodeApiResponse:
+        """``deadline`` (a ``time.monotonic()`` value, from the transport's ``request_deadline``)
+        bounds the reading of the body too: it is read a socket read at a time, each one
+        given at most the time left."""
         request_headers = self._request_headers(headers)
         payload = body  # what goes on the wire; the trace shows ``body`` as given
         if self._http_compress:
@@ -276,10 +280,13 @@ class Urllib3HttpNode(BaseNode):
                 retries=False,
                 timeout=timeout,
                 pool_timeout=pool_timeout,
-                preload_content=True,
+                preload_content=deadline is None,
                 decode_content=False,  # inflated below, within max_decompressed_size
             )
-            data = response.data
+            if deadline is None:
+                data = response.data
+            else:
+                data = read_body_until(response, deadline, pool_timeout, self, target)
         except (urllib3.exceptions.HTTPError, OSError) as e:
             error = connection_error_for(e, _error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
@@ -299,6 +306,40 @@ class Urllib3HttpNode(BaseNode):
 
     def close(self) -> None:
         self.pool.close()
+
+
+# The most a single read of a body under a deadline asks for.
+_READ_STEP = 64 * 1024
+
+
+def read_body_until(
+    response: urllib3.BaseHTTPResponse, deadline: float, timeout: float | None, node: BaseNode, target: str
+) -> bytes:
+    """The body of a response opened with ``preload_content=False``, as sent (not inflated).
+
+    One socket read at a time (``read1``), the socket's timeout set to what is left of the
+    deadline, or ``timeout`` when that is shorter: a server trickling bytes cannot stretch
+    the request past its deadline. Whatever stops the reading, the connection is closed and
+    handed back to the pool.
+    """
+    connection = response.connection
+    sock = getattr(connection, "sock", None)
+    parts: list[bytes] = []
+    try:
+        while True:
+            left = deadline_left(deadline, node, target)
+            if sock is not None:
+                sock.settimeout(left if timeout is None or timeout > left else timeout)
+            part = response.read1(_READ_STEP, decode_content=False)
+            if not part:
+                break
+            parts.append(part)
+    except BaseException:
+        response.close()
+        response.release_conn()
+        raise
+    response.release_conn()
+    return b"".join(parts)
 
 
 def _error_kind(error: Exception) -> str:

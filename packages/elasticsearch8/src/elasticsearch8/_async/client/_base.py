@@ -187,6 +187,7 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         retry_on_timeout: DefaultType | bool = DEFAULT,
         retry_backoff_base: DefaultType | float = DEFAULT,
         retry_backoff_cap: DefaultType | float = DEFAULT,
+        request_deadline: DefaultType | None | float = DEFAULT,
         sniff_on_start: DefaultType | bool = DEFAULT,
         sniff_before_requests: DefaultType | bool = DEFAULT,
         sniff_on_node_failure: DefaultType | bool = DEFAULT,
@@ -247,8 +248,13 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         retry_on_timeout: DefaultType | bool = DEFAULT,
         retry_backoff_base: DefaultType | float = DEFAULT,
         retry_backoff_cap: DefaultType | float = DEFAULT,
+        request_deadline: DefaultType | float | None = DEFAULT,
     ) -> SelfType:
-        """A copy of this client with other per-request options; it shares the transport."""
+        """A copy of this client with other per-request options; it shares the transport.
+
+        ``request_deadline`` (seconds, None for none) bounds each request as a whole, its
+        retries and the waits between them included (elastic_transport's option of that name).
+        """
         options = dict(locals())
         client = copy.copy(self)
         client._headers = self._headers.copy()
