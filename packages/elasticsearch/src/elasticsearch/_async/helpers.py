@@ -36,7 +36,7 @@ from collections.abc import (
     Sequence,
 )
 from itertools import chain
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 # unasync: sync-only
 # from .. import _profile
@@ -69,6 +69,9 @@ from ..helpers._engine import (
 # from ..helpers._threads import timed as _timed
 # unasync: end
 from ..helpers.errors import BulkIndexError, ScanError
+
+if TYPE_CHECKING:  # the client the helpers take, as the official signatures say
+    from .. import AsyncElasticsearch
 
 __all__ = [
     "BulkIndexError",
@@ -279,7 +282,7 @@ def _options(params: dict[str, Any]) -> Options:
 
 @official(_official.async_streaming_bulk)
 async def async_streaming_bulk(
-    client: Any, actions: Any, *args: Any, **kwargs: Any
+    client: AsyncElasticsearch, actions: Any, *args: Any, **kwargs: Any
 ) -> AsyncIterator[tuple[bool, dict[str, Any]]]:
     """Sends the actions in chunks and yields ``(ok, item)`` for every one of them.
 
@@ -301,7 +304,7 @@ async def async_streaming_bulk(
 
 
 async def async_bulk(
-    client: Any,
+    client: AsyncElasticsearch,
     actions: Actions,
     stats_only: bool = False,
     ignore_status: int | Collection[int] = (),
@@ -328,7 +331,9 @@ async def async_bulk(
 
 # unasync: sync-only (a thread pool: the async helpers have tasks for that)
 # @official(_official.parallel_bulk)
-# def parallel_bulk(client: Any, actions: Any, *args: Any, **kwargs: Any) -> Iterator[tuple[bool, Any]]:
+# def parallel_bulk(
+#     client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
+# ) -> Iterator[tuple[bool, Any]]:
 #     """``streaming_bulk`` with ``thread_count`` requests in flight; results in order."""
 #     params = _official.parallel_bulk(client, actions, *args, **kwargs)
 #     rest = params["kwargs"]
@@ -531,7 +536,7 @@ async def _clear(clear: Callable[[], Any], failing: bool) -> None:
 
 
 async def async_scan(
-    client: Any,
+    client: AsyncElasticsearch,
     query: Any | None = None,
     scroll: str = "5m",
     raise_on_error: bool = True,
@@ -588,11 +593,11 @@ async def _target_op_type(target: Any, target_index: str, op_type: str | None) -
 
 
 async def async_reindex(
-    client: Any,
+    client: AsyncElasticsearch,
     source_index: str | Collection[str],
     target_index: str,
     query: Any | None = None,
-    target_client: Any | None = None,
+    target_client: AsyncElasticsearch | None = None,
     chunk_size: int = 500,
     scroll: str = "5m",
     op_type: str | None = None,

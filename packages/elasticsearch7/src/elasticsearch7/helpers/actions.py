@@ -26,7 +26,7 @@ from collections.abc import (
     Sequence,
 )
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _profile
 from ..helpers import _official
@@ -54,6 +54,9 @@ from ..helpers._engine import (
 from ..helpers._threads import in_order
 from ..helpers._threads import timed as _timed
 from ..helpers.errors import BulkIndexError, ScanError
+
+if TYPE_CHECKING:  # the client the helpers take, as the official signatures say
+    from .. import Elasticsearch
 
 __all__ = [
     "BulkIndexError",
@@ -180,7 +183,7 @@ def _options(params: dict[str, Any]) -> Options:
 
 @official(_official.streaming_bulk)
 def streaming_bulk(
-    client: Any, actions: Any, *args: Any, **kwargs: Any
+    client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
 ) -> Iterator[tuple[bool, dict[str, Any]]]:
     """Sends the actions in chunks and yields ``(ok, item)`` for every one of them.
 
@@ -195,7 +198,7 @@ def streaming_bulk(
 
 
 def bulk(
-    client: Any,
+    client: Elasticsearch,
     actions: Actions,
     stats_only: bool = False,
     ignore_status: int | Collection[int] = (),
@@ -221,7 +224,9 @@ def bulk(
 
 
 @official(_official.parallel_bulk)
-def parallel_bulk(client: Any, actions: Any, *args: Any, **kwargs: Any) -> Iterator[tuple[bool, Any]]:
+def parallel_bulk(
+    client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
+) -> Iterator[tuple[bool, Any]]:
     """``streaming_bulk`` with ``thread_count`` requests in flight; results in order."""
     params = _official.parallel_bulk(client, actions, *args, **kwargs)
     rest = params["kwargs"]
@@ -423,7 +428,7 @@ def _clear(clear: Callable[[], Any], failing: bool) -> None:
 
 
 def scan(
-    client: Any,
+    client: Elasticsearch,
     query: Any | None = None,
     scroll: str = "5m",
     raise_on_error: bool = True,
@@ -480,11 +485,11 @@ def _target_op_type(target: Any, target_index: str, op_type: str | None) -> str 
 
 
 def reindex(
-    client: Any,
+    client: Elasticsearch,
     source_index: str | Collection[str],
     target_index: str,
     query: Any | None = None,
-    target_client: Any | None = None,
+    target_client: Elasticsearch | None = None,
     chunk_size: int = 500,
     scroll: str = "5m",
     op_type: str | None = None,
