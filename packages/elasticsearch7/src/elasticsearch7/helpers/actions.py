@@ -22,7 +22,7 @@ from collections.abc import (
     Collection,
     Iterable,
     Iterator,
-    MutableMapping,
+    Mapping,
     Sequence,
 )
 from itertools import chain
@@ -201,7 +201,7 @@ def bulk(
     client: Elasticsearch,
     actions: Actions,
     stats_only: bool = False,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     progress: Any = None,
     **kwargs: Any,
@@ -436,7 +436,7 @@ def scan(
     size: int = 1000,
     request_timeout: float | None = None,
     clear_scroll: bool = True,
-    scroll_kwargs: MutableMapping[str, Any] | None = None,
+    scroll_kwargs: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> Iterator[dict[str, Any]]:
     """Every hit of a search, page by page through the scroll API.
@@ -493,8 +493,8 @@ def reindex(
     chunk_size: int = 500,
     scroll: str = "5m",
     op_type: str | None = None,
-    scan_kwargs: MutableMapping[str, Any] = {},  # noqa: B006 - the official default, never mutated
-    bulk_kwargs: MutableMapping[str, Any] = {},  # noqa: B006
+    scan_kwargs: Mapping[str, Any] = {},  # the official default, never mutated
+    bulk_kwargs: Mapping[str, Any] = {},
 ) -> tuple[int, int | list[dict[str, Any]]]:
     """Copies the documents a query matches (all by default) from one index to another,
     possibly through another client (cluster). Mappings are not copied."""
