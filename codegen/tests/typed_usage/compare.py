@@ -32,14 +32,17 @@ def official_versions() -> dict[str, str]:
 
 
 def scratch_env(folder: Path, requirement: str) -> str:
-    """A virtual environment in ``folder`` with ``requirement`` and mypy; its python."""
+    """A virtual environment in ``folder`` (kept from an earlier run with ``--keep``) with
+    ``requirement`` and mypy; its python."""
     python = folder / "bin" / "python"
     uv = shutil.which("uv")
     if uv:
-        subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(folder)], check=True)
+        if not python.exists():
+            subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(folder)], check=True)
         install = [uv, "pip", "install", "-q", "--python", str(python)]
     else:
-        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
         install = [str(python), "-m", "pip", "install", "-q"]
     subprocess.run([*install, requirement, "mypy"], check=True)
     return str(python)

@@ -66,11 +66,14 @@ def mistakes(es: Elasticsearch) -> None:
     es.indices.refresh(index="a", opaque_id=7)  # expect-error
     Elasticsearch(transport_class=dict)  # expect-error
     bulk(es, 42)  # expect-error
+    streaming_bulk(es, [{"_index": "a"}], chunk_size="10")  # expect-error
+    bulk("http://localhost:9200", [{"_index": "a"}])  # expect-error
     print(count)
 
 
-async def mistakes_async(es: AsyncElasticsearch) -> None:
+async def mistakes_async(es: AsyncElasticsearch, sync_es: Elasticsearch) -> None:
     es.search(index="a")["hits"]  # expect-error
+    await async_bulk(sync_es, [{"_index": "a"}])  # expect-error
     hits: Any = (await es.search(index="a"))["hits"]
     print(hits)
 
