@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -32,6 +33,7 @@ UNIT_TEST_DIRS = [
     "ci/escluster/tests",
     "ci/esmatrix/tests",
     "ci/fakees/tests",
+    "ci/tests",  # the wheels, installed as users install them (needs the package index)
     "conformance/tests",
 ]
 HAND_WRITTEN = [
@@ -41,6 +43,8 @@ HAND_WRITTEN = [
     "ci/escluster",
     "ci/esmatrix",
     "ci/fakees",
+    "ci/wheelhouse.py",
+    "ci/tests",
     "conformance",
     "tests",
     "benchmarks",
@@ -127,7 +131,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", *paths, *[f"packages/{name}" for name in API_PACKAGES])
     session.run("ruff", "format", "--check", *paths)
     session.run(
-        "mypy", "packages/transport/src/elastic_transport", "ci/escluster", "ci/esmatrix", "ci/fakees"
+        "mypy",
+        "packages/transport/src/elastic_transport",
+        "ci/escluster",
+        "ci/esmatrix",
+        "ci/fakees",
+        "ci/wheelhouse.py",
+        "ci/tests",
     )
     session.run("mypy", "codegen", "--exclude", "codegen/(common|tests)/")
     # The common runtime (codegen/common) only type-checks where it is rendered.
@@ -143,6 +153,19 @@ def typing_compare(session: nox.Session) -> None:
     install_packages(session)
     session.install("mypy")
     session.run("python", "-m", "codegen.tests.typed_usage.compare", *session.posargs)
+
+
+@nox.session(python="3")
+def build(session: nox.Session) -> None:
+    """The wheelhouse users install from: the wheels of the four packages and constraints.txt,
+    pinning each to its exact version, in wheelhouse/ (``nox -s build -- --out DIR`` elsewhere).
+
+    Install line (README.md, "Install"): ``pip install --find-links wheelhouse --constraint
+    wheelhouse/constraints.txt elasticsearch`` (or ``uv pip install`` with the same arguments).
+    """
+    if not shutil.which("uv"):  # ci/wheelhouse.py builds with uv, else with ``python -m build``
+        session.install("build")
+    session.run("python", "ci/wheelhouse.py", *session.posargs)
 
 
 @nox.session(python="3")

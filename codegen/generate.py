@@ -24,7 +24,7 @@ import jinja2
 from . import keyword_style, legacy_style, unasync
 from .load import load_endpoints
 from .model import Endpoint
-from .profiles import PROFILES, Profile, profile
+from .profiles import PROFILES, REPOSITORY_URL, Profile, profile
 from .rules import SpecMissingError
 
 CODEGEN = Path(__file__).resolve().parent
@@ -135,13 +135,16 @@ class Renderer:
     def _package_files(self) -> None:
         prof = self.profile
         self.files["pyproject.toml"] = self._template(
-            "package/pyproject.toml.j2", header=header("codegen/templates/package/pyproject.toml.j2")
+            "package/pyproject.toml.j2",
+            header=header("codegen/templates/package/pyproject.toml.j2"),
+            repository_url=REPOSITORY_URL,
         )
-        self.files["README.md"] = self._template(
-            "package/README.md.j2",
-            header=header("codegen/templates/package/README.md.j2", "<!--"),
-            endpoint_count=len(self.endpoints),
-        )
+        # The README is the package's page for its users: no generated-file comment on top
+        # (``--check`` still finds it changed by hand).
+        self.files["README.md"] = self._template("package/README.md.j2", endpoint_count=len(self.endpoints))
+        # The license and notice of the repository root, as they are (the wheel carries them).
+        for name in ("LICENSE", "NOTICE"):
+            self.files[name] = (ROOT / name).read_text(encoding="utf-8")
         self.files[f"{self.src}/py.typed"] = header("codegen/profiles.py") + "\n"
         self.files[f"{self.src}/_profile.py"] = self._template(
             "package/_profile.py.j2", header=header("codegen/profiles.py"), prof=prof

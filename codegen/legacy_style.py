@@ -92,6 +92,7 @@ class Method:
     no_route_error: bool
     # The part 7.x let callers leave out (it warned and sent ``without_part_path``).
     optional_part: str | None
+    warn_without_part: bool
     without_part_segments: tuple[str, ...]
     doc: tuple[str, ...]
     stub: Stub
@@ -142,6 +143,7 @@ def plan(endpoint: Endpoint, profile: Profile) -> Method:
         branches=branches,
         no_route_error=no_route_error,
         optional_part=optional_part,
+        warn_without_part=endpoint.name not in profile.quiet_optional_parts,
         without_part_segments=without,
         doc=_doc(endpoint, paths, args),
         stub=_stub(endpoint, profile, parts, required, body_keywords, body_name),

@@ -38,6 +38,8 @@ NODE_OPTIONS = (
     "ssl_context",
     "ssl_show_warn",
     "request_timeout",
+    "proxy",  # beyond the official clients, as NodeConfig.proxy and proxy_headers are
+    "proxy_headers",
 )
 
 

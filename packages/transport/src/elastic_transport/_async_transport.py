@@ -106,7 +106,7 @@ class AsyncTransport(TransportBase):
         request_body, request_headers = self._prepare(body, headers, client_meta)
         # The API client's span for this call, if tracing is on: the transport adds what only it
         # knows (the serialized query, the node asked, the answer's status and cloud headers).
-        span = None if otel_span is DEFAULT else otel_span
+        span = None if otel_span is DEFAULT or otel_span.otel_span is None else otel_span
         if span is not None and request_body is not None:
             span.set_db_statement(request_body)
         retries, statuses, on_timeout, backoff_base, backoff_cap = self._resolve_retries(

@@ -16,11 +16,22 @@ from ..client_utils import DEFAULT, DefaultType
 from ._base import (
     BaseAsyncNode,
     BaseNode,
+    ProxySettings,
     caused_by_tls,
     connection_error_for,
     response_meta,
     ssl_context_from_node_config,
 )
+
+
+def _proxy_kwargs(proxy: ProxySettings | None) -> dict[str, Any]:
+    """How an httpx client of the node reaches it: through ``NodeConfig.proxy`` when set,
+    else as httpx itself does, through the proxy the environment names for it (HTTP_PROXY,
+    HTTPS_PROXY, ALL_PROXY, NO_PROXY, read when the client is made). The TLS settings are
+    the node's SSLContext either way, so the environment's CA variables play no part."""
+    if proxy is None:
+        return {"trust_env": True}
+    return {"trust_env": False, "proxy": httpx.Proxy(proxy.url, headers=proxy.headers)}
 
 
 class HttpxAsyncHttpNode(BaseAsyncNode):
@@ -51,7 +62,7 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
             ),
             verify=verify,
             timeout=config.request_timeout,
-            trust_env=False,  # no proxies or .netrc from the environment, like the other nodes
+            **_proxy_kwargs(self._proxy),
         )
         # Ask for compressed responses only when http_compress is on, like the other nodes.
         del self.client.headers["accept-encoding"]
@@ -134,6 +145,7 @@ class HttpxHttpNode(BaseNode):
         self._extensions: dict[str, Any] | None = (
             {"sni_hostname": config.ssl_assert_hostname} if config.ssl_assert_hostname else None
         )
+        self._proxy_kwargs = _proxy_kwargs(self._proxy)
         self._lock = threading.Lock()
         self._closed = False
         # The first of the node's clients, kept for reference (TLS settings, base_url).
@@ -146,7 +158,7 @@ class HttpxHttpNode(BaseNode):
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             verify=self._verify,
             timeout=self._config.request_timeout,
-            trust_env=False,
+            **self._proxy_kwargs,
         )
         del client.headers["accept-encoding"]  # only sent when http_compress is on
         return client

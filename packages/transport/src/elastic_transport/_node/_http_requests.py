@@ -9,12 +9,20 @@ from typing import Any, ClassVar
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies, prepend_scheme_if_needed, select_proxy
 from urllib3.exceptions import ReadTimeoutError
 
 from .._exceptions import TlsError
 from .._models import NodeApiResponse, NodeConfig
 from ..client_utils import DEFAULT, DefaultType
-from ._base import BaseNode, caused_by_tls, connection_error_for, response_meta, ssl_context_from_node_config
+from ._base import (
+    BaseNode,
+    ProxySettings,
+    caused_by_tls,
+    connection_error_for,
+    response_meta,
+    ssl_context_from_node_config,
+)
 from ._http_urllib3 import QuietHTTPSConnectionPool
 
 
@@ -26,9 +34,16 @@ class _TlsAdapter(HTTPAdapter):
     verification on), which breaks ``verify_certs=False``, ``ca_certs`` and fingerprint pinning.
     """
 
-    def __init__(self, tls_pool_kwargs: dict[str, Any], quiet: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        tls_pool_kwargs: dict[str, Any],
+        quiet: bool,
+        proxy: ProxySettings | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._tls_pool_kwargs = tls_pool_kwargs
         self._quiet = quiet
+        self._node_proxy = proxy
         super().__init__(**kwargs)
 
     def init_poolmanager(
@@ -36,10 +51,23 @@ class _TlsAdapter(HTTPAdapter):
     ) -> None:
         super().init_poolmanager(connections, maxsize, block, **self._tls_pool_kwargs, **pool_kwargs)
         if self._quiet:
-            self.poolmanager.pool_classes_by_scheme = {
-                "http": urllib3.HTTPConnectionPool,
-                "https": QuietHTTPSConnectionPool,
-            }
+            self.poolmanager.pool_classes_by_scheme = _QUIET_POOL_CLASSES
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        """requests' ProxyManager for ``proxy``, with the node's TLS settings for the tunnelled
+        connections (the node's SSLContext, fingerprint and hostname checks)."""
+        fresh = proxy not in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, **self._tls_pool_kwargs, **proxy_kwargs)
+        if fresh and self._quiet:
+            manager.pool_classes_by_scheme = _QUIET_POOL_CLASSES
+        return manager
+
+    def proxy_headers(self, proxy: str) -> dict[str, str]:
+        """For the node's own proxy, its headers (Proxy-Authorization made from the URL's
+        credentials, which the URL handed to requests no longer holds, and proxy_headers)."""
+        if self._node_proxy is not None and proxy == self._node_proxy.url:
+            return dict(self._node_proxy.headers)
+        return super().proxy_headers(proxy)
 
     def get_connection_with_tls_context(
         self,
@@ -48,19 +76,31 @@ class _TlsAdapter(HTTPAdapter):
         proxies: Mapping[str, str] | None = None,
         cert: Any = None,
     ) -> urllib3.HTTPConnectionPool:
-        """Picks the pool by URL alone: requests' per-request TLS pool keys would override the context."""
+        """Picks the pool by URL (and proxy) alone: requests' per-request TLS pool keys would
+        override the context."""
         assert request.url is not None
+        if proxies:
+            proxy = select_proxy(request.url, proxies)  # type: ignore[arg-type]
+            if proxy:
+                manager = self.proxy_manager_for(prepend_scheme_if_needed(proxy, "http"))
+                return manager.connection_from_url(request.url)  # type: ignore[no-any-return]
         return self.poolmanager.connection_from_url(request.url)  # type: ignore[no-any-return]
 
     def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
         """Leaves the pool's TLS settings alone: the SSLContext already holds them."""
 
 
+_QUIET_POOL_CLASSES = {"http": urllib3.HTTPConnectionPool, "https": QuietHTTPSConnectionPool}
+
+
 class RequestsHttpNode(BaseNode):
     """Sends requests through a ``requests.Session`` with one keep-alive pool for the node.
 
-    The session ignores the environment (``trust_env=False``): no proxies, ``.netrc``
-    credentials or CA bundle taken from environment variables behind the user's back.
+    Proxies: ``NodeConfig.proxy`` when set; otherwise, as with requests itself, the
+    ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` environment variables, read once
+    when the node is built (``session.proxies``, which a subclass may also set). Nothing
+    else comes from the environment (``trust_env=False``): no ``.netrc`` credentials or CA
+    bundle behind the user's back.
     """
 
     _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("rq", requests.__version__)  # type: ignore[attr-defined]
@@ -82,6 +122,10 @@ class RequestsHttpNode(BaseNode):
                 tls_pool_kwargs["assert_hostname"] = config.ssl_assert_hostname
         self.session = requests.Session()
         self.session.trust_env = False
+        if self._proxy is not None:
+            self.session.proxies = {"http": self._proxy.url, "https": self._proxy.url}
+        else:  # the environment's proxy for this node, if any: once here, not per request
+            self.session.proxies = get_environ_proxies(self.base_url)
         # For reference: TLS is set up by the SSLContext above, not by these.
         if config.ca_certs:
             self.session.verify = config.ca_certs
@@ -92,6 +136,7 @@ class RequestsHttpNode(BaseNode):
         adapter = _TlsAdapter(
             tls_pool_kwargs,
             quiet=not config.ssl_show_warn,
+            proxy=self._proxy,
             pool_connections=1,
             pool_maxsize=config.connections_per_node,
             max_retries=0,

@@ -176,6 +176,18 @@ class HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
     ConnectionCls = _TlsConnection
 
 
+class _ForwardingPool(HTTPConnectionPool):
+    """The pool of an http node behind a proxy: its connections go to the proxy, and each
+    request names the node in absolute form (``GET http://es:9200/_search``); urllib3 adds
+    the proxy headers to every request of a pool made by its ProxyManager."""
+
+    origin = ""  # "http://es:9200", set by the node
+
+    def urlopen(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        kwargs["assert_same_host"] = False  # the pool's host is the proxy's, not the node's
+        return super().urlopen(method, self.origin + url, *args, **kwargs)
+
+
 class QuietHTTPSConnectionPool(HTTPSConnectionPool):
     """An HTTPS pool without urllib3's per-request InsecureRequestWarning.
 
@@ -200,24 +212,41 @@ class Urllib3HttpNode(BaseNode):
         # A blocking pool: connections_per_node is a cap on the node's connections. A thread
         # finding them all busy waits for one (at most the request timeout) instead of
         # opening a connection that urllib3 would then have to discard.
-        pool_kwargs = {
+        pool_kwargs: dict[str, Any] = {
             "maxsize": config.connections_per_node,
             "block": True,
             "timeout": self._default_timeout,
             "retries": False,
         }
+        pool_class: type[urllib3.HTTPConnectionPool] = HTTPConnectionPool
         if config.scheme == "https":
             pool_class = HTTPSConnectionPool if config.ssl_show_warn else QuietHTTPSConnectionPool
-            self.pool: urllib3.HTTPConnectionPool = pool_class(
-                config.host,
-                config.port,
-                ssl_context=ssl_context_from_node_config(config),
-                assert_fingerprint=config.ssl_assert_fingerprint,
-                assert_hostname=config.ssl_assert_hostname,
-                **pool_kwargs,  # type: ignore[arg-type]
-            )
+            pool_kwargs["ssl_context"] = ssl_context_from_node_config(config)
+            pool_kwargs["assert_fingerprint"] = config.ssl_assert_fingerprint
+            pool_kwargs["assert_hostname"] = config.ssl_assert_hostname
+        self.pool: urllib3.HTTPConnectionPool
+        if self._proxy is None:
+            self.pool = pool_class(config.host, config.port, **pool_kwargs)
         else:
-            self.pool = HTTPConnectionPool(config.host, config.port, **pool_kwargs)  # type: ignore[arg-type]
+            self.pool = self._proxied_pool(
+                pool_class if config.scheme == "https" else _ForwardingPool, pool_kwargs
+            )
+
+    def _proxied_pool(
+        self, pool_class: type[urllib3.HTTPConnectionPool], kwargs: dict[str, Any]
+    ) -> urllib3.HTTPConnectionPool:
+        """The node's one pool, through its proxy: urllib3's ProxyManager makes it with the
+        proxy settings, from our pool classes (an https node's pool tunnels with CONNECT;
+        an http node's pool talks to the proxy, in absolute form)."""
+        assert self._proxy is not None
+        manager = urllib3.ProxyManager(
+            self._proxy.url, num_pools=1, proxy_headers=self._proxy.headers, **kwargs
+        )
+        manager.pool_classes_by_scheme = {"http": pool_class, "https": pool_class}
+        pool = manager.connection_from_host(self._host, self._port, self._scheme)
+        if isinstance(pool, _ForwardingPool):
+            pool.origin = self.base_url[: len(self.base_url) - len(self._path_prefix)]
+        return pool
 
     def perform_request(
         self,

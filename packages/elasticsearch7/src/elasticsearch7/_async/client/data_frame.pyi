@@ -50,8 +50,8 @@ class Data_FrameClient(NamespacedClient):
 
     async def get_data_frame_transform_stats(
         self,
-        transform_id: t.Any,
         *,
+        transform_id: t.Any = ...,
         allow_no_match: t.Any = ...,
         from_: t.Any = ...,
         size: t.Any = ...,
