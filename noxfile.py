@@ -80,6 +80,7 @@ def test(session: nox.Session) -> None:
     ``none`` leaves it out) adds a three-node cluster per client for the node-failure tests.
     """
     install_packages(session)
+    session.install("mypy")  # codegen/tests/test_typing.py runs it over typed programs
     dirs = [d for d in [*UNIT_TEST_DIRS, INTEGRATION] if (ROOT / d).is_dir()]
     env = {
         "ES_INTEGRATION_CELLS": os.environ.get("ES_INTEGRATION_CELLS") or "native",
@@ -142,6 +143,16 @@ def lint(session: nox.Session) -> None:
     # The common runtime (codegen/common) only type-checks where it is rendered.
     for name in API_PACKAGES:
         session.run("mypy", f"packages/{name}/src/{name}")
+
+
+@nox.session(name="typing-compare", python="3")
+def typing_compare(session: nox.Session) -> None:
+    """The typed-usage programs (codegen/tests/typed_usage) through ``mypy --strict`` against
+    the official packages (from PyPI, in scratch venvs) and ours: how many of their deliberate
+    mistakes each one reports, per major. Not part of CI (it needs the network)."""
+    install_packages(session)
+    session.install("mypy")
+    session.run("python", "-m", "codegen.tests.typed_usage.compare", *session.posargs)
 
 
 @nox.session(python="3")

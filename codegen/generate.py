@@ -232,27 +232,36 @@ class Renderer:
             for ns, endpoints in groups:
                 methods = [legacy_style.plan(e, self.profile) for e in endpoints]
                 if ns is None:
-                    self._python(
-                        f"{self.src}/{folder}/__init__.py",
-                        "legacy/client.py.j2",
-                        methods=methods,
-                        namespaces=namespaces,
-                        is_async=is_async,
-                        class_name=f"{prefix}Elasticsearch",
-                        base_class="ElasticsearchBase",
-                        utils=".utils",
-                    )
+                    module, kind = f"{self.src}/{folder}/__init__", "client"
+                    context: dict[str, object] = {
+                        "namespaces": namespaces,
+                        "class_name": f"{prefix}Elasticsearch",
+                        "base_class": "ElasticsearchBase",
+                    }
                 else:
-                    self._python(
-                        f"{self.src}/{folder}/{ns.module}.py",
-                        "legacy/namespace.py.j2",
-                        methods=methods,
-                        namespace=ns.attribute,
-                        is_async=is_async,
-                        class_name=ns.class_name,
-                        base_class="NamespacedClient",
-                        utils=".utils",
-                    )
+                    module, kind = f"{self.src}/{folder}/{ns.module}", "namespace"
+                    context = {
+                        "namespace": ns.attribute,
+                        "class_name": ns.class_name,
+                        "base_class": "NamespacedClient",
+                    }
+                self._python(
+                    f"{module}.py",
+                    f"legacy/{kind}.py.j2",
+                    methods=methods,
+                    is_async=is_async,
+                    utils=".utils",
+                    **context,
+                )
+                # The signatures type checkers see: a stub next to the module replaces it for them.
+                stub = f"legacy/{kind}.pyi.j2"
+                self.files[f"{module}.pyi"] = self._template(
+                    stub,
+                    header=header(f"codegen/templates/{stub} ({self.profile.spec_version} spec)"),
+                    methods=methods,
+                    is_async=is_async,
+                    **context,
+                )
 
     def _python(self, path: str, template: str, **context: object) -> None:
         """A Python module; it imports exactly the helpers its body uses."""

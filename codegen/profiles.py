@@ -111,6 +111,10 @@ class Profile:
     # (the forward-compatible style), and the keyword standing for a whole body.
     body_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     body_names: Mapping[str, str] = field(default_factory=_frozen)
+    # Legacy style: the endpoints whose type stubs (``.pyi``) give their path parts and query
+    # parameters the spec's types, as the official client's stubs do; elsewhere those stubs
+    # take anything (``t.Any``) but booleans, since the official stubs accept anything there.
+    typed_stub_endpoints: frozenset[str] = frozenset()
     # Endpoint -> (path part, value) sent in its place when a later part of
     # the same URL is given without it (``/_cluster/state/_all/{index}``).
     part_defaults: Mapping[str, tuple[str, str]] = field(
@@ -287,6 +291,43 @@ PROFILES: tuple[Profile, ...] = (
             }
         ),
         body_names=_frozen({"create": "document", "index": "document"}),
+        typed_stub_endpoints=frozenset(
+            {
+                "clear_scroll",
+                "create",
+                "delete",
+                "exists",
+                "get",
+                "index",
+                "scroll",
+                "search",
+                "search_mvt",
+                "update",
+                "indices.close",
+                "indices.create",
+                "indices.create_data_stream",
+                "indices.delete",
+                "indices.delete_alias",
+                "indices.delete_data_stream",
+                "indices.delete_template",
+                "indices.exists",
+                "indices.exists_alias",
+                "indices.exists_template",
+                "indices.flush",
+                "indices.get",
+                "indices.get_alias",
+                "indices.get_data_stream",
+                "indices.get_field_mapping",
+                "indices.get_mapping",
+                "indices.get_settings",
+                "indices.get_template",
+                "indices.open",
+                "indices.refresh",
+                "indices.segments",
+                "indices.shard_stores",
+                "indices.stats",
+            }
+        ),
     ),
 )
 

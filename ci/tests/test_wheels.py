@@ -156,6 +156,19 @@ def test_wheel_metadata(wheelhouse: Path, pins: dict[str, str], dist: str) -> No
     assert install_line in description
 
 
+@pytest.mark.parametrize("dist", list(API))
+def test_wheel_ships_the_type_information(wheelhouse: Path, dist: str) -> None:
+    """``py.typed`` in every API wheel, and every type stub of the package (7.x: one next to
+    each generated client module)."""
+    with zipfile.ZipFile(_wheel(wheelhouse, dist)) as archive:
+        names = set(archive.namelist())
+    assert f"{dist}/py.typed" in names
+    src = ROOT / "packages" / dist / "src"
+    stubs = {path.relative_to(src).as_posix() for path in src.rglob("*.pyi")}
+    assert {name for name in names if name.endswith(".pyi")} == stubs
+    assert bool(stubs) == (API[dist]["major"] == 7)
+
+
 def test_an_api_wheel_alone_never_falls_back_to_the_official_transport(
     uv: str, wheelhouse: Path, pins: dict[str, str], tmp_path: Path
 ) -> None:

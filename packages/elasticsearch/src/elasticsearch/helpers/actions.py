@@ -23,11 +23,11 @@ from collections.abc import (
     Collection,
     Iterable,
     Iterator,
-    MutableMapping,
+    Mapping,
     Sequence,
 )
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _profile
 from ..helpers import _official
@@ -55,6 +55,9 @@ from ..helpers._engine import (
 from ..helpers._threads import in_order
 from ..helpers._threads import timed as _timed
 from ..helpers.errors import BulkIndexError, ScanError
+
+if TYPE_CHECKING:  # the client the helpers take, as the official signatures say
+    from .. import Elasticsearch
 
 __all__ = [
     "BulkIndexError",
@@ -192,7 +195,7 @@ def _options(params: dict[str, Any]) -> Options:
 
 @official(_official.streaming_bulk)
 def streaming_bulk(
-    client: Any, actions: Any, *args: Any, **kwargs: Any
+    client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
 ) -> Iterator[tuple[bool, dict[str, Any]]]:
     """Sends the actions in chunks and yields ``(ok, item)`` for every one of them.
 
@@ -215,10 +218,10 @@ def streaming_bulk(
 
 
 def bulk(
-    client: Any,
+    client: Elasticsearch,
     actions: Actions,
     stats_only: bool = False,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     progress: Any = None,
     **kwargs: Any,
@@ -242,7 +245,9 @@ def bulk(
 
 
 @official(_official.parallel_bulk)
-def parallel_bulk(client: Any, actions: Any, *args: Any, **kwargs: Any) -> Iterator[tuple[bool, Any]]:
+def parallel_bulk(
+    client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
+) -> Iterator[tuple[bool, Any]]:
     """``streaming_bulk`` with ``thread_count`` requests in flight; results in order."""
     params = _official.parallel_bulk(client, actions, *args, **kwargs)
     rest = params["kwargs"]
@@ -450,7 +455,7 @@ def _clear(clear: Callable[[], Any], failing: bool) -> None:
 
 
 def scan(
-    client: Any,
+    client: Elasticsearch,
     query: Any | None = None,
     scroll: str = "5m",
     raise_on_error: bool = True,
@@ -458,7 +463,7 @@ def scan(
     size: int = 1000,
     request_timeout: float | None = None,
     clear_scroll: bool = True,
-    scroll_kwargs: MutableMapping[str, Any] | None = None,
+    scroll_kwargs: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> Iterator[dict[str, Any]]:
     """Every hit of a search, page by page through the scroll API.
@@ -507,16 +512,16 @@ def _target_op_type(target: Any, target_index: str, op_type: str | None) -> str 
 
 
 def reindex(
-    client: Any,
+    client: Elasticsearch,
     source_index: str | Collection[str],
     target_index: str,
     query: Any | None = None,
-    target_client: Any | None = None,
+    target_client: Elasticsearch | None = None,
     chunk_size: int = 500,
     scroll: str = "5m",
     op_type: str | None = None,
-    scan_kwargs: MutableMapping[str, Any] = {},  # noqa: B006 - the official default, never mutated
-    bulk_kwargs: MutableMapping[str, Any] = {},  # noqa: B006
+    scan_kwargs: Mapping[str, Any] = {},  # the official default, never mutated
+    bulk_kwargs: Mapping[str, Any] = {},
 ) -> tuple[int, int | list[dict[str, Any]]]:
     """Copies the documents a query matches (all by default) from one index to another,
     possibly through another client (cluster). Mappings are not copied."""

@@ -33,11 +33,11 @@ from collections.abc import (
     Collection,
     Iterable,
     Iterator,
-    MutableMapping,
+    Mapping,
     Sequence,
 )
 from itertools import chain
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 # unasync: sync-only
 # from .. import _profile
@@ -70,6 +70,9 @@ from ..helpers._engine import (
 # from ..helpers._threads import timed as _timed
 # unasync: end
 from ..helpers.errors import BulkIndexError, ScanError
+
+if TYPE_CHECKING:  # the client the helpers take, as the official signatures say
+    from .. import AsyncElasticsearch
 
 __all__ = [
     "BulkIndexError",
@@ -291,7 +294,7 @@ def _options(params: dict[str, Any]) -> Options:
 
 @official(_official.async_streaming_bulk)
 async def async_streaming_bulk(
-    client: Any, actions: Any, *args: Any, **kwargs: Any
+    client: AsyncElasticsearch, actions: Any, *args: Any, **kwargs: Any
 ) -> AsyncIterator[tuple[bool, dict[str, Any]]]:
     """Sends the actions in chunks and yields ``(ok, item)`` for every one of them.
 
@@ -321,10 +324,10 @@ async def async_streaming_bulk(
 
 
 async def async_bulk(
-    client: Any,
+    client: AsyncElasticsearch,
     actions: Actions,
     stats_only: bool = False,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     progress: Any = None,
     **kwargs: Any,
@@ -349,7 +352,9 @@ async def async_bulk(
 
 # unasync: sync-only (a thread pool: the async helpers have tasks for that)
 # @official(_official.parallel_bulk)
-# def parallel_bulk(client: Any, actions: Any, *args: Any, **kwargs: Any) -> Iterator[tuple[bool, Any]]:
+# def parallel_bulk(
+#     client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
+# ) -> Iterator[tuple[bool, Any]]:
 #     """``streaming_bulk`` with ``thread_count`` requests in flight; results in order."""
 #     params = _official.parallel_bulk(client, actions, *args, **kwargs)
 #     rest = params["kwargs"]
@@ -558,7 +563,7 @@ async def _clear(clear: Callable[[], Any], failing: bool) -> None:
 
 
 async def async_scan(
-    client: Any,
+    client: AsyncElasticsearch,
     query: Any | None = None,
     scroll: str = "5m",
     raise_on_error: bool = True,
@@ -566,7 +571,7 @@ async def async_scan(
     size: int = 1000,
     request_timeout: float | None = None,
     clear_scroll: bool = True,
-    scroll_kwargs: MutableMapping[str, Any] | None = None,
+    scroll_kwargs: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every hit of a search, page by page through the scroll API.
@@ -615,16 +620,16 @@ async def _target_op_type(target: Any, target_index: str, op_type: str | None) -
 
 
 async def async_reindex(
-    client: Any,
+    client: AsyncElasticsearch,
     source_index: str | Collection[str],
     target_index: str,
     query: Any | None = None,
-    target_client: Any | None = None,
+    target_client: AsyncElasticsearch | None = None,
     chunk_size: int = 500,
     scroll: str = "5m",
     op_type: str | None = None,
-    scan_kwargs: MutableMapping[str, Any] = {},  # noqa: B006 - the official default, never mutated
-    bulk_kwargs: MutableMapping[str, Any] = {},  # noqa: B006
+    scan_kwargs: Mapping[str, Any] = {},  # the official default, never mutated
+    bulk_kwargs: Mapping[str, Any] = {},
 ) -> tuple[int, int | list[dict[str, Any]]]:
     """Copies the documents a query matches (all by default) from one index to another,
     possibly through another client (cluster). Mappings are not copied."""
