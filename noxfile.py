@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -33,6 +34,7 @@ UNIT_TEST_DIRS = [
     "ci/esmatrix/tests",
     "ci/fakees/tests",
     "ci/officialsuite/tests",
+    "ci/tests",  # the wheels, installed as users install them (needs the package index)
     "conformance/tests",
     "conformance/official",
 ]
@@ -44,6 +46,8 @@ HAND_WRITTEN = [
     "ci/esmatrix",
     "ci/fakees",
     "ci/officialsuite",
+    "ci/wheelhouse.py",
+    "ci/tests",
     "conformance",
     "tests",
     "benchmarks",
@@ -89,6 +93,7 @@ def test(session: nox.Session) -> None:
     ``none`` leaves it out) adds a three-node cluster per client for the node-failure tests.
     """
     install_packages(session)
+    session.install("mypy")  # codegen/tests/test_typing.py runs it over typed programs
     dirs = [d for d in [*UNIT_TEST_DIRS, INTEGRATION] if (ROOT / d).is_dir()]
     env = {
         "ES_INTEGRATION_CELLS": os.environ.get("ES_INTEGRATION_CELLS") or "native",
@@ -149,11 +154,36 @@ def lint(session: nox.Session) -> None:
         "ci/fakees",
         "ci/officialsuite",
         "conformance/official",
+        "ci/wheelhouse.py",
+        "ci/tests",
     )
     session.run("mypy", "codegen", "--exclude", "codegen/(common|tests)/")
     # The common runtime (codegen/common) only type-checks where it is rendered.
     for name in API_PACKAGES:
         session.run("mypy", f"packages/{name}/src/{name}")
+
+
+@nox.session(name="typing-compare", python="3")
+def typing_compare(session: nox.Session) -> None:
+    """The typed-usage programs (codegen/tests/typed_usage) through ``mypy --strict`` against
+    the official packages (from PyPI, in scratch venvs) and ours: how many of their deliberate
+    mistakes each one reports, per major. Not part of CI (it needs the network)."""
+    install_packages(session)
+    session.install("mypy")
+    session.run("python", "-m", "codegen.tests.typed_usage.compare", *session.posargs)
+
+
+@nox.session(python="3")
+def build(session: nox.Session) -> None:
+    """The wheelhouse users install from: the wheels of the four packages and constraints.txt,
+    pinning each to its exact version, in wheelhouse/ (``nox -s build -- --out DIR`` elsewhere).
+
+    Install line (README.md, "Install"): ``pip install --find-links wheelhouse --constraint
+    wheelhouse/constraints.txt elasticsearch`` (or ``uv pip install`` with the same arguments).
+    """
+    if not shutil.which("uv"):  # ci/wheelhouse.py builds with uv, else with ``python -m build``
+        session.install("build")
+    session.run("python", "ci/wheelhouse.py", *session.posargs)
 
 
 @nox.session(python="3")

@@ -12,21 +12,36 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 VENVS_DIR = BENCH_DIR / ".venvs"
-PACKAGES = BENCH_DIR.parent / "packages"
-# The registry of majors: the newest major is the one measured, against its official release
-# from PyPI (``official`` in majors.json, also what parity checks use).
-MAJORS = json.loads((BENCH_DIR.parent / "majors.json").read_text())["majors"]
+REPO = BENCH_DIR.parent
+
+
+def majors(repo: Path) -> list[dict[str, Any]]:
+    """The registry of majors (majors.json) of a checkout of this repo."""
+    registry: list[dict[str, Any]] = json.loads((repo / "majors.json").read_text())["majors"]
+    return registry
+
+
+def packages(repo: Path) -> list[Path]:
+    """A checkout's transport and every API package, installed together so that the API
+    packages' elastic-transport requirement is met by that transport, not by PyPI's."""
+    return [repo / "packages" / "transport", *(repo / "packages" / m["package"] for m in majors(repo))]
+
+
+# The newest major is the one measured, against its official release from PyPI
+# (``official`` in majors.json, also what parity checks use).
+MAJORS = majors(REPO)
 REFERENCE = max(MAJORS, key=lambda m: m["major"])
-# Ours: the transport and every API package, installed together so that the API
-# packages' elastic-transport requirement is met by our transport, not by PyPI's.
-OURS = [PACKAGES / "transport", *(PACKAGES / m["package"] for m in MAJORS)]
+OURS = packages(REPO)
 # The harness itself, for bulk-es when the running Python lacks escluster (see run.py).
-ESCLUSTER = BENCH_DIR.parent / "ci" / "escluster"
+ESCLUSTER = REPO / "ci" / "escluster"
 MARKER = "bench-marker.json"
 # One environment for every contender process: nothing inherited that changes imports,
 # and bytecode caches under .venvs/, so importing packages/transport writes nothing.
@@ -41,6 +56,40 @@ SPECS: dict[str, tuple[list[str], list[Path]]] = {
     "ours": (["orjson", "aiohttp"], OURS),
     "harness": ([], [ESCLUSTER]),
 }
+# With --baseline: "baseline", an older checkout's packages with ours' requirements (add_baseline).
+BASELINE = "baseline"
+
+
+def add_baseline(checkout: Path) -> str:
+    """Add venv "baseline" to SPECS: `checkout` (of an older commit of this repo) installed
+    like ours, so that ours can be measured against it in the same run. Returns its commit."""
+    checkout = checkout.resolve()
+    if not (checkout / "majors.json").exists():
+        raise SystemExit(f"--baseline {checkout}: not a checkout of this repo (no majors.json)")
+    SPECS[BASELINE] = (SPECS["ours"][0], packages(checkout))
+    done = subprocess.run(
+        ["git", "-C", str(checkout), "log", "-1", "--format=%h"], check=False, capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown commit"
+
+
+@contextmanager
+def worktree(ref: str) -> Iterator[Path]:
+    """Check out `ref` of this repo as a git worktree for one run, then remove it.
+
+    Always at .venvs/baseline-src: the baseline venv's marker names the place, so the venv
+    is reused while that checkout's pyproject.toml files are unchanged.
+    """
+    path = VENVS_DIR / "baseline-src"
+    git = ["git", "-C", str(REPO), "worktree"]
+    # What a killed run may have left: a registered worktree, or just its folder.
+    subprocess.run([*git, "remove", "--force", str(path)], check=False, capture_output=True)
+    shutil.rmtree(path, ignore_errors=True)
+    subprocess.run([*git, "add", "--force", "--detach", "--quiet", str(path), ref], check=True)
+    try:
+        yield path
+    finally:
+        subprocess.run([*git, "remove", "--force", str(path)], check=False)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ contender is an entry in _runner.CONTENDERS.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import _stub
@@ -34,6 +35,7 @@ URLLIB3_2 = "import sys, urllib3; sys.exit(int(urllib3.__version__.split('.')[0]
 
 Preexec = Callable[[], None] | None
 Result = dict[str, Any]
+T = TypeVar("T")
 
 
 class ContenderFailed(Exception):
@@ -153,17 +155,40 @@ def _rounds(
     return {label: runs for label, runs in results.items() if label not in problems}, problems
 
 
+def _baseline_on() -> bool:
+    return _venvs.BASELINE in _venvs.SPECS
+
+
+def _twin(label: str) -> str:
+    """The baseline twin of an "ours ..." label or display name."""
+    return _venvs.BASELINE + label.removeprefix("ours")
+
+
+def _with_twins(entries: Mapping[str, T], twin: Callable[[T], T]) -> dict[str, T]:
+    """``entries``, each "ours ..." one followed by its baseline twin when --baseline is on."""
+    result: dict[str, T] = {}
+    for label, value in entries.items():
+        result[label] = value
+        if label.startswith("ours") and _baseline_on():
+            result[_twin(label)] = twin(value)
+    return result
+
+
 def _slots(
     wanted: Mapping[str, tuple[str, str]],
     check: str,
     floors: Mapping[str, str] | None = None,
+    baseline: bool = True,
 ) -> tuple[list[Slot], dict[str, str]]:
     """Find the slots that run and say why the others don't.
 
     ``wanted`` maps a label to (venv name, runner contender), used where ``check`` runs in
-    that venv; ``floors`` maps a label to a raw-urllib3 contender, run in the first venv with
-    urllib3 2.x, preferring ours.
+    that venv; with --baseline (and ``baseline``) every "ours ..." label gets a "baseline ..."
+    twin, the same contender in venv baseline. ``floors`` maps a label to a raw-urllib3
+    contender, run in the first venv with urllib3 2.x, preferring ours.
     """
+    if baseline:
+        wanted = _with_twins(wanted, lambda spec: (_venvs.BASELINE, spec[1]))
     venvs = {name: _venvs.ensure(name) for name in _venvs.SPECS}
     slots: list[Slot] = []
     problems: dict[str, str] = {}
@@ -299,9 +324,14 @@ def _paired(ours: list[float], official: list[float], invert: bool = False) -> l
     return [official / mine if invert else mine / official for mine, official in pairs]
 
 
+def _spread(paired: list[float], digits: int = 3) -> str:
+    """min-max of per-round ratios."""
+    return f"{min(paired):.{digits}f}-{max(paired):.{digits}f}" if paired else ""
+
+
 def _per_round(paired: list[float]) -> str:
     """The range of per-round ratios, for a goal row's detail."""
-    return f"per round {min(paired):.2f}-{max(paired):.2f}" if paired else ""
+    return f"per round {_spread(paired, 2)}" if paired else ""
 
 
 def _goal(what: str, target: str, measured: float | None, met: bool | None, detail: str = "") -> Result:
@@ -317,6 +347,118 @@ def _goal_table(goals: list[Result]) -> str:
             measured += f" ({goal['detail']})"
         rows.append([goal["goal"], goal["target"], measured, met])
     return _table(["goal", "target", "measured", "met"], rows)
+
+
+class Measures(NamedTuple):
+    """Where a suite's contender summaries keep what ours / baseline compares: per-round
+    wall figures (``rate``: per second, so higher is faster), per-round client CPU, and the
+    calls per request (or document) to add up."""
+
+    wall: str
+    rate: bool = False
+    cpu: str | None = None
+    calls: tuple[str, ...] = ()
+
+
+PER_REQUEST = Measures(
+    "round_median_us",
+    cpu="round_cpu_us_per_request",
+    calls=("python_calls_per_request", "c_calls_per_request"),
+)
+ASYNC = PER_REQUEST._replace(wall="round_requests_per_s", rate=True)
+BULK = Measures("round_docs_per_s", True, "round_cpu_us_per_doc", ("python_calls_per_doc", "c_calls_per_doc"))
+IMPORT = Measures("round_import_minus_bare_ms")
+BASELINE_GOAL = 1.03  # ours / baseline client CPU (paired median): "within 3% of today's figures"
+
+
+class VsBaseline(NamedTuple):
+    """ours / baseline for a report: all empty without --baseline."""
+
+    data: Result
+    goals: list[Result]
+    tables: list[str]
+
+
+def _over(ours: Result, base: Result, key: str | None, invert: bool = False) -> Result | None:
+    """Time ours / baseline from per-round list ``key`` (rates with ``invert``): the ratio of
+    the medians over rounds, and the per-round paired ratios with their median."""
+    if key is None:
+        return None
+    mine, theirs = statistics.median(ours[key]), statistics.median(base[key])
+    paired = _paired(ours[key], base[key], invert)
+    return {
+        "ratio": theirs / mine if invert else mine / theirs,
+        "paired_median": statistics.median(paired),
+        "paired_per_round": paired,
+    }
+
+
+def _ratio_cells(ratio: Result | None) -> list[str]:
+    if ratio is None:
+        return ["n/a", "n/a", ""]
+    return [_fmt(ratio["ratio"], 3), _fmt(ratio["paired_median"], 3), _spread(ratio["paired_per_round"])]
+
+
+def _vs_baseline(contenders: Result, measures: Measures, args: argparse.Namespace) -> VsBaseline:
+    """Compare every "ours ..." contender with its baseline twin, as time ours / baseline:
+    wall time and client CPU (see _over), and calls. Within 3% is decided by the paired
+    client CPU, or wall time where a suite has no CPU figure."""
+    if not _baseline_on():
+        return VsBaseline({}, [], [])
+    ratios: Result = {}
+    goals: list[Result] = []
+    rows: list[list[str]] = []
+    for label, ours in contenders.items():
+        base = contenders.get(_twin(label)) if label.startswith("ours") else None
+        if base is None:
+            continue
+        wall, cpu = _over(ours, base, measures.wall, measures.rate), _over(ours, base, measures.cpu)
+        counts = [sum(side[key] or 0 for key in measures.calls) for side in (ours, base)]
+        calls = counts[0] / counts[1] if counts[1] else None
+        ratios[label] = {"wall": wall, "client_cpu": cpu, "calls": calls}
+        decided = cpu or wall
+        assert wall is not None and decided is not None
+        what = label.removeprefix("ours").strip()
+        goals.append(
+            _goal(
+                "ours within 3% of baseline" + (f" (`{what}`)" if what else ""),
+                f"<= {BASELINE_GOAL} ({'client CPU' if cpu else 'wall time'}, paired median)",
+                decided["paired_median"],
+                decided["paired_median"] <= BASELINE_GOAL,
+                f"wall {wall['paired_median']:.3f}, {_per_round(decided['paired_per_round'])}",
+            )
+        )
+        rows.append([label, *_ratio_cells(wall), *_ratio_cells(cpu), _fmt(calls, 3)])
+    if not rows:
+        goals.append(
+            _goal("ours within 3% of baseline", f"<= {BASELINE_GOAL}", None, None, "no baseline measured")
+        )
+    headers = [
+        "ours / baseline",
+        "wall",
+        "wall, paired",
+        "per round",
+        "client CPU",
+        "CPU, paired",
+        "per round",
+        "calls",
+    ]
+    what = (
+        f"ours / baseline, baseline `{args.baseline_ref or args.baseline}` at {args.baseline_commit}:"
+        " the same contenders in venv `baseline`, in the same rounds. Wall time and client CPU"
+        " per request (or document) ours over baseline, below 1 is ours cheaper: the ratio of the"
+        " medians over rounds, and the median and range of per-round paired ratios (round i with"
+        " round i); calls: Python + C calls per request or document, ours over baseline."
+    )
+    data = {
+        "baseline": {
+            "checkout": str(args.baseline),
+            "ref": args.baseline_ref,
+            "commit": args.baseline_commit,
+        },
+        "ours_over_baseline": ratios,
+    }
+    return VsBaseline(data, goals, [what, _table(headers, rows)])
 
 
 def suite_transport(args: argparse.Namespace) -> Report:
@@ -340,6 +482,7 @@ def suite_transport(args: argparse.Namespace) -> Report:
     if "ours" in contenders and "official" in contenders:
         paired = _paired(contenders["ours"]["round_median_us"], contenders["official"]["round_median_us"])
     cheaper = None if not paired else all(ratio < 1 for ratio in paired)
+    vs_baseline = _vs_baseline(contenders, PER_REQUEST, args)
 
     info = _machine()
     data = {
@@ -357,11 +500,14 @@ def suite_transport(args: argparse.Namespace) -> Report:
         "ratios": ratios,
         "paired_ours_over_official": paired,
         "ours_cheaper_in_every_round": cheaper,
+        **vs_baseline.data,
     }
-    names = {"official": "official elastic-transport", "ours": "ours", "raw": "raw urllib3"}
+    names = _with_twins(
+        {"official": "official elastic-transport", "ours": "ours", "raw": "raw urllib3"}, _twin
+    )
     verdict = "n/a" if cheaper is None else ("yes" if cheaper else "no")
     if paired:
-        verdict += f" (per-round ours/official {min(paired):.3f}-{max(paired):.3f})"
+        verdict += f" (per-round ours/official {_spread(paired)})"
     ratio_rows = [[name, _fmt(value, 3)] for name, value in ratios.items()]
     ratio_rows.append(["ours cheaper than official in every paired round", verdict])
     setup = (
@@ -371,6 +517,8 @@ def suite_transport(args: argparse.Namespace) -> Report:
     )
     what = f"`{data['request']}` against the nginx stub; medians over rounds of each round's median."
     tables = [_per_request_rows(contenders, problems, names), _table(["ratio", "value"], ratio_rows)]
+    if vs_baseline.goals:
+        tables += [*vs_baseline.tables, _goal_table(vs_baseline.goals)]
     markdown = "\n\n".join(["# transport per-request cost", setup, what, *tables])
     return Report("transport", data, markdown + "\n")
 
@@ -426,6 +574,8 @@ def suite_client(args: argparse.Namespace) -> Report:
         goals.append(
             _goal(f"`client.{call}` requests/s, ours/official", f">= {CLIENT_GOAL}", speedup, met, detail)
         )
+    vs_baseline = _vs_baseline(contenders, PER_REQUEST, args)
+    goals += vs_baseline.goals
 
     info = _machine()
     data = {
@@ -441,12 +591,14 @@ def suite_client(args: argparse.Namespace) -> Report:
         "unavailable": problems,
         "ratios": ratios,
         "goals": goals,
+        **vs_baseline.data,
     }
     names = {
         f"{who} {call}": f"{name} `{call}`"
         for call in CLIENT_CALLS
         for who, name in (("official", "official elasticsearch"), ("ours", "ours"), ("raw", "raw urllib3"))
     }
+    names = _with_twins(names, _twin)
     ratio_rows = []
     for call, values in ratios.items():
         ratio_rows.append(
@@ -479,7 +631,12 @@ def suite_client(args: argparse.Namespace) -> Report:
             " requests/s = 1e6 / median us.",
         ]
     )
-    tables = [_per_request_rows(contenders, problems, names), ratio_table, _goal_table(goals)]
+    tables = [
+        _per_request_rows(contenders, problems, names),
+        ratio_table,
+        *vs_baseline.tables,
+        _goal_table(goals),
+    ]
     markdown = "\n\n".join(["# client per-call cost", setup, what, *tables])
     return Report("client", data, markdown + "\n")
 
@@ -532,6 +689,8 @@ def suite_async(args: argparse.Namespace) -> Report:
             None,
         ),
     ]
+    vs_baseline = _vs_baseline(contenders, ASYNC, args)
+    goals += vs_baseline.goals
 
     info = _machine()
     call = 'await AsyncElasticsearch("http://127.0.0.1:port").get(index="bench", id="1")'
@@ -551,9 +710,10 @@ def suite_async(args: argparse.Namespace) -> Report:
         "paired_ours_over_official": paired,
         "official_cpu_over_ours_cpu": cpu_ratio,
         "goals": goals,
+        **vs_baseline.data,
     }
     rows = []
-    for label, name in (("official", "official elasticsearch"), ("ours", "ours")):
+    for label, name in _with_twins({"official": "official elasticsearch", "ours": "ours"}, _twin).items():
         if label in contenders:
             c = contenders[label]
             rows.append(
@@ -586,7 +746,9 @@ def suite_async(args: argparse.Namespace) -> Report:
         f"`{call}` with aiohttp, in batches of `asyncio.gather` over {args.concurrency} tasks, against"
         " the nginx stub; requests/s is the median over rounds of each round's total / elapsed."
     )
-    markdown = "\n\n".join(["# async client throughput", setup, what, table, _goal_table(goals)])
+    markdown = "\n\n".join(
+        ["# async client throughput", setup, what, table, *vs_baseline.tables, _goal_table(goals)]
+    )
     return Report("async", data, markdown + "\n")
 
 
@@ -644,7 +806,7 @@ def _ratio_rows(ratios: Result) -> str:
                     f"`{helper}`",
                     what,
                     _fmt(value["docs_per_s"], 2),
-                    f"{min(paired):.2f}-{max(paired):.2f}" if paired else "n/a",
+                    _spread(paired, 2) or "n/a",
                     _fmt(value["cpu"], 2),
                 ]
             )
@@ -723,6 +885,8 @@ def suite_bulk(args: argparse.Namespace) -> Report:
                 None,
             )
         )
+    vs_baseline = _vs_baseline(contenders, BULK, args)
+    goals += vs_baseline.goals
 
     info = _machine()
     data = {
@@ -740,6 +904,7 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         "unavailable": problems,
         "ratios": ratios,
         "goals": goals,
+        **vs_baseline.data,
     }
     names = {
         f"{venv} {helper}{serializer}": (f"{name} `{helper}`", what)
@@ -750,6 +915,7 @@ def suite_bulk(args: argparse.Namespace) -> Report:
     names.update(
         {f"ours {helper}{BULK_STDLIB[0]}": (f"ours `{helper}`", BULK_STDLIB[1]) for helper in BULK_HELPERS}
     )
+    names = _with_twins(names, lambda name: (_twin(name[0]), name[1]))
     names["raw"] = ("raw urllib3 + orjson NDJSON", "orjson")
     rows = []
     for label, (name, serializer) in names.items():
@@ -803,7 +969,15 @@ def suite_bulk(args: argparse.Namespace) -> Report:
         ]
     )
     markdown = "\n\n".join(
-        ["# bulk helpers throughput", setup, what, _table(headers, rows), ratio_table, _goal_table(goals)]
+        [
+            "# bulk helpers throughput",
+            setup,
+            what,
+            _table(headers, rows),
+            ratio_table,
+            *vs_baseline.tables,
+            _goal_table(goals),
+        ]
     )
     return Report("bulk", data, markdown + "\n")
 
@@ -818,7 +992,7 @@ def suite_bulk_es(args: argparse.Namespace) -> Report:
     are counted in the cluster afterwards and a round that lost one fails its contender.
     """
     wanted = {f"{venv} {helper}": (venv, helper) for helper in BULK_HELPERS for venv in ("official", "ours")}
-    slots, problems = _slots(wanted, BULK_API, {"raw": "urllib3_bulk"})
+    slots, problems = _slots(wanted, BULK_API, {"raw": "urllib3_bulk"}, baseline=False)
     sent = args.bulk_es_warmup + args.bulk_es_n
     runner_args = [f"--n={args.bulk_es_n}", f"--warmup={args.bulk_es_warmup}", "--profile-n=0"]
     import _cluster  # needs escluster: see _with_escluster
@@ -1042,6 +1216,8 @@ def suite_import(args: argparse.Namespace) -> Report:
             official_rss,
         )
     )
+    vs_baseline = _vs_baseline(contenders, IMPORT, args)
+    goals += vs_baseline.goals
 
     info = _machine()
     data = {
@@ -1053,6 +1229,7 @@ def suite_import(args: argparse.Namespace) -> Report:
         "ours_over_official_import": ratio,
         "paired_ours_over_official_import": paired,
         "goals": goals,
+        **vs_baseline.data,
     }
     rows = []
     labels = [
@@ -1062,7 +1239,7 @@ def suite_import(args: argparse.Namespace) -> Report:
         "official elasticsearch",
         "ours elasticsearch",
     ]
-    for label in labels:
+    for label in _with_twins({label: label for label in labels}, _twin):
         if label in contenders:
             c = contenders[label]
             rows.append(
@@ -1098,7 +1275,14 @@ def suite_import(args: argparse.Namespace) -> Report:
         " `HTTPConnectionPool`. RSS is read in `_runner.py` after the same import and client."
     )
     markdown = "\n\n".join(
-        ["# import time and memory", setup, what, _table(headers, rows), _goal_table(goals)]
+        [
+            "# import time and memory",
+            setup,
+            what,
+            _table(headers, rows),
+            *vs_baseline.tables,
+            _goal_table(goals),
+        ]
     )
     return Report("import", data, markdown + "\n")
 
@@ -1169,6 +1353,16 @@ def main() -> None:
     parser.add_argument("--bulk-es-warmup", type=int, default=5000, help="untimed documents (bulk-es)")
     parser.add_argument("--stub-dir", type=Path, default=_stub.DEFAULT_STUB_DIR)
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
+    older = parser.add_mutually_exclusive_group()
+    older.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of an older commit of this repo: also measure its packages (venv baseline)"
+        " next to ours and report ours / baseline (all suites but bulk-es)",
+    )
+    older.add_argument(
+        "--baseline-ref", help="like --baseline, with this git ref checked out for the run (then removed)"
+    )
     parser.add_argument(
         "--pin",
         choices=["same", "split", "none"],
@@ -1180,11 +1374,16 @@ def main() -> None:
     if "bulk-es" in (args.suite or []):
         _with_escluster()
     reports = []
-    for name in args.suite or ["transport"]:
-        print(f"suite {name}", flush=True)
-        report = SUITES[name](args)
-        _write(report, args.results_dir)
-        reports.append(report)
+    with contextlib.ExitStack() as cleanup:
+        if args.baseline_ref:
+            args.baseline = cleanup.enter_context(_venvs.worktree(args.baseline_ref))
+        if args.baseline:
+            args.baseline_commit = _venvs.add_baseline(args.baseline)
+        for name in args.suite or ["transport"]:
+            print(f"suite {name}", flush=True)
+            report = SUITES[name](args)
+            _write(report, args.results_dir)
+            reports.append(report)
     for report in reports:
         print("\n" + report.markdown)
 

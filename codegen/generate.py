@@ -24,7 +24,7 @@ import jinja2
 from . import keyword_style, legacy_style, unasync
 from .load import load_endpoints
 from .model import Endpoint
-from .profiles import PROFILES, Profile, profile
+from .profiles import PROFILES, REPOSITORY_URL, Profile, profile
 from .rules import SpecMissingError
 
 CODEGEN = Path(__file__).resolve().parent
@@ -135,13 +135,16 @@ class Renderer:
     def _package_files(self) -> None:
         prof = self.profile
         self.files["pyproject.toml"] = self._template(
-            "package/pyproject.toml.j2", header=header("codegen/templates/package/pyproject.toml.j2")
+            "package/pyproject.toml.j2",
+            header=header("codegen/templates/package/pyproject.toml.j2"),
+            repository_url=REPOSITORY_URL,
         )
-        self.files["README.md"] = self._template(
-            "package/README.md.j2",
-            header=header("codegen/templates/package/README.md.j2", "<!--"),
-            endpoint_count=len(self.endpoints),
-        )
+        # The README is the package's page for its users: no generated-file comment on top
+        # (``--check`` still finds it changed by hand).
+        self.files["README.md"] = self._template("package/README.md.j2", endpoint_count=len(self.endpoints))
+        # The license and notice of the repository root, as they are (the wheel carries them).
+        for name in ("LICENSE", "NOTICE"):
+            self.files[name] = (ROOT / name).read_text(encoding="utf-8")
         self.files[f"{self.src}/py.typed"] = header("codegen/profiles.py") + "\n"
         self.files[f"{self.src}/_profile.py"] = self._template(
             "package/_profile.py.j2", header=header("codegen/profiles.py"), prof=prof
@@ -229,27 +232,36 @@ class Renderer:
             for ns, endpoints in groups:
                 methods = [legacy_style.plan(e, self.profile) for e in endpoints]
                 if ns is None:
-                    self._python(
-                        f"{self.src}/{folder}/__init__.py",
-                        "legacy/client.py.j2",
-                        methods=methods,
-                        namespaces=namespaces,
-                        is_async=is_async,
-                        class_name=f"{prefix}Elasticsearch",
-                        base_class="ElasticsearchBase",
-                        utils=".utils",
-                    )
+                    module, kind = f"{self.src}/{folder}/__init__", "client"
+                    context: dict[str, object] = {
+                        "namespaces": namespaces,
+                        "class_name": f"{prefix}Elasticsearch",
+                        "base_class": "ElasticsearchBase",
+                    }
                 else:
-                    self._python(
-                        f"{self.src}/{folder}/{ns.module}.py",
-                        "legacy/namespace.py.j2",
-                        methods=methods,
-                        namespace=ns.attribute,
-                        is_async=is_async,
-                        class_name=ns.class_name,
-                        base_class="NamespacedClient",
-                        utils=".utils",
-                    )
+                    module, kind = f"{self.src}/{folder}/{ns.module}", "namespace"
+                    context = {
+                        "namespace": ns.attribute,
+                        "class_name": ns.class_name,
+                        "base_class": "NamespacedClient",
+                    }
+                self._python(
+                    f"{module}.py",
+                    f"legacy/{kind}.py.j2",
+                    methods=methods,
+                    is_async=is_async,
+                    utils=".utils",
+                    **context,
+                )
+                # The signatures type checkers see: a stub next to the module replaces it for them.
+                stub = f"legacy/{kind}.pyi.j2"
+                self.files[f"{module}.pyi"] = self._template(
+                    stub,
+                    header=header(f"codegen/templates/{stub} ({self.profile.spec_version} spec)"),
+                    methods=methods,
+                    is_async=is_async,
+                    **context,
+                )
 
     def _python(self, path: str, template: str, **context: object) -> None:
         """A Python module; it imports exactly the helpers its body uses."""

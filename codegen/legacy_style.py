@@ -16,6 +16,31 @@ from .profiles import Profile
 
 # Query parameters the runtime adds to every method by itself.
 GLOBAL_QUERY = frozenset({"pretty", "human", "error_trace", "format", "filter_path"})
+# The keywords every method takes in the type stubs, after its own: the global query
+# parameters, the per-request transport options and the raw ``params``/``headers``.
+STUB_GLOBALS = (
+    ("pretty", "bool"),
+    ("human", "bool"),
+    ("error_trace", "bool"),
+    ("format", "str"),
+    ("filter_path", "t.Union[str, t.Collection[str]]"),
+    ("request_timeout", "t.Union[int, float]"),
+    ("ignore", "t.Union[int, t.Collection[int]]"),
+    ("opaque_id", "str"),
+    ("http_auth", "t.Union[str, bytes, t.Tuple[str, str], t.List[str]]"),
+    ("api_key", "t.Union[str, bytes, t.Tuple[str, str], t.List[str]]"),
+    ("params", "t.Mapping[str, t.Any]"),
+    ("headers", "t.Mapping[str, str]"),
+)
+# What a method hands back, by response kind (a cat API answers a list or text by format).
+STUB_RETURNS = {
+    "head-bool": "bool",
+    "object": "t.Dict[str, t.Any]",
+    "list": "t.Any",
+    "text": "str",
+    "binary": "bytes",
+}
+_NDJSON_BODY = "t.Union[t.Mapping[str, t.Any], t.Sequence[t.Any], bytes, str]"
 
 
 @dataclass(frozen=True)
@@ -30,6 +55,23 @@ class Branch:
     given: tuple[str, ...]  # optional parts that must all be set
     segments: tuple[str, ...]  # _make_path() arguments: part names or quoted literals
     method: str
+
+
+@dataclass(frozen=True)
+class StubArg:
+    name: str
+    hint: str
+    default: bool  # "= ..." in the stub
+
+
+@dataclass(frozen=True)
+class Stub:
+    """The signature type checkers see (``.pyi``): what the ``query_params`` decorator lets
+    callers pass, which the runtime signature (``params``, ``headers``) does not show."""
+
+    positional: tuple[StubArg, ...]  # the required arguments, positional or keyword as at run time
+    keywords: tuple[StubArg, ...]  # the rest, keyword-only, all optional
+    returns: str
 
 
 @dataclass(frozen=True)
@@ -50,8 +92,10 @@ class Method:
     no_route_error: bool
     # The part 7.x let callers leave out (it warned and sent ``without_part_path``).
     optional_part: str | None
+    warn_without_part: bool
     without_part_segments: tuple[str, ...]
     doc: tuple[str, ...]
+    stub: Stub
 
 
 def plan(endpoint: Endpoint, profile: Profile) -> Method:
@@ -79,14 +123,16 @@ def plan(endpoint: Endpoint, profile: Profile) -> Method:
         without = _segments(paths[0].template.replace("/{" + wire + "}", ""), {}, {})
         no_route_error = False
     query = [p.name for p in endpoint.query_params if p.wire_name not in GLOBAL_QUERY]
+    body_keywords = profile.body_keywords.get(endpoint.name, ())
+    body_name = profile.body_names.get(endpoint.name)
     return Method(
         name=endpoint.method_name,
         endpoint_id=endpoint.name,
         args=tuple(args),
         required=tuple(checks),
         query=tuple(query),
-        body_keywords=profile.body_keywords.get(endpoint.name, ()),
-        body_name=profile.body_names.get(endpoint.name),
+        body_keywords=body_keywords,
+        body_name=body_name,
         body_required=takes_body and endpoint.body.required,
         accept=requests.accept(endpoint),
         content_type=(
@@ -97,9 +143,109 @@ def plan(endpoint: Endpoint, profile: Profile) -> Method:
         branches=branches,
         no_route_error=no_route_error,
         optional_part=optional_part,
+        warn_without_part=endpoint.name not in profile.quiet_optional_parts,
         without_part_segments=without,
         doc=_doc(endpoint, paths, args),
+        stub=_stub(endpoint, profile, parts, required, body_keywords, body_name),
     )
+
+
+def _stub(
+    endpoint: Endpoint,
+    profile: Profile,
+    parts: list[Param],
+    required: list[Param],
+    body_keywords: tuple[str, ...],
+    body_name: str | None,
+) -> Stub:
+    """The stub signature: required parts (and a required body) first, as at run time; then,
+    keyword-only, the optional parts, the body and its keywords, the query parameters and
+    the keywords of every method.
+
+    Only the endpoints the profile lists keep the spec's types for their parts and query
+    parameters; elsewhere these take anything but booleans, so no call the official stubs
+    accept is rejected. A body that ``document=`` or body-field keywords can stand for is
+    optional.
+    """
+    typed = endpoint.name in profile.typed_stub_endpoints
+    # The deprecated data frame APIs, kept under their 7.x names, were untyped throughout.
+    untyped = endpoint.name in profile.renames
+
+    def hint(param: Param) -> str:
+        if untyped:
+            return "t.Any"
+        return param.type_hint if typed or param.type_hint == "bool" else "t.Any"
+
+    positional = [StubArg(p.name, hint(p), False) for p in required]
+    # name -> hints; a name that is both a body field and a query parameter takes either.
+    keywords: dict[str, list[str]] = {}
+
+    def add(name: str, hint: str) -> None:
+        keywords.setdefault(name, [])
+        if hint not in keywords[name]:
+            keywords[name].append(hint)
+
+    body = _stub_body(endpoint)
+    takes_body = endpoint.body.kind != "none"
+    if takes_body and endpoint.body.required:
+        if body_name or body_keywords:  # may be left out
+            positional.append(StubArg("body", _optional(body), True))
+        else:
+            positional.append(StubArg("body", body, False))
+    elif takes_body:
+        add("body", body)
+    for part in parts:
+        if part not in required:
+            add(part.name, hint(part))
+    if body_name:
+        add(body_name, body)
+    fields = {f.name: f for f in endpoint.body.fields}
+    for name in body_keywords:
+        field = fields.get(name)
+        add(name, field.type_hint if field is not None else "t.Any")
+    own_format = False
+    for param in endpoint.query_params:
+        if param.wire_name not in GLOBAL_QUERY:
+            add(param.name, hint(param))
+        elif param.wire_name == "format":  # the endpoint's own (cat, sql): as typed as the rest
+            own_format = True
+            add(param.name, hint(param))
+    for name, global_hint in STUB_GLOBALS:
+        if name not in keywords and not (name == "format" and own_format):
+            add(name, global_hint)
+    taken = {arg.name for arg in positional}
+    return Stub(
+        positional=tuple(positional),
+        keywords=tuple(
+            StubArg(name, _optional(_union(hints)), True)
+            for name, hints in keywords.items()
+            if name not in taken
+        ),
+        returns="t.Any" if untyped else STUB_RETURNS[endpoint.response_kind],
+    )
+
+
+def _union(hints: list[str]) -> str:
+    if "t.Any" in hints:
+        return "t.Any"
+    return hints[0] if len(hints) == 1 else f"t.Union[{', '.join(hints)}]"
+
+
+def _stub_body(endpoint: Endpoint) -> str:
+    """A JSON object for a body of fields (or one the spec types as an object), a list of
+    actions or lines for NDJSON, anything where the spec does not say."""
+    body = endpoint.body
+    if body.kind == "fields" or (
+        body.kind == "value" and (body.value_type_hint or "").startswith("t.Mapping")
+    ):
+        return "t.Mapping[str, t.Any]"
+    if body.kind == "ndjson":
+        return _NDJSON_BODY
+    return "t.Any"
+
+
+def _optional(hint: str) -> str:
+    return hint if hint == "t.Any" else f"t.Optional[{hint}]"
 
 
 def _ordered_parts(parts: tuple[Param, ...], paths: tuple[UrlPath, ...]) -> list[Param]:

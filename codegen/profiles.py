@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import runpy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,17 +26,40 @@ def _frozen(mapping: Mapping[str, str] | None = None) -> Mapping[str, str]:
     return MappingProxyType(dict(mapping or {}))
 
 
+ROOT = Path(__file__).resolve().parents[1]
+# Where the project lives. It has no public home yet: ``.invalid`` (RFC 2606) never resolves,
+# so the placeholder cannot pass for anyone's real page. packages/transport/pyproject.toml
+# spells the same base (a test compares them).
+REPOSITORY_URL = "https://example.invalid/elasticsearch-py-monorepo"
+
+
+@functools.cache
+def transport_versions() -> dict[str, str]:
+    """``__version__``, ``LOCAL_LABEL`` and ``DIST_VERSION`` of the monorepo's transport, read
+    from its one version file (packages/transport/src/elastic_transport/_version.py)."""
+    values = runpy.run_path(
+        str(ROOT / "packages" / "transport" / "src" / "elastic_transport" / "_version.py")
+    )
+    return {name: str(values[name]) for name in ("__version__", "LOCAL_LABEL", "DIST_VERSION")}
+
+
 @functools.cache
 def _registry(major: int) -> dict[str, Any]:
-    """The fields shared with the rest of the monorepo (spec, package, compat header), from
-    the registry of majors (majors.json at the repository root), so they are spelled once."""
-    for entry in json.loads((Path(__file__).resolve().parents[1] / "majors.json").read_text())["majors"]:
+    """The fields shared with the rest of the monorepo (spec, package, compat header, the
+    official release mirrored), from the registry of majors (majors.json at the repository
+    root), so they are spelled once; the distribution versions add the transport's local label."""
+    for entry in json.loads((ROOT / "majors.json").read_text())["majors"]:
         if entry["major"] == major:
+            transport = transport_versions()
+            client_version = entry["official"]["elasticsearch"]
             return {
                 "spec_version": entry["spec"],
                 "package": entry["package"],
                 "dist": entry["package"],
                 "compat_header_version": entry["compat_header"],
+                "client_version": client_version,
+                "dist_version": f"{client_version}+{transport['LOCAL_LABEL']}",
+                "transport_dist_version": transport["DIST_VERSION"],
             }
     raise KeyError(f"majors.json has no entry for major {major}")
 
@@ -46,11 +70,21 @@ class Profile:
     spec_version: str  # folder under the spec dir, e.g. "8.19"
     package: str  # import name
     dist: str  # distribution name and folder under packages/
+    # The official release this package mirrors (``__versionstr__``, ``__version__``, the
+    # User-Agent): majors.json's ``official``.
     client_version: str
+    # The distribution's version: ``client_version`` plus the monorepo's local label
+    # (``9.5.1+mono.1``), which no package index holds.
+    dist_version: str
+    # The transport's distribution version, which the package requires exactly.
+    transport_dist_version: str
     api_style: ApiStyle
     common_dirs: tuple[str, ...]  # under codegen/common, copied in order (later wins)
     compat_header_version: int  # the N in compatible-with=N
     description: str
+    # Extras: name -> requirements, the user-facing extras of the official release (its
+    # development extras, ``dev``/``develop`` and ``docs``, are left out).
+    extras: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     user_agent_name: str = "elasticsearch-py"
     client_meta_service: str = "es"
     # Keyword style: deprecated URLs are dropped where a current one exists
@@ -71,10 +105,16 @@ class Profile:
     # Legacy style: endpoint -> path part that 7.x accepted as optional, and
     # the request sent without it (it warned and listed instead).
     optional_parts: Mapping[str, str] = field(default_factory=_frozen)
+    # Of those, the endpoints whose 7.x method left the part out without a warning.
+    quiet_optional_parts: frozenset[str] = frozenset()
     # Legacy style: endpoints whose body fields 7.15+ also took as keywords
     # (the forward-compatible style), and the keyword standing for a whole body.
     body_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     body_names: Mapping[str, str] = field(default_factory=_frozen)
+    # Legacy style: the endpoints whose type stubs (``.pyi``) give their path parts and query
+    # parameters the spec's types, as the official client's stubs do; elsewhere those stubs
+    # take anything (``t.Any``) but booleans, since the official stubs accept anything there.
+    typed_stub_endpoints: frozenset[str] = frozenset()
     # Endpoint -> (path part, value) sent in its place when a later part of
     # the same URL is given without it (``/_cluster/state/_all/{index}``).
     part_defaults: Mapping[str, tuple[str, str]] = field(
@@ -106,6 +146,21 @@ class Profile:
         return self.namespace_classes.get(namespace, default)
 
 
+# The user-facing extras of the official 8.x and 9.x releases, with requirements to match.
+# ``pyarrow`` and ``vectorstore_mmr`` install those libraries only: this client has neither
+# an Arrow serializer nor the vector store helper yet (the package README says so).
+_EXTRAS_8PLUS = MappingProxyType(
+    {
+        "async": ("aiohttp>=3.9,<4",),
+        "orjson": ("orjson>=3",),
+        "pyarrow": ("pyarrow>=1",),
+        "requests": ("requests>=2.26,!=2.32.2,<3",),
+        "vectorstore_mmr": ("numpy>=1", "simsimd>=3"),
+    }
+)
+_EXTRAS_7 = MappingProxyType({"async": ("aiohttp>=3.9,<4",), "requests": ("requests>=2.26,<3",)})
+
+
 # 8.x-only constructor arguments (the 7.x spellings it still took, deprecated).
 _CLIENT_ARGUMENTS_ONLY_8 = (
     "timeout",
@@ -121,10 +176,10 @@ PROFILES: tuple[Profile, ...] = (
     Profile(
         major=9,
         **_registry(9),
-        client_version="9.5.0",
         api_style="keyword",
         common_dirs=("all", "v8plus", "helpers/all", "helpers/v8plus"),
         description="Python client for Elasticsearch 9.x",
+        extras=_EXTRAS_8PLUS,
         content_type_without_body=True,
         client_module_warns=True,
         helpers_pack_dense_vector=True,
@@ -135,10 +190,10 @@ PROFILES: tuple[Profile, ...] = (
     Profile(
         major=8,
         **_registry(8),
-        client_version="8.19.0",
         api_style="keyword",
         common_dirs=("all", "v8plus", "v8", "helpers/all", "helpers/v8plus"),
         description="Python client for Elasticsearch 8.x",
+        extras=_EXTRAS_8PLUS,
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         stability_overrides=_frozen({"indices.downsample": "experimental"}),
         client_arguments_left_out=("server_mode",),
@@ -146,10 +201,10 @@ PROFILES: tuple[Profile, ...] = (
     Profile(
         major=7,
         **_registry(7),
-        client_version="7.17.0",
         api_style="legacy",
         common_dirs=("all", "v7", "helpers/all", "helpers/v7"),
         description="Python client for Elasticsearch 7.x",
+        extras=_EXTRAS_7,
         drop_deprecated_paths=False,
         helpers_bulk_flush=False,
         helpers_raw_action_line=True,
@@ -170,7 +225,10 @@ PROFILES: tuple[Profile, ...] = (
                 )
             }
         ),
-        optional_parts=_frozen({"tasks.get": "task_id"}),
+        optional_parts=_frozen(
+            {"tasks.get": "task_id", "data_frame_transform_deprecated.get_transform_stats": "transform_id"}
+        ),
+        quiet_optional_parts=frozenset({"data_frame_transform_deprecated.get_transform_stats"}),
         body_keywords=MappingProxyType(
             {
                 "clear_scroll": ("scroll_id",),
@@ -233,6 +291,43 @@ PROFILES: tuple[Profile, ...] = (
             }
         ),
         body_names=_frozen({"create": "document", "index": "document"}),
+        typed_stub_endpoints=frozenset(
+            {
+                "clear_scroll",
+                "create",
+                "delete",
+                "exists",
+                "get",
+                "index",
+                "scroll",
+                "search",
+                "search_mvt",
+                "update",
+                "indices.close",
+                "indices.create",
+                "indices.create_data_stream",
+                "indices.delete",
+                "indices.delete_alias",
+                "indices.delete_data_stream",
+                "indices.delete_template",
+                "indices.exists",
+                "indices.exists_alias",
+                "indices.exists_template",
+                "indices.flush",
+                "indices.get",
+                "indices.get_alias",
+                "indices.get_data_stream",
+                "indices.get_field_mapping",
+                "indices.get_mapping",
+                "indices.get_settings",
+                "indices.get_template",
+                "indices.open",
+                "indices.refresh",
+                "indices.segments",
+                "indices.shard_stores",
+                "indices.stats",
+            }
+        ),
     ),
 )
 

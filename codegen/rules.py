@@ -92,6 +92,11 @@ def literal_hint(values: Iterable[Any]) -> str:
     return f"t.Literal[{', '.join(rendered)}]"
 
 
+def open_literal_hint(values: Iterable[Any]) -> str:
+    """The listed values, or any other string (what the official clients accept for enums)."""
+    return f"t.Union[{literal_hint(values)}, str]"
+
+
 def placeholders(template: str) -> tuple[str, ...]:
     """The ``{part}`` names of a URL template, left to right."""
     return tuple(_PLACEHOLDER.findall(template))

@@ -126,9 +126,9 @@ def _hint(spec: Json) -> str:
     if kind == "enum":
         if not options:
             raise rules.SpecError(f"enum parameter without options: {spec}")
-        return rules.literal_hint(options)
+        return rules.open_literal_hint(options)
     if kind == "list":
-        item = rules.literal_hint(options) if options else "str"
+        item = rules.open_literal_hint(options) if options else "str"
         return f"t.Union[{item}, t.Sequence[{item}]]"
     if kind not in _TYPES:
         raise rules.SpecError(f"unknown rest-api-spec parameter type {kind!r}")

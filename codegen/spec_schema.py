@@ -293,8 +293,9 @@ def _enum_members(enum: Json) -> list[_Member]:
     if {"true", "false"} <= set(names):
         members.append("bool")
     members.append(_Literal(names))
-    if enum.get("isOpen"):
-        members.append("str")
+    # Any string too, open enum or not, as the official clients accept: a value a newer
+    # server knows (or a spelling the spec lacks) must not need a cast.
+    members.append("str")
     return members
 
 

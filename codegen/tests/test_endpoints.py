@@ -70,7 +70,7 @@ def test_index(endpoints: Loaded, version: str) -> None:
     assert index.body.required
     assert index.request_media_types == ("application/json",)
     refresh = by_name(index.query_params)["refresh"]
-    assert refresh.type_hint == 't.Union[bool, t.Literal["true", "false", "wait_for"]]'
+    assert refresh.type_hint == 't.Union[bool, t.Literal["true", "false", "wait_for"], str]'
 
 
 def test_index_doc_type_in_7(endpoints: Loaded) -> None:

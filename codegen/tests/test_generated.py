@@ -368,3 +368,18 @@ def test_legacy_serializer_and_transport_keep_the_official_names() -> None:
         "(e.AuthenticationException, e.AuthorizationException)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_legacy_quiet_optional_part(server: str) -> None:
+    """7.x ``data_frame.get_data_frame_transform_stats``: the id is optional (every transform),
+    left out without a warning, as in the official 7.17."""
+    import warnings
+
+    es7 = importlib.import_module("elasticsearch7")
+    es = es7.Elasticsearch(server)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        es.data_frame.get_data_frame_transform_stats()
+    assert Recorder.requests()[-1].target == "/_data_frame/transforms/_stats"
+    es.data_frame.get_data_frame_transform_stats(transform_id="t1", size=5)
+    assert Recorder.requests()[-1].target == "/_data_frame/transforms/t1/_stats?size=5"

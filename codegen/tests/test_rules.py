@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from codegen import rules
+from codegen.spec_rest import _hint as _rest_hint
 from codegen.spec_schema import TypeHints
 
 
@@ -52,6 +53,11 @@ TYPES = {
         "members": [{"name": "true"}, {"name": "false"}, {"name": "auto"}],
         "isOpen": True,
     },
+    ("_types", "Operator"): {
+        "kind": "enum",
+        "name": {"namespace": "_types", "name": "Operator"},
+        "members": [{"name": "and"}, {"name": "or"}],
+    },
     ("_types", "Query"): {
         "kind": "interface",
         "name": {"namespace": "_types", "name": "Query"},
@@ -68,6 +74,8 @@ TYPES = {
             ref("_types", "Switch"),
             't.Union[bool, t.Literal["true", "false", "auto"], str]',
         ),
+        # closed enums take any string too, as the official clients' hints do
+        (ref("_types", "Operator"), 't.Union[t.Literal["and", "or"], str]'),
         (ref("_types", "Query"), "t.Mapping[str, t.Any]"),
         (ref("_global.index.Request", "TDocument"), "t.Any"),  # unbound generic
         (
@@ -111,6 +119,13 @@ TYPES = {
 )
 def test_type_hints(node: dict[str, Any], expected: str) -> None:
     assert TypeHints(TYPES).hint(node) == expected
+
+
+def test_rest_spec_enums_take_any_string() -> None:
+    assert _rest_hint({"type": "enum", "options": ["a", "b"]}) == 't.Union[t.Literal["a", "b"], str]'
+    assert _rest_hint({"type": "list", "options": ["a"]}) == (
+        't.Union[t.Union[t.Literal["a"], str], t.Sequence[t.Union[t.Literal["a"], str]]]'
+    )
 
 
 def test_accepts_sequence_follows_aliases() -> None:

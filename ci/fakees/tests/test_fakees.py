@@ -93,3 +93,12 @@ def test_counts_open_connections(fake_server: FakeServer) -> None:
     conn.close()
     assert fake_server.wait_connections_open(0)
     assert fake_server.connections_opened == 1
+
+
+def test_trickled_body(fake_server: FakeServer) -> None:
+    fake_server.respond(Reply(body=b"abcdefgh", trickle=0.05))
+    response = get(fake_server)
+    assert response.getheader("Content-Length") == "8"  # headers at once, then the body
+    first = response.read1(8)
+    assert first == b"a"  # one byte per write, a wait before each
+    assert first + response.read() == b"abcdefgh"

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from elastic_transport import NodeConfig
+from fakees import FakeProxy
 
 from .v8plus_servers import RecordingServer, Reply, nodes_http_info, resolve
 
@@ -69,6 +70,36 @@ async def test_path_prefix_and_url_credentials(
     await resolve(es.info())
     assert server.last.path == "/es/"  # the trailing slash of the prefix is dropped, the root's kept
     assert server.last.headers["authorization"] == "Basic " + base64.b64encode(b"user:pa:ss").decode()
+
+
+async def test_proxy_argument_sends_every_node_through_the_proxy(
+    make_client: Callable[..., Any], server: RecordingServer, fake_proxy_factory: Callable[..., FakeProxy]
+) -> None:
+    """``proxy=``/``proxy_headers=`` (beyond the official clients) become every node's
+    NodeConfig.proxy; the credentials of its URL are Proxy-Authorization, and shown nowhere."""
+    proxy = fake_proxy_factory(auth=("team", "pa:ss"))
+    es = make_client(
+        [server.url, {"host": "127.0.0.1", "port": server.port, "scheme": "http", "path_prefix": "es"}],
+        proxy=f"http://team:pa%3Ass@127.0.0.1:{proxy.port}",
+        proxy_headers={"X-Proxy-Team": "search"},
+        randomize_nodes_in_pool=False,
+    )
+    nodes = es.transport.node_pool.all()
+    assert {n.config.proxy for n in nodes} == {f"http://team:pa%3Ass@127.0.0.1:{proxy.port}"}
+    await resolve(es.search(index="i"))
+    await resolve(es.search(index="i"))
+    assert sorted(r.target for r in proxy.requests) == [
+        f"{server.url}/es/i/_search",
+        f"{server.url}/i/_search",
+    ]
+    assert {r.proxy_authorization for r in proxy.requests} == {
+        "Basic " + base64.b64encode(b"team:pa:ss").decode()
+    }
+    assert {r.headers["x-proxy-team"] for r in proxy.requests} == {"search"}
+    assert "pa%3Ass" not in repr(es) + repr([n.config for n in nodes])
+    # Without proxy=, the client goes straight to the server.
+    await resolve(make_client().info())
+    assert len(proxy.requests) == 2 and server.last.target == "/"
 
 
 def test_hosts_parsing(client_class: type[Any]) -> None:

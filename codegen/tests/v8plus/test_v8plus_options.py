@@ -42,6 +42,7 @@ ALL_OPTIONS: dict[str, Any] = {
     "max_retries": 7,
     "retry_on_status": (500, 503),
     "retry_on_timeout": True,
+    "request_deadline": 30.0,
     "headers": {"X-Custom": "yes"},
     "opaque_id": "op-1",
     "api_key": ("id", "key"),
@@ -124,6 +125,29 @@ async def test_request_timeout(es: Any, es_module: ModuleType, server: Recording
     await asyncio.sleep(0.1)
     assert len(server.requests) == 2
     assert (await resolve(es.get(index="slow", id="1"))).body == {"found": True}
+
+
+# About 30 s for the whole body, each byte well within a 0.5 s request_timeout.
+_TRICKLED = Reply(body={"found": True, "pad": "x" * 100}, trickle=0.25)
+
+
+@pytest.mark.parametrize("where", ["options", "constructor"])
+async def test_request_deadline(
+    make_client: Callable[..., Any], es_module: ModuleType, server: RecordingServer, where: str
+) -> None:
+    """request_deadline bounds the whole request, retries included, where request_timeout
+    bounds each read (and retry_on_timeout would start over 10 times)."""
+    server.route("GET", "/slow/_doc/1", _TRICKLED)
+    options = {"request_timeout": 0.5, "retry_on_timeout": True, "max_retries": 10}
+    if where == "constructor":
+        es = make_client(request_deadline=1.0, **options)
+    else:
+        es = make_client(**options).options(request_deadline=1.0)
+    start = time.monotonic()
+    with pytest.raises(es_module.ConnectionTimeout, match="request deadline of 1s"):
+        await resolve(es.get(index="slow", id="1"))
+    assert time.monotonic() - start < 4.0  # generous; without the deadline: 30 s
+    assert (await resolve(es.info())).body["cluster_name"] == "recording"
 
 
 async def test_retry_on_timeout(es: Any, es_module: ModuleType, server: RecordingServer) -> None:

@@ -56,7 +56,8 @@ class Reply:
 
     ``action`` scripts misbehaviour instead of an answer: ``"close"`` closes the connection
     without a byte, ``"reset"`` resets it (RST), ``"raw"`` sends ``raw`` as is and closes
-    (a truncated response, say). ``delay`` waits before any of them.
+    (a truncated response, say). ``delay`` waits before any of them; ``trickle`` sends the
+    body one byte at a time, waiting that many seconds before each (a slow server).
     """
 
     status: int = 200
@@ -68,6 +69,7 @@ class Reply:
     repeated_headers: list[tuple[str, str]] = field(default_factory=list)  # sent as is, duplicates kept
     action: Action = "answer"
     raw: bytes = b""
+    trickle: float = 0.0
 
     def encode(self) -> tuple[bytes, dict[str, str]]:
         """The body's bytes and the headers to send with them (without Content-Length)."""
@@ -258,8 +260,14 @@ def _bind(owner: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            if self.command != "HEAD":
+            if self.command == "HEAD":
+                return
+            if not reply.trickle:
                 self.wfile.write(data)
+                return
+            for i in range(len(data)):
+                time.sleep(reply.trickle)
+                self.wfile.write(data[i : i + 1])
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _handle
 

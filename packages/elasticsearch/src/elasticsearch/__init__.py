@@ -31,6 +31,7 @@ from .exceptions import (
 from .serializer import JSONSerializer, JsonSerializer, OrjsonSerializer
 
 if TYPE_CHECKING:  # loaded on first use at run time (see __getattr__); type checkers see it here
+    from . import compat as compat
     from ._async.client import AsyncElasticsearch
 
 __versionstr__: str = _profile.CLIENT_VERSION
@@ -64,11 +65,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "AsyncElasticsearch":
-        value = importlib.import_module("._async.client", __name__).AsyncElasticsearch
-        globals()[name] = value
-        return value
-    if name == "compat":  # the official package imports it with the client; here on first use
-        return importlib.import_module(".compat", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+if not TYPE_CHECKING:  # hidden from type checkers: a misspelled name stays an error there
+
+    def __getattr__(name: str) -> Any:
+        if name == "AsyncElasticsearch":
+            value = importlib.import_module("._async.client", __name__).AsyncElasticsearch
+            globals()[name] = value
+            return value
+        if name == "compat":  # the official package imports it with the client; here on first use
+            return importlib.import_module(".compat", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _profile
 from ._version import __versionstr__
@@ -42,6 +42,11 @@ VERSION: tuple[int, ...] = tuple(int(x) for x in _profile.CLIENT_VERSION.split("
 __version__ = VERSION
 
 logging.getLogger("elasticsearch").addHandler(logging.NullHandler())
+
+if TYPE_CHECKING:  # the lazy names below, for type checkers
+    from ._async.client import AsyncElasticsearch
+    from ._async.http_aiohttp import AIOHttpConnection, AsyncConnection
+    from ._async.transport import AsyncTransport
 
 _LAZY = {
     "AsyncElasticsearch": "._async.client",
@@ -84,10 +89,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # hidden from type checkers: a misspelled name stays an error there
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from queue import Queue
 from threading import Lock
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus, unquote, urlencode, urlparse
 
 __all__ = [
@@ -44,13 +44,17 @@ def to_bytes(x: Any, encoding: str = "ascii") -> Any:
     return x
 
 
-def __getattr__(name: str) -> Any:
-    # Exceptions that "catch everything" code must re-raise; built on first use so that
-    # importing the client doesn't import asyncio.
-    if name == "reraise_exceptions":
-        import asyncio
+if TYPE_CHECKING:  # built on first use (see __getattr__)
+    reraise_exceptions: tuple[type[BaseException], ...]
+else:  # hidden from type checkers: a misspelled name stays an error there  # hidden from type checkers: a misspelled name stays an error there
 
-        value: tuple[type[BaseException], ...] = (RecursionError, asyncio.CancelledError)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        # Exceptions that "catch everything" code must re-raise; built on first use so that
+        # importing the client doesn't import asyncio.
+        if name == "reraise_exceptions":
+            import asyncio
+
+            value: tuple[type[BaseException], ...] = (RecursionError, asyncio.CancelledError)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import elastic_transport
 
@@ -137,5 +137,11 @@ class Deserializer:
         return serializer.loads(s)
 
 
-def __getattr__(name: str) -> Any:
-    return type_tuple(__name__, name)  # INTEGER_TYPES, FLOAT_TYPES, TIME_TYPES
+if TYPE_CHECKING:  # built on first use (see __getattr__)
+    INTEGER_TYPES: tuple[type, ...]
+    FLOAT_TYPES: tuple[type, ...]
+    TIME_TYPES: tuple[type, ...]
+else:  # hidden from type checkers: a misspelled name stays an error there  # hidden from type checkers: a misspelled name stays an error there
+
+    def __getattr__(name: str) -> Any:
+        return type_tuple(__name__, name)  # INTEGER_TYPES, FLOAT_TYPES, TIME_TYPES

@@ -39,6 +39,8 @@ NODE_OPTIONS = (
     "ssl_context",
     "ssl_show_warn",
     "request_timeout",
+    "proxy",  # beyond the official clients, as NodeConfig.proxy and proxy_headers are
+    "proxy_headers",
 )
 
 
@@ -179,6 +181,7 @@ _TRANSPORT_OPTIONS = (
     "retry_on_timeout",
     "retry_backoff_base",
     "retry_backoff_cap",
+    "request_deadline",
     "sniff_on_start",
     "sniff_before_requests",
     "sniff_on_node_failure",
@@ -358,6 +361,9 @@ TRANSPORT_CALL_OPTIONS = (
     "retry_backoff_cap",
     "client_meta",
 )
+# ``options()`` arguments passed on only once set: a custom ``transport_class`` written for
+# the official transport need not take them.
+TRANSPORT_CALL_OPTIONS_WHEN_SET = ("request_deadline",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -405,7 +411,7 @@ def apply_options(client: Any, options: dict[str, Any]) -> None:
         raise TypeError("'max_retries' must be of type 'int'")
     changes = {
         name: options[name]
-        for name in ("ignore_status", *TRANSPORT_CALL_OPTIONS)
+        for name in ("ignore_status", *TRANSPORT_CALL_OPTIONS, *TRANSPORT_CALL_OPTIONS_WHEN_SET)
         if options.get(name, DEFAULT) is not DEFAULT
     }
     if changes:

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from elastic_transport import (
     JsonSerializer,
@@ -15,6 +14,7 @@ from elastic_transport import (
     TextSerializer,
 )
 
+from . import _profile
 from ._type_tuples import type_tuple
 
 __all__ = [
@@ -58,24 +58,43 @@ class MapboxVectorTileSerializer(Serializer):
 
 
 class PyArrowSerializer(Serializer):
-    """Apache Arrow IPC streams (ES|QL's ``format="arrow"``) read into a ``pyarrow.Table``;
-    registered by default when pyarrow is installed, imported on the first arrow answer."""
+    """Apache Arrow IPC streams (``esql.query(format="arrow")``) as ``pyarrow.Table``.
+
+    pyarrow is imported on first use, so the client does not load it unless an Arrow answer
+    arrives; without it that answer raises a SerializationError saying what to install.
+    """
 
     mimetype: ClassVar[str] = "application/vnd.apache.arrow.stream"
 
     def loads(self, data: bytes) -> Any:
-        import pyarrow.ipc
-
+        pa = _pyarrow()
         try:
-            with pyarrow.ipc.open_stream(data) as reader:
-                return reader.read_all()
-        except (pyarrow.ArrowException, TypeError) as e:
-            raise SerializationError(f"Unable to deserialize as an Arrow stream: {e}", errors=(e,)) from e
+            return pa.ipc.open_stream(data).read_all()
+        except (pa.ArrowException, TypeError) as e:
+            raise SerializationError(
+                f"Unable to read an Arrow IPC stream: {e}", errors=(e,), raw=bytes(data)
+            ) from None
 
-    def dumps(self, data: bytes) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        raise SerializationError(f"Cannot serialize {data!r} into an Arrow stream: give the bytes")
+    def dumps(self, data: Any) -> bytes:
+        if isinstance(data, (bytes, bytearray)):
+            return bytes(data)
+        pa = _pyarrow()
+        if not isinstance(data, (pa.Table, pa.RecordBatch)):
+            raise SerializationError(f"Cannot serialize {type(data).__name__} as an Arrow IPC stream")
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, data.schema) as writer:
+            writer.write(data)
+        return bytes(sink.getvalue().to_pybytes())
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow.ipc  # binds pyarrow, with the ipc submodule it doesn't import itself
+    except ImportError:
+        raise SerializationError(
+            f"An Arrow answer needs pyarrow: pip install {_profile.DIST}[pyarrow]"
+        ) from None
+    return pyarrow
 
 
 DEFAULT_SERIALIZERS: dict[str, Serializer] = {
@@ -85,10 +104,15 @@ DEFAULT_SERIALIZERS: dict[str, Serializer] = {
     CompatibilityModeJsonSerializer.mimetype: CompatibilityModeJsonSerializer(),
     CompatibilityModeNdjsonSerializer.mimetype: CompatibilityModeNdjsonSerializer(),
     TextSerializer.mimetype: TextSerializer(),
+    PyArrowSerializer.mimetype: PyArrowSerializer(),
 }
-if find_spec("pyarrow") is not None:  # looked up, not imported
-    DEFAULT_SERIALIZERS[PyArrowSerializer.mimetype] = PyArrowSerializer()
 
 
-def __getattr__(name: str) -> Any:
-    return type_tuple(__name__, name)  # INTEGER_TYPES, FLOAT_TYPES, TIME_TYPES
+if TYPE_CHECKING:  # built on first use (see __getattr__)
+    INTEGER_TYPES: tuple[type, ...]
+    FLOAT_TYPES: tuple[type, ...]
+    TIME_TYPES: tuple[type, ...]
+else:  # hidden from type checkers: a misspelled name stays an error there
+
+    def __getattr__(name: str) -> Any:
+        return type_tuple(__name__, name)  # INTEGER_TYPES, FLOAT_TYPES, TIME_TYPES

@@ -9,7 +9,7 @@ libraries (requests, httpx, aiohttp) and the async transport are loaded on first
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _node, client_utils
 from ._exceptions import (
@@ -46,6 +46,13 @@ from ._serializer import (
 )
 from ._transport import Transport
 from ._version import __version__
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers (never run)
+    from ._async_transport import AsyncTransport
+    from ._node._http_aiohttp import AiohttpHttpNode
+    from ._node._http_httpx import HttpxAsyncHttpNode, HttpxHttpNode
+    from ._node._http_requests import RequestsHttpNode
+    from ._node._http_urllib3 import Urllib3HttpNode
 
 # Loaded on first use, besides the node classes (their registry is ``_node.NODE_CLASSES``).
 _LAZY = {"AsyncTransport": "._async_transport"}
@@ -112,13 +119,15 @@ for _name in __all__:
 del _name
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is not None:
-        value = getattr(importlib.import_module(module, __name__), name)
-    elif _node.is_node_class_name(name):
-        value = _node.load_node_class(name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = _public_module(value)
-    return value
+if not TYPE_CHECKING:  # hidden from type checkers: a misspelled name stays an error there
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is not None:
+            value = getattr(importlib.import_module(module, __name__), name)
+        elif _node.is_node_class_name(name):
+            value = _node.load_node_class(name)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = _public_module(value)
+        return value

@@ -81,6 +81,20 @@ class ConnectionTimeout(TransportError):
         return f"Connection timeout caused by: {_cause(self)}"
 
 
+class RequestDeadlineExceeded(ConnectionTimeout):
+    """The request's ``request_deadline`` ran out; ``errors`` holds the attempts' failures."""
+
+    def __str__(self) -> str:
+        return f"Connection timeout caused by: {self.message}"
+
+
+class TransportClosed(ConnectionError):
+    """``close()`` was called while the request waited to retry."""
+
+    def __str__(self) -> str:
+        return f"Connection error caused by: {self.message}"
+
+
 class ApiError(Exception):
     """The server answered with an error status; raised by the API clients."""
 

@@ -26,6 +26,19 @@ def hide_auth_in_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: hide_auth_value(v) if k.lower() in _AUTH_HEADERS else v for k, v in headers.items()}
 
 
+def redact_url(url: str) -> str:
+    """``url`` with anything that looks like credentials (``user:pass@``) masked.
+
+    A password holding an unencoded ``/``, ``?`` or ``#`` makes a URL parse with the
+    credentials in the host, port or path (``http://elastic:12/34@es:9200``): whatever
+    comes between the scheme and the last ``@`` is dropped from what is shown.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    return f"{scheme}://<hidden>@{rest.rpartition('@')[2]}"
+
+
 class HttpHeaders(MutableMapping[str, str]):
     """Case-insensitive HTTP headers that remember the spelling they were set with.
 
@@ -165,8 +178,22 @@ class NodeConfig:
     ssl_context: ssl.SSLContext | None = dataclasses.field(default=None, hash=False)
     ssl_show_warn: bool = True
     _extras: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False)
+    # Beyond the official NodeConfig: an HTTP forward proxy, "http://[user:password@]host[:port]",
+    # and extra headers for the proxy only (a frozen HttpHeaders once built). Both are
+    # InitVars, then kept on the instance under the same names: dataclasses.fields() and
+    # asdict() stay exactly the official ones, while dataclasses.replace() carries them over
+    # (it reads an InitVar that has a default from the instance) and __eq__, __hash__ and
+    # __repr__ (wrapped below the class) take them into account.
+    if TYPE_CHECKING:  # what type checkers see: two attributes, taken by __init__
+        proxy: str | None = None
+        proxy_headers: HttpHeaders | Mapping[str, str] | None = None
+    else:
+        proxy: dataclasses.InitVar[str | None] = None
+        proxy_headers: dataclasses.InitVar[HttpHeaders | Mapping[str, str] | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(  # type: ignore[override]  # type checkers see no InitVars (above)
+        self, proxy: str | None, proxy_headers: HttpHeaders | Mapping[str, str] | None
+    ) -> None:
         if not isinstance(self.scheme, str) or self.scheme.lower() not in ("http", "https"):
             raise ValueError(f"Unknown scheme {self.scheme!r}: must be 'http' or 'https'")
         if not isinstance(self.host, str) or not self.host or any(c in self.host for c in "/ @?#"):
@@ -182,6 +209,13 @@ class NodeConfig:
         set_(self, "path_prefix", f"/{prefix}" if prefix else "")
         set_(self, "headers", _frozen_headers(self.headers))
         self._check_tls()
+        if proxy is not None:  # a config without a proxy keeps the class attributes (None)
+            _check_proxy_url(proxy)
+            set_(self, "proxy", proxy)
+        if proxy_headers is not None:
+            if proxy is None:
+                raise ValueError("'proxy_headers' was given without 'proxy'")
+            set_(self, "proxy_headers", _frozen_headers(proxy_headers))
         if self.ssl_assert_fingerprint is not None:
             set_(self, "ssl_assert_fingerprint", _normalize_fingerprint(self.ssl_assert_fingerprint))
 
@@ -223,6 +257,75 @@ class NodeConfig:
         """The node's base URL, IPv6 hosts in brackets."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{self.scheme}://{host}:{self.port}{self.path_prefix}"
+
+
+# The generated methods see the dataclass fields only: wrapped, they see the proxy settings
+# too. A config without a proxy gets the generated answer after one attribute check.
+_fields_eq = NodeConfig.__eq__
+_fields_hash = NodeConfig.__hash__
+_fields_repr = NodeConfig.__repr__
+
+
+def _node_config_eq(self: NodeConfig, other: object) -> bool:
+    same = _fields_eq(self, other)
+    if same is not True:
+        return same
+    return self.proxy == other.proxy and self.proxy_headers == other.proxy_headers  # type: ignore[attr-defined,no-any-return]
+
+
+def _node_config_hash(self: NodeConfig) -> int:
+    if self.proxy is None:
+        return _fields_hash(self)
+    return hash((_fields_hash(self), self.proxy))
+
+
+def _node_config_repr(self: NodeConfig) -> str:
+    """The dataclass repr, then the proxy settings when there are some, credentials hidden
+    (the frozen proxy_headers' repr hides credential headers already)."""
+    text = _fields_repr(self)
+    if self.proxy is None:
+        return text
+    return f"{text[:-1]}, proxy={redact_url(self.proxy)!r}, proxy_headers={self.proxy_headers!r})"
+
+
+NodeConfig.__eq__ = _node_config_eq  # type: ignore[method-assign,assignment]
+NodeConfig.__hash__ = _node_config_hash  # type: ignore[method-assign,assignment]
+NodeConfig.__repr__ = _node_config_repr  # type: ignore[method-assign,assignment]
+
+
+def _check_proxy_url(value: object) -> None:
+    """Raises ValueError unless ``value`` is ``http://[user[:password]@]host[:port][/]``.
+
+    Messages show the URL with any credentials hidden.
+    """
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        raise ValueError(
+            f"Invalid 'proxy' {type(value).__name__}: must be a URL string like 'http://host:3128'"
+        )
+    shown = redact_url(value)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"Invalid 'proxy' URL {shown!r}: it could not be parsed") from None
+    scheme = parts.scheme.lower()
+    if scheme == "https":
+        raise ValueError(
+            f"Invalid 'proxy' URL {shown!r}: only 'http://' proxies are supported; requests to an "
+            f"'https' node still go end-to-end encrypted through the proxy's CONNECT tunnel"
+        )
+    if scheme != "http":
+        raise ValueError(
+            f"Invalid 'proxy' URL {shown!r}: the scheme must be 'http' (e.g. 'http://host:3128')"
+        )
+    if not parts.hostname:
+        raise ValueError(f"Invalid 'proxy' URL {shown!r}: no host")
+    if port == 0:
+        raise ValueError(f"Invalid 'proxy' URL {shown!r}: port 0")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"Invalid 'proxy' URL {shown!r}: a proxy URL has no path, query or fragment")
 
 
 def _normalize_fingerprint(value: str) -> str:

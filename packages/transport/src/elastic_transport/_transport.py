@@ -17,12 +17,16 @@ from ._models import NodeConfig, SniffOptions, TransportApiResponse
 from ._node._base import BaseNode
 from ._otel import OpenTelemetrySpan
 from ._transport_base import (  # noqa: F401 (also importable from here, as in the official package)
+    DEADLINE_SLACK,
     DEFAULT_CLIENT_META_SERVICE,
     MAX_SECONDS,
     NOT_DEAD_NODE_HTTP_STATUSES,
     TransportBase,
     backoff_time,
+    check_request_deadline,
     check_request_timeout,
+    closed_error,
+    deadline_error,
     retry_after_seconds,
     retry_delay,
 )
@@ -60,12 +64,18 @@ class Transport(TransportBase):
         request_timeout: float | None | DefaultType = DEFAULT,
         client_meta: tuple[tuple[str, str], ...] | DefaultType = DEFAULT,
         otel_span: OpenTelemetrySpan | DefaultType = DEFAULT,
+        request_deadline: float | None | DefaultType = DEFAULT,
     ) -> TransportApiResponse:
         """Sends one request, retrying on another node when that is safe and allowed.
 
         Returns the last response even when its status is an error: turning statuses into
         exceptions is the API client's job. Raises TransportError subclasses when no node
         gave an answer.
+
+        ``request_deadline`` (seconds; the transport's by default, None: none) bounds the
+        whole request, every attempt and the sleeps between them: each attempt gets at
+        most the time left, and once it is used up ``ConnectionTimeout`` is raised (or the
+        last response returned, when there was one) instead of another retry.
         """
         if (
             request_timeout is not DEFAULT
@@ -76,7 +86,19 @@ class Transport(TransportBase):
             )
         ):
             check_request_timeout(request_timeout)  # raises unless a number subclass is fine
+        if request_deadline is DEFAULT:
+            deadline = self.request_deadline
+        else:
+            check_request_deadline(request_deadline)
+            deadline = request_deadline  # type: ignore[assignment]
+        # The deadline as a point in time.monotonic(); None (the default) costs nothing below.
+        until = None if deadline is None else time.monotonic() + deadline
         request_body, request_headers = self._prepare(body, headers, client_meta)
+        # The API client's span for this call, if tracing is on: the transport adds what only it
+        # knows (the serialized query, the node asked, the answer's status and cloud headers).
+        span = None if otel_span is DEFAULT or otel_span.otel_span is None else otel_span
+        if span is not None and request_body is not None:
+            span.set_db_statement(request_body)
         retries, statuses, on_timeout, backoff_base, backoff_cap = self._resolve_retries(
             max_retries, retry_on_status, retry_on_timeout, retry_backoff_base, retry_backoff_cap
         )
@@ -88,23 +110,46 @@ class Transport(TransportBase):
         while True:
             retry_after = 0.0
             node: BaseNode = pool.get()  # type: ignore[assignment]
+            if span is not None:
+                span.set_node_metadata(node.host, node.port, node.base_url, target, method)
+            if until is None:
+                timeout = request_timeout
+            else:
+                timeout = self._attempt_timeout(node, request_timeout, until, deadline, attempt, errors)  # type: ignore[arg-type]
             try:
-                meta, raw = node.perform_request(
-                    method,
-                    target,
-                    body=request_body,
-                    headers=request_headers,
-                    request_timeout=request_timeout,
-                )
+                if until is None or not self._takes_deadline(node):
+                    meta, raw = node.perform_request(
+                        method,
+                        target,
+                        body=request_body,
+                        headers=request_headers,
+                        request_timeout=timeout,
+                    )
+                else:
+                    meta, raw = node.perform_request(  # type: ignore[call-arg]
+                        method,
+                        target,
+                        body=request_body,
+                        headers=request_headers,
+                        request_timeout=timeout,
+                        deadline=until,
+                    )
             except TransportError as error:
                 pool.mark_dead(node)
                 if self._sniff_on_node_failure:
                     self._sniff_after_node_failure()
+                if until is not None and until - time.monotonic() <= DEADLINE_SLACK:
+                    errors.append(error)
+                    self._raise_with_history(deadline_error(deadline, attempt + 1, ""), errors)  # type: ignore[arg-type]
                 if attempt >= retries or not self._is_retryable_error(error, on_timeout):
                     self._raise_with_history(error, errors)
                 errors.append(error)
+                response = None
             else:
                 status = meta.status
+                if span is not None:
+                    span.set_elastic_cloud_metadata(meta.headers)
+                    span.set_db_response(status)
                 retry_status = status in statuses
                 # A server error, or a retried status that isn't the client's fault, puts the node
                 # on a timeout; any other answer shows it is alive.
@@ -116,14 +161,23 @@ class Transport(TransportBase):
                     pool.mark_live(node)
                 if not retry_status or attempt >= retries:
                     return TransportApiResponse(meta, self._decode(method, meta, raw))
+                response = (meta, raw)
                 logger.warning("Retrying %s %s after status %d", method, target, status)
                 if status == 429 or status == 503:
                     retry_after = retry_after_seconds(meta.headers.get("retry-after"))
             attempt += 1
             delay = retry_delay(attempt, backoff_base, backoff_cap, retry_after)
+            if until is not None and until - time.monotonic() - delay <= DEADLINE_SLACK:
+                # The next attempt would start after the deadline: stop as if out of retries.
+                if response is not None:
+                    return TransportApiResponse(response[0], self._decode(method, *response))
+                self._raise_with_history(
+                    deadline_error(deadline, attempt, f" (the next retry would start {delay:.2f}s later)"),  # type: ignore[arg-type]
+                    errors,
+                )
             if delay:
                 logger.info("Sleeping %.2fs before retry %d of %s %s", delay, attempt, method, target)
-                time.sleep(delay)
+                self._sleep_before_retry(delay, errors)
 
     def sniff(self, is_initial_sniff: bool = False) -> None:
         """Asks the sniff callback for the cluster's nodes and updates the pool.
@@ -161,6 +215,10 @@ class Transport(TransportBase):
         except TransportError as e:
             logger.warning("Sniffing failed: %r", e)
 
+    _sleep_before_retry = TransportBase._sleep_before_retry_blocking
+
     def close(self) -> None:
+        """Wakes the requests sleeping before a retry (they raise), then closes every node."""
+        self._wake_sleepers()
         for node in self.node_pool.all():
             node.close()

@@ -17,7 +17,15 @@ import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from ._exceptions import ConnectionError, ConnectionTimeout, SniffingError, TransportError, TransportWarning
+from ._exceptions import (
+    ConnectionError,
+    ConnectionTimeout,
+    RequestDeadlineExceeded,
+    SniffingError,
+    TransportClosed,
+    TransportError,
+    TransportWarning,
+)
 from ._models import ApiResponseMeta, NodeConfig, lowercase_headers
 from ._node import NODE_CLASSES, node_class_for
 from ._node._base import BaseNode
@@ -55,6 +63,30 @@ def check_retry_on_status(value: Any) -> frozenset[int]:
 
 def check_request_timeout(value: Any) -> None:
     check_seconds("request_timeout", value, allow_none=True, upper=MAX_SECONDS)
+
+
+def check_request_deadline(value: Any) -> None:
+    check_seconds("request_deadline", value, allow_none=True, upper=MAX_SECONDS)
+
+
+# Under this many seconds left, a deadline counts as reached: no attempt fits in it.
+DEADLINE_SLACK = 0.002
+
+
+def deadline_error(deadline: float, attempts: int, why: str) -> RequestDeadlineExceeded:
+    return RequestDeadlineExceeded(
+        f"The request deadline of {deadline:g}s was reached after {attempts} attempt(s){why}; "
+        "no retry is made past it ('request_deadline')"
+    )
+
+
+def closed_error() -> TransportClosed:
+    return TransportClosed("The transport was closed while the request was waiting to retry")
+
+
+def _sleep_then_set(delay: float, woken: threading.Event) -> None:
+    time.sleep(delay)
+    woken.set()
 
 
 def warn_if_node_configs_differ(node_configs: list[NodeConfig]) -> None:
@@ -106,6 +138,9 @@ def retry_delay(attempt: int, base: float, cap: float, retry_after: float) -> fl
     return delay
 
 
+_TAKES_DEADLINE: dict[type, bool] = {}
+
+
 class TransportBase:
     """Configuration and the pieces of a request that don't depend on sync vs async."""
 
@@ -135,6 +170,7 @@ class TransportBase:
         sniff_callback: Callable[..., Any] | None = None,
         meta_header: bool = True,
         client_meta_service: tuple[str, str] = DEFAULT_CLIENT_META_SERVICE,
+        request_deadline: float | None = None,
     ) -> None:
         if isinstance(node_configs, NodeConfig):
             node_configs = [node_configs]
@@ -167,6 +203,7 @@ class TransportBase:
                 "'sniff_before_requests' or 'sniff_on_node_failure'"
             )
         check_seconds("sniff_timeout", sniff_timeout, allow_none=True, upper=MAX_SECONDS)
+        check_request_deadline(request_deadline)
         check_seconds("min_delay_between_sniffing", min_delay_between_sniffing, upper=MAX_SECONDS)
         for config in node_configs:
             check_seconds(
@@ -192,6 +229,12 @@ class TransportBase:
         self.retry_on_timeout = retry_on_timeout
         self.retry_backoff_base = retry_backoff_base
         self.retry_backoff_cap = retry_backoff_cap
+        self.request_deadline = request_deadline
+        # close() sets this and wakes the requests sleeping before a retry (``_sleepers``:
+        # asyncio tasks for AsyncTransport, threading events for Transport).
+        self._closed = False
+        self._sleepers: set[Any] = set()
+        self._sleepers_lock = threading.Lock()
         self._sniff_on_start = sniff_on_start
         self._sniff_before_requests = sniff_before_requests
         self._sniff_on_node_failure = sniff_on_node_failure
@@ -299,6 +342,73 @@ class TransportBase:
                 if removed is not None:
                     self._close_removed(removed)
         logger.info("Sniffed %d node(s): %s", len(node_configs), [c.url for c in node_configs])
+
+    # -- the opt-in deadline ---------------------------------------------------------------
+
+    def _attempt_timeout(
+        self,
+        node: BaseNode,
+        request_timeout: float | None | DefaultType,
+        until: float,
+        deadline: float,
+        attempts: int,
+        errors: list[TransportError],
+    ) -> float:
+        """The timeout of the next attempt under a deadline ending at ``until`` (monotonic):
+        the request timeout, at most what is left; raises once nothing is left."""
+        remaining = until - time.monotonic()
+        if remaining <= DEADLINE_SLACK:
+            self._raise_with_history(deadline_error(deadline, attempts, ""), errors)
+        timeout = node.config.request_timeout if request_timeout is DEFAULT else request_timeout
+        return remaining if timeout is None or timeout > remaining else timeout  # type: ignore[return-value]
+
+    @staticmethod
+    def _takes_deadline(node: BaseNode) -> bool:
+        """Whether the node's ``perform_request`` takes ``deadline`` (ours do; a custom node
+        written for the official package gets only the shortened ``request_timeout``)."""
+        cls = type(node)
+        known = _TAKES_DEADLINE.get(cls)
+        if known is None:
+            try:
+                known = "deadline" in inspect.signature(cls.perform_request).parameters
+            except (TypeError, ValueError):
+                known = False
+            _TAKES_DEADLINE[cls] = known
+        return known
+
+    def _wake_sleepers(self) -> None:
+        """Marks the transport closed and ends every sleep before a retry at once."""
+        self._closed = True
+        with self._sleepers_lock:
+            sleepers = list(self._sleepers)
+        for sleeper in sleepers:
+            if isinstance(sleeper, threading.Event):
+                sleeper.set()
+            else:
+                sleeper.cancel()
+
+    def _sleep_before_retry_blocking(self, delay: float, errors: list[TransportError]) -> None:
+        """``time.sleep(delay)`` that ``close()`` cuts short (then ``ConnectionError``).
+
+        The sleep itself runs in a short-lived helper thread while this one waits on an
+        event that either the helper or ``close()`` sets; only retries with a backoff or a
+        ``Retry-After`` get here.
+        """
+        woken = threading.Event()
+        with self._sleepers_lock:
+            if self._closed:
+                self._raise_with_history(closed_error(), errors)
+            self._sleepers.add(woken)
+        try:
+            threading.Thread(
+                target=_sleep_then_set, args=(delay, woken), name="elastic-transport-backoff", daemon=True
+            ).start()
+            woken.wait()
+        finally:
+            with self._sleepers_lock:
+                self._sleepers.discard(woken)
+        if self._closed:
+            self._raise_with_history(closed_error(), errors)
 
     def _close_removed(self, node: BaseNode) -> None:
         """Closes a node that sniffing dropped (async transports defer this)."""

@@ -154,14 +154,14 @@ class Elasticsearch(ElasticsearchBase):
         :arg index: path part ``index``: ``str``, optional
         :arg doc_type: path part ``type``: ``str``, optional
         :arg pipeline: query parameter ``pipeline``: ``str``, optional
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg _source: query parameter ``_source``: ``t.Union[bool, str, t.Sequence[str]]``, optional
         :arg _source_excludes: query parameter ``_source_excludes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg _source_includes: query parameter ``_source_includes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
         :arg type: query parameter ``type``: ``str``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg require_alias: query parameter ``require_alias``: ``bool``, optional
         """
         if body in SKIP_IN_PATH:
@@ -240,9 +240,9 @@ class Elasticsearch(ElasticsearchBase):
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
         :arg analyzer: query parameter ``analyzer``: ``str``, optional
         :arg analyze_wildcard: query parameter ``analyze_wildcard``: ``bool``, optional
-        :arg default_operator: query parameter ``default_operator``: ``t.Literal["and", "or"]``, optional
+        :arg default_operator: query parameter ``default_operator``: ``t.Union[t.Literal["and", "or"], str]``, optional
         :arg df: query parameter ``df``: ``str``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg lenient: query parameter ``lenient``: ``bool``, optional
@@ -284,12 +284,12 @@ class Elasticsearch(ElasticsearchBase):
         :arg body: request body (value), required
         :arg doc_type: path part ``type``: ``str``, optional
         :arg pipeline: query parameter ``pipeline``: ``str``, optional
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -325,12 +325,12 @@ class Elasticsearch(ElasticsearchBase):
         :arg doc_type: path part ``type``: ``str``, optional
         :arg if_primary_term: query parameter ``if_primary_term``: ``int``, optional
         :arg if_seq_no: query parameter ``if_seq_no``: ``int``, optional
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -388,10 +388,10 @@ class Elasticsearch(ElasticsearchBase):
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
         :arg analyzer: query parameter ``analyzer``: ``str``, optional
         :arg analyze_wildcard: query parameter ``analyze_wildcard``: ``bool``, optional
-        :arg conflicts: query parameter ``conflicts``: ``t.Literal["abort", "proceed"]``, optional
-        :arg default_operator: query parameter ``default_operator``: ``t.Literal["and", "or"]``, optional
+        :arg conflicts: query parameter ``conflicts``: ``t.Union[t.Literal["abort", "proceed"], str]``, optional
+        :arg default_operator: query parameter ``default_operator``: ``t.Union[t.Literal["and", "or"], str]``, optional
         :arg df: query parameter ``df``: ``str``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg from_: query parameter ``from``: ``int``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg lenient: query parameter ``lenient``: ``bool``, optional
@@ -405,15 +405,15 @@ class Elasticsearch(ElasticsearchBase):
         :arg scroll: query parameter ``scroll``: ``t.Union[str, int]``, optional
         :arg scroll_size: query parameter ``scroll_size``: ``int``, optional
         :arg search_timeout: query parameter ``search_timeout``: ``t.Union[str, int]``, optional
-        :arg search_type: query parameter ``search_type``: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional
+        :arg search_type: query parameter ``search_type``: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional
         :arg size: query parameter ``size``: ``int``, optional
-        :arg slices: query parameter ``slices``: ``t.Union[int, t.Literal["auto"]]``, optional
+        :arg slices: query parameter ``slices``: ``t.Union[int, t.Literal["auto"], str]``, optional
         :arg sort: query parameter ``sort``: ``t.Sequence[str]``, optional
         :arg stats: query parameter ``stats``: ``t.Sequence[str]``, optional
         :arg terminate_after: query parameter ``terminate_after``: ``int``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
         :arg version: query parameter ``version``: ``bool``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg wait_for_completion: query parameter ``wait_for_completion``: ``bool``, optional
         """
         if index in SKIP_IN_PATH:
@@ -495,7 +495,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg _source_includes: query parameter ``_source_includes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg stored_fields: query parameter ``stored_fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -536,7 +536,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg _source_excludes: query parameter ``_source_excludes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg _source_includes: query parameter ``_source_includes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -576,7 +576,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg doc_type: path part ``type``: ``str``, optional
         :arg analyzer: query parameter ``analyzer``: ``str``, optional
         :arg analyze_wildcard: query parameter ``analyze_wildcard``: ``bool``, optional
-        :arg default_operator: query parameter ``default_operator``: ``t.Literal["and", "or"]``, optional
+        :arg default_operator: query parameter ``default_operator``: ``t.Union[t.Literal["and", "or"], str]``, optional
         :arg df: query parameter ``df``: ``str``, optional
         :arg lenient: query parameter ``lenient``: ``bool``, optional
         :arg preference: query parameter ``preference``: ``str``, optional
@@ -615,7 +615,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg fields: query parameter ``fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg include_unmapped: query parameter ``include_unmapped``: ``bool``, optional
@@ -657,7 +657,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg _source_includes: query parameter ``_source_includes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg stored_fields: query parameter ``stored_fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -744,7 +744,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg _source_includes: query parameter ``_source_includes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg stored_fields: query parameter ``stored_fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -785,14 +785,14 @@ class Elasticsearch(ElasticsearchBase):
         :arg id: path part ``id``: ``str``, optional
         :arg if_primary_term: query parameter ``if_primary_term``: ``int``, optional
         :arg if_seq_no: query parameter ``if_seq_no``: ``int``, optional
-        :arg op_type: query parameter ``op_type``: ``t.Literal["index", "create"]``, optional
+        :arg op_type: query parameter ``op_type``: ``t.Union[t.Literal["index", "create"], str]``, optional
         :arg pipeline: query parameter ``pipeline``: ``str``, optional
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg require_alias: query parameter ``require_alias``: ``bool``, optional
         """
         if index in SKIP_IN_PATH:
@@ -889,7 +889,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
         :arg ccs_minimize_roundtrips: query parameter ``ccs_minimize_roundtrips``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg max_concurrent_searches: query parameter ``max_concurrent_searches``: ``int``, optional
@@ -897,7 +897,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg pre_filter_shard_size: query parameter ``pre_filter_shard_size``: ``int``, optional
         :arg rest_total_hits_as_int: query parameter ``rest_total_hits_as_int``: ``bool``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
-        :arg search_type: query parameter ``search_type``: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional
+        :arg search_type: query parameter ``search_type``: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional
         :arg typed_keys: query parameter ``typed_keys``: ``bool``, optional
         """
         if body in SKIP_IN_PATH:
@@ -931,7 +931,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg ccs_minimize_roundtrips: query parameter ``ccs_minimize_roundtrips``: ``bool``, optional
         :arg max_concurrent_searches: query parameter ``max_concurrent_searches``: ``int``, optional
-        :arg search_type: query parameter ``search_type``: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional
+        :arg search_type: query parameter ``search_type``: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional
         :arg rest_total_hits_as_int: query parameter ``rest_total_hits_as_int``: ``bool``, optional
         :arg typed_keys: query parameter ``typed_keys``: ``bool``, optional
         """
@@ -982,7 +982,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg term_statistics: query parameter ``term_statistics``: ``bool``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
         """
         if index not in SKIP_IN_PATH and doc_type not in SKIP_IN_PATH:
             method, path = "POST", _make_path(index, doc_type, "_mtermvectors")
@@ -1009,7 +1009,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg keep_alive: query parameter ``keep_alive``: ``t.Union[str, int]``, required
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Literal["open", "closed", "hidden", "none", "all"]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["open", "closed", "hidden", "none", "all"], str]``, optional
         :arg preference: query parameter ``preference``: ``str``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         """
@@ -1076,7 +1076,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg search_type: query parameter ``search_type``: ``str``, optional
         """
@@ -1111,9 +1111,9 @@ class Elasticsearch(ElasticsearchBase):
         :arg refresh: query parameter ``refresh``: ``bool``, optional
         :arg requests_per_second: query parameter ``requests_per_second``: ``int``, optional
         :arg scroll: query parameter ``scroll``: ``t.Union[str, int]``, optional
-        :arg slices: query parameter ``slices``: ``t.Union[int, t.Literal["auto"]]``, optional
+        :arg slices: query parameter ``slices``: ``t.Union[int, t.Literal["auto"], str]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg wait_for_completion: query parameter ``wait_for_completion``: ``bool``, optional
         :arg require_alias: query parameter ``require_alias``: ``bool``, optional
         :arg max_docs: query parameter ``max_docs``: ``float``, optional
@@ -1264,10 +1264,10 @@ class Elasticsearch(ElasticsearchBase):
         :arg analyze_wildcard: query parameter ``analyze_wildcard``: ``bool``, optional
         :arg batched_reduce_size: query parameter ``batched_reduce_size``: ``int``, optional
         :arg ccs_minimize_roundtrips: query parameter ``ccs_minimize_roundtrips``: ``bool``, optional
-        :arg default_operator: query parameter ``default_operator``: ``t.Literal["and", "or"]``, optional
+        :arg default_operator: query parameter ``default_operator``: ``t.Union[t.Literal["and", "or"], str]``, optional
         :arg df: query parameter ``df``: ``str``, optional
         :arg docvalue_fields: query parameter ``docvalue_fields``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg explain: query parameter ``explain``: ``bool``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
@@ -1279,11 +1279,11 @@ class Elasticsearch(ElasticsearchBase):
         :arg request_cache: query parameter ``request_cache``: ``bool``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg scroll: query parameter ``scroll``: ``t.Union[str, int]``, optional
-        :arg search_type: query parameter ``search_type``: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional
+        :arg search_type: query parameter ``search_type``: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional
         :arg stats: query parameter ``stats``: ``t.Sequence[str]``, optional
         :arg stored_fields: query parameter ``stored_fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg suggest_field: query parameter ``suggest_field``: ``str``, optional
-        :arg suggest_mode: query parameter ``suggest_mode``: ``t.Literal["missing", "popular", "always"]``, optional
+        :arg suggest_mode: query parameter ``suggest_mode``: ``t.Union[t.Literal["missing", "popular", "always"], str]``, optional
         :arg suggest_size: query parameter ``suggest_size``: ``int``, optional
         :arg suggest_text: query parameter ``suggest_text``: ``str``, optional
         :arg terminate_after: query parameter ``terminate_after``: ``int``, optional
@@ -1338,7 +1338,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg exact_bounds: query parameter ``exact_bounds``: ``bool``, optional
         :arg extent: query parameter ``extent``: ``int``, optional
         :arg grid_precision: query parameter ``grid_precision``: ``int``, optional
-        :arg grid_type: query parameter ``grid_type``: ``t.Literal["grid", "point", "centroid"]``, optional
+        :arg grid_type: query parameter ``grid_type``: ``t.Union[t.Literal["grid", "point", "centroid"], str]``, optional
         :arg size: query parameter ``size``: ``int``, optional
         :arg track_total_hits: query parameter ``track_total_hits``: ``t.Union[bool, int]``, optional
         """
@@ -1372,7 +1372,7 @@ class Elasticsearch(ElasticsearchBase):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         :arg preference: query parameter ``preference``: ``str``, optional
@@ -1412,7 +1412,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
         :arg ccs_minimize_roundtrips: query parameter ``ccs_minimize_roundtrips``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg explain: query parameter ``explain``: ``bool``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
@@ -1420,7 +1420,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg profile: query parameter ``profile``: ``bool``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg scroll: query parameter ``scroll``: ``t.Union[str, int]``, optional
-        :arg search_type: query parameter ``search_type``: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional
+        :arg search_type: query parameter ``search_type``: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional
         :arg rest_total_hits_as_int: query parameter ``rest_total_hits_as_int``: ``bool``, optional
         :arg typed_keys: query parameter ``typed_keys``: ``bool``, optional
         """
@@ -1487,7 +1487,7 @@ class Elasticsearch(ElasticsearchBase):
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg term_statistics: query parameter ``term_statistics``: ``bool``, optional
         :arg version: query parameter ``version``: ``int``, optional
-        :arg version_type: query parameter ``version_type``: ``t.Literal["internal", "external", "external_gte", "force"]``, optional
+        :arg version_type: query parameter ``version_type``: ``t.Union[t.Literal["internal", "external", "external_gte", "force"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -1532,12 +1532,12 @@ class Elasticsearch(ElasticsearchBase):
         :arg if_primary_term: query parameter ``if_primary_term``: ``int``, optional
         :arg if_seq_no: query parameter ``if_seq_no``: ``int``, optional
         :arg lang: query parameter ``lang``: ``str``, optional
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         :arg require_alias: query parameter ``require_alias``: ``bool``, optional
         :arg retry_on_conflict: query parameter ``retry_on_conflict``: ``int``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg _source: query parameter ``_source``: ``t.Union[bool, str, t.Sequence[str]]``, optional
         :arg _source_excludes: query parameter ``_source_excludes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg _source_includes: query parameter ``_source_includes``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1602,10 +1602,10 @@ class Elasticsearch(ElasticsearchBase):
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
         :arg analyzer: query parameter ``analyzer``: ``str``, optional
         :arg analyze_wildcard: query parameter ``analyze_wildcard``: ``bool``, optional
-        :arg conflicts: query parameter ``conflicts``: ``t.Literal["abort", "proceed"]``, optional
-        :arg default_operator: query parameter ``default_operator``: ``t.Literal["and", "or"]``, optional
+        :arg conflicts: query parameter ``conflicts``: ``t.Union[t.Literal["abort", "proceed"], str]``, optional
+        :arg default_operator: query parameter ``default_operator``: ``t.Union[t.Literal["and", "or"], str]``, optional
         :arg df: query parameter ``df``: ``str``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg from_: query parameter ``from``: ``int``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg lenient: query parameter ``lenient``: ``bool``, optional
@@ -1618,16 +1618,16 @@ class Elasticsearch(ElasticsearchBase):
         :arg scroll: query parameter ``scroll``: ``t.Union[str, int]``, optional
         :arg scroll_size: query parameter ``scroll_size``: ``int``, optional
         :arg search_timeout: query parameter ``search_timeout``: ``t.Union[str, int]``, optional
-        :arg search_type: query parameter ``search_type``: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional
+        :arg search_type: query parameter ``search_type``: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional
         :arg size: query parameter ``size``: ``int``, optional
-        :arg slices: query parameter ``slices``: ``t.Union[int, t.Literal["auto"]]``, optional
+        :arg slices: query parameter ``slices``: ``t.Union[int, t.Literal["auto"], str]``, optional
         :arg sort: query parameter ``sort``: ``t.Sequence[str]``, optional
         :arg stats: query parameter ``stats``: ``t.Sequence[str]``, optional
         :arg terminate_after: query parameter ``terminate_after``: ``int``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
         :arg version: query parameter ``version``: ``bool``, optional
         :arg version_type: query parameter ``version_type``: ``bool``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg wait_for_completion: query parameter ``wait_for_completion``: ``bool``, optional
         :arg max_docs: query parameter ``max_docs``: ``float``, optional
         :arg q: query parameter ``q``: ``str``, optional

@@ -124,10 +124,10 @@ class AsyncSearchClient(NamespacedClient):
         :arg analyze_wildcard: query parameter ``analyze_wildcard``: ``bool``, optional
         :arg batched_reduce_size: query parameter ``batched_reduce_size``: ``int``, optional
         :arg ccs_minimize_roundtrips: query parameter ``ccs_minimize_roundtrips``: ``bool``, optional
-        :arg default_operator: query parameter ``default_operator``: ``t.Literal["and", "or"]``, optional
+        :arg default_operator: query parameter ``default_operator``: ``t.Union[t.Literal["and", "or"], str]``, optional
         :arg df: query parameter ``df``: ``str``, optional
         :arg docvalue_fields: query parameter ``docvalue_fields``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg explain: query parameter ``explain``: ``bool``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
@@ -139,11 +139,11 @@ class AsyncSearchClient(NamespacedClient):
         :arg request_cache: query parameter ``request_cache``: ``bool``, optional
         :arg routing: query parameter ``routing``: ``str``, optional
         :arg scroll: query parameter ``scroll``: ``t.Union[str, int]``, optional
-        :arg search_type: query parameter ``search_type``: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional
+        :arg search_type: query parameter ``search_type``: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional
         :arg stats: query parameter ``stats``: ``t.Sequence[str]``, optional
         :arg stored_fields: query parameter ``stored_fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg suggest_field: query parameter ``suggest_field``: ``str``, optional
-        :arg suggest_mode: query parameter ``suggest_mode``: ``t.Literal["missing", "popular", "always"]``, optional
+        :arg suggest_mode: query parameter ``suggest_mode``: ``t.Union[t.Literal["missing", "popular", "always"], str]``, optional
         :arg suggest_size: query parameter ``suggest_size``: ``int``, optional
         :arg suggest_text: query parameter ``suggest_text``: ``str``, optional
         :arg terminate_after: query parameter ``terminate_after``: ``int``, optional

@@ -23,7 +23,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-alias.html
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -53,7 +53,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-allocation.html
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -111,7 +111,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-fielddata.html
 
         :arg fields: path part ``fields``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -148,7 +148,7 @@ class CatClient(NamespacedClient):
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg s: query parameter ``s``: ``t.Sequence[str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         method, path = "GET", _make_path("_cat", "health")
         return self.transport.perform_request(method, path, params=params, headers=headers)
@@ -198,9 +198,9 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-indices.html
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
-        :arg health: query parameter ``health``: ``t.Literal["green", "yellow", "red"]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
+        :arg health: query parameter ``health``: ``t.Union[t.Literal["green", "yellow", "red"], str]``, optional
         :arg include_unloaded_segments: query parameter ``include_unloaded_segments``: ``bool``, optional
         :arg pri: query parameter ``pri``: ``bool``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -209,7 +209,7 @@ class CatClient(NamespacedClient):
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg s: query parameter ``s``: ``t.Sequence[str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         if index not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_cat", "indices", index)
@@ -260,9 +260,9 @@ class CatClient(NamespacedClient):
 
         :arg id: path part ``id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
-        :arg h: query parameter ``h``: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]]]``, optional
-        :arg s: query parameter ``s``: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]]]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
+        :arg h: query parameter ``h``: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]]]``, optional
+        :arg s: query parameter ``s``: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]]]``, optional
         :arg time: query parameter ``time``: ``t.Union[str, int]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -295,10 +295,10 @@ class CatClient(NamespacedClient):
         :arg datafeed_id: path part ``datafeed_id``: ``str``, optional
         :arg allow_no_datafeeds: query parameter ``allow_no_datafeeds``: ``bool``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
-        :arg h: query parameter ``h``: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]]]``, optional
+        :arg h: query parameter ``h``: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
-        :arg s: query parameter ``s``: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]]]``, optional
-        :arg time: query parameter ``time``: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional
+        :arg s: query parameter ``s``: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]]]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -330,11 +330,11 @@ class CatClient(NamespacedClient):
         :arg job_id: path part ``job_id``: ``str``, optional
         :arg allow_no_jobs: query parameter ``allow_no_jobs``: ``bool``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
-        :arg h: query parameter ``h``: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]]]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
+        :arg h: query parameter ``h``: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
-        :arg s: query parameter ``s``: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]]]``, optional
-        :arg time: query parameter ``time``: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional
+        :arg s: query parameter ``s``: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]]]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -366,16 +366,16 @@ class CatClient(NamespacedClient):
 
         :arg model_id: path part ``model_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
-        :arg h: query parameter ``h``: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]]]``, optional
-        :arg s: query parameter ``s``: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]]]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
+        :arg h: query parameter ``h``: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]]]``, optional
+        :arg s: query parameter ``s``: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]]]``, optional
         :arg from_: query parameter ``from``: ``int``, optional
         :arg size: query parameter ``size``: ``int``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         if model_id not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_cat", "ml", "trained_models", model_id)
@@ -425,7 +425,7 @@ class CatClient(NamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-nodes.html
 
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
         :arg full_id: query parameter ``full_id``: ``t.Union[bool, str]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -434,7 +434,7 @@ class CatClient(NamespacedClient):
         :arg s: query parameter ``s``: ``t.Sequence[str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
         :arg include_unloaded_segments: query parameter ``include_unloaded_segments``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         method, path = "GET", _make_path("_cat", "nodes")
         return self.transport.perform_request(method, path, params=params, headers=headers)
@@ -460,7 +460,7 @@ class CatClient(NamespacedClient):
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg s: query parameter ``s``: ``t.Sequence[str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         method, path = "GET", _make_path("_cat", "pending_tasks")
         return self.transport.perform_request(method, path, params=params, headers=headers)
@@ -511,7 +511,7 @@ class CatClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg active_only: query parameter ``active_only``: ``bool``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
         :arg detailed: query parameter ``detailed``: ``bool``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -519,7 +519,7 @@ class CatClient(NamespacedClient):
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg s: query parameter ``s``: ``t.Sequence[str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         if index not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_cat", "recovery", index)
@@ -567,7 +567,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-segments.html
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -598,14 +598,14 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-shards.html
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg bytes: query parameter ``bytes``: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional
+        :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg s: query parameter ``s``: ``t.Sequence[str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         if index not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_cat", "shards", index)
@@ -637,7 +637,7 @@ class CatClient(NamespacedClient):
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg s: query parameter ``s``: ``t.Sequence[str]``, optional
         :arg v: query parameter ``v``: ``bool``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         if repository not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_cat", "snapshots", repository)
@@ -678,7 +678,7 @@ class CatClient(NamespacedClient):
         :arg v: query parameter ``v``: ``bool``, optional
         :arg nodes: query parameter ``nodes``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg parent_task_id: query parameter ``parent_task_id``: ``str``, optional
-        :arg time: query parameter ``time``: ``t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"]``, optional
+        :arg time: query parameter ``time``: ``t.Union[t.Literal["d", "h", "m", "s", "ms", "micros", "nanos"], str]``, optional
         """
         method, path = "GET", _make_path("_cat", "tasks")
         return self.transport.perform_request(method, path, params=params, headers=headers)
@@ -727,7 +727,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-thread-pool.html
 
         :arg thread_pool_patterns: path part ``thread_pool_patterns``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg size: query parameter ``size``: ``t.Literal["k", "m", "g", "t", "p"]``, optional
+        :arg size: query parameter ``size``: ``t.Union[t.Literal["k", "m", "g", "t", "p"], str]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -762,8 +762,8 @@ class CatClient(NamespacedClient):
         :arg transform_id: path part ``transform_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
         :arg from_: query parameter ``from``: ``int``, optional
-        :arg h: query parameter ``h``: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]]]``, optional
-        :arg s: query parameter ``s``: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]]]``, optional
+        :arg h: query parameter ``h``: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]]]``, optional
+        :arg s: query parameter ``s``: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]]]``, optional
         :arg time: query parameter ``time``: ``t.Union[str, int]``, optional
         :arg size: query parameter ``size``: ``int``, optional
         :arg help: query parameter ``help``: ``bool``, optional

@@ -34,7 +34,7 @@ class CcrClient(NamespacedClient):
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), required
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")

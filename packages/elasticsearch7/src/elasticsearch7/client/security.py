@@ -31,7 +31,7 @@ class SecurityClient(NamespacedClient):
 
         :arg body: request body (fields), required
         :arg username: path part ``username``: ``str``, optional
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if body in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'body'.")
@@ -135,7 +135,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-create-api-key.html
 
         :arg body: request body (fields), required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if body in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'body'.")
@@ -154,7 +154,7 @@ class SecurityClient(NamespacedClient):
         :arg namespace: path part ``namespace``: ``str``, required
         :arg service: path part ``service``: ``str``, required
         :arg name: path part ``name``: ``str``, optional
-        :arg refresh: query parameter ``refresh``: ``t.Literal["true", "false", "wait_for"]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'namespace'.")
@@ -177,7 +177,7 @@ class SecurityClient(NamespacedClient):
 
         :arg application: path part ``application``: ``str``, required
         :arg name: path part ``name``: ``str``, required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if application in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'application'.")
@@ -196,7 +196,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-role.html
 
         :arg name: path part ``name``: ``str``, required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'name'.")
@@ -213,7 +213,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-role-mapping.html
 
         :arg name: path part ``name``: ``str``, required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'name'.")
@@ -232,7 +232,7 @@ class SecurityClient(NamespacedClient):
         :arg namespace: path part ``namespace``: ``str``, required
         :arg service: path part ``service``: ``str``, required
         :arg name: path part ``name``: ``str``, required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'namespace'.")
@@ -253,7 +253,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-user.html
 
         :arg username: path part ``username``: ``str``, required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'username'.")
@@ -270,7 +270,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-disable-user.html
 
         :arg username: path part ``username``: ``str``, required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'username'.")
@@ -287,7 +287,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-enable-user.html
 
         :arg username: path part ``username``: ``str``, required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'username'.")
@@ -475,7 +475,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-grant-api-key.html
 
         :arg body: request body (fields), required
-        :arg refresh: query parameter ``refresh``: ``t.Literal["true", "false", "wait_for"]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if body in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'body'.")
@@ -545,7 +545,7 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-privileges.html
 
         :arg body: request body (value), required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if body in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'body'.")
@@ -564,7 +564,7 @@ class SecurityClient(NamespacedClient):
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'name'.")
@@ -585,7 +585,7 @@ class SecurityClient(NamespacedClient):
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'name'.")
@@ -606,7 +606,7 @@ class SecurityClient(NamespacedClient):
 
         :arg username: path part ``username``: ``str``, required
         :arg body: request body (fields), required
-        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional
+        :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'username'.")

@@ -170,9 +170,9 @@ class SnapshotClient(NamespacedClient):
         :arg verbose: query parameter ``verbose``: ``bool``, optional
         :arg index_details: query parameter ``index_details``: ``bool``, optional
         :arg include_repository: query parameter ``include_repository``: ``bool``, optional
-        :arg sort: query parameter ``sort``: ``t.Literal["start_time", "duration", "name", "index_count", "repository", "shard_count", "failed_shard_count"]``, optional
+        :arg sort: query parameter ``sort``: ``t.Union[t.Literal["start_time", "duration", "name", "index_count", "repository", "shard_count", "failed_shard_count"], str]``, optional
         :arg size: query parameter ``size``: ``int``, optional
-        :arg order: query parameter ``order``: ``t.Literal["asc", "desc"]``, optional
+        :arg order: query parameter ``order``: ``t.Union[t.Literal["asc", "desc"], str]``, optional
         :arg after: query parameter ``after``: ``str``, optional
         :arg offset: query parameter ``offset``: ``int``, optional
         :arg from_sort_value: query parameter ``from_sort_value``: ``str``, optional

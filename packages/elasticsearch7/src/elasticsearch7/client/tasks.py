@@ -80,7 +80,7 @@ class TasksClient(NamespacedClient):
 
         :arg actions: query parameter ``actions``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg detailed: query parameter ``detailed``: ``bool``, optional
-        :arg group_by: query parameter ``group_by``: ``t.Literal["nodes", "parents", "none"]``, optional
+        :arg group_by: query parameter ``group_by``: ``t.Union[t.Literal["nodes", "parents", "none"], str]``, optional
         :arg nodes: query parameter ``nodes``: ``t.Sequence[str]``, optional
         :arg parent_task_id: query parameter ``parent_task_id``: ``str``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional

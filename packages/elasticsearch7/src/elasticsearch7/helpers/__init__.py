@@ -9,7 +9,7 @@ machinery for them.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _profile
 from .actions import (  # the two private names: official, and imported by some programs
@@ -49,12 +49,17 @@ if _profile.HELPERS_PACK_DENSE_VECTOR:
 
     __all__ += ["pack_dense_vector"]
 
+if TYPE_CHECKING:  # loaded on first use at run time (see __getattr__); checkers see them here
+    from .._async.helpers import async_bulk, async_reindex, async_scan, async_streaming_bulk
+
 _ASYNC = frozenset(("async_bulk", "async_reindex", "async_scan", "async_streaming_bulk"))
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _ASYNC:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(".._async.helpers", __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # hidden from type checkers: a misspelled name stays an error there
+
+    def __getattr__(name: str) -> Any:
+        if name not in _ASYNC:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(".._async.helpers", __name__), name)
+        globals()[name] = value
+        return value

@@ -8,12 +8,15 @@ keywords of each call). 8.x and later have their own module
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Collection, Iterable, MutableMapping
-from typing import Any
+from collections.abc import AsyncIterable, Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import TransportError
 from ..serializer import JSONSerializer
 from ._engine import expand_action, from_keyword
+
+if TYPE_CHECKING:  # the client classes the official signatures name, for type checkers only
+    from .. import AsyncElasticsearch, Elasticsearch
 
 CATCH: tuple[type[BaseException], ...] = (TransportError,)
 PRIVATE_CATCH: tuple[type[BaseException], ...] = (TransportError,)  # as the official private one
@@ -70,7 +73,7 @@ class ScanCalls:
         scroll: str,
         size: int,
         request_timeout: float | None,
-        scroll_kwargs: MutableMapping[str, Any] | None,
+        scroll_kwargs: Mapping[str, Any] | None,
         kwargs: dict[str, Any],
     ) -> None:
         self.client = client
@@ -112,7 +115,7 @@ class ScanCalls:
 
 
 def streaming_bulk(
-    client: Any,
+    client: Elasticsearch,
     actions: Iterable[Any] | AsyncIterable[Any],
     chunk_size: int = 500,
     max_chunk_bytes: int = 100 * 1024 * 1024,
@@ -123,7 +126,7 @@ def streaming_bulk(
     initial_backoff: float = 2,
     max_backoff: float = 600,
     yield_ok: bool = True,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     progress: Any = None,
     **kwargs: Any,
@@ -132,14 +135,14 @@ def streaming_bulk(
 
 
 def parallel_bulk(
-    client: Any,
+    client: Elasticsearch,
     actions: Iterable[Any],
     thread_count: int = 4,
     chunk_size: int = 500,
     max_chunk_bytes: int = 100 * 1024 * 1024,
     queue_size: int = 4,
     expand_action_callback: Callable[[Any], tuple[Any, Any]] = expand_action,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     progress: Any = None,
     **kwargs: Any,
@@ -157,13 +160,32 @@ def process_bulk_chunk(
     bulk_data: list[Any],
     raise_on_exception: bool = True,
     raise_on_error: bool = True,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     **kwargs: Any,
 ) -> dict[str, Any]:
     return locals()
 
 
-# 7.x gives the async helpers the same arguments as the sync ones.
-async_streaming_bulk = streaming_bulk
+# 7.x gives the async helpers the same arguments as the sync ones (but the client).
+def async_streaming_bulk(
+    client: AsyncElasticsearch,
+    actions: Iterable[Any] | AsyncIterable[Any],
+    chunk_size: int = 500,
+    max_chunk_bytes: int = 100 * 1024 * 1024,
+    raise_on_error: bool = True,
+    expand_action_callback: Callable[[Any], tuple[Any, Any]] = expand_action,
+    raise_on_exception: bool = True,
+    max_retries: int = 0,
+    initial_backoff: float = 2,
+    max_backoff: float = 600,
+    yield_ok: bool = True,
+    ignore_status: int | Collection[int] | None = (),
+    *args: Any,
+    progress: Any = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    return locals()
+
+
 async_process_bulk_chunk = process_bulk_chunk

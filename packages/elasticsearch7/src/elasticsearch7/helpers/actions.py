@@ -14,6 +14,7 @@ rejected items also when ``raise_on_error`` is true, and ``max_retries`` & co. i
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import time
@@ -22,11 +23,11 @@ from collections.abc import (
     Collection,
     Iterable,
     Iterator,
-    MutableMapping,
+    Mapping,
     Sequence,
 )
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _profile
 from ..helpers import _official
@@ -54,6 +55,9 @@ from ..helpers._engine import (
 from ..helpers._threads import in_order
 from ..helpers._threads import timed as _timed
 from ..helpers.errors import BulkIndexError, ScanError
+
+if TYPE_CHECKING:  # the client the helpers take, as the official signatures say
+    from .. import Elasticsearch
 
 __all__ = [
     "BulkIndexError",
@@ -143,6 +147,15 @@ def _prepare(
     return tracker, options.batcher(client, kwargs), _sender(client, args, kwargs)
 
 
+def _helper_span(client: Any, name: str) -> contextlib.AbstractContextManager[Any]:
+    """The OpenTelemetry span of one helper run, when the client traces (8.x and 9.x clients);
+    the bulk requests' own spans are its children."""
+    otel = getattr(client, "_otel", None)
+    if otel is None or not otel.enabled:
+        return contextlib.nullcontext()
+    return otel.helpers_span(name)  # type: ignore[no-any-return]
+
+
 def _run(
     client: Any,
     actions: Any,
@@ -151,14 +164,16 @@ def _run(
     kwargs: dict[str, Any],
     progress: Any,
     want_ok: bool,
+    span_name: str,
 ) -> Iterator[Outcome]:
     tracker, batcher, send = _prepare(client, actions, options, args, kwargs, progress)
     try:
-        for chunk in _chunks(actions, batcher, options.flush_after_seconds):
-            for outcome in _outcomes(send, chunk, options, batcher.writer, want_ok):
-                if tracker.active:
-                    tracker.update(outcome, batcher.taken)
-                yield outcome
+        with _helper_span(client, span_name):
+            for chunk in _chunks(actions, batcher, options.flush_after_seconds):
+                for outcome in _outcomes(send, chunk, options, batcher.writer, want_ok):
+                    if tracker.active:
+                        tracker.update(outcome, batcher.taken)
+                    yield outcome
     finally:
         tracker.close()
 
@@ -180,7 +195,7 @@ def _options(params: dict[str, Any]) -> Options:
 
 @official(_official.streaming_bulk)
 def streaming_bulk(
-    client: Any, actions: Any, *args: Any, **kwargs: Any
+    client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
 ) -> Iterator[tuple[bool, dict[str, Any]]]:
     """Sends the actions in chunks and yields ``(ok, item)`` for every one of them.
 
@@ -188,17 +203,25 @@ def streaming_bulk(
     """
     params = _official.streaming_bulk(client, actions, *args, **kwargs)
     options = _options(params)
+    span_name = params.get("span_name", "helpers.streaming_bulk")
     outcomes = _run(
-        client, actions, options, params["args"], params["kwargs"], params["progress"], options.yield_ok
+        client,
+        actions,
+        options,
+        params["args"],
+        params["kwargs"],
+        params["progress"],
+        options.yield_ok,
+        span_name,
     )
     yield from _results(outcomes)
 
 
 def bulk(
-    client: Any,
+    client: Elasticsearch,
     actions: Actions,
     stats_only: bool = False,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     progress: Any = None,
     **kwargs: Any,
@@ -206,13 +229,14 @@ def bulk(
     """Sends every action and returns ``(ok count, errors)``: the failed items, or their
     count with ``stats_only``. Arguments are those of ``streaming_bulk``."""
     kwargs.pop("yield_ok", None)  # the counting helpers always see every result
-    kwargs.pop("span_name", None)
+    span_name = kwargs.pop("span_name", "helpers.bulk")
     kwargs["ignore_status"] = ignore_status
     params = _official.streaming_bulk(client, actions, *args, **kwargs)
     options = _options(params)
     success = failed = 0
     errors: list[dict[str, Any]] = []
-    for outcome in _run(client, actions, options, params["args"], params["kwargs"], progress, False):
+    outcomes = _run(client, actions, options, params["args"], params["kwargs"], progress, False, span_name)
+    for outcome in outcomes:
         success += outcome.ok
         failed += outcome.failed
         if not stats_only:
@@ -221,7 +245,9 @@ def bulk(
 
 
 @official(_official.parallel_bulk)
-def parallel_bulk(client: Any, actions: Any, *args: Any, **kwargs: Any) -> Iterator[tuple[bool, Any]]:
+def parallel_bulk(
+    client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
+) -> Iterator[tuple[bool, Any]]:
     """``streaming_bulk`` with ``thread_count`` requests in flight; results in order."""
     params = _official.parallel_bulk(client, actions, *args, **kwargs)
     rest = params["kwargs"]
@@ -229,21 +255,27 @@ def parallel_bulk(client: Any, actions: Any, *args: Any, **kwargs: Any) -> Itera
     options = _options({**params, **picked})
     tracker, batcher, send = _prepare(client, actions, options, params["args"], rest, params["progress"])
     want_ok = options.yield_ok
+    otel: Any = getattr(client, "_otel", None)
 
-    def work(chunk: Chunk) -> list[Outcome]:
-        return list(_outcomes(send, chunk, options, batcher.writer, want_ok))
+    with _helper_span(client, "helpers.parallel_bulk") as span:
 
-    chunks = _chunks(actions, batcher, options.flush_after_seconds)
-    done = in_order(work, chunks, params["thread_count"], params["queue_size"])
-    try:
-        for outcomes in done:
-            if tracker.active:
-                for outcome in outcomes:
-                    tracker.update(outcome, batcher.taken)
-            yield from _results(outcomes)
-    finally:
-        done.close()
-        tracker.close()
+        def work(chunk: Chunk) -> list[Outcome]:
+            if span is None:
+                return list(_outcomes(send, chunk, options, batcher.writer, want_ok))
+            with otel.use_span(span):  # the worker thread's requests are the span's children
+                return list(_outcomes(send, chunk, options, batcher.writer, want_ok))
+
+        chunks = _chunks(actions, batcher, options.flush_after_seconds)
+        done = in_order(work, chunks, params["thread_count"], params["queue_size"])
+        try:
+            for outcomes in done:
+                if tracker.active:
+                    for outcome in outcomes:
+                        tracker.update(outcome, batcher.taken)
+                yield from _results(outcomes)
+        finally:
+            done.close()
+            tracker.close()
 
 
 # -- the official helpers' private building blocks ----------------------------------------
@@ -423,7 +455,7 @@ def _clear(clear: Callable[[], Any], failing: bool) -> None:
 
 
 def scan(
-    client: Any,
+    client: Elasticsearch,
     query: Any | None = None,
     scroll: str = "5m",
     raise_on_error: bool = True,
@@ -431,7 +463,7 @@ def scan(
     size: int = 1000,
     request_timeout: float | None = None,
     clear_scroll: bool = True,
-    scroll_kwargs: MutableMapping[str, Any] | None = None,
+    scroll_kwargs: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> Iterator[dict[str, Any]]:
     """Every hit of a search, page by page through the scroll API.
@@ -480,16 +512,16 @@ def _target_op_type(target: Any, target_index: str, op_type: str | None) -> str 
 
 
 def reindex(
-    client: Any,
+    client: Elasticsearch,
     source_index: str | Collection[str],
     target_index: str,
     query: Any | None = None,
-    target_client: Any | None = None,
+    target_client: Elasticsearch | None = None,
     chunk_size: int = 500,
     scroll: str = "5m",
     op_type: str | None = None,
-    scan_kwargs: MutableMapping[str, Any] = {},  # noqa: B006 - the official default, never mutated
-    bulk_kwargs: MutableMapping[str, Any] = {},  # noqa: B006
+    scan_kwargs: Mapping[str, Any] = {},  # the official default, never mutated
+    bulk_kwargs: Mapping[str, Any] = {},
 ) -> tuple[int, int | list[dict[str, Any]]]:
     """Copies the documents a query matches (all by default) from one index to another,
     possibly through another client (cluster). Mappings are not copied."""

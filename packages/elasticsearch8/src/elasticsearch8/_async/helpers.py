@@ -19,6 +19,7 @@ rejected items also when ``raise_on_error`` is true, and ``max_retries`` & co. i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
 
@@ -32,11 +33,11 @@ from collections.abc import (
     Collection,
     Iterable,
     Iterator,
-    MutableMapping,
+    Mapping,
     Sequence,
 )
 from itertools import chain
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 # unasync: sync-only
 # from .. import _profile
@@ -69,6 +70,9 @@ from ..helpers._engine import (
 # from ..helpers._threads import timed as _timed
 # unasync: end
 from ..helpers.errors import BulkIndexError, ScanError
+
+if TYPE_CHECKING:  # the client the helpers take, as the official signatures say
+    from .. import AsyncElasticsearch
 
 __all__ = [
     "BulkIndexError",
@@ -235,6 +239,15 @@ def _prepare(
     return tracker, options.batcher(client, kwargs), _sender(client, args, kwargs)
 
 
+def _helper_span(client: Any, name: str) -> contextlib.AbstractContextManager[Any]:
+    """The OpenTelemetry span of one helper run, when the client traces (8.x and 9.x clients);
+    the bulk requests' own spans are its children."""
+    otel = getattr(client, "_otel", None)
+    if otel is None or not otel.enabled:
+        return contextlib.nullcontext()
+    return otel.helpers_span(name)  # type: ignore[no-any-return]
+
+
 async def _run(
     client: Any,
     actions: Any,
@@ -243,21 +256,23 @@ async def _run(
     kwargs: dict[str, Any],
     progress: Any,
     want_ok: bool,
+    span_name: str,
 ) -> AsyncIterator[Outcome]:
     tracker, batcher, send = _prepare(client, actions, options, args, kwargs, progress)
     try:
-        async for chunk in _chunks(actions, batcher, options.flush_after_seconds):
-            async for outcome in _outcomes(send, chunk, options, batcher.writer, want_ok):
-                if tracker.active:
-                    # unasync: async-only (the callback may be a coroutine function)
-                    waiting = tracker.update(outcome, batcher.taken)
-                    if inspect.isawaitable(waiting):
-                        await waiting
-                    # unasync: end
-                    # unasync: sync-only
-                    # tracker.update(outcome, batcher.taken)
-                    # unasync: end
-                yield outcome
+        with _helper_span(client, span_name):
+            async for chunk in _chunks(actions, batcher, options.flush_after_seconds):
+                async for outcome in _outcomes(send, chunk, options, batcher.writer, want_ok):
+                    if tracker.active:
+                        # unasync: async-only (the callback may be a coroutine function)
+                        waiting = tracker.update(outcome, batcher.taken)
+                        if inspect.isawaitable(waiting):
+                            await waiting
+                        # unasync: end
+                        # unasync: sync-only
+                        # tracker.update(outcome, batcher.taken)
+                        # unasync: end
+                    yield outcome
     finally:
         tracker.close()
 
@@ -279,7 +294,7 @@ def _options(params: dict[str, Any]) -> Options:
 
 @official(_official.async_streaming_bulk)
 async def async_streaming_bulk(
-    client: Any, actions: Any, *args: Any, **kwargs: Any
+    client: AsyncElasticsearch, actions: Any, *args: Any, **kwargs: Any
 ) -> AsyncIterator[tuple[bool, dict[str, Any]]]:
     """Sends the actions in chunks and yields ``(ok, item)`` for every one of them.
 
@@ -287,8 +302,16 @@ async def async_streaming_bulk(
     """
     params = _official.async_streaming_bulk(client, actions, *args, **kwargs)
     options = _options(params)
+    span_name = params.get("span_name", "helpers.streaming_bulk")
     outcomes = _run(
-        client, actions, options, params["args"], params["kwargs"], params["progress"], options.yield_ok
+        client,
+        actions,
+        options,
+        params["args"],
+        params["kwargs"],
+        params["progress"],
+        options.yield_ok,
+        span_name,
     )
     # unasync: async-only (an async iterator cannot be chained in C)
     async for outcome in outcomes:
@@ -301,10 +324,10 @@ async def async_streaming_bulk(
 
 
 async def async_bulk(
-    client: Any,
+    client: AsyncElasticsearch,
     actions: Actions,
     stats_only: bool = False,
-    ignore_status: int | Collection[int] = (),
+    ignore_status: int | Collection[int] | None = (),
     *args: Any,
     progress: Any = None,
     **kwargs: Any,
@@ -312,13 +335,14 @@ async def async_bulk(
     """Sends every action and returns ``(ok count, errors)``: the failed items, or their
     count with ``stats_only``. Arguments are those of ``async_streaming_bulk``."""
     kwargs.pop("yield_ok", None)  # the counting helpers always see every result
-    kwargs.pop("span_name", None)
+    span_name = kwargs.pop("span_name", "helpers.bulk")
     kwargs["ignore_status"] = ignore_status
     params = _official.async_streaming_bulk(client, actions, *args, **kwargs)
     options = _options(params)
     success = failed = 0
     errors: list[dict[str, Any]] = []
-    async for outcome in _run(client, actions, options, params["args"], params["kwargs"], progress, False):
+    outcomes = _run(client, actions, options, params["args"], params["kwargs"], progress, False, span_name)
+    async for outcome in outcomes:
         success += outcome.ok
         failed += outcome.failed
         if not stats_only:
@@ -328,7 +352,9 @@ async def async_bulk(
 
 # unasync: sync-only (a thread pool: the async helpers have tasks for that)
 # @official(_official.parallel_bulk)
-# def parallel_bulk(client: Any, actions: Any, *args: Any, **kwargs: Any) -> Iterator[tuple[bool, Any]]:
+# def parallel_bulk(
+#     client: Elasticsearch, actions: Any, *args: Any, **kwargs: Any
+# ) -> Iterator[tuple[bool, Any]]:
 #     """``streaming_bulk`` with ``thread_count`` requests in flight; results in order."""
 #     params = _official.parallel_bulk(client, actions, *args, **kwargs)
 #     rest = params["kwargs"]
@@ -336,21 +362,27 @@ async def async_bulk(
 #     options = _options({**params, **picked})
 #     tracker, batcher, send = _prepare(client, actions, options, params["args"], rest, params["progress"])
 #     want_ok = options.yield_ok
+#     otel: Any = getattr(client, "_otel", None)
 #
-#     def work(chunk: Chunk) -> list[Outcome]:
-#         return list(_outcomes(send, chunk, options, batcher.writer, want_ok))
+#     with _helper_span(client, "helpers.parallel_bulk") as span:
 #
-#     chunks = _chunks(actions, batcher, options.flush_after_seconds)
-#     done = in_order(work, chunks, params["thread_count"], params["queue_size"])
-#     try:
-#         for outcomes in done:
-#             if tracker.active:
-#                 for outcome in outcomes:
-#                     tracker.update(outcome, batcher.taken)
-#             yield from _results(outcomes)
-#     finally:
-#         done.close()
-#         tracker.close()
+#         def work(chunk: Chunk) -> list[Outcome]:
+#             if span is None:
+#                 return list(_outcomes(send, chunk, options, batcher.writer, want_ok))
+#             with otel.use_span(span):  # the worker thread's requests are the span's children
+#                 return list(_outcomes(send, chunk, options, batcher.writer, want_ok))
+#
+#         chunks = _chunks(actions, batcher, options.flush_after_seconds)
+#         done = in_order(work, chunks, params["thread_count"], params["queue_size"])
+#         try:
+#             for outcomes in done:
+#                 if tracker.active:
+#                     for outcome in outcomes:
+#                         tracker.update(outcome, batcher.taken)
+#                 yield from _results(outcomes)
+#         finally:
+#             done.close()
+#             tracker.close()
 # unasync: end
 
 
@@ -531,7 +563,7 @@ async def _clear(clear: Callable[[], Any], failing: bool) -> None:
 
 
 async def async_scan(
-    client: Any,
+    client: AsyncElasticsearch,
     query: Any | None = None,
     scroll: str = "5m",
     raise_on_error: bool = True,
@@ -539,7 +571,7 @@ async def async_scan(
     size: int = 1000,
     request_timeout: float | None = None,
     clear_scroll: bool = True,
-    scroll_kwargs: MutableMapping[str, Any] | None = None,
+    scroll_kwargs: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every hit of a search, page by page through the scroll API.
@@ -588,16 +620,16 @@ async def _target_op_type(target: Any, target_index: str, op_type: str | None) -
 
 
 async def async_reindex(
-    client: Any,
+    client: AsyncElasticsearch,
     source_index: str | Collection[str],
     target_index: str,
     query: Any | None = None,
-    target_client: Any | None = None,
+    target_client: AsyncElasticsearch | None = None,
     chunk_size: int = 500,
     scroll: str = "5m",
     op_type: str | None = None,
-    scan_kwargs: MutableMapping[str, Any] = {},  # noqa: B006 - the official default, never mutated
-    bulk_kwargs: MutableMapping[str, Any] = {},  # noqa: B006
+    scan_kwargs: Mapping[str, Any] = {},  # the official default, never mutated
+    bulk_kwargs: Mapping[str, Any] = {},
 ) -> tuple[int, int | list[dict[str, Any]]]:
     """Copies the documents a query matches (all by default) from one index to another,
     possibly through another client (cluster). Mappings are not copied."""

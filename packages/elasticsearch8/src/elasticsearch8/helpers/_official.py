@@ -7,14 +7,17 @@ with ``.body``, per-request options through ``client.options()``). 7.x has its o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Collection, Iterable, MutableMapping
-from typing import Any
+from collections.abc import AsyncIterable, Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from elastic_transport import ApiError as _ApiError
 from elastic_transport import JsonSerializer
 from elastic_transport import TransportError as _TransportError
 
 from ._engine import _as_bytes, expand_action, from_keyword, pop_transport_options
+
+if TYPE_CHECKING:  # the client classes the official signatures name, for type checkers only
+    from .. import AsyncElasticsearch, Elasticsearch
 
 # Connection-level errors are caught too, so that raise_on_exception=False reports the
 # chunk's actions as failed instead of losing track of them; they are re-raised otherwise.
@@ -77,7 +80,7 @@ class ScanCalls:
         scroll: str,
         size: int,
         request_timeout: float | None,
-        scroll_kwargs: MutableMapping[str, Any] | None,
+        scroll_kwargs: Mapping[str, Any] | None,
         kwargs: dict[str, Any],
     ) -> None:
         self.scroll_params = dict(scroll_kwargs or {})
@@ -119,7 +122,7 @@ class ScanCalls:
 
 
 def streaming_bulk(
-    client: Any,
+    client: Elasticsearch,
     actions: Iterable[Any],
     chunk_size: int = 500,
     max_chunk_bytes: int = 100 * 1024 * 1024,
@@ -142,7 +145,7 @@ def streaming_bulk(
 
 
 def async_streaming_bulk(
-    client: Any,
+    client: AsyncElasticsearch,
     actions: Iterable[Any] | AsyncIterable[Any],
     chunk_size: int = 500,
     max_chunk_bytes: int = 100 * 1024 * 1024,
@@ -164,7 +167,7 @@ def async_streaming_bulk(
 
 
 def parallel_bulk(
-    client: Any,
+    client: Elasticsearch,
     actions: Iterable[Any],
     thread_count: int = 4,
     chunk_size: int = 500,

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .._models import NodeApiResponse
 from ._base import BaseAsyncNode, BaseNode
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the lazy names, for type checkers
+    from ._http_aiohttp import AiohttpHttpNode
+    from ._http_httpx import HttpxAsyncHttpNode, HttpxHttpNode
+    from ._http_requests import RequestsHttpNode
     from ._http_urllib3 import Urllib3HttpNode
 
 
@@ -42,11 +45,15 @@ _BY_CLASS_NAME = {entry.class_name: entry for entry in NODE_CLASSES}
 
 __all__ = [
     "NODE_CLASSES",
+    "AiohttpHttpNode",
     "BaseAsyncNode",
     "BaseNode",
+    "HttpxAsyncHttpNode",
+    "HttpxHttpNode",
     "MissingLibraryError",
     "NodeApiResponse",
     "NodeClassEntry",
+    "RequestsHttpNode",
     "Urllib3HttpNode",
     "node_class_for",
 ]
@@ -129,7 +136,9 @@ def node_class_for(value: str | type[BaseNode]) -> type[BaseNode]:
     raise TypeError(f"'node_class' must be a node class name or a BaseNode subclass, got {value!r}")
 
 
-def __getattr__(name: str) -> Any:
-    if name in _BY_CLASS_NAME:
-        return load_node_class(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+if not TYPE_CHECKING:  # hidden from type checkers: a misspelled name stays an error there
+
+    def __getattr__(name: str) -> Any:
+        if name in _BY_CLASS_NAME:
+            return load_node_class(name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from .._exceptions import ConnectionError, ConnectionTimeout, SecurityWarning, TlsError, TransportError
 from .._models import (
+    _AUTH_HEADERS,
     ApiResponseMeta,
     HttpHeaders,
     LowercaseHeaders,
     NodeApiResponse,
     NodeConfig,
     hide_auth_in_headers,
+    redact_url,
 )
 from .._version import __version__
 from ..client_utils import DEFAULT, DefaultType, create_user_agent
@@ -112,17 +116,41 @@ def _too_large(limit: int, where: str) -> DecompressedSizeError:
     )
 
 
-def redact_url(url: str) -> str:
-    """``url`` with anything that looks like credentials (``user:pass@``) masked.
+class ConnectionSlots:
+    """At most ``connections_per_node`` requests of a node at a time, for the HTTP libraries
+    whose pools would otherwise open more connections under load (requests, httpx's sync
+    client): a request finding every slot taken waits for one, at most its timeout."""
 
-    A password holding an unencoded ``/``, ``?`` or ``#`` makes a URL parse with the
-    credentials in the host, port or path (``http://elastic:12/34@es:9200``): whatever
-    comes between the scheme and the last ``@`` is dropped from what a node shows.
-    """
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    return f"{scheme}://<hidden>@{rest.rpartition('@')[2]}"
+    __slots__ = ("_semaphore", "_size")
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._semaphore = threading.Semaphore(size)
+
+    def acquire(self, timeout: float | None, node: BaseNode) -> None:
+        if not self._semaphore.acquire(timeout=timeout):
+            raise ConnectionTimeout(
+                f"No free connection to {node._display_url} within {timeout:g}s "
+                f"(all {self._size} of connections_per_node busy)"
+            )
+
+    def release(self) -> None:
+        self._semaphore.release()
+
+
+def deadline_reached(node: BaseNode, target: str) -> TimeoutError:
+    """What a node raises when the request's deadline passes while the response streams in."""
+    return TimeoutError(
+        f"The request deadline passed while reading the response from {node._display_url}{target}"
+    )
+
+
+def deadline_left(deadline: float, node: BaseNode, target: str) -> float:
+    """Seconds left until ``deadline`` (time.monotonic()); raises once none are left."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise deadline_reached(node, target)
+    return left
 
 
 def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
@@ -184,13 +212,67 @@ def warn_if_unverified(config: NodeConfig) -> None:
         )
 
 
+class ProxySettings(NamedTuple):
+    """A node's HTTP proxy as the HTTP libraries take it, read once from ``NodeConfig.proxy``.
+
+    The credentials of the proxy URL never reach a library as part of a URL (where its
+    messages or logs could show them): they become the ``Proxy-Authorization`` header.
+    """
+
+    url: str  # scheme://host:port, without credentials: the one form messages show
+    host: str
+    port: int
+    headers: dict[str, str]  # sent to the proxy only: Proxy-Authorization, then proxy_headers
+    secrets: tuple[str, ...]  # what scrub() removes from any text
+
+    def scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<hidden>")
+        return text
+
+
+def proxy_settings(config: NodeConfig) -> ProxySettings | None:
+    """The node's proxy (None without one); NodeConfig has validated the URL already."""
+    if config.proxy is None:
+        return None
+    import base64
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(config.proxy)
+    host = parts.hostname or ""
+    port = parts.port or 80
+    headers: dict[str, str] = {}
+    secrets: list[str] = []
+    if parts.username is not None or parts.password is not None:
+        user, password = unquote(parts.username or ""), unquote(parts.password or "")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        headers["Proxy-Authorization"] = f"Basic {token}"
+        secrets += [token, parts.netloc.rpartition("@")[0], parts.password or "", password]
+    if config.proxy_headers:
+        for name, value in config.proxy_headers.items():
+            headers[name] = value
+            if name.lower() in _AUTH_HEADERS:
+                secrets += [value, value.partition(" ")[2]]
+    shown_host = f"[{host}]" if ":" in host else host
+    # Longest first, so that a secret holding another is hidden whole.
+    unique = sorted({s for s in secrets if s}, key=len, reverse=True)
+    return ProxySettings(f"http://{shown_host}:{port}", host, port, headers, tuple(unique))
+
+
 def connection_error_for(error: BaseException, kind: str, node: BaseNode | None = None) -> TransportError:
     """Wraps an HTTP library's exception into ours; ``kind`` is "tls", "timeout" or "connection".
 
     For a node whose URL looks like it holds credentials (see ``redact_url``) the library's
     message, which names host, port and path, is left out: only the error's type is kept.
+    Through a proxy the message names it, and is self-contained (no ``errors``): the
+    library's message is shown with the proxy's credentials scrubbed out of it.
     """
     cls = {"tls": TlsError, "timeout": ConnectionTimeout}.get(kind, ConnectionError)
+    if node is not None and node._proxy is not None:
+        proxy = node._proxy
+        cause = type(error).__name__ if node._redacted else f"{type(error).__name__}({error})"
+        where = f" for {node._display_url}" if node._redacted else ""
+        return cls(f"{proxy.scrub(cause)}{where} (through the proxy {proxy.url})")  # type: ignore[no-any-return]
     if node is not None and node._redacted:
         return cls(f"{type(error).__name__} for {node._display_url}")  # type: ignore[no-any-return]
     return cls(str(error), errors=(error,))  # type: ignore[arg-type]
@@ -239,6 +321,8 @@ class BaseNode:
         # What messages, reprs and logs show of the URL: never something like credentials.
         self._display_url = redact_url(self.base_url)
         self._redacted = self._display_url != self.base_url
+        # The HTTP proxy every request goes through (None: straight to the node).
+        self._proxy = proxy_settings(config)
         self._max_decompressed_size: int | None = (config._extras or {}).get(
             MAX_DECOMPRESSED_SIZE_OPTION, DEFAULT_MAX_DECOMPRESSED_SIZE
         )

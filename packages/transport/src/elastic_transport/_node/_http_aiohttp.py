@@ -98,6 +98,14 @@ class AiohttpHttpNode(BaseAsyncNode):
                 self._connector_ssl = ssl_context
             if config.ssl_assert_hostname:
                 self._request_kwargs["server_hostname"] = config.ssl_assert_hostname
+        if self._proxy is not None:
+            self._request_kwargs["proxy"] = URL(self._proxy.url)
+            if config.scheme == "https":  # sent with the CONNECT that opens each tunnel
+                self._request_kwargs["proxy_headers"] = self._proxy.headers
+            else:
+                # aiohttp sends no proxy_headers with a plain-http request through a proxy:
+                # they go with every request instead, as urllib3 and httpx send them.
+                self._base_headers.update({k.lower(): v for k, v in self._proxy.headers.items()})
 
     @property
     def session(self) -> aiohttp.ClientSession | None:

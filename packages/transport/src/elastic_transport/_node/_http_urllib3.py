@@ -21,7 +21,7 @@ from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from .._models import NodeApiResponse, NodeConfig
 from ..client_utils import DEFAULT, DefaultType
-from ._base import BaseNode, connection_error_for, response_meta, ssl_context_from_node_config
+from ._base import BaseNode, connection_error_for, deadline_left, response_meta, ssl_context_from_node_config
 
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection
@@ -176,6 +176,18 @@ class HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
     ConnectionCls = _TlsConnection
 
 
+class _ForwardingPool(HTTPConnectionPool):
+    """The pool of an http node behind a proxy: its connections go to the proxy, and each
+    request names the node in absolute form (``GET http://es:9200/_search``); urllib3 adds
+    the proxy headers to every request of a pool made by its ProxyManager."""
+
+    origin = ""  # "http://es:9200", set by the node
+
+    def urlopen(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        kwargs["assert_same_host"] = False  # the pool's host is the proxy's, not the node's
+        return super().urlopen(method, self.origin + url, *args, **kwargs)
+
+
 class QuietHTTPSConnectionPool(HTTPSConnectionPool):
     """An HTTPS pool without urllib3's per-request InsecureRequestWarning.
 
@@ -200,24 +212,41 @@ class Urllib3HttpNode(BaseNode):
         # A blocking pool: connections_per_node is a cap on the node's connections. A thread
         # finding them all busy waits for one (at most the request timeout) instead of
         # opening a connection that urllib3 would then have to discard.
-        pool_kwargs = {
+        pool_kwargs: dict[str, Any] = {
             "maxsize": config.connections_per_node,
             "block": True,
             "timeout": self._default_timeout,
             "retries": False,
         }
+        pool_class: type[urllib3.HTTPConnectionPool] = HTTPConnectionPool
         if config.scheme == "https":
             pool_class = HTTPSConnectionPool if config.ssl_show_warn else QuietHTTPSConnectionPool
-            self.pool: urllib3.HTTPConnectionPool = pool_class(
-                config.host,
-                config.port,
-                ssl_context=ssl_context_from_node_config(config),
-                assert_fingerprint=config.ssl_assert_fingerprint,
-                assert_hostname=config.ssl_assert_hostname,
-                **pool_kwargs,  # type: ignore[arg-type]
-            )
+            pool_kwargs["ssl_context"] = ssl_context_from_node_config(config)
+            pool_kwargs["assert_fingerprint"] = config.ssl_assert_fingerprint
+            pool_kwargs["assert_hostname"] = config.ssl_assert_hostname
+        self.pool: urllib3.HTTPConnectionPool
+        if self._proxy is None:
+            self.pool = pool_class(config.host, config.port, **pool_kwargs)
         else:
-            self.pool = HTTPConnectionPool(config.host, config.port, **pool_kwargs)  # type: ignore[arg-type]
+            self.pool = self._proxied_pool(
+                pool_class if config.scheme == "https" else _ForwardingPool, pool_kwargs
+            )
+
+    def _proxied_pool(
+        self, pool_class: type[urllib3.HTTPConnectionPool], kwargs: dict[str, Any]
+    ) -> urllib3.HTTPConnectionPool:
+        """The node's one pool, through its proxy: urllib3's ProxyManager makes it with the
+        proxy settings, from our pool classes (an https node's pool tunnels with CONNECT;
+        an http node's pool talks to the proxy, in absolute form)."""
+        assert self._proxy is not None
+        manager = urllib3.ProxyManager(
+            self._proxy.url, num_pools=1, proxy_headers=self._proxy.headers, **kwargs
+        )
+        manager.pool_classes_by_scheme = {"http": pool_class, "https": pool_class}
+        pool = manager.connection_from_host(self._host, self._port, self._scheme)
+        if isinstance(pool, _ForwardingPool):
+            pool.origin = self.base_url[: len(self.base_url) - len(self._path_prefix)]
+        return pool
 
     def perform_request(
         self,
@@ -226,7 +255,11 @@ class Urllib3HttpNode(BaseNode):
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         request_timeout: float | None | DefaultType = DEFAULT,
+        deadline: float | None = None,
     ) -> NodeApiResponse:
+        """``deadline`` (a ``time.monotonic()`` value, from the transport's ``request_deadline``)
+        bounds the reading of the body too: it is read a socket read at a time, each one
+        given at most the time left."""
         request_headers = self._request_headers(headers)
         payload = body  # what goes on the wire; the trace shows ``body`` as given
         if self._http_compress:
@@ -247,10 +280,13 @@ class Urllib3HttpNode(BaseNode):
                 retries=False,
                 timeout=timeout,
                 pool_timeout=pool_timeout,
-                preload_content=True,
+                preload_content=deadline is None,
                 decode_content=False,  # inflated below, within max_decompressed_size
             )
-            data = response.data
+            if deadline is None:
+                data = response.data
+            else:
+                data = read_body_until(response, deadline, pool_timeout, self, target)
         except (urllib3.exceptions.HTTPError, OSError) as e:
             error = connection_error_for(e, _error_kind(e), self)
             self._log_request(method, target, request_headers, body, exception=error)
@@ -270,6 +306,40 @@ class Urllib3HttpNode(BaseNode):
 
     def close(self) -> None:
         self.pool.close()
+
+
+# The most a single read of a body under a deadline asks for.
+_READ_STEP = 64 * 1024
+
+
+def read_body_until(
+    response: urllib3.BaseHTTPResponse, deadline: float, timeout: float | None, node: BaseNode, target: str
+) -> bytes:
+    """The body of a response opened with ``preload_content=False``, as sent (not inflated).
+
+    One socket read at a time (``read1``), the socket's timeout set to what is left of the
+    deadline, or ``timeout`` when that is shorter: a server trickling bytes cannot stretch
+    the request past its deadline. Whatever stops the reading, the connection is closed and
+    handed back to the pool.
+    """
+    connection = response.connection
+    sock = getattr(connection, "sock", None)
+    parts: list[bytes] = []
+    try:
+        while True:
+            left = deadline_left(deadline, node, target)
+            if sock is not None:
+                sock.settimeout(left if timeout is None or timeout > left else timeout)
+            part = response.read1(_READ_STEP, decode_content=False)
+            if not part:
+                break
+            parts.append(part)
+    except BaseException:
+        response.close()
+        response.release_conn()
+        raise
+    response.release_conn()
+    return b"".join(parts)
 
 
 def _error_kind(error: Exception) -> str:

@@ -175,11 +175,11 @@ class AsyncSearchClient(AsyncNamespacedClient):
         batched_reduce_size: t.Optional[int] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         collapse: t.Optional[t.Mapping[str, t.Any]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         docvalue_fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         explain: t.Optional[bool] = None,
         ext: t.Optional[t.Mapping[str, t.Any]] = None,
         fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
@@ -211,7 +211,7 @@ class AsyncSearchClient(AsyncNamespacedClient):
         runtime_mappings: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         script_fields: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         search_after: t.Optional[t.Sequence[t.Union[int, float, str, bool, None]]] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         seq_no_primary_term: t.Optional[bool] = None,
         size: t.Optional[int] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -223,7 +223,7 @@ class AsyncSearchClient(AsyncNamespacedClient):
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         suggest: t.Optional[t.Mapping[str, t.Any]] = None,
         suggest_field: t.Optional[str] = None,
-        suggest_mode: t.Optional[t.Literal["missing", "popular", "always"]] = None,
+        suggest_mode: t.Union[t.Literal["missing", "popular", "always"], str, None] = None,
         suggest_size: t.Optional[int] = None,
         suggest_text: t.Optional[str] = None,
         terminate_after: t.Optional[int] = None,
@@ -249,11 +249,11 @@ class AsyncSearchClient(AsyncNamespacedClient):
         :param batched_reduce_size: ``int``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param collapse: ``t.Mapping[str, t.Any]``, optional; body field
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param docvalue_fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param explain: ``bool``, optional; body field
         :param ext: ``t.Mapping[str, t.Any]``, optional; body field
         :param fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -285,7 +285,7 @@ class AsyncSearchClient(AsyncNamespacedClient):
         :param runtime_mappings: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param script_fields: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param search_after: ``t.Sequence[t.Union[int, float, str, bool, None]]``, optional; body field
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param seq_no_primary_term: ``bool``, optional; body field
         :param size: ``int``, optional; body field
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
@@ -297,7 +297,7 @@ class AsyncSearchClient(AsyncNamespacedClient):
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param suggest: ``t.Mapping[str, t.Any]``, optional; body field
         :param suggest_field: ``str``, optional; query parameter
-        :param suggest_mode: ``t.Literal["missing", "popular", "always"]``, optional; query parameter
+        :param suggest_mode: ``t.Union[t.Literal["missing", "popular", "always"], str]``, optional; query parameter
         :param suggest_size: ``int``, optional; query parameter
         :param suggest_text: ``str``, optional; query parameter
         :param terminate_after: ``int``, optional; body field

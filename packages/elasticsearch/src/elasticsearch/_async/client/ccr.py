@@ -83,7 +83,7 @@ class CcrClient(AsyncNamespacedClient):
         pretty: t.Optional[bool] = None,
         read_poll_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         settings: t.Optional[t.Mapping[str, t.Any]] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}/_ccr/follow``
@@ -110,7 +110,7 @@ class CcrClient(AsyncNamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param read_poll_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
         :param settings: ``t.Mapping[str, t.Any]``, optional; body field
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:

@@ -17,10 +17,10 @@ class IndicesClient(AsyncNamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str]],
-        block: t.Literal["metadata", "read", "read_only", "write"],
+        block: t.Union[t.Literal["metadata", "read", "read_only", "write"], str],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -33,10 +33,10 @@ class IndicesClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
-        :param block: ``t.Literal["metadata", "read", "read_only", "write"]``, required; path part
+        :param block: ``t.Union[t.Literal["metadata", "read", "read_only", "write"], str]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -218,7 +218,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         fielddata: t.Optional[bool] = None,
         fields: t.Union[str, t.Sequence[str], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -235,7 +235,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param fielddata: ``bool``, optional; query parameter
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -299,7 +299,7 @@ class IndicesClient(AsyncNamespacedClient):
         pretty: t.Optional[bool] = None,
         settings: t.Optional[t.Mapping[str, t.Any]] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_clone/{target}``
@@ -316,7 +316,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -368,14 +368,14 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_close``
 
@@ -384,14 +384,14 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -442,7 +442,7 @@ class IndicesClient(AsyncNamespacedClient):
         pretty: t.Optional[bool] = None,
         settings: t.Optional[t.Mapping[str, t.Any]] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}``
@@ -459,7 +459,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -619,7 +619,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str], None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
@@ -630,7 +630,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
@@ -670,7 +670,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -685,7 +685,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -787,7 +787,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str]],
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
@@ -800,7 +800,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
@@ -842,7 +842,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str]],
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
@@ -854,7 +854,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
@@ -893,7 +893,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str]],
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
@@ -906,7 +906,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
@@ -1053,7 +1053,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flush: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -1070,7 +1070,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flush: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -1179,7 +1179,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flat_settings: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -1195,7 +1195,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flat_settings: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -1247,7 +1247,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -1262,7 +1262,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -1473,7 +1473,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         fields: t.Union[str, t.Sequence[str], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -1489,7 +1489,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -1535,7 +1535,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         force: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -1550,7 +1550,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param force: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -1601,7 +1601,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flush: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -1618,7 +1618,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flush: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -1675,8 +1675,8 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
-        features: t.Union[t.Literal["aliases", "mappings", "settings"], t.Sequence[t.Literal["aliases", "mappings", "settings"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
+        features: t.Union[t.Literal["aliases", "mappings", "settings"], str, t.Sequence[t.Union[t.Literal["aliases", "mappings", "settings"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flat_settings: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -1693,8 +1693,8 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
-        :param features: ``t.Union[t.Literal["aliases", "mappings", "settings"], t.Sequence[t.Literal["aliases", "mappings", "settings"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
+        :param features: ``t.Union[t.Literal["aliases", "mappings", "settings"], str, t.Sequence[t.Union[t.Literal["aliases", "mappings", "settings"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flat_settings: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -1751,7 +1751,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -1766,7 +1766,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -1819,7 +1819,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str]],
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         include_defaults: t.Optional[bool] = None,
@@ -1832,7 +1832,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_defaults: ``bool``, optional; query parameter
@@ -1913,7 +1913,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str], None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         include_defaults: t.Optional[bool] = None,
@@ -1927,7 +1927,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_defaults: ``bool``, optional; query parameter
@@ -2022,7 +2022,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str]],
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
@@ -2034,7 +2034,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
@@ -2122,7 +2122,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -2137,7 +2137,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -2249,7 +2249,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -2264,7 +2264,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -2359,7 +2359,7 @@ class IndicesClient(AsyncNamespacedClient):
         name: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flat_settings: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -2377,7 +2377,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flat_settings: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -2655,14 +2655,14 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_open``
 
@@ -2671,14 +2671,14 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -2853,10 +2853,10 @@ class IndicesClient(AsyncNamespacedClient):
         name: t.Union[str, t.Sequence[str]],
         data_retention: t.Union[str, t.Literal[-1, 0], None] = None,
         downsampling: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
-        downsampling_method: t.Optional[t.Literal["aggregate", "last_value"]] = None,
+        downsampling_method: t.Union[t.Literal["aggregate", "last_value"], str, None] = None,
         enabled: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
@@ -2871,10 +2871,10 @@ class IndicesClient(AsyncNamespacedClient):
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param data_retention: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
         :param downsampling: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
-        :param downsampling_method: ``t.Literal["aggregate", "last_value"]``, optional; body field
+        :param downsampling_method: ``t.Union[t.Literal["aggregate", "last_value"], str]``, optional; body field
         :param enabled: ``bool``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
@@ -2998,7 +2998,7 @@ class IndicesClient(AsyncNamespacedClient):
         *,
         name: t.Union[str, t.Sequence[str]],
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         failure_store: t.Optional[t.Mapping[str, t.Any]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -3013,7 +3013,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param failure_store: ``t.Mapping[str, t.Any]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -3235,11 +3235,11 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         date_detection: t.Optional[bool] = None,
-        dynamic: t.Union[bool, t.Literal["strict", "runtime", "true", "false"], None] = None,
+        dynamic: t.Union[bool, t.Literal["strict", "runtime", "true", "false"], str, None] = None,
         dynamic_date_formats: t.Optional[t.Sequence[str]] = None,
         dynamic_templates: t.Optional[t.Sequence[t.Mapping[str, t.Mapping[str, t.Any]]]] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         field_names: t.Optional[t.Mapping[str, t.Any]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -3263,11 +3263,11 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param date_detection: ``bool``, optional; body field
-        :param dynamic: ``t.Union[bool, t.Literal["strict", "runtime", "true", "false"]]``, optional; body field
+        :param dynamic: ``t.Union[bool, t.Literal["strict", "runtime", "true", "false"], str]``, optional; body field
         :param dynamic_date_formats: ``t.Sequence[str]``, optional; body field
         :param dynamic_templates: ``t.Sequence[t.Mapping[str, t.Mapping[str, t.Any]]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param field_names: ``t.Mapping[str, t.Any]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -3355,7 +3355,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flat_settings: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -3375,7 +3375,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flat_settings: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -3534,7 +3534,7 @@ class IndicesClient(AsyncNamespacedClient):
         allow_no_indices: t.Optional[bool] = None,
         detailed: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -3549,7 +3549,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param detailed: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -3598,7 +3598,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -3611,7 +3611,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -3656,7 +3656,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -3670,7 +3670,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -3713,10 +3713,10 @@ class IndicesClient(AsyncNamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str]],
-        block: t.Literal["metadata", "read", "read_only", "write"],
+        block: t.Union[t.Literal["metadata", "read", "read_only", "write"], str],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -3729,10 +3729,10 @@ class IndicesClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
-        :param block: ``t.Literal["metadata", "read", "read_only", "write"]``, required; path part
+        :param block: ``t.Union[t.Literal["metadata", "read", "read_only", "write"], str]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -3782,7 +3782,7 @@ class IndicesClient(AsyncNamespacedClient):
         name: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_throttled: t.Optional[bool] = None,
@@ -3797,7 +3797,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_throttled: ``bool``, optional; query parameter
@@ -3848,11 +3848,11 @@ class IndicesClient(AsyncNamespacedClient):
         name: t.Union[str, t.Sequence[str]],
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
-        mode: t.Union[t.Literal["standard", "time_series", "logsdb", "lookup"], t.Sequence[t.Literal["standard", "time_series", "logsdb", "lookup"]], None] = None,
+        mode: t.Union[t.Literal["standard", "time_series", "logsdb", "lookup"], str, t.Sequence[t.Union[t.Literal["standard", "time_series", "logsdb", "lookup"], str]], None] = None,
         pretty: t.Optional[bool] = None,
         project_routing: t.Optional[str] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
@@ -3864,11 +3864,11 @@ class IndicesClient(AsyncNamespacedClient):
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
-        :param mode: ``t.Union[t.Literal["standard", "time_series", "logsdb", "lookup"], t.Sequence[t.Literal["standard", "time_series", "logsdb", "lookup"]]]``, optional; query parameter
+        :param mode: ``t.Union[t.Literal["standard", "time_series", "logsdb", "lookup"], str, t.Sequence[t.Union[t.Literal["standard", "time_series", "logsdb", "lookup"], str]]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param project_routing: ``str``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
@@ -3931,7 +3931,7 @@ class IndicesClient(AsyncNamespacedClient):
         pretty: t.Optional[bool] = None,
         settings: t.Optional[t.Mapping[str, t.Any]] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{alias}/_rollover``, ``POST /{alias}/_rollover/{new_index}``
@@ -3952,7 +3952,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if alias in SKIP_IN_PATH:
@@ -4015,7 +4015,7 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -4028,7 +4028,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -4073,12 +4073,12 @@ class IndicesClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        status: t.Union[t.Literal["green", "yellow", "red", "all"], t.Sequence[t.Literal["green", "yellow", "red", "all"]], None] = None,
+        status: t.Union[t.Literal["green", "yellow", "red", "all"], str, t.Sequence[t.Union[t.Literal["green", "yellow", "red", "all"], str]], None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_shard_stores``, ``GET /{index}/_shard_stores``
 
@@ -4087,12 +4087,12 @@ class IndicesClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param status: ``t.Union[t.Literal["green", "yellow", "red", "all"], t.Sequence[t.Literal["green", "yellow", "red", "all"]]]``, optional; query parameter
+        :param status: ``t.Union[t.Literal["green", "yellow", "red", "all"], str, t.Sequence[t.Union[t.Literal["green", "yellow", "red", "all"], str]]]``, optional; query parameter
         """
         _parts: t.Dict[str, str]
         if index not in SKIP_IN_PATH:
@@ -4142,7 +4142,7 @@ class IndicesClient(AsyncNamespacedClient):
         pretty: t.Optional[bool] = None,
         settings: t.Optional[t.Mapping[str, t.Any]] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_shrink/{target}``
@@ -4159,7 +4159,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -4397,7 +4397,7 @@ class IndicesClient(AsyncNamespacedClient):
         pretty: t.Optional[bool] = None,
         settings: t.Optional[t.Mapping[str, t.Any]] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_split/{target}``
@@ -4414,7 +4414,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -4461,11 +4461,11 @@ class IndicesClient(AsyncNamespacedClient):
     async def stats(
         self,
         *,
-        metric: t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], t.Sequence[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"]], None] = None,
+        metric: t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str, t.Sequence[t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str]], None] = None,
         index: t.Union[str, t.Sequence[str], None] = None,
         completion_fields: t.Union[str, t.Sequence[str], None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         fielddata_fields: t.Union[str, t.Sequence[str], None] = None,
         fields: t.Union[str, t.Sequence[str], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -4474,18 +4474,18 @@ class IndicesClient(AsyncNamespacedClient):
         human: t.Optional[bool] = None,
         include_segment_file_sizes: t.Optional[bool] = None,
         include_unloaded_segments: t.Optional[bool] = None,
-        level: t.Optional[t.Literal["cluster", "indices", "shards"]] = None,
+        level: t.Union[t.Literal["cluster", "indices", "shards"], str, None] = None,
         pretty: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_stats``, ``GET /_stats/{metric}``, ``GET /{index}/_stats``, ``GET /{index}/_stats/{metric}``
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats
 
-        :param metric: ``t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], t.Sequence[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"]]]``, optional; path part
+        :param metric: ``t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str, t.Sequence[t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str]]]``, optional; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param completion_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param fielddata_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -4494,7 +4494,7 @@ class IndicesClient(AsyncNamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param include_segment_file_sizes: ``bool``, optional; query parameter
         :param include_unloaded_segments: ``bool``, optional; query parameter
-        :param level: ``t.Literal["cluster", "indices", "shards"]``, optional; query parameter
+        :param level: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -4614,10 +4614,10 @@ class IndicesClient(AsyncNamespacedClient):
         allow_no_indices: t.Optional[bool] = None,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         explain: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -4640,10 +4640,10 @@ class IndicesClient(AsyncNamespacedClient):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param explain: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter

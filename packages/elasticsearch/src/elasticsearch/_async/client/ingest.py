@@ -531,7 +531,7 @@ class IngestClient(AsyncNamespacedClient):
         deprecated: t.Optional[bool] = None,
         description: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        field_access_pattern: t.Optional[t.Literal["classic", "flexible"]] = None,
+        field_access_pattern: t.Union[t.Literal["classic", "flexible"], str, None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         if_version: t.Optional[int] = None,
@@ -552,7 +552,7 @@ class IngestClient(AsyncNamespacedClient):
         :param deprecated: ``bool``, optional; body field
         :param description: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param field_access_pattern: ``t.Literal["classic", "flexible"]``, optional; body field
+        :param field_access_pattern: ``t.Union[t.Literal["classic", "flexible"], str]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param if_version: ``int``, optional; query parameter

@@ -68,7 +68,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -83,7 +83,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -137,7 +137,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         renamed_index: t.Optional[str] = None,
-        storage: t.Optional[t.Literal["full_copy", "shared_cache"]] = None,
+        storage: t.Union[t.Literal["full_copy", "shared_cache"], str, None] = None,
         wait_for_completion: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -156,7 +156,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param renamed_index: ``str``, optional; body field
-        :param storage: ``t.Literal["full_copy", "shared_cache"]``, optional; query parameter
+        :param storage: ``t.Union[t.Literal["full_copy", "shared_cache"], str]``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -214,7 +214,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
-        level: t.Optional[t.Literal["cluster", "indices", "shards"]] = None,
+        level: t.Union[t.Literal["cluster", "indices", "shards"], str, None] = None,
         pretty: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_searchable_snapshots/stats``, ``GET /{index}/_searchable_snapshots/stats``
@@ -225,7 +225,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
-        :param level: ``t.Literal["cluster", "indices", "shards"]``, optional; query parameter
+        :param level: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]

@@ -23,7 +23,7 @@ class SecurityClient(AsyncNamespacedClient):
     async def activate_user_profile(
         self,
         *,
-        grant_type: t.Optional[t.Literal["password", "access_token"]] = None,
+        grant_type: t.Union[t.Literal["password", "access_token"], str, None] = None,
         access_token: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -37,7 +37,7 @@ class SecurityClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile
 
-        :param grant_type: ``t.Literal["password", "access_token"]``, required; body field
+        :param grant_type: ``t.Union[t.Literal["password", "access_token"], str]``, required; body field
         :param access_token: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -131,7 +131,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role``
@@ -143,7 +143,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if names is None and body is None:
@@ -187,7 +187,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role``
@@ -199,7 +199,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if roles is None and body is None:
@@ -309,7 +309,7 @@ class SecurityClient(AsyncNamespacedClient):
         password: t.Optional[str] = None,
         password_hash: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_password``, ``PUT|POST /_security/user/_password``
@@ -323,7 +323,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param password: ``str``, optional; body field
         :param password_hash: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         _parts: t.Dict[str, str]
@@ -602,7 +602,7 @@ class SecurityClient(AsyncNamespacedClient):
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         name: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_security/api_key/clone``
@@ -619,7 +619,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param name: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         _warn_stability("experimental")
@@ -672,7 +672,7 @@ class SecurityClient(AsyncNamespacedClient):
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         name: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         role_descriptors: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -687,7 +687,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param name: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param role_descriptors: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -808,7 +808,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/service/{namespace}/{service}/credential/token/{name}``, ``POST /_security/service/{namespace}/{service}/credential/token``
 
@@ -821,7 +821,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'namespace'")
@@ -919,7 +919,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/privilege/{application}/{name}``
 
@@ -931,7 +931,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if application in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'application'")
@@ -969,7 +969,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role/{name}``
 
@@ -980,7 +980,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'name'")
@@ -1016,7 +1016,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role_mapping/{name}``
 
@@ -1027,7 +1027,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'name'")
@@ -1065,7 +1065,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/service/{namespace}/{service}/credential/token/{name}``
 
@@ -1078,7 +1078,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'namespace'")
@@ -1118,7 +1118,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/user/{username}``
 
@@ -1129,7 +1129,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1165,7 +1165,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_disable``
 
@@ -1176,7 +1176,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1212,7 +1212,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_disable``
 
@@ -1223,7 +1223,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if uid in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'uid'")
@@ -1259,7 +1259,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_enable``
 
@@ -1270,7 +1270,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1306,7 +1306,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_enable``
 
@@ -1317,7 +1317,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if uid in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'uid'")
@@ -1865,7 +1865,7 @@ class SecurityClient(AsyncNamespacedClient):
         *,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        grant_type: t.Optional[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"]] = None,
+        grant_type: t.Union[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"], str, None] = None,
         human: t.Optional[bool] = None,
         kerberos_ticket: t.Optional[str] = None,
         password: t.Optional[str] = None,
@@ -1881,7 +1881,7 @@ class SecurityClient(AsyncNamespacedClient):
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param grant_type: ``t.Literal["password", "client_credentials", "_kerberos", "refresh_token"]``, optional; body field
+        :param grant_type: ``t.Union[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"], str]``, optional; body field
         :param human: ``bool``, optional; query parameter
         :param kerberos_ticket: ``str``, optional; body field
         :param password: ``str``, optional; body field
@@ -2070,14 +2070,14 @@ class SecurityClient(AsyncNamespacedClient):
         self,
         *,
         api_key: t.Optional[t.Mapping[str, t.Any]] = None,
-        grant_type: t.Optional[t.Literal["access_token", "password"]] = None,
+        grant_type: t.Union[t.Literal["access_token", "password"], str, None] = None,
         access_token: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         password: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         run_as: t.Optional[str] = None,
         username: t.Optional[str] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
@@ -2087,14 +2087,14 @@ class SecurityClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key
 
         :param api_key: ``t.Mapping[str, t.Any]``, required; body field
-        :param grant_type: ``t.Literal["access_token", "password"]``, required; body field
+        :param grant_type: ``t.Union[t.Literal["access_token", "password"], str]``, required; body field
         :param access_token: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param password: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param run_as: ``str``, optional; body field
         :param username: ``str``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
@@ -2598,7 +2598,7 @@ class SecurityClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/privilege``
 
@@ -2610,7 +2610,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if body is not None:
             if privileges is not None:
@@ -2659,7 +2659,7 @@ class SecurityClient(AsyncNamespacedClient):
         indices: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         remote_cluster: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         remote_indices: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         run_as: t.Optional[t.Sequence[str]] = None,
@@ -2681,7 +2681,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param indices: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param remote_cluster: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param remote_indices: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param run_as: ``t.Sequence[str]``, optional; body field
@@ -2749,7 +2749,7 @@ class SecurityClient(AsyncNamespacedClient):
         human: t.Optional[bool] = None,
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         role_templates: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         roles: t.Optional[t.Sequence[str]] = None,
         rules: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -2767,7 +2767,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param role_templates: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param roles: ``t.Sequence[str]``, optional; body field
         :param rules: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2831,7 +2831,7 @@ class SecurityClient(AsyncNamespacedClient):
         password: t.Optional[str] = None,
         password_hash: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         roles: t.Optional[t.Sequence[str]] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -2850,7 +2850,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param password: ``str``, optional; body field
         :param password_hash: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param roles: ``t.Sequence[str]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -3755,7 +3755,7 @@ class SecurityClient(AsyncNamespacedClient):
         if_seq_no: t.Optional[int] = None,
         labels: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_data``
@@ -3771,7 +3771,7 @@ class SecurityClient(AsyncNamespacedClient):
         :param if_seq_no: ``int``, optional; query parameter
         :param labels: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if uid in SKIP_IN_PATH:

@@ -24,7 +24,7 @@ class SimulateClient(AsyncNamespacedClient):
         human: t.Optional[bool] = None,
         index_template_substitutions: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         mapping_addition: t.Optional[t.Mapping[str, t.Any]] = None,
-        merge_type: t.Optional[t.Literal["index", "template"]] = None,
+        merge_type: t.Union[t.Literal["index", "template"], str, None] = None,
         pipeline: t.Optional[str] = None,
         pipeline_substitutions: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         pretty: t.Optional[bool] = None,
@@ -44,7 +44,7 @@ class SimulateClient(AsyncNamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param index_template_substitutions: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param mapping_addition: ``t.Mapping[str, t.Any]``, optional; body field
-        :param merge_type: ``t.Literal["index", "template"]``, optional; query parameter
+        :param merge_type: ``t.Union[t.Literal["index", "template"], str]``, optional; query parameter
         :param pipeline: ``str``, optional; query parameter
         :param pipeline_substitutions: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param pretty: ``bool``, optional; query parameter

@@ -16,7 +16,7 @@ class StreamsClient(AsyncNamespacedClient):
     async def logs_disable(
         self,
         *,
-        name: t.Literal["logs", "logs.otel", "logs.ecs"],
+        name: t.Union[t.Literal["logs", "logs.otel", "logs.ecs"], str],
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -30,7 +30,7 @@ class StreamsClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
 
-        :param name: ``t.Literal["logs", "logs.otel", "logs.ecs"]``, required; path part
+        :param name: ``t.Union[t.Literal["logs", "logs.otel", "logs.ecs"], str]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -70,7 +70,7 @@ class StreamsClient(AsyncNamespacedClient):
     async def logs_enable(
         self,
         *,
-        name: t.Literal["logs", "logs.otel", "logs.ecs"],
+        name: t.Union[t.Literal["logs", "logs.otel", "logs.ecs"], str],
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -84,7 +84,7 @@ class StreamsClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
 
-        :param name: ``t.Literal["logs", "logs.otel", "logs.ecs"]``, required; path part
+        :param name: ``t.Union[t.Literal["logs", "logs.otel", "logs.ecs"], str]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter

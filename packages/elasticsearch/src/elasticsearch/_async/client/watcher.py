@@ -196,7 +196,7 @@ class WatcherClient(AsyncNamespacedClient):
         self,
         *,
         id: t.Optional[str] = None,
-        action_modes: t.Optional[t.Mapping[str, t.Literal["simulate", "force_simulate", "execute", "force_execute", "skip"]]] = None,
+        action_modes: t.Optional[t.Mapping[str, t.Union[t.Literal["simulate", "force_simulate", "execute", "force_execute", "skip"], str]]] = None,
         alternative_input: t.Optional[t.Mapping[str, t.Any]] = None,
         debug: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
@@ -215,7 +215,7 @@ class WatcherClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-execute-watch
 
         :param id: ``str``, optional; path part
-        :param action_modes: ``t.Mapping[str, t.Literal["simulate", "force_simulate", "execute", "force_execute", "skip"]]``, optional; body field
+        :param action_modes: ``t.Mapping[str, t.Union[t.Literal["simulate", "force_simulate", "execute", "force_execute", "skip"], str]]``, optional; body field
         :param alternative_input: ``t.Mapping[str, t.Any]``, optional; body field
         :param debug: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -580,7 +580,7 @@ class WatcherClient(AsyncNamespacedClient):
     async def stats(
         self,
         *,
-        metric: t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], t.Sequence[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"]], None] = None,
+        metric: t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str, t.Sequence[t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str]], None] = None,
         emit_stacktraces: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -591,7 +591,7 @@ class WatcherClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stats
 
-        :param metric: ``t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], t.Sequence[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"]]]``, optional; path part
+        :param metric: ``t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str, t.Sequence[t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str]]]``, optional; path part
         :param emit_stacktraces: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -188,7 +188,7 @@ class Elasticsearch(ElasticsearchBase):
         list_executed_pipelines: t.Optional[bool] = None,
         pipeline: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         require_data_stream: t.Optional[bool] = None,
         route_slice: t.Optional[str] = None,
@@ -197,7 +197,7 @@ class Elasticsearch(ElasticsearchBase):
         source_excludes: t.Union[str, t.Sequence[str], None] = None,
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``
 
@@ -213,7 +213,7 @@ class Elasticsearch(ElasticsearchBase):
         :param list_executed_pipelines: ``bool``, optional; query parameter
         :param pipeline: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param require_data_stream: ``bool``, optional; query parameter
         :param route_slice: ``str``, optional; query parameter
@@ -222,7 +222,7 @@ class Elasticsearch(ElasticsearchBase):
         :param source_excludes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if body is not None:
             if operations is not None:
@@ -343,7 +343,7 @@ class Elasticsearch(ElasticsearchBase):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         local_only: t.Optional[bool] = None,
-        method: t.Optional[t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"]] = None,
+        method: t.Union[t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"], str, None] = None,
         parameters: t.Union[str, t.Sequence[str], None] = None,
         path: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
@@ -360,7 +360,7 @@ class Elasticsearch(ElasticsearchBase):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param local_only: ``bool``, optional; query parameter
-        :param method: ``t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"]``, optional; query parameter
+        :param method: ``t.Union[t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"], str]``, optional; query parameter
         :param parameters: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param path: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
@@ -515,10 +515,10 @@ class Elasticsearch(ElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_throttled: t.Optional[bool] = None,
@@ -544,10 +544,10 @@ class Elasticsearch(ElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_throttled: ``bool``, optional; query parameter
@@ -649,14 +649,14 @@ class Elasticsearch(ElasticsearchBase):
         include_source_on_error: t.Optional[bool] = None,
         pipeline: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         require_data_stream: t.Optional[bool] = None,
         routing: t.Union[str, t.Sequence[str], None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_create/{id}``
 
@@ -672,14 +672,14 @@ class Elasticsearch(ElasticsearchBase):
         :param include_source_on_error: ``bool``, optional; query parameter
         :param pipeline: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param require_data_stream: ``bool``, optional; query parameter
         :param routing: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -748,13 +748,13 @@ class Elasticsearch(ElasticsearchBase):
         if_primary_term: t.Optional[int] = None,
         if_seq_no: t.Optional[int] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         route_slice: t.Optional[str] = None,
         routing: t.Union[str, t.Sequence[str], None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}/_doc/{id}``
 
@@ -768,13 +768,13 @@ class Elasticsearch(ElasticsearchBase):
         :param if_primary_term: ``int``, optional; query parameter
         :param if_seq_no: ``int``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param route_slice: ``str``, optional; query parameter
         :param routing: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -828,11 +828,11 @@ class Elasticsearch(ElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        conflicts: t.Optional[t.Literal["abort", "proceed"]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        conflicts: t.Union[t.Literal["abort", "proceed"], str, None] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         from_: t.Optional[int] = None,
         human: t.Optional[bool] = None,
@@ -851,15 +851,15 @@ class Elasticsearch(ElasticsearchBase):
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
         scroll_size: t.Optional[int] = None,
         search_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
-        slices: t.Union[int, t.Literal["auto"], None] = None,
+        slices: t.Union[int, t.Literal["auto"], str, None] = None,
         sort: t.Union[str, t.Mapping[str, t.Any], t.Sequence[t.Union[str, t.Mapping[str, t.Any]]], None] = None,
         stats: t.Optional[t.Sequence[str]] = None,
         terminate_after: t.Optional[int] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[bool] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         wait_for_completion: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -871,11 +871,11 @@ class Elasticsearch(ElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param conflicts: ``t.Literal["abort", "proceed"]``, optional; query parameter
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param conflicts: ``t.Union[t.Literal["abort", "proceed"], str]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param from_: ``int``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -894,15 +894,15 @@ class Elasticsearch(ElasticsearchBase):
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param scroll_size: ``int``, optional; query parameter
         :param search_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
-        :param slices: ``t.Union[int, t.Literal["auto"]]``, optional; query parameter
+        :param slices: ``t.Union[int, t.Literal["auto"], str]``, optional; query parameter
         :param sort: ``t.Union[str, t.Mapping[str, t.Any], t.Sequence[t.Union[str, t.Mapping[str, t.Any]]]]``, optional; body field
         :param stats: ``t.Sequence[str]``, optional; query parameter
         :param terminate_after: ``int``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``bool``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -1123,7 +1123,7 @@ class Elasticsearch(ElasticsearchBase):
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> HeadApiResponse:
         """``HEAD /{index}/_doc/{id}``
 
@@ -1144,7 +1144,7 @@ class Elasticsearch(ElasticsearchBase):
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1210,7 +1210,7 @@ class Elasticsearch(ElasticsearchBase):
         source_excludes: t.Union[str, t.Sequence[str], None] = None,
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> HeadApiResponse:
         """``HEAD /{index}/_source/{id}``
 
@@ -1230,7 +1230,7 @@ class Elasticsearch(ElasticsearchBase):
         :param source_excludes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1284,7 +1284,7 @@ class Elasticsearch(ElasticsearchBase):
         id: str,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1310,7 +1310,7 @@ class Elasticsearch(ElasticsearchBase):
         :param id: ``str``, required; path part
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1396,7 +1396,7 @@ class Elasticsearch(ElasticsearchBase):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         fields: t.Union[str, t.Sequence[str], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         filters: t.Union[str, t.Sequence[str], None] = None,
@@ -1418,7 +1418,7 @@ class Elasticsearch(ElasticsearchBase):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param filters: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1511,7 +1511,7 @@ class Elasticsearch(ElasticsearchBase):
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_doc/{id}``
 
@@ -1535,7 +1535,7 @@ class Elasticsearch(ElasticsearchBase):
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1787,7 +1787,7 @@ class Elasticsearch(ElasticsearchBase):
         source_excludes: t.Union[str, t.Sequence[str], None] = None,
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_source/{id}``
 
@@ -1807,7 +1807,7 @@ class Elasticsearch(ElasticsearchBase):
         :param source_excludes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1926,18 +1926,18 @@ class Elasticsearch(ElasticsearchBase):
         if_primary_term: t.Optional[int] = None,
         if_seq_no: t.Optional[int] = None,
         include_source_on_error: t.Optional[bool] = None,
-        op_type: t.Optional[t.Literal["index", "create"]] = None,
+        op_type: t.Union[t.Literal["index", "create"], str, None] = None,
         pipeline: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         require_data_stream: t.Optional[bool] = None,
         route_slice: t.Optional[str] = None,
         routing: t.Union[str, t.Sequence[str], None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``
 
@@ -1953,18 +1953,18 @@ class Elasticsearch(ElasticsearchBase):
         :param if_primary_term: ``int``, optional; query parameter
         :param if_seq_no: ``int``, optional; query parameter
         :param include_source_on_error: ``bool``, optional; query parameter
-        :param op_type: ``t.Literal["index", "create"]``, optional; query parameter
+        :param op_type: ``t.Union[t.Literal["index", "create"], str]``, optional; query parameter
         :param pipeline: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param require_data_stream: ``bool``, optional; query parameter
         :param route_slice: ``str``, optional; query parameter
         :param routing: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -2312,7 +2312,7 @@ class Elasticsearch(ElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_throttled: t.Optional[bool] = None,
@@ -2326,7 +2326,7 @@ class Elasticsearch(ElasticsearchBase):
         rest_total_hits_as_int: t.Optional[bool] = None,
         route_slice: t.Optional[str] = None,
         routing: t.Union[str, t.Sequence[str], None] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         typed_keys: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``
@@ -2339,7 +2339,7 @@ class Elasticsearch(ElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_throttled: ``bool``, optional; query parameter
@@ -2353,7 +2353,7 @@ class Elasticsearch(ElasticsearchBase):
         :param rest_total_hits_as_int: ``bool``, optional; query parameter
         :param route_slice: ``str``, optional; query parameter
         :param routing: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param typed_keys: ``bool``, optional; query parameter
         """
         if body is not None:
@@ -2437,7 +2437,7 @@ class Elasticsearch(ElasticsearchBase):
         pretty: t.Optional[bool] = None,
         project_routing: t.Optional[str] = None,
         rest_total_hits_as_int: t.Optional[bool] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         typed_keys: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``
@@ -2455,7 +2455,7 @@ class Elasticsearch(ElasticsearchBase):
         :param pretty: ``bool``, optional; query parameter
         :param project_routing: ``str``, optional; query parameter
         :param rest_total_hits_as_int: ``bool``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param typed_keys: ``bool``, optional; query parameter
         """
         if body is not None:
@@ -2528,7 +2528,7 @@ class Elasticsearch(ElasticsearchBase):
         routing: t.Union[str, t.Sequence[str], None] = None,
         term_statistics: t.Optional[bool] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``
@@ -2553,7 +2553,7 @@ class Elasticsearch(ElasticsearchBase):
         :param routing: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param term_statistics: ``bool``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         _parts: t.Dict[str, str]
@@ -2626,7 +2626,7 @@ class Elasticsearch(ElasticsearchBase):
         keep_alive: t.Union[str, t.Literal[-1, 0]],
         allow_partial_search_results: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -2646,7 +2646,7 @@ class Elasticsearch(ElasticsearchBase):
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, required; query parameter
         :param allow_partial_search_results: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -2832,13 +2832,13 @@ class Elasticsearch(ElasticsearchBase):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
         metric: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_rank_eval``, ``GET|POST /{index}/_rank_eval``
@@ -2849,13 +2849,13 @@ class Elasticsearch(ElasticsearchBase):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
         :param metric: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if requests is None and body is None:
@@ -2910,7 +2910,7 @@ class Elasticsearch(ElasticsearchBase):
         *,
         dest: t.Optional[t.Mapping[str, t.Any]] = None,
         source: t.Optional[t.Mapping[str, t.Any]] = None,
-        conflicts: t.Optional[t.Literal["abort", "proceed"]] = None,
+        conflicts: t.Union[t.Literal["abort", "proceed"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -2921,9 +2921,9 @@ class Elasticsearch(ElasticsearchBase):
         require_alias: t.Optional[bool] = None,
         script: t.Optional[t.Mapping[str, t.Any]] = None,
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
-        slices: t.Union[int, t.Literal["auto"], None] = None,
+        slices: t.Union[int, t.Literal["auto"], str, None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         wait_for_completion: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -2933,7 +2933,7 @@ class Elasticsearch(ElasticsearchBase):
 
         :param dest: ``t.Mapping[str, t.Any]``, required; body field
         :param source: ``t.Mapping[str, t.Any]``, required; body field
-        :param conflicts: ``t.Literal["abort", "proceed"]``, optional; body field
+        :param conflicts: ``t.Union[t.Literal["abort", "proceed"], str]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -2944,9 +2944,9 @@ class Elasticsearch(ElasticsearchBase):
         :param require_alias: ``bool``, optional; query parameter
         :param script: ``t.Mapping[str, t.Any]``, optional; body field
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param slices: ``t.Union[int, t.Literal["auto"]]``, optional; query parameter
+        :param slices: ``t.Union[int, t.Literal["auto"], str]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -3015,7 +3015,7 @@ class Elasticsearch(ElasticsearchBase):
         requests_per_second: float,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        group_by: t.Optional[t.Literal["nodes", "parents", "none"]] = None,
+        group_by: t.Union[t.Literal["nodes", "parents", "none"], str, None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -3027,7 +3027,7 @@ class Elasticsearch(ElasticsearchBase):
         :param requests_per_second: ``float``, required; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param group_by: ``t.Literal["nodes", "parents", "none"]``, optional; query parameter
+        :param group_by: ``t.Union[t.Literal["nodes", "parents", "none"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         """
@@ -3131,7 +3131,7 @@ class Elasticsearch(ElasticsearchBase):
     def scripts_painless_execute(
         self,
         *,
-        context: t.Optional[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"]] = None,
+        context: t.Union[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"], str, None] = None,
         context_setup: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -3146,7 +3146,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Reference: https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples
 
-        :param context: ``t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"]``, optional; body field
+        :param context: ``t.Union[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"], str]``, optional; body field
         :param context_setup: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3266,11 +3266,11 @@ class Elasticsearch(ElasticsearchBase):
         batched_reduce_size: t.Optional[int] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         collapse: t.Optional[t.Mapping[str, t.Any]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         docvalue_fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         explain: t.Optional[bool] = None,
         ext: t.Optional[t.Mapping[str, t.Any]] = None,
         fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
@@ -3307,7 +3307,7 @@ class Elasticsearch(ElasticsearchBase):
         script_fields: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
         search_after: t.Optional[t.Sequence[t.Union[int, float, str, bool, None]]] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         seq_no_primary_term: t.Optional[bool] = None,
         size: t.Optional[int] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -3320,7 +3320,7 @@ class Elasticsearch(ElasticsearchBase):
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         suggest: t.Optional[t.Mapping[str, t.Any]] = None,
         suggest_field: t.Optional[str] = None,
-        suggest_mode: t.Optional[t.Literal["missing", "popular", "always"]] = None,
+        suggest_mode: t.Union[t.Literal["missing", "popular", "always"], str, None] = None,
         suggest_size: t.Optional[int] = None,
         suggest_text: t.Optional[str] = None,
         terminate_after: t.Optional[int] = None,
@@ -3345,11 +3345,11 @@ class Elasticsearch(ElasticsearchBase):
         :param batched_reduce_size: ``int``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param collapse: ``t.Mapping[str, t.Any]``, optional; body field
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param docvalue_fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param explain: ``bool``, optional; body field
         :param ext: ``t.Mapping[str, t.Any]``, optional; body field
         :param fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -3386,7 +3386,7 @@ class Elasticsearch(ElasticsearchBase):
         :param script_fields: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param search_after: ``t.Sequence[t.Union[int, float, str, bool, None]]``, optional; body field
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param seq_no_primary_term: ``bool``, optional; body field
         :param size: ``int``, optional; body field
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3399,7 +3399,7 @@ class Elasticsearch(ElasticsearchBase):
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param suggest: ``t.Mapping[str, t.Any]``, optional; body field
         :param suggest_field: ``str``, optional; query parameter
-        :param suggest_mode: ``t.Literal["missing", "popular", "always"]``, optional; query parameter
+        :param suggest_mode: ``t.Union[t.Literal["missing", "popular", "always"], str]``, optional; query parameter
         :param suggest_size: ``int``, optional; query parameter
         :param suggest_text: ``str``, optional; query parameter
         :param terminate_after: ``int``, optional; body field
@@ -3599,9 +3599,9 @@ class Elasticsearch(ElasticsearchBase):
         extent: t.Optional[int] = None,
         fields: t.Union[str, t.Sequence[str], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        grid_agg: t.Optional[t.Literal["geotile", "geohex"]] = None,
+        grid_agg: t.Union[t.Literal["geotile", "geohex"], str, None] = None,
         grid_precision: t.Optional[int] = None,
-        grid_type: t.Optional[t.Literal["grid", "point", "centroid"]] = None,
+        grid_type: t.Union[t.Literal["grid", "point", "centroid"], str, None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         project_routing: t.Optional[str] = None,
@@ -3629,9 +3629,9 @@ class Elasticsearch(ElasticsearchBase):
         :param extent: ``int``, optional; body field
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param grid_agg: ``t.Literal["geotile", "geohex"]``, optional; body field
+        :param grid_agg: ``t.Union[t.Literal["geotile", "geohex"], str]``, optional; body field
         :param grid_precision: ``int``, optional; body field
-        :param grid_type: ``t.Literal["grid", "point", "centroid"]``, optional; body field
+        :param grid_type: ``t.Union[t.Literal["grid", "point", "centroid"], str]``, optional; body field
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param project_routing: ``str``, optional; body field
@@ -3722,7 +3722,7 @@ class Elasticsearch(ElasticsearchBase):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -3740,7 +3740,7 @@ class Elasticsearch(ElasticsearchBase):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -3802,7 +3802,7 @@ class Elasticsearch(ElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         explain: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -3817,7 +3817,7 @@ class Elasticsearch(ElasticsearchBase):
         rest_total_hits_as_int: t.Optional[bool] = None,
         routing: t.Union[str, t.Sequence[str], None] = None,
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         source: t.Union[str, t.Mapping[str, t.Any], None] = None,
         typed_keys: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
@@ -3830,7 +3830,7 @@ class Elasticsearch(ElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param explain: ``bool``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -3845,7 +3845,7 @@ class Elasticsearch(ElasticsearchBase):
         :param rest_total_hits_as_int: ``bool``, optional; query parameter
         :param routing: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param source: ``t.Union[str, t.Mapping[str, t.Any]]``, optional; body field
         :param typed_keys: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
@@ -4025,7 +4025,7 @@ class Elasticsearch(ElasticsearchBase):
         routing: t.Union[str, t.Sequence[str], None] = None,
         term_statistics: t.Optional[bool] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``
@@ -4052,7 +4052,7 @@ class Elasticsearch(ElasticsearchBase):
         :param routing: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param term_statistics: ``bool``, optional; body field
         :param version: ``int``, optional; body field
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; body field
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -4138,7 +4138,7 @@ class Elasticsearch(ElasticsearchBase):
         include_source_on_error: t.Optional[bool] = None,
         lang: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         retry_on_conflict: t.Optional[int] = None,
         route_slice: t.Optional[str] = None,
@@ -4150,7 +4150,7 @@ class Elasticsearch(ElasticsearchBase):
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         upsert: t.Any = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_update/{id}``
@@ -4170,7 +4170,7 @@ class Elasticsearch(ElasticsearchBase):
         :param include_source_on_error: ``bool``, optional; query parameter
         :param lang: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param retry_on_conflict: ``int``, optional; query parameter
         :param route_slice: ``str``, optional; query parameter
@@ -4182,7 +4182,7 @@ class Elasticsearch(ElasticsearchBase):
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param upsert: ``t.Any``, optional; body field
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -4264,11 +4264,11 @@ class Elasticsearch(ElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        conflicts: t.Optional[t.Literal["abort", "proceed"]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        conflicts: t.Union[t.Literal["abort", "proceed"], str, None] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         from_: t.Optional[int] = None,
         human: t.Optional[bool] = None,
@@ -4289,16 +4289,16 @@ class Elasticsearch(ElasticsearchBase):
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
         scroll_size: t.Optional[int] = None,
         search_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
-        slices: t.Union[int, t.Literal["auto"], None] = None,
+        slices: t.Union[int, t.Literal["auto"], str, None] = None,
         sort: t.Optional[t.Sequence[str]] = None,
         stats: t.Optional[t.Sequence[str]] = None,
         terminate_after: t.Optional[int] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[bool] = None,
         version_type: t.Optional[bool] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         wait_for_completion: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -4310,11 +4310,11 @@ class Elasticsearch(ElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param conflicts: ``t.Literal["abort", "proceed"]``, optional; body field
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param conflicts: ``t.Union[t.Literal["abort", "proceed"], str]``, optional; body field
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param from_: ``int``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -4335,16 +4335,16 @@ class Elasticsearch(ElasticsearchBase):
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param scroll_size: ``int``, optional; query parameter
         :param search_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
-        :param slices: ``t.Union[int, t.Literal["auto"]]``, optional; query parameter
+        :param slices: ``t.Union[int, t.Literal["auto"], str]``, optional; query parameter
         :param sort: ``t.Sequence[str]``, optional; query parameter
         :param stats: ``t.Sequence[str]``, optional; query parameter
         :param terminate_after: ``int``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``bool``, optional; query parameter
         :param version_type: ``bool``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """

@@ -17,9 +17,9 @@ class CatClient(NamespacedClient):
         self,
         *,
         name: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         h: t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str, t.Sequence[t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str]], None] = None,
@@ -28,7 +28,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/aliases``, ``GET /_cat/aliases/{name}``
@@ -36,9 +36,9 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param h: ``t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str, t.Sequence[t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str]]]``, optional; query parameter
@@ -47,7 +47,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -99,7 +99,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         node_id: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -110,7 +110,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/allocation``, ``GET /_cat/allocation/{node_id}``
@@ -118,7 +118,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -129,7 +129,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -181,7 +181,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         circuit_breaker_patterns: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -192,7 +192,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/circuit_breaker``, ``GET /_cat/circuit_breaker/{circuit_breaker_patterns}``
@@ -200,7 +200,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker
 
         :param circuit_breaker_patterns: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -211,7 +211,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -263,7 +263,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         name: t.Optional[str] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -274,7 +274,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/component_templates``, ``GET /_cat/component_templates/{name}``
@@ -282,7 +282,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-component-templates
 
         :param name: ``str``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -293,7 +293,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -345,7 +345,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -355,7 +355,7 @@ class CatClient(NamespacedClient):
         pretty: t.Optional[bool] = None,
         project_routing: t.Optional[str] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
@@ -364,7 +364,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -374,7 +374,7 @@ class CatClient(NamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param project_routing: ``str``, optional; body field
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -432,7 +432,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         fields: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -441,7 +441,7 @@ class CatClient(NamespacedClient):
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/fielddata``, ``GET /_cat/fielddata/{fields}``
@@ -449,7 +449,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata
 
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -458,7 +458,7 @@ class CatClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -505,7 +505,7 @@ class CatClient(NamespacedClient):
     def health(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -514,7 +514,7 @@ class CatClient(NamespacedClient):
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         ts: t.Optional[bool] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
@@ -522,7 +522,7 @@ class CatClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -531,7 +531,7 @@ class CatClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param ts: ``bool``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
@@ -598,13 +598,13 @@ class CatClient(NamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         h: t.Union[t.Literal["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "creation.date", "creation.date.string", "store.size", "pri.store.size", "dataset.size", "completion.size", "pri.completion.size", "fielddata.memory_size", "pri.fielddata.memory_size", "fielddata.evictions", "pri.fielddata.evictions", "query_cache.memory_size", "pri.query_cache.memory_size", "query_cache.evictions", "pri.query_cache.evictions", "request_cache.memory_size", "pri.request_cache.memory_size", "request_cache.evictions", "pri.request_cache.evictions", "request_cache.hit_count", "pri.request_cache.hit_count", "request_cache.miss_count", "pri.request_cache.miss_count", "flush.total", "pri.flush.total", "flush.total_time", "pri.flush.total_time", "get.current", "pri.get.current", "get.time", "pri.get.time", "get.total", "pri.get.total", "get.exists_time", "pri.get.exists_time", "get.exists_total", "pri.get.exists_total", "get.missing_time", "pri.get.missing_time", "get.missing_total", "pri.get.missing_total", "indexing.delete_current", "pri.indexing.delete_current", "indexing.delete_time", "pri.indexing.delete_time", "indexing.delete_total", "pri.indexing.delete_total", "indexing.index_current", "pri.indexing.index_current", "indexing.index_time", "pri.indexing.index_time", "indexing.index_total", "pri.indexing.index_total", "indexing.index_failed", "pri.indexing.index_failed", "indexing.index_failed_due_to_version_conflict", "pri.indexing.index_failed_due_to_version_conflict", "merges.current", "pri.merges.current", "merges.current_docs", "pri.merges.current_docs", "merges.current_size", "pri.merges.current_size", "merges.total", "pri.merges.total", "merges.total_docs", "pri.merges.total_docs", "merges.total_size", "pri.merges.total_size", "merges.total_time", "pri.merges.total_time", "refresh.total", "pri.refresh.total", "refresh.time", "pri.refresh.time", "refresh.external_total", "pri.refresh.external_total", "refresh.external_time", "pri.refresh.external_time", "refresh.listeners", "pri.refresh.listeners", "search.fetch_current", "pri.search.fetch_current", "search.fetch_time", "pri.search.fetch_time", "search.fetch_total", "pri.search.fetch_total", "search.open_contexts", "pri.search.open_contexts", "search.query_current", "pri.search.query_current", "search.query_time", "pri.search.query_time", "search.query_total", "pri.search.query_total", "search.scroll_current", "pri.search.scroll_current", "search.scroll_time", "pri.search.scroll_time", "search.scroll_total", "pri.search.scroll_total", "segments.count", "pri.segments.count", "segments.memory", "pri.segments.memory", "segments.index_writer_memory", "pri.segments.index_writer_memory", "segments.version_map_memory", "pri.segments.version_map_memory", "segments.fixed_bitset_memory", "pri.segments.fixed_bitset_memory", "warmer.current", "pri.warmer.current", "warmer.total", "pri.warmer.total", "warmer.total_time", "pri.warmer.total_time", "suggest.current", "pri.suggest.current", "suggest.time", "pri.suggest.time", "suggest.total", "pri.suggest.total", "memory.total", "pri.memory.total", "bulk.total_operations", "pri.bulk.total_operations", "bulk.total_time", "pri.bulk.total_time", "bulk.total_size_in_bytes", "pri.bulk.total_size_in_bytes", "bulk.avg_time", "pri.bulk.avg_time", "bulk.avg_size_in_bytes", "pri.bulk.avg_size_in_bytes", "dense_vector.value_count", "pri.dense_vector.value_count", "sparse_vector.value_count", "pri.sparse_vector.value_count"], str, t.Sequence[t.Union[t.Literal["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "creation.date", "creation.date.string", "store.size", "pri.store.size", "dataset.size", "completion.size", "pri.completion.size", "fielddata.memory_size", "pri.fielddata.memory_size", "fielddata.evictions", "pri.fielddata.evictions", "query_cache.memory_size", "pri.query_cache.memory_size", "query_cache.evictions", "pri.query_cache.evictions", "request_cache.memory_size", "pri.request_cache.memory_size", "request_cache.evictions", "pri.request_cache.evictions", "request_cache.hit_count", "pri.request_cache.hit_count", "request_cache.miss_count", "pri.request_cache.miss_count", "flush.total", "pri.flush.total", "flush.total_time", "pri.flush.total_time", "get.current", "pri.get.current", "get.time", "pri.get.time", "get.total", "pri.get.total", "get.exists_time", "pri.get.exists_time", "get.exists_total", "pri.get.exists_total", "get.missing_time", "pri.get.missing_time", "get.missing_total", "pri.get.missing_total", "indexing.delete_current", "pri.indexing.delete_current", "indexing.delete_time", "pri.indexing.delete_time", "indexing.delete_total", "pri.indexing.delete_total", "indexing.index_current", "pri.indexing.index_current", "indexing.index_time", "pri.indexing.index_time", "indexing.index_total", "pri.indexing.index_total", "indexing.index_failed", "pri.indexing.index_failed", "indexing.index_failed_due_to_version_conflict", "pri.indexing.index_failed_due_to_version_conflict", "merges.current", "pri.merges.current", "merges.current_docs", "pri.merges.current_docs", "merges.current_size", "pri.merges.current_size", "merges.total", "pri.merges.total", "merges.total_docs", "pri.merges.total_docs", "merges.total_size", "pri.merges.total_size", "merges.total_time", "pri.merges.total_time", "refresh.total", "pri.refresh.total", "refresh.time", "pri.refresh.time", "refresh.external_total", "pri.refresh.external_total", "refresh.external_time", "pri.refresh.external_time", "refresh.listeners", "pri.refresh.listeners", "search.fetch_current", "pri.search.fetch_current", "search.fetch_time", "pri.search.fetch_time", "search.fetch_total", "pri.search.fetch_total", "search.open_contexts", "pri.search.open_contexts", "search.query_current", "pri.search.query_current", "search.query_time", "pri.search.query_time", "search.query_total", "pri.search.query_total", "search.scroll_current", "pri.search.scroll_current", "search.scroll_time", "pri.search.scroll_time", "search.scroll_total", "pri.search.scroll_total", "segments.count", "pri.segments.count", "segments.memory", "pri.segments.memory", "segments.index_writer_memory", "pri.segments.index_writer_memory", "segments.version_map_memory", "pri.segments.version_map_memory", "segments.fixed_bitset_memory", "pri.segments.fixed_bitset_memory", "warmer.current", "pri.warmer.current", "warmer.total", "pri.warmer.total", "warmer.total_time", "pri.warmer.total_time", "suggest.current", "pri.suggest.current", "suggest.time", "pri.suggest.time", "suggest.total", "pri.suggest.total", "memory.total", "pri.memory.total", "bulk.total_operations", "pri.bulk.total_operations", "bulk.total_time", "pri.bulk.total_time", "bulk.total_size_in_bytes", "pri.bulk.total_size_in_bytes", "bulk.avg_time", "pri.bulk.avg_time", "bulk.avg_size_in_bytes", "pri.bulk.avg_size_in_bytes", "dense_vector.value_count", "pri.dense_vector.value_count", "sparse_vector.value_count", "pri.sparse_vector.value_count"], str]], None] = None,
-        health: t.Optional[t.Literal["green", "yellow", "red", "unknown", "unavailable"]] = None,
+        health: t.Union[t.Literal["green", "yellow", "red", "unknown", "unavailable"], str, None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         include_unloaded_segments: t.Optional[bool] = None,
@@ -612,7 +612,7 @@ class CatClient(NamespacedClient):
         pretty: t.Optional[bool] = None,
         pri: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/indices``, ``GET /_cat/indices/{index}``
@@ -620,13 +620,13 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param h: ``t.Union[t.Literal["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "creation.date", "creation.date.string", "store.size", "pri.store.size", "dataset.size", "completion.size", "pri.completion.size", "fielddata.memory_size", "pri.fielddata.memory_size", "fielddata.evictions", "pri.fielddata.evictions", "query_cache.memory_size", "pri.query_cache.memory_size", "query_cache.evictions", "pri.query_cache.evictions", "request_cache.memory_size", "pri.request_cache.memory_size", "request_cache.evictions", "pri.request_cache.evictions", "request_cache.hit_count", "pri.request_cache.hit_count", "request_cache.miss_count", "pri.request_cache.miss_count", "flush.total", "pri.flush.total", "flush.total_time", "pri.flush.total_time", "get.current", "pri.get.current", "get.time", "pri.get.time", "get.total", "pri.get.total", "get.exists_time", "pri.get.exists_time", "get.exists_total", "pri.get.exists_total", "get.missing_time", "pri.get.missing_time", "get.missing_total", "pri.get.missing_total", "indexing.delete_current", "pri.indexing.delete_current", "indexing.delete_time", "pri.indexing.delete_time", "indexing.delete_total", "pri.indexing.delete_total", "indexing.index_current", "pri.indexing.index_current", "indexing.index_time", "pri.indexing.index_time", "indexing.index_total", "pri.indexing.index_total", "indexing.index_failed", "pri.indexing.index_failed", "indexing.index_failed_due_to_version_conflict", "pri.indexing.index_failed_due_to_version_conflict", "merges.current", "pri.merges.current", "merges.current_docs", "pri.merges.current_docs", "merges.current_size", "pri.merges.current_size", "merges.total", "pri.merges.total", "merges.total_docs", "pri.merges.total_docs", "merges.total_size", "pri.merges.total_size", "merges.total_time", "pri.merges.total_time", "refresh.total", "pri.refresh.total", "refresh.time", "pri.refresh.time", "refresh.external_total", "pri.refresh.external_total", "refresh.external_time", "pri.refresh.external_time", "refresh.listeners", "pri.refresh.listeners", "search.fetch_current", "pri.search.fetch_current", "search.fetch_time", "pri.search.fetch_time", "search.fetch_total", "pri.search.fetch_total", "search.open_contexts", "pri.search.open_contexts", "search.query_current", "pri.search.query_current", "search.query_time", "pri.search.query_time", "search.query_total", "pri.search.query_total", "search.scroll_current", "pri.search.scroll_current", "search.scroll_time", "pri.search.scroll_time", "search.scroll_total", "pri.search.scroll_total", "segments.count", "pri.segments.count", "segments.memory", "pri.segments.memory", "segments.index_writer_memory", "pri.segments.index_writer_memory", "segments.version_map_memory", "pri.segments.version_map_memory", "segments.fixed_bitset_memory", "pri.segments.fixed_bitset_memory", "warmer.current", "pri.warmer.current", "warmer.total", "pri.warmer.total", "warmer.total_time", "pri.warmer.total_time", "suggest.current", "pri.suggest.current", "suggest.time", "pri.suggest.time", "suggest.total", "pri.suggest.total", "memory.total", "pri.memory.total", "bulk.total_operations", "pri.bulk.total_operations", "bulk.total_time", "pri.bulk.total_time", "bulk.total_size_in_bytes", "pri.bulk.total_size_in_bytes", "bulk.avg_time", "pri.bulk.avg_time", "bulk.avg_size_in_bytes", "pri.bulk.avg_size_in_bytes", "dense_vector.value_count", "pri.dense_vector.value_count", "sparse_vector.value_count", "pri.sparse_vector.value_count"], str, t.Sequence[t.Union[t.Literal["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "creation.date", "creation.date.string", "store.size", "pri.store.size", "dataset.size", "completion.size", "pri.completion.size", "fielddata.memory_size", "pri.fielddata.memory_size", "fielddata.evictions", "pri.fielddata.evictions", "query_cache.memory_size", "pri.query_cache.memory_size", "query_cache.evictions", "pri.query_cache.evictions", "request_cache.memory_size", "pri.request_cache.memory_size", "request_cache.evictions", "pri.request_cache.evictions", "request_cache.hit_count", "pri.request_cache.hit_count", "request_cache.miss_count", "pri.request_cache.miss_count", "flush.total", "pri.flush.total", "flush.total_time", "pri.flush.total_time", "get.current", "pri.get.current", "get.time", "pri.get.time", "get.total", "pri.get.total", "get.exists_time", "pri.get.exists_time", "get.exists_total", "pri.get.exists_total", "get.missing_time", "pri.get.missing_time", "get.missing_total", "pri.get.missing_total", "indexing.delete_current", "pri.indexing.delete_current", "indexing.delete_time", "pri.indexing.delete_time", "indexing.delete_total", "pri.indexing.delete_total", "indexing.index_current", "pri.indexing.index_current", "indexing.index_time", "pri.indexing.index_time", "indexing.index_total", "pri.indexing.index_total", "indexing.index_failed", "pri.indexing.index_failed", "indexing.index_failed_due_to_version_conflict", "pri.indexing.index_failed_due_to_version_conflict", "merges.current", "pri.merges.current", "merges.current_docs", "pri.merges.current_docs", "merges.current_size", "pri.merges.current_size", "merges.total", "pri.merges.total", "merges.total_docs", "pri.merges.total_docs", "merges.total_size", "pri.merges.total_size", "merges.total_time", "pri.merges.total_time", "refresh.total", "pri.refresh.total", "refresh.time", "pri.refresh.time", "refresh.external_total", "pri.refresh.external_total", "refresh.external_time", "pri.refresh.external_time", "refresh.listeners", "pri.refresh.listeners", "search.fetch_current", "pri.search.fetch_current", "search.fetch_time", "pri.search.fetch_time", "search.fetch_total", "pri.search.fetch_total", "search.open_contexts", "pri.search.open_contexts", "search.query_current", "pri.search.query_current", "search.query_time", "pri.search.query_time", "search.query_total", "pri.search.query_total", "search.scroll_current", "pri.search.scroll_current", "search.scroll_time", "pri.search.scroll_time", "search.scroll_total", "pri.search.scroll_total", "segments.count", "pri.segments.count", "segments.memory", "pri.segments.memory", "segments.index_writer_memory", "pri.segments.index_writer_memory", "segments.version_map_memory", "pri.segments.version_map_memory", "segments.fixed_bitset_memory", "pri.segments.fixed_bitset_memory", "warmer.current", "pri.warmer.current", "warmer.total", "pri.warmer.total", "warmer.total_time", "pri.warmer.total_time", "suggest.current", "pri.suggest.current", "suggest.time", "pri.suggest.time", "suggest.total", "pri.suggest.total", "memory.total", "pri.memory.total", "bulk.total_operations", "pri.bulk.total_operations", "bulk.total_time", "pri.bulk.total_time", "bulk.total_size_in_bytes", "pri.bulk.total_size_in_bytes", "bulk.avg_time", "pri.bulk.avg_time", "bulk.avg_size_in_bytes", "pri.bulk.avg_size_in_bytes", "dense_vector.value_count", "pri.dense_vector.value_count", "sparse_vector.value_count", "pri.sparse_vector.value_count"], str]]]``, optional; query parameter
-        :param health: ``t.Literal["green", "yellow", "red", "unknown", "unavailable"]``, optional; query parameter
+        :param health: ``t.Union[t.Literal["green", "yellow", "red", "unknown", "unavailable"], str]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_unloaded_segments: ``bool``, optional; query parameter
@@ -634,7 +634,7 @@ class CatClient(NamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param pri: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -691,7 +691,7 @@ class CatClient(NamespacedClient):
     def master(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -702,14 +702,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/master``
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -720,7 +720,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -768,16 +768,16 @@ class CatClient(NamespacedClient):
         *,
         id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
-        h: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]], None] = None,
+        h: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        s: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]], None] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/data_frame/analytics``, ``GET /_cat/ml/data_frame/analytics/{id}``
@@ -786,16 +786,16 @@ class CatClient(NamespacedClient):
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
-        :param h: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]]]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -846,16 +846,16 @@ class CatClient(NamespacedClient):
         *,
         datafeed_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
-        h: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]], None] = None,
+        h: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        s: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]], None] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/datafeeds``, ``GET /_cat/ml/datafeeds/{datafeed_id}``
@@ -864,16 +864,16 @@ class CatClient(NamespacedClient):
 
         :param datafeed_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
-        :param h: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]]]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -924,16 +924,16 @@ class CatClient(NamespacedClient):
         *,
         job_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
-        h: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]], None] = None,
+        h: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        s: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]], None] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/anomaly_detectors``, ``GET /_cat/ml/anomaly_detectors/{job_id}``
@@ -942,16 +942,16 @@ class CatClient(NamespacedClient):
 
         :param job_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
-        :param h: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]]]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1002,18 +1002,18 @@ class CatClient(NamespacedClient):
         *,
         model_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         from_: t.Optional[int] = None,
-        h: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]], None] = None,
+        h: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]], None] = None,
+        s: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]], None] = None,
         size: t.Optional[int] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/trained_models``, ``GET /_cat/ml/trained_models/{model_id}``
@@ -1022,18 +1022,18 @@ class CatClient(NamespacedClient):
 
         :param model_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param from_: ``int``, optional; query parameter
-        :param h: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]]]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]]]``, optional; query parameter
         :param size: ``int``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1086,7 +1086,7 @@ class CatClient(NamespacedClient):
     def nodeattrs(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1097,14 +1097,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodeattrs``
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1115,7 +1115,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1161,7 +1161,7 @@ class CatClient(NamespacedClient):
     def nodes(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1173,14 +1173,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodes``
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1192,7 +1192,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1240,7 +1240,7 @@ class CatClient(NamespacedClient):
     def pending_tasks(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1251,14 +1251,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/pending_tasks``
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1269,7 +1269,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1315,7 +1315,7 @@ class CatClient(NamespacedClient):
     def plugins(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1327,14 +1327,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/plugins``
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1346,7 +1346,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1396,7 +1396,7 @@ class CatClient(NamespacedClient):
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
         active_only: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         detailed: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1406,7 +1406,7 @@ class CatClient(NamespacedClient):
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/recovery``, ``GET /_cat/recovery/{index}``
@@ -1415,7 +1415,7 @@ class CatClient(NamespacedClient):
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param active_only: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param detailed: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1425,7 +1425,7 @@ class CatClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1476,7 +1476,7 @@ class CatClient(NamespacedClient):
     def repositories(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1487,14 +1487,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/repositories``
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1505,7 +1505,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1554,9 +1554,9 @@ class CatClient(NamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_closed: t.Optional[bool] = None,
         allow_no_indices: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         h: t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str, t.Sequence[t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str]], None] = None,
@@ -1568,7 +1568,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/segments``, ``GET /_cat/segments/{index}``
@@ -1578,9 +1578,9 @@ class CatClient(NamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_closed: ``bool``, optional; query parameter
         :param allow_no_indices: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param h: ``t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str, t.Sequence[t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str]]]``, optional; query parameter
@@ -1592,7 +1592,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1654,7 +1654,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1664,7 +1664,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/shards``, ``GET /_cat/shards/{index}``
@@ -1672,7 +1672,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1682,7 +1682,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1732,7 +1732,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         repository: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1743,7 +1743,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/snapshots``, ``GET /_cat/snapshots/{repository}``
@@ -1751,7 +1751,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots
 
         :param repository: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1762,7 +1762,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1814,7 +1814,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         actions: t.Optional[t.Sequence[str]] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         detailed: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1826,7 +1826,7 @@ class CatClient(NamespacedClient):
         parent_task_id: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         v: t.Optional[bool] = None,
         wait_for_completion: t.Optional[bool] = None,
@@ -1838,7 +1838,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks
 
         :param actions: ``t.Sequence[str]``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param detailed: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1850,7 +1850,7 @@ class CatClient(NamespacedClient):
         :param parent_task_id: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
@@ -1908,7 +1908,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         name: t.Optional[str] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1919,7 +1919,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/templates``, ``GET /_cat/templates/{name}``
@@ -1927,7 +1927,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates
 
         :param name: ``str``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1938,7 +1938,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1990,7 +1990,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         thread_pool_patterns: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -2001,7 +2001,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/thread_pool``, ``GET /_cat/thread_pool/{thread_pool_patterns}``
@@ -2009,7 +2009,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool
 
         :param thread_pool_patterns: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -2020,7 +2020,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -2073,18 +2073,18 @@ class CatClient(NamespacedClient):
         *,
         transform_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         from_: t.Optional[int] = None,
-        h: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]], None] = None,
+        h: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]], None] = None,
+        s: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]], None] = None,
         size: t.Optional[int] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/transforms``, ``GET /_cat/transforms/{transform_id}``
@@ -2093,18 +2093,18 @@ class CatClient(NamespacedClient):
 
         :param transform_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param from_: ``int``, optional; query parameter
-        :param h: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]]]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "project_routing", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]]]``, optional; query parameter
         :param size: ``int``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]

@@ -24,7 +24,7 @@ class EsqlClient(NamespacedClient):
         error_trace: t.Optional[bool] = None,
         filter: t.Optional[t.Mapping[str, t.Any]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]] = None,
+        format: t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str, None] = None,
         human: t.Optional[bool] = None,
         include_ccs_metadata: t.Optional[bool] = None,
         include_execution_metadata: t.Optional[bool] = None,
@@ -53,7 +53,7 @@ class EsqlClient(NamespacedClient):
         :param error_trace: ``bool``, optional; query parameter
         :param filter: ``t.Mapping[str, t.Any]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_ccs_metadata: ``bool``, optional; body field
         :param include_execution_metadata: ``bool``, optional; body field
@@ -187,7 +187,7 @@ class EsqlClient(NamespacedClient):
         drop_null_columns: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]] = None,
+        format: t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str, None] = None,
         human: t.Optional[bool] = None,
         keep_alive: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
@@ -201,7 +201,7 @@ class EsqlClient(NamespacedClient):
         :param drop_null_columns: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
@@ -913,7 +913,7 @@ class EsqlClient(NamespacedClient):
         error_trace: t.Optional[bool] = None,
         filter: t.Optional[t.Mapping[str, t.Any]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]] = None,
+        format: t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str, None] = None,
         human: t.Optional[bool] = None,
         include_ccs_metadata: t.Optional[bool] = None,
         include_execution_metadata: t.Optional[bool] = None,
@@ -939,7 +939,7 @@ class EsqlClient(NamespacedClient):
         :param error_trace: ``bool``, optional; query parameter
         :param filter: ``t.Mapping[str, t.Any]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_ccs_metadata: ``bool``, optional; body field
         :param include_execution_metadata: ``bool``, optional; body field

@@ -141,7 +141,7 @@ class InferenceClient(NamespacedClient):
         self,
         *,
         inference_id: str,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str, None] = None,
         dry_run: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -154,7 +154,7 @@ class InferenceClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete
 
         :param inference_id: ``str``, required; path part
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str]``, optional; path part
         :param dry_run: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -301,7 +301,7 @@ class InferenceClient(NamespacedClient):
         self,
         *,
         inference_id: t.Optional[str] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -312,7 +312,7 @@ class InferenceClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get
 
         :param inference_id: ``str``, optional; path part
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -395,7 +395,7 @@ class InferenceClient(NamespacedClient):
         *,
         inference_id: str,
         input: t.Union[str, t.Sequence[str], None] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -412,7 +412,7 @@ class InferenceClient(NamespacedClient):
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -475,7 +475,7 @@ class InferenceClient(NamespacedClient):
         inference_id: str,
         inference_config: t.Optional[t.Mapping[str, t.Any]] = None,
         body: t.Optional[t.Mapping[str, t.Any]] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -489,7 +489,7 @@ class InferenceClient(NamespacedClient):
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -539,9 +539,9 @@ class InferenceClient(NamespacedClient):
     def put_ai21(
         self,
         *,
-        task_type: t.Literal["completion", "chat_completion"],
+        task_type: t.Union[t.Literal["completion", "chat_completion"], str],
         ai21_inference_id: str,
-        service: t.Optional[t.Literal["ai21"]] = None,
+        service: t.Union[t.Literal["ai21"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -554,9 +554,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21
 
-        :param task_type: ``t.Literal["completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param ai21_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["ai21"]``, required; body field
+        :param service: ``t.Union[t.Literal["ai21"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -609,9 +609,9 @@ class InferenceClient(NamespacedClient):
     def put_alibabacloud(
         self,
         *,
-        task_type: t.Literal["completion", "rerank", "sparse_embedding", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "rerank", "sparse_embedding", "text_embedding"], str],
         alibabacloud_inference_id: str,
-        service: t.Optional[t.Literal["alibabacloud-ai-search"]] = None,
+        service: t.Union[t.Literal["alibabacloud-ai-search"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -626,9 +626,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-alibabacloud
 
-        :param task_type: ``t.Literal["completion", "rerank", "sparse_embedding", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "rerank", "sparse_embedding", "text_embedding"], str]``, required; path part
         :param alibabacloud_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["alibabacloud-ai-search"]``, required; body field
+        :param service: ``t.Union[t.Literal["alibabacloud-ai-search"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -687,9 +687,9 @@ class InferenceClient(NamespacedClient):
     def put_amazonbedrock(
         self,
         *,
-        task_type: t.Literal["chat_completion", "completion", "text_embedding"],
+        task_type: t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str],
         amazonbedrock_inference_id: str,
-        service: t.Optional[t.Literal["amazonbedrock"]] = None,
+        service: t.Union[t.Literal["amazonbedrock"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -704,9 +704,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock
 
-        :param task_type: ``t.Literal["chat_completion", "completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str]``, required; path part
         :param amazonbedrock_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["amazonbedrock"]``, required; body field
+        :param service: ``t.Union[t.Literal["amazonbedrock"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -765,9 +765,9 @@ class InferenceClient(NamespacedClient):
     def put_amazonsagemaker(
         self,
         *,
-        task_type: t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"],
+        task_type: t.Union[t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"], str],
         amazonsagemaker_inference_id: str,
-        service: t.Optional[t.Literal["amazon_sagemaker"]] = None,
+        service: t.Union[t.Literal["amazon_sagemaker"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -782,9 +782,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker
 
-        :param task_type: ``t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"], str]``, required; path part
         :param amazonsagemaker_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["amazon_sagemaker"]``, required; body field
+        :param service: ``t.Union[t.Literal["amazon_sagemaker"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -843,9 +843,9 @@ class InferenceClient(NamespacedClient):
     def put_anthropic(
         self,
         *,
-        task_type: t.Literal["completion", "chat_completion"],
+        task_type: t.Union[t.Literal["completion", "chat_completion"], str],
         anthropic_inference_id: str,
-        service: t.Optional[t.Literal["anthropic"]] = None,
+        service: t.Union[t.Literal["anthropic"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -859,9 +859,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic
 
-        :param task_type: ``t.Literal["completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param anthropic_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["anthropic"]``, required; body field
+        :param service: ``t.Union[t.Literal["anthropic"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -917,9 +917,9 @@ class InferenceClient(NamespacedClient):
     def put_azureaistudio(
         self,
         *,
-        task_type: t.Literal["completion", "rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "rerank", "text_embedding"], str],
         azureaistudio_inference_id: str,
-        service: t.Optional[t.Literal["azureaistudio"]] = None,
+        service: t.Union[t.Literal["azureaistudio"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -934,9 +934,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureaistudio
 
-        :param task_type: ``t.Literal["completion", "rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "rerank", "text_embedding"], str]``, required; path part
         :param azureaistudio_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["azureaistudio"]``, required; body field
+        :param service: ``t.Union[t.Literal["azureaistudio"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -995,9 +995,9 @@ class InferenceClient(NamespacedClient):
     def put_azureopenai(
         self,
         *,
-        task_type: t.Literal["completion", "chat_completion", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "chat_completion", "text_embedding"], str],
         azureopenai_inference_id: str,
-        service: t.Optional[t.Literal["azureopenai"]] = None,
+        service: t.Union[t.Literal["azureopenai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1012,9 +1012,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai
 
-        :param task_type: ``t.Literal["completion", "chat_completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "chat_completion", "text_embedding"], str]``, required; path part
         :param azureopenai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["azureopenai"]``, required; body field
+        :param service: ``t.Union[t.Literal["azureopenai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1073,9 +1073,9 @@ class InferenceClient(NamespacedClient):
     def put_cohere(
         self,
         *,
-        task_type: t.Literal["completion", "rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "rerank", "text_embedding"], str],
         cohere_inference_id: str,
-        service: t.Optional[t.Literal["cohere"]] = None,
+        service: t.Union[t.Literal["cohere"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1090,9 +1090,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-cohere
 
-        :param task_type: ``t.Literal["completion", "rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "rerank", "text_embedding"], str]``, required; path part
         :param cohere_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["cohere"]``, required; body field
+        :param service: ``t.Union[t.Literal["cohere"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1151,9 +1151,9 @@ class InferenceClient(NamespacedClient):
     def put_contextualai(
         self,
         *,
-        task_type: t.Literal["rerank"],
+        task_type: t.Union[t.Literal["rerank"], str],
         contextualai_inference_id: str,
-        service: t.Optional[t.Literal["contextualai"]] = None,
+        service: t.Union[t.Literal["contextualai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1167,9 +1167,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai
 
-        :param task_type: ``t.Literal["rerank"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["rerank"], str]``, required; path part
         :param contextualai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["contextualai"]``, required; body field
+        :param service: ``t.Union[t.Literal["contextualai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1225,9 +1225,9 @@ class InferenceClient(NamespacedClient):
     def put_custom(
         self,
         *,
-        task_type: t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"],
+        task_type: t.Union[t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"], str],
         custom_inference_id: str,
-        service: t.Optional[t.Literal["custom"]] = None,
+        service: t.Union[t.Literal["custom"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1241,9 +1241,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom
 
-        :param task_type: ``t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"], str]``, required; path part
         :param custom_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["custom"]``, required; body field
+        :param service: ``t.Union[t.Literal["custom"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1299,9 +1299,9 @@ class InferenceClient(NamespacedClient):
     def put_deepseek(
         self,
         *,
-        task_type: t.Literal["completion", "chat_completion"],
+        task_type: t.Union[t.Literal["completion", "chat_completion"], str],
         deepseek_inference_id: str,
-        service: t.Optional[t.Literal["deepseek"]] = None,
+        service: t.Union[t.Literal["deepseek"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1314,9 +1314,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek
 
-        :param task_type: ``t.Literal["completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param deepseek_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["deepseek"]``, required; body field
+        :param service: ``t.Union[t.Literal["deepseek"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1369,9 +1369,9 @@ class InferenceClient(NamespacedClient):
     def put_elasticsearch(
         self,
         *,
-        task_type: t.Literal["rerank", "sparse_embedding", "text_embedding"],
+        task_type: t.Union[t.Literal["rerank", "sparse_embedding", "text_embedding"], str],
         elasticsearch_inference_id: str,
-        service: t.Optional[t.Literal["elasticsearch"]] = None,
+        service: t.Union[t.Literal["elasticsearch"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1386,9 +1386,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch
 
-        :param task_type: ``t.Literal["rerank", "sparse_embedding", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["rerank", "sparse_embedding", "text_embedding"], str]``, required; path part
         :param elasticsearch_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["elasticsearch"]``, required; body field
+        :param service: ``t.Union[t.Literal["elasticsearch"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1447,9 +1447,9 @@ class InferenceClient(NamespacedClient):
     def put_elser(
         self,
         *,
-        task_type: t.Literal["sparse_embedding"],
+        task_type: t.Union[t.Literal["sparse_embedding"], str],
         elser_inference_id: str,
-        service: t.Optional[t.Literal["elser"]] = None,
+        service: t.Union[t.Literal["elser"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1465,9 +1465,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elser
 
-        :param task_type: ``t.Literal["sparse_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding"], str]``, required; path part
         :param elser_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["elser"]``, required; body field
+        :param service: ``t.Union[t.Literal["elser"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1523,9 +1523,9 @@ class InferenceClient(NamespacedClient):
     def put_fireworksai(
         self,
         *,
-        task_type: t.Literal["chat_completion", "completion", "text_embedding"],
+        task_type: t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str],
         fireworksai_inference_id: str,
-        service: t.Optional[t.Literal["fireworksai"]] = None,
+        service: t.Union[t.Literal["fireworksai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1540,9 +1540,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai
 
-        :param task_type: ``t.Literal["chat_completion", "completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str]``, required; path part
         :param fireworksai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["fireworksai"]``, required; body field
+        :param service: ``t.Union[t.Literal["fireworksai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1601,9 +1601,9 @@ class InferenceClient(NamespacedClient):
     def put_googleaistudio(
         self,
         *,
-        task_type: t.Literal["completion", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "text_embedding"], str],
         googleaistudio_inference_id: str,
-        service: t.Optional[t.Literal["googleaistudio"]] = None,
+        service: t.Union[t.Literal["googleaistudio"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1617,9 +1617,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googleaistudio
 
-        :param task_type: ``t.Literal["completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param googleaistudio_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["googleaistudio"]``, required; body field
+        :param service: ``t.Union[t.Literal["googleaistudio"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1675,9 +1675,9 @@ class InferenceClient(NamespacedClient):
     def put_googlevertexai(
         self,
         *,
-        task_type: t.Literal["rerank", "text_embedding", "completion", "chat_completion"],
+        task_type: t.Union[t.Literal["rerank", "text_embedding", "completion", "chat_completion"], str],
         googlevertexai_inference_id: str,
-        service: t.Optional[t.Literal["googlevertexai"]] = None,
+        service: t.Union[t.Literal["googlevertexai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1692,9 +1692,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai
 
-        :param task_type: ``t.Literal["rerank", "text_embedding", "completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["rerank", "text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param googlevertexai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["googlevertexai"]``, required; body field
+        :param service: ``t.Union[t.Literal["googlevertexai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1753,9 +1753,9 @@ class InferenceClient(NamespacedClient):
     def put_groq(
         self,
         *,
-        task_type: t.Literal["chat_completion"],
+        task_type: t.Union[t.Literal["chat_completion"], str],
         groq_inference_id: str,
-        service: t.Optional[t.Literal["groq"]] = None,
+        service: t.Union[t.Literal["groq"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1768,9 +1768,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq
 
-        :param task_type: ``t.Literal["chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion"], str]``, required; path part
         :param groq_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["groq"]``, required; body field
+        :param service: ``t.Union[t.Literal["groq"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1823,9 +1823,9 @@ class InferenceClient(NamespacedClient):
     def put_hugging_face(
         self,
         *,
-        task_type: t.Literal["chat_completion", "completion", "rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str],
         huggingface_inference_id: str,
-        service: t.Optional[t.Literal["hugging_face"]] = None,
+        service: t.Union[t.Literal["hugging_face"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1840,9 +1840,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-hugging-face
 
-        :param task_type: ``t.Literal["chat_completion", "completion", "rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str]``, required; path part
         :param huggingface_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["hugging_face"]``, required; body field
+        :param service: ``t.Union[t.Literal["hugging_face"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1901,9 +1901,9 @@ class InferenceClient(NamespacedClient):
     def put_jinaai(
         self,
         *,
-        task_type: t.Literal["embedding", "rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["embedding", "rerank", "text_embedding"], str],
         jinaai_inference_id: str,
-        service: t.Optional[t.Literal["jinaai"]] = None,
+        service: t.Union[t.Literal["jinaai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1918,9 +1918,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai
 
-        :param task_type: ``t.Literal["embedding", "rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["embedding", "rerank", "text_embedding"], str]``, required; path part
         :param jinaai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["jinaai"]``, required; body field
+        :param service: ``t.Union[t.Literal["jinaai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1979,9 +1979,9 @@ class InferenceClient(NamespacedClient):
     def put_llama(
         self,
         *,
-        task_type: t.Literal["text_embedding", "completion", "chat_completion"],
+        task_type: t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str],
         llama_inference_id: str,
-        service: t.Optional[t.Literal["llama"]] = None,
+        service: t.Union[t.Literal["llama"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1995,9 +1995,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-llama
 
-        :param task_type: ``t.Literal["text_embedding", "completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param llama_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["llama"]``, required; body field
+        :param service: ``t.Union[t.Literal["llama"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2053,9 +2053,9 @@ class InferenceClient(NamespacedClient):
     def put_mistral(
         self,
         *,
-        task_type: t.Literal["text_embedding", "completion", "chat_completion"],
+        task_type: t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str],
         mistral_inference_id: str,
-        service: t.Optional[t.Literal["mistral"]] = None,
+        service: t.Union[t.Literal["mistral"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -2069,9 +2069,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral
 
-        :param task_type: ``t.Literal["text_embedding", "completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param mistral_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["mistral"]``, required; body field
+        :param service: ``t.Union[t.Literal["mistral"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2127,9 +2127,9 @@ class InferenceClient(NamespacedClient):
     def put_nvidia(
         self,
         *,
-        task_type: t.Literal["chat_completion", "completion", "rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str],
         nvidia_inference_id: str,
-        service: t.Optional[t.Literal["nvidia"]] = None,
+        service: t.Union[t.Literal["nvidia"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -2144,9 +2144,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-nvidia
 
-        :param task_type: ``t.Literal["chat_completion", "completion", "rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str]``, required; path part
         :param nvidia_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["nvidia"]``, required; body field
+        :param service: ``t.Union[t.Literal["nvidia"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2205,9 +2205,9 @@ class InferenceClient(NamespacedClient):
     def put_openai(
         self,
         *,
-        task_type: t.Literal["chat_completion", "completion", "text_embedding", "embedding"],
+        task_type: t.Union[t.Literal["chat_completion", "completion", "text_embedding", "embedding"], str],
         openai_inference_id: str,
-        service: t.Optional[t.Literal["openai"]] = None,
+        service: t.Union[t.Literal["openai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -2222,9 +2222,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai
 
-        :param task_type: ``t.Literal["chat_completion", "completion", "text_embedding", "embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding", "embedding"], str]``, required; path part
         :param openai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["openai"]``, required; body field
+        :param service: ``t.Union[t.Literal["openai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2283,9 +2283,9 @@ class InferenceClient(NamespacedClient):
     def put_openshift_ai(
         self,
         *,
-        task_type: t.Literal["text_embedding", "completion", "chat_completion", "rerank"],
+        task_type: t.Union[t.Literal["text_embedding", "completion", "chat_completion", "rerank"], str],
         openshiftai_inference_id: str,
-        service: t.Optional[t.Literal["openshift_ai"]] = None,
+        service: t.Union[t.Literal["openshift_ai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -2300,9 +2300,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openshift-ai
 
-        :param task_type: ``t.Literal["text_embedding", "completion", "chat_completion", "rerank"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion", "rerank"], str]``, required; path part
         :param openshiftai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["openshift_ai"]``, required; body field
+        :param service: ``t.Union[t.Literal["openshift_ai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2417,9 +2417,9 @@ class InferenceClient(NamespacedClient):
     def put_voyageai(
         self,
         *,
-        task_type: t.Literal["text_embedding", "rerank"],
+        task_type: t.Union[t.Literal["text_embedding", "rerank"], str],
         voyageai_inference_id: str,
-        service: t.Optional[t.Literal["voyageai"]] = None,
+        service: t.Union[t.Literal["voyageai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -2434,9 +2434,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-voyageai
 
-        :param task_type: ``t.Literal["text_embedding", "rerank"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "rerank"], str]``, required; path part
         :param voyageai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["voyageai"]``, required; body field
+        :param service: ``t.Union[t.Literal["voyageai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2495,9 +2495,9 @@ class InferenceClient(NamespacedClient):
     def put_watsonx(
         self,
         *,
-        task_type: t.Literal["text_embedding", "rerank", "chat_completion", "completion"],
+        task_type: t.Union[t.Literal["text_embedding", "rerank", "chat_completion", "completion"], str],
         watsonx_inference_id: str,
-        service: t.Optional[t.Literal["watsonxai"]] = None,
+        service: t.Union[t.Literal["watsonxai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -2511,9 +2511,9 @@ class InferenceClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx
 
-        :param task_type: ``t.Literal["text_embedding", "rerank", "chat_completion", "completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "rerank", "chat_completion", "completion"], str]``, required; path part
         :param watsonx_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["watsonxai"]``, required; body field
+        :param service: ``t.Union[t.Literal["watsonxai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2846,7 +2846,7 @@ class InferenceClient(NamespacedClient):
         inference_id: str,
         inference_config: t.Optional[t.Mapping[str, t.Any]] = None,
         body: t.Optional[t.Mapping[str, t.Any]] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -2860,7 +2860,7 @@ class InferenceClient(NamespacedClient):
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter

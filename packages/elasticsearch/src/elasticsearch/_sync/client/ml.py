@@ -2222,7 +2222,7 @@ class MlClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         from_: t.Optional[int] = None,
         human: t.Optional[bool] = None,
-        include: t.Optional[t.Literal["definition", "feature_importance_baseline", "hyperparameters", "total_feature_importance", "definition_status"]] = None,
+        include: t.Union[t.Literal["definition", "feature_importance_baseline", "hyperparameters", "total_feature_importance", "definition_status"], str, None] = None,
         pretty: t.Optional[bool] = None,
         size: t.Optional[int] = None,
         tags: t.Union[str, t.Sequence[str], None] = None,
@@ -2239,7 +2239,7 @@ class MlClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param from_: ``int``, optional; query parameter
         :param human: ``bool``, optional; query parameter
-        :param include: ``t.Literal["definition", "feature_importance_baseline", "hyperparameters", "total_feature_importance", "definition_status"]``, optional; query parameter
+        :param include: ``t.Union[t.Literal["definition", "feature_importance_baseline", "hyperparameters", "total_feature_importance", "definition_status"], str]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param size: ``int``, optional; query parameter
         :param tags: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2971,7 +2971,7 @@ class MlClient(NamespacedClient):
         chunking_config: t.Optional[t.Mapping[str, t.Any]] = None,
         delayed_data_check_config: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         frequency: t.Union[str, t.Literal[-1, 0], None] = None,
         headers: t.Optional[t.Mapping[str, t.Union[str, t.Sequence[str]]]] = None,
@@ -3002,7 +3002,7 @@ class MlClient(NamespacedClient):
         :param chunking_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param delayed_data_check_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param frequency: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
         :param headers: ``t.Mapping[str, t.Union[str, t.Sequence[str]]]``, optional; body field
@@ -3164,7 +3164,7 @@ class MlClient(NamespacedClient):
         datafeed_config: t.Optional[t.Mapping[str, t.Any]] = None,
         description: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         groups: t.Optional[t.Sequence[str]] = None,
         human: t.Optional[bool] = None,
@@ -3194,7 +3194,7 @@ class MlClient(NamespacedClient):
         :param datafeed_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param description: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param groups: ``t.Sequence[str]``, optional; body field
         :param human: ``bool``, optional; query parameter
@@ -3294,7 +3294,7 @@ class MlClient(NamespacedClient):
         input: t.Optional[t.Mapping[str, t.Any]] = None,
         metadata: t.Any = None,
         model_size_bytes: t.Optional[int] = None,
-        model_type: t.Optional[t.Literal["tree_ensemble", "lang_ident", "pytorch"]] = None,
+        model_type: t.Union[t.Literal["tree_ensemble", "lang_ident", "pytorch"], str, None] = None,
         platform_architecture: t.Optional[str] = None,
         prefix_strings: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
@@ -3318,7 +3318,7 @@ class MlClient(NamespacedClient):
         :param input: ``t.Mapping[str, t.Any]``, optional; body field
         :param metadata: ``t.Any``, optional; body field
         :param model_size_bytes: ``int``, optional; body field
-        :param model_type: ``t.Literal["tree_ensemble", "lang_ident", "pytorch"]``, optional; body field
+        :param model_type: ``t.Union[t.Literal["tree_ensemble", "lang_ident", "pytorch"], str]``, optional; body field
         :param platform_architecture: ``str``, optional; body field
         :param prefix_strings: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
@@ -3858,11 +3858,11 @@ class MlClient(NamespacedClient):
         human: t.Optional[bool] = None,
         number_of_allocations: t.Optional[int] = None,
         pretty: t.Optional[bool] = None,
-        priority: t.Optional[t.Literal["normal", "low"]] = None,
+        priority: t.Union[t.Literal["normal", "low"], str, None] = None,
         queue_capacity: t.Optional[int] = None,
         threads_per_allocation: t.Optional[int] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for: t.Optional[t.Literal["started", "starting", "fully_allocated"]] = None,
+        wait_for: t.Union[t.Literal["started", "starting", "fully_allocated"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_start``
@@ -3878,11 +3878,11 @@ class MlClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param number_of_allocations: ``int``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param priority: ``t.Literal["normal", "low"]``, optional; query parameter
+        :param priority: ``t.Union[t.Literal["normal", "low"], str]``, optional; query parameter
         :param queue_capacity: ``int``, optional; query parameter
         :param threads_per_allocation: ``int``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for: ``t.Literal["started", "starting", "fully_allocated"]``, optional; query parameter
+        :param wait_for: ``t.Union[t.Literal["started", "starting", "fully_allocated"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if model_id in SKIP_IN_PATH:
@@ -4205,7 +4205,7 @@ class MlClient(NamespacedClient):
         chunking_config: t.Optional[t.Mapping[str, t.Any]] = None,
         delayed_data_check_config: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         frequency: t.Union[str, t.Literal[-1, 0], None] = None,
         human: t.Optional[bool] = None,
@@ -4234,7 +4234,7 @@ class MlClient(NamespacedClient):
         :param chunking_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param delayed_data_check_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param frequency: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
         :param human: ``bool``, optional; query parameter

@@ -120,10 +120,10 @@ class NodesClient(NamespacedClient):
         interval: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         snapshots: t.Optional[int] = None,
-        sort: t.Optional[t.Literal["cpu", "wait", "block", "gpu", "mem"]] = None,
+        sort: t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str, None] = None,
         threads: t.Optional[int] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        type: t.Optional[t.Literal["cpu", "wait", "block", "gpu", "mem"]] = None,
+        type: t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str, None] = None,
     ) -> TextApiResponse:
         """``GET /_nodes/hot_threads``, ``GET /_nodes/{node_id}/hot_threads``
 
@@ -137,10 +137,10 @@ class NodesClient(NamespacedClient):
         :param interval: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param snapshots: ``int``, optional; query parameter
-        :param sort: ``t.Literal["cpu", "wait", "block", "gpu", "mem"]``, optional; query parameter
+        :param sort: ``t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str]``, optional; query parameter
         :param threads: ``int``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param type: ``t.Literal["cpu", "wait", "block", "gpu", "mem"]``, optional; query parameter
+        :param type: ``t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str]``, optional; query parameter
         """
         _parts: t.Dict[str, str]
         if node_id not in SKIP_IN_PATH:
@@ -187,7 +187,7 @@ class NodesClient(NamespacedClient):
         self,
         *,
         node_id: t.Union[str, t.Sequence[str], None] = None,
-        metric: t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], t.Sequence[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"]], None] = None,
+        metric: t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], str, t.Sequence[t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], str]], None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flat_settings: t.Optional[bool] = None,
@@ -200,7 +200,7 @@ class NodesClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param metric: ``t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], t.Sequence[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"]]]``, optional; path part
+        :param metric: ``t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], str, t.Sequence[t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], str]]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flat_settings: ``bool``, optional; query parameter
@@ -312,8 +312,8 @@ class NodesClient(NamespacedClient):
         self,
         *,
         node_id: t.Union[str, t.Sequence[str], None] = None,
-        metric: t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], t.Sequence[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"]], None] = None,
-        index_metric: t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], t.Sequence[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"]], None] = None,
+        metric: t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], str, t.Sequence[t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], str]], None] = None,
+        index_metric: t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str, t.Sequence[t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str]], None] = None,
         completion_fields: t.Union[str, t.Sequence[str], None] = None,
         error_trace: t.Optional[bool] = None,
         fielddata_fields: t.Union[str, t.Sequence[str], None] = None,
@@ -323,7 +323,7 @@ class NodesClient(NamespacedClient):
         human: t.Optional[bool] = None,
         include_segment_file_sizes: t.Optional[bool] = None,
         include_unloaded_segments: t.Optional[bool] = None,
-        level: t.Optional[t.Literal["node", "indices", "shards"]] = None,
+        level: t.Union[t.Literal["node", "indices", "shards"], str, None] = None,
         pretty: t.Optional[bool] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         types: t.Optional[t.Sequence[str]] = None,
@@ -333,8 +333,8 @@ class NodesClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param metric: ``t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], t.Sequence[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"]]]``, optional; path part
-        :param index_metric: ``t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], t.Sequence[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"]]]``, optional; path part
+        :param metric: ``t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], str, t.Sequence[t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], str]]]``, optional; path part
+        :param index_metric: ``t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str, t.Sequence[t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str]]]``, optional; path part
         :param completion_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param fielddata_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -344,7 +344,7 @@ class NodesClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param include_segment_file_sizes: ``bool``, optional; query parameter
         :param include_unloaded_segments: ``bool``, optional; query parameter
-        :param level: ``t.Literal["node", "indices", "shards"]``, optional; query parameter
+        :param level: ``t.Union[t.Literal["node", "indices", "shards"], str]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param types: ``t.Sequence[str]``, optional; query parameter
@@ -410,7 +410,7 @@ class NodesClient(NamespacedClient):
         self,
         *,
         node_id: t.Union[str, t.Sequence[str], None] = None,
-        metric: t.Union[t.Literal["_all", "rest_actions", "aggregations"], t.Sequence[t.Literal["_all", "rest_actions", "aggregations"]], None] = None,
+        metric: t.Union[t.Literal["_all", "rest_actions", "aggregations"], str, t.Sequence[t.Union[t.Literal["_all", "rest_actions", "aggregations"], str]], None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -422,7 +422,7 @@ class NodesClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-usage
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param metric: ``t.Union[t.Literal["_all", "rest_actions", "aggregations"], t.Sequence[t.Literal["_all", "rest_actions", "aggregations"]]]``, optional; path part
+        :param metric: ``t.Union[t.Literal["_all", "rest_actions", "aggregations"], str, t.Sequence[t.Union[t.Literal["_all", "rest_actions", "aggregations"], str]]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter

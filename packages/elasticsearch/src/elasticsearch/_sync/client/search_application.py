@@ -258,7 +258,7 @@ class SearchApplicationClient(NamespacedClient):
         self,
         *,
         collection_name: str,
-        event_type: t.Literal["page_view", "search", "search_click"],
+        event_type: t.Union[t.Literal["page_view", "search", "search_click"], str],
         payload: t.Any = None,
         body: t.Any = None,
         debug: t.Optional[bool] = None,
@@ -274,7 +274,7 @@ class SearchApplicationClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-post-behavioral-analytics-event
 
         :param collection_name: ``str``, required; path part
-        :param event_type: ``t.Literal["page_view", "search", "search_click"]``, required; path part
+        :param event_type: ``t.Union[t.Literal["page_view", "search", "search_click"], str]``, required; path part
         :param payload: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code
         :param debug: ``bool``, optional; query parameter

@@ -16,7 +16,7 @@ class SecurityClient(NamespacedClient):
     def activate_user_profile(
         self,
         *,
-        grant_type: t.Optional[t.Literal["password", "access_token"]] = None,
+        grant_type: t.Union[t.Literal["password", "access_token"], str, None] = None,
         access_token: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -30,7 +30,7 @@ class SecurityClient(NamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile
 
-        :param grant_type: ``t.Literal["password", "access_token"]``, required; body field
+        :param grant_type: ``t.Union[t.Literal["password", "access_token"], str]``, required; body field
         :param access_token: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -124,7 +124,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role``
@@ -136,7 +136,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if names is None and body is None:
@@ -180,7 +180,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role``
@@ -192,7 +192,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if roles is None and body is None:
@@ -302,7 +302,7 @@ class SecurityClient(NamespacedClient):
         password: t.Optional[str] = None,
         password_hash: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_password``, ``PUT|POST /_security/user/_password``
@@ -316,7 +316,7 @@ class SecurityClient(NamespacedClient):
         :param password: ``str``, optional; body field
         :param password_hash: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         _parts: t.Dict[str, str]
@@ -595,7 +595,7 @@ class SecurityClient(NamespacedClient):
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         name: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_security/api_key/clone``
@@ -612,7 +612,7 @@ class SecurityClient(NamespacedClient):
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param name: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         _warn_stability("experimental")
@@ -665,7 +665,7 @@ class SecurityClient(NamespacedClient):
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         name: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         role_descriptors: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -680,7 +680,7 @@ class SecurityClient(NamespacedClient):
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param name: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param role_descriptors: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -801,7 +801,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/service/{namespace}/{service}/credential/token/{name}``, ``POST /_security/service/{namespace}/{service}/credential/token``
 
@@ -814,7 +814,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'namespace'")
@@ -912,7 +912,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/privilege/{application}/{name}``
 
@@ -924,7 +924,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if application in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'application'")
@@ -962,7 +962,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role/{name}``
 
@@ -973,7 +973,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'name'")
@@ -1009,7 +1009,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role_mapping/{name}``
 
@@ -1020,7 +1020,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'name'")
@@ -1058,7 +1058,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/service/{namespace}/{service}/credential/token/{name}``
 
@@ -1071,7 +1071,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'namespace'")
@@ -1111,7 +1111,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/user/{username}``
 
@@ -1122,7 +1122,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1158,7 +1158,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_disable``
 
@@ -1169,7 +1169,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1205,7 +1205,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_disable``
 
@@ -1216,7 +1216,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if uid in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'uid'")
@@ -1252,7 +1252,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_enable``
 
@@ -1263,7 +1263,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1299,7 +1299,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_enable``
 
@@ -1310,7 +1310,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if uid in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'uid'")
@@ -1858,7 +1858,7 @@ class SecurityClient(NamespacedClient):
         *,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        grant_type: t.Optional[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"]] = None,
+        grant_type: t.Union[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"], str, None] = None,
         human: t.Optional[bool] = None,
         kerberos_ticket: t.Optional[str] = None,
         password: t.Optional[str] = None,
@@ -1874,7 +1874,7 @@ class SecurityClient(NamespacedClient):
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param grant_type: ``t.Literal["password", "client_credentials", "_kerberos", "refresh_token"]``, optional; body field
+        :param grant_type: ``t.Union[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"], str]``, optional; body field
         :param human: ``bool``, optional; query parameter
         :param kerberos_ticket: ``str``, optional; body field
         :param password: ``str``, optional; body field
@@ -2063,14 +2063,14 @@ class SecurityClient(NamespacedClient):
         self,
         *,
         api_key: t.Optional[t.Mapping[str, t.Any]] = None,
-        grant_type: t.Optional[t.Literal["access_token", "password"]] = None,
+        grant_type: t.Union[t.Literal["access_token", "password"], str, None] = None,
         access_token: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         password: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         run_as: t.Optional[str] = None,
         username: t.Optional[str] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
@@ -2080,14 +2080,14 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key
 
         :param api_key: ``t.Mapping[str, t.Any]``, required; body field
-        :param grant_type: ``t.Literal["access_token", "password"]``, required; body field
+        :param grant_type: ``t.Union[t.Literal["access_token", "password"], str]``, required; body field
         :param access_token: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param password: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param run_as: ``str``, optional; body field
         :param username: ``str``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
@@ -2591,7 +2591,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/privilege``
 
@@ -2603,7 +2603,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if body is not None:
             if privileges is not None:
@@ -2652,7 +2652,7 @@ class SecurityClient(NamespacedClient):
         indices: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         remote_cluster: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         remote_indices: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         run_as: t.Optional[t.Sequence[str]] = None,
@@ -2674,7 +2674,7 @@ class SecurityClient(NamespacedClient):
         :param indices: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param remote_cluster: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param remote_indices: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param run_as: ``t.Sequence[str]``, optional; body field
@@ -2742,7 +2742,7 @@ class SecurityClient(NamespacedClient):
         human: t.Optional[bool] = None,
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         role_templates: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         roles: t.Optional[t.Sequence[str]] = None,
         rules: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -2760,7 +2760,7 @@ class SecurityClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param role_templates: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param roles: ``t.Sequence[str]``, optional; body field
         :param rules: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2824,7 +2824,7 @@ class SecurityClient(NamespacedClient):
         password: t.Optional[str] = None,
         password_hash: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         roles: t.Optional[t.Sequence[str]] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -2843,7 +2843,7 @@ class SecurityClient(NamespacedClient):
         :param password: ``str``, optional; body field
         :param password_hash: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param roles: ``t.Sequence[str]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -3748,7 +3748,7 @@ class SecurityClient(NamespacedClient):
         if_seq_no: t.Optional[int] = None,
         labels: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_data``
@@ -3764,7 +3764,7 @@ class SecurityClient(NamespacedClient):
         :param if_seq_no: ``int``, optional; query parameter
         :param labels: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if uid in SKIP_IN_PATH:

@@ -139,17 +139,17 @@ class ClusterClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-health.html
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
-        :arg level: query parameter ``level``: ``t.Literal["cluster", "indices", "shards"]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
+        :arg level: query parameter ``level``: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
-        :arg wait_for_events: query parameter ``wait_for_events``: ``t.Literal["immediate", "urgent", "high", "normal", "low", "languid"]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
+        :arg wait_for_events: query parameter ``wait_for_events``: ``t.Union[t.Literal["immediate", "urgent", "high", "normal", "low", "languid"], str]``, optional
         :arg wait_for_nodes: query parameter ``wait_for_nodes``: ``str``, optional
         :arg wait_for_no_initializing_shards: query parameter ``wait_for_no_initializing_shards``: ``bool``, optional
         :arg wait_for_no_relocating_shards: query parameter ``wait_for_no_relocating_shards``: ``bool``, optional
-        :arg wait_for_status: query parameter ``wait_for_status``: ``t.Literal["green", "yellow", "red"]``, optional
+        :arg wait_for_status: query parameter ``wait_for_status``: ``t.Union[t.Literal["green", "yellow", "red"], str]``, optional
         """
         if index not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_cluster", "health", index)
@@ -295,7 +295,7 @@ class ClusterClient(NamespacedClient):
         :arg metric: path part ``metric``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional

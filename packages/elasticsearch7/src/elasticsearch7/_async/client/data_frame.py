@@ -58,21 +58,22 @@ class Data_FrameClient(NamespacedClient):
         "size",
         response_mimetypes=["application/json"],
     )
-    async def get_data_frame_transform_stats(self, transform_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
+    async def get_data_frame_transform_stats(self, transform_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_data_frame/transforms/{transform_id}/_stats``
 
         Stability: beta.
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform-stats.html
 
-        :arg transform_id: path part ``transform_id``: ``str``, required
+        :arg transform_id: path part ``transform_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
         :arg from_: query parameter ``from``: ``float``, optional
         :arg size: query parameter ``size``: ``float``, optional
         """
-        if transform_id in SKIP_IN_PATH:
-            raise ValueError("Empty value passed for a required argument 'transform_id'.")
-        method, path = "GET", _make_path("_data_frame", "transforms", transform_id, "_stats")
+        if transform_id not in SKIP_IN_PATH:
+            method, path = "GET", _make_path("_data_frame", "transforms", transform_id, "_stats")
+        else:
+            method, path = "GET", _make_path("_data_frame", "transforms", "_stats")
         return await self.transport.perform_request(method, path, params=params, headers=headers)
 
     @query_params(

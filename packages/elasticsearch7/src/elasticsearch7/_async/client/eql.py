@@ -74,7 +74,7 @@ class EqlClient(NamespacedClient):
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg keep_alive: query parameter ``keep_alive``: ``t.Union[str, int]``, optional
         :arg keep_on_completion: query parameter ``keep_on_completion``: ``bool``, optional

@@ -21,9 +21,9 @@ class IndicesClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index-modules-blocks.html
 
         :arg index: path part ``index``: ``str``, required
-        :arg block: path part ``block``: ``t.Literal["metadata", "read", "read_only", "write"]``, required
+        :arg block: path part ``block``: ``t.Union[t.Literal["metadata", "read", "read_only", "write"], str]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
@@ -70,7 +70,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg fielddata: query parameter ``fielddata``: ``bool``, optional
         :arg fields: query parameter ``fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
@@ -100,7 +100,7 @@ class IndicesClient(NamespacedClient):
         :arg body: request body (fields), optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -125,11 +125,11 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -155,7 +155,7 @@ class IndicesClient(NamespacedClient):
         :arg include_type_name: query parameter ``include_type_name``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -187,7 +187,7 @@ class IndicesClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
 
         :arg name: path part ``name``: ``str``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         """
         if name not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_data_stream", name, "_stats")
@@ -210,7 +210,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
@@ -252,7 +252,7 @@ class IndicesClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'name'.")
@@ -317,11 +317,11 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg flush: query parameter ``flush``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
-        :arg master_timeout: query parameter ``master_timeout``: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional
-        :arg timeout: query parameter ``timeout``: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional
+        :arg master_timeout: query parameter ``master_timeout``: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional
+        :arg timeout: query parameter ``timeout``: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional
         :arg run_expensive_tasks: query parameter ``run_expensive_tasks``: ``bool``, optional
         :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``str``, optional
         """
@@ -346,7 +346,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg include_defaults: query parameter ``include_defaults``: ``bool``, optional
@@ -372,7 +372,7 @@ class IndicesClient(NamespacedClient):
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         """
@@ -443,7 +443,7 @@ class IndicesClient(NamespacedClient):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         """
@@ -470,7 +470,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Literal["open", "closed", "hidden", "none", "all"]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["open", "closed", "hidden", "none", "all"], str]``, optional
         :arg fields: query parameter ``fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
@@ -494,7 +494,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg force: query parameter ``force``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg wait_if_ongoing: query parameter ``wait_if_ongoing``: ``bool``, optional
@@ -518,7 +518,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
         if index not in SKIP_IN_PATH:
@@ -543,7 +543,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg flush: query parameter ``flush``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg max_num_segments: query parameter ``max_num_segments``: ``int``, optional
@@ -571,11 +571,11 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -600,7 +600,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg include_defaults: query parameter ``include_defaults``: ``bool``, optional
@@ -628,7 +628,7 @@ class IndicesClient(NamespacedClient):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
         """
@@ -652,7 +652,7 @@ class IndicesClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         """
         if name not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_data_stream", name)
@@ -678,7 +678,7 @@ class IndicesClient(NamespacedClient):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg include_defaults: query parameter ``include_defaults``: ``bool``, optional
         :arg include_type_name: query parameter ``include_type_name``: ``bool``, optional
@@ -737,7 +737,7 @@ class IndicesClient(NamespacedClient):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg include_type_name: query parameter ``include_type_name``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -771,7 +771,7 @@ class IndicesClient(NamespacedClient):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg include_defaults: query parameter ``include_defaults``: ``bool``, optional
@@ -825,7 +825,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``str``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Literal["open", "closed", "hidden", "none", "all"]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["open", "closed", "hidden", "none", "all"], str]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
         if index not in SKIP_IN_PATH:
@@ -881,11 +881,11 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'index'.")
@@ -976,7 +976,7 @@ class IndicesClient(NamespacedClient):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg doc_type: path part ``type``: ``str``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg include_type_name: query parameter ``include_type_name``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -1014,7 +1014,7 @@ class IndicesClient(NamespacedClient):
         :arg body: request body (value), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -1093,7 +1093,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
         if index not in SKIP_IN_PATH:
@@ -1115,7 +1115,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
         if index in SKIP_IN_PATH:
@@ -1133,7 +1133,7 @@ class IndicesClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-resolve-index-api.html
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'name'.")
@@ -1161,7 +1161,7 @@ class IndicesClient(NamespacedClient):
         :arg include_type_name: query parameter ``include_type_name``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         """
         if alias in SKIP_IN_PATH:
             raise ValueError("Empty value passed for a required argument 'alias'.")
@@ -1185,7 +1185,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg verbose: query parameter ``verbose``: ``bool``, optional
         """
@@ -1209,9 +1209,9 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
-        :arg status: query parameter ``status``: ``t.Union[t.Literal["green", "yellow", "red", "all"], t.Sequence[t.Literal["green", "yellow", "red", "all"]]]``, optional
+        :arg status: query parameter ``status``: ``t.Union[t.Literal["green", "yellow", "red", "all"], str, t.Sequence[t.Union[t.Literal["green", "yellow", "red", "all"], str]]]``, optional
         """
         if index not in SKIP_IN_PATH:
             method, path = "GET", _make_path(index, "_shard_stores")
@@ -1237,7 +1237,7 @@ class IndicesClient(NamespacedClient):
         :arg body: request body (fields), optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg copy_settings: query parameter ``copy_settings``: ``bool``, optional
         """
         if index in SKIP_IN_PATH:
@@ -1312,7 +1312,7 @@ class IndicesClient(NamespacedClient):
         :arg body: request body (fields), optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional
+        :arg wait_for_active_shards: query parameter ``wait_for_active_shards``: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional
         :arg copy_settings: query parameter ``copy_settings``: ``bool``, optional
         """
         if index in SKIP_IN_PATH:
@@ -1343,14 +1343,14 @@ class IndicesClient(NamespacedClient):
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg metric: path part ``metric``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg completion_fields: query parameter ``completion_fields``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg fielddata_fields: query parameter ``fielddata_fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg fields: query parameter ``fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg forbid_closed_indices: query parameter ``forbid_closed_indices``: ``bool``, optional
         :arg groups: query parameter ``groups``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg include_segment_file_sizes: query parameter ``include_segment_file_sizes``: ``bool``, optional
         :arg include_unloaded_segments: query parameter ``include_unloaded_segments``: ``bool``, optional
-        :arg level: query parameter ``level``: ``t.Literal["cluster", "indices", "shards"]``, optional
+        :arg level: query parameter ``level``: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional
         :arg types: query parameter ``types``: ``t.Union[str, t.Sequence[str]]``, optional
         """
         if index not in SKIP_IN_PATH and metric not in SKIP_IN_PATH:
@@ -1379,7 +1379,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
@@ -1425,7 +1425,7 @@ class IndicesClient(NamespacedClient):
 
         :arg index: path part ``index``: ``str``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg wait_for_completion: query parameter ``wait_for_completion``: ``bool``, optional
         :arg only_ancient_segments: query parameter ``only_ancient_segments``: ``bool``, optional
@@ -1464,9 +1464,9 @@ class IndicesClient(NamespacedClient):
         :arg all_shards: query parameter ``all_shards``: ``bool``, optional
         :arg analyzer: query parameter ``analyzer``: ``str``, optional
         :arg analyze_wildcard: query parameter ``analyze_wildcard``: ``bool``, optional
-        :arg default_operator: query parameter ``default_operator``: ``t.Literal["and", "or"]``, optional
+        :arg default_operator: query parameter ``default_operator``: ``t.Union[t.Literal["and", "or"], str]``, optional
         :arg df: query parameter ``df``: ``str``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg explain: query parameter ``explain``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         :arg lenient: query parameter ``lenient``: ``bool``, optional

@@ -832,7 +832,7 @@ class MlClient(NamespacedClient):
         :arg decompress_definition: query parameter ``decompress_definition``: ``bool``, optional
         :arg exclude_generated: query parameter ``exclude_generated``: ``bool``, optional
         :arg from_: query parameter ``from``: ``int``, optional
-        :arg include: query parameter ``include``: ``t.Literal["definition", "feature_importance_baseline", "hyperparameters", "total_feature_importance"]``, optional
+        :arg include: query parameter ``include``: ``t.Union[t.Literal["definition", "feature_importance_baseline", "hyperparameters", "total_feature_importance"], str]``, optional
         :arg size: query parameter ``size``: ``int``, optional
         :arg tags: query parameter ``tags``: ``str``, optional
         :arg include_model_definition: query parameter ``include_model_definition``: ``bool``, optional
@@ -1045,7 +1045,7 @@ class MlClient(NamespacedClient):
         :arg datafeed_id: path part ``datafeed_id``: ``str``, required
         :arg body: request body (fields), required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
@@ -1091,7 +1091,7 @@ class MlClient(NamespacedClient):
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Literal["open", "closed", "hidden", "none", "all"]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["open", "closed", "hidden", "none", "all"], str]``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
@@ -1323,7 +1323,7 @@ class MlClient(NamespacedClient):
         :arg datafeed_id: path part ``datafeed_id``: ``str``, required
         :arg body: request body (fields), required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg ignore_throttled: query parameter ``ignore_throttled``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """

@@ -67,8 +67,8 @@ class NodesClient(NamespacedClient):
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg threads: query parameter ``threads``: ``int``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
-        :arg type: query parameter ``type``: ``t.Literal["cpu", "wait", "block"]``, optional
-        :arg sort: query parameter ``sort``: ``t.Literal["cpu", "total"]``, optional
+        :arg type: query parameter ``type``: ``t.Union[t.Literal["cpu", "wait", "block"], str]``, optional
+        :arg sort: query parameter ``sort``: ``t.Union[t.Literal["cpu", "total"], str]``, optional
         """
         if node_id not in SKIP_IN_PATH:
             method, path = "GET", _make_path("_nodes", node_id, "hot_threads")
@@ -149,7 +149,7 @@ class NodesClient(NamespacedClient):
         :arg fields: query parameter ``fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg groups: query parameter ``groups``: ``bool``, optional
         :arg include_segment_file_sizes: query parameter ``include_segment_file_sizes``: ``bool``, optional
-        :arg level: query parameter ``level``: ``t.Literal["cluster", "indices", "shards"]``, optional
+        :arg level: query parameter ``level``: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
         :arg types: query parameter ``types``: ``t.Sequence[str]``, optional

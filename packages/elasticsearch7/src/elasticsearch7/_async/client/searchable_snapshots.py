@@ -41,7 +41,7 @@ class SearchableSnapshotsClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional
+        :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
         """
@@ -106,7 +106,7 @@ class SearchableSnapshotsClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
-        :arg level: query parameter ``level``: ``t.Literal["cluster", "indices", "shards"]``, optional
+        :arg level: query parameter ``level``: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional
         """
         if index not in SKIP_IN_PATH:
             method, path = "GET", _make_path(index, "_searchable_snapshots", "stats")

@@ -166,7 +166,7 @@ class WatcherClient(NamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-stats.html
 
-        :arg metric: path part ``metric``: ``t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], t.Sequence[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"]]]``, optional
+        :arg metric: path part ``metric``: ``t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str, t.Sequence[t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str]]]``, optional
         :arg emit_stacktraces: query parameter ``emit_stacktraces``: ``bool``, optional
         """
         if metric not in SKIP_IN_PATH:

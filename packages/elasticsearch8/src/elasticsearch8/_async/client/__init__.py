@@ -185,7 +185,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         list_executed_pipelines: t.Optional[bool] = None,
         pipeline: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         require_data_stream: t.Optional[bool] = None,
         routing: t.Optional[str] = None,
@@ -193,7 +193,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         source_excludes: t.Union[str, t.Sequence[str], None] = None,
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``
 
@@ -209,7 +209,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param list_executed_pipelines: ``bool``, optional; query parameter
         :param pipeline: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param require_data_stream: ``bool``, optional; query parameter
         :param routing: ``str``, optional; query parameter
@@ -217,7 +217,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param source_excludes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if body is not None:
             if operations is not None:
@@ -289,7 +289,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         local_only: t.Optional[bool] = None,
-        method: t.Optional[t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"]] = None,
+        method: t.Union[t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"], str, None] = None,
         parameters: t.Union[str, t.Sequence[str], None] = None,
         path: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
@@ -306,7 +306,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param local_only: ``bool``, optional; query parameter
-        :param method: ``t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"]``, optional; query parameter
+        :param method: ``t.Union[t.Literal["GET", "HEAD", "POST", "PUT", "DELETE"], str]``, optional; query parameter
         :param parameters: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param path: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
@@ -463,10 +463,10 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_throttled: t.Optional[bool] = None,
@@ -489,10 +489,10 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_throttled: ``bool``, optional; query parameter
@@ -586,14 +586,14 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         include_source_on_error: t.Optional[bool] = None,
         pipeline: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         require_data_stream: t.Optional[bool] = None,
         routing: t.Optional[str] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_create/{id}``
 
@@ -609,14 +609,14 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param include_source_on_error: ``bool``, optional; query parameter
         :param pipeline: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param require_data_stream: ``bool``, optional; query parameter
         :param routing: ``str``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -686,12 +686,12 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if_primary_term: t.Optional[int] = None,
         if_seq_no: t.Optional[int] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         routing: t.Optional[str] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}/_doc/{id}``
 
@@ -705,12 +705,12 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param if_primary_term: ``int``, optional; query parameter
         :param if_seq_no: ``int``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param routing: ``str``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -762,11 +762,11 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        conflicts: t.Optional[t.Literal["abort", "proceed"]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        conflicts: t.Union[t.Literal["abort", "proceed"], str, None] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         from_: t.Optional[int] = None,
         human: t.Optional[bool] = None,
@@ -784,15 +784,15 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
         scroll_size: t.Optional[int] = None,
         search_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
-        slices: t.Union[int, t.Literal["auto"], None] = None,
+        slices: t.Union[int, t.Literal["auto"], str, None] = None,
         sort: t.Union[str, t.Mapping[str, t.Any], t.Sequence[t.Union[str, t.Mapping[str, t.Any]]], None] = None,
         stats: t.Optional[t.Sequence[str]] = None,
         terminate_after: t.Optional[int] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[bool] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         wait_for_completion: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -804,11 +804,11 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param conflicts: ``t.Literal["abort", "proceed"]``, optional; query parameter
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param conflicts: ``t.Union[t.Literal["abort", "proceed"], str]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param from_: ``int``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -826,15 +826,15 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param scroll_size: ``int``, optional; query parameter
         :param search_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
-        :param slices: ``t.Union[int, t.Literal["auto"]]``, optional; query parameter
+        :param slices: ``t.Union[int, t.Literal["auto"], str]``, optional; query parameter
         :param sort: ``t.Union[str, t.Mapping[str, t.Any], t.Sequence[t.Union[str, t.Mapping[str, t.Any]]]]``, optional; body field
         :param stats: ``t.Sequence[str]``, optional; query parameter
         :param terminate_after: ``int``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``bool``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -1054,7 +1054,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> HeadApiResponse:
         """``HEAD /{index}/_doc/{id}``
 
@@ -1075,7 +1075,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1141,7 +1141,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         source_excludes: t.Union[str, t.Sequence[str], None] = None,
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> HeadApiResponse:
         """``HEAD /{index}/_source/{id}``
 
@@ -1161,7 +1161,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param source_excludes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1215,7 +1215,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         id: str,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1240,7 +1240,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param id: ``str``, required; path part
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1324,7 +1324,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         fields: t.Union[str, t.Sequence[str], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         filters: t.Optional[str] = None,
@@ -1345,7 +1345,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param filters: ``str``, optional; query parameter
@@ -1434,7 +1434,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_doc/{id}``
 
@@ -1456,7 +1456,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1652,7 +1652,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         source_excludes: t.Union[str, t.Sequence[str], None] = None,
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_source/{id}``
 
@@ -1672,7 +1672,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param source_excludes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -1791,17 +1791,17 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         if_primary_term: t.Optional[int] = None,
         if_seq_no: t.Optional[int] = None,
         include_source_on_error: t.Optional[bool] = None,
-        op_type: t.Optional[t.Literal["index", "create"]] = None,
+        op_type: t.Union[t.Literal["index", "create"], str, None] = None,
         pipeline: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         require_data_stream: t.Optional[bool] = None,
         routing: t.Optional[str] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``
 
@@ -1817,17 +1817,17 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param if_primary_term: ``int``, optional; query parameter
         :param if_seq_no: ``int``, optional; query parameter
         :param include_source_on_error: ``bool``, optional; query parameter
-        :param op_type: ``t.Literal["index", "create"]``, optional; query parameter
+        :param op_type: ``t.Union[t.Literal["index", "create"], str]``, optional; query parameter
         :param pipeline: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param require_data_stream: ``bool``, optional; query parameter
         :param routing: ``str``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         """
         if index in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'index'")
@@ -2130,7 +2130,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_throttled: t.Optional[bool] = None,
@@ -2142,7 +2142,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         pretty: t.Optional[bool] = None,
         rest_total_hits_as_int: t.Optional[bool] = None,
         routing: t.Optional[str] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         typed_keys: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``
@@ -2155,7 +2155,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_throttled: ``bool``, optional; query parameter
@@ -2167,7 +2167,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param pretty: ``bool``, optional; query parameter
         :param rest_total_hits_as_int: ``bool``, optional; query parameter
         :param routing: ``str``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param typed_keys: ``bool``, optional; query parameter
         """
         if body is not None:
@@ -2247,7 +2247,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         max_concurrent_searches: t.Optional[int] = None,
         pretty: t.Optional[bool] = None,
         rest_total_hits_as_int: t.Optional[bool] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         typed_keys: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``
@@ -2264,7 +2264,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param max_concurrent_searches: ``int``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param rest_total_hits_as_int: ``bool``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param typed_keys: ``bool``, optional; query parameter
         """
         if body is not None:
@@ -2335,7 +2335,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         routing: t.Optional[str] = None,
         term_statistics: t.Optional[bool] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``
@@ -2359,7 +2359,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param routing: ``str``, optional; query parameter
         :param term_statistics: ``bool``, optional; query parameter
         :param version: ``int``, optional; query parameter
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; query parameter
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         _parts: t.Dict[str, str]
@@ -2431,7 +2431,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         keep_alive: t.Union[str, t.Literal[-1, 0]],
         allow_partial_search_results: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -2450,7 +2450,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, required; query parameter
         :param allow_partial_search_results: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -2635,7 +2635,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -2652,7 +2652,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -2714,7 +2714,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         *,
         dest: t.Optional[t.Mapping[str, t.Any]] = None,
         source: t.Optional[t.Mapping[str, t.Any]] = None,
-        conflicts: t.Optional[t.Literal["abort", "proceed"]] = None,
+        conflicts: t.Union[t.Literal["abort", "proceed"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -2725,9 +2725,9 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         require_alias: t.Optional[bool] = None,
         script: t.Optional[t.Mapping[str, t.Any]] = None,
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
-        slices: t.Union[int, t.Literal["auto"], None] = None,
+        slices: t.Union[int, t.Literal["auto"], str, None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         wait_for_completion: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -2737,7 +2737,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
 
         :param dest: ``t.Mapping[str, t.Any]``, required; body field
         :param source: ``t.Mapping[str, t.Any]``, required; body field
-        :param conflicts: ``t.Literal["abort", "proceed"]``, optional; body field
+        :param conflicts: ``t.Union[t.Literal["abort", "proceed"], str]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -2748,9 +2748,9 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param require_alias: ``bool``, optional; query parameter
         :param script: ``t.Mapping[str, t.Any]``, optional; body field
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param slices: ``t.Union[int, t.Literal["auto"]]``, optional; query parameter
+        :param slices: ``t.Union[int, t.Literal["auto"], str]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -2933,7 +2933,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def scripts_painless_execute(
         self,
         *,
-        context: t.Optional[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"]] = None,
+        context: t.Union[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"], str, None] = None,
         context_setup: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -2948,7 +2948,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/painless/8.19/painless-execute-api.html
 
-        :param context: ``t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"]``, optional; body field
+        :param context: ``t.Union[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"], str]``, optional; body field
         :param context_setup: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3070,11 +3070,11 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         batched_reduce_size: t.Optional[int] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         collapse: t.Optional[t.Mapping[str, t.Any]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         docvalue_fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         explain: t.Optional[bool] = None,
         ext: t.Optional[t.Mapping[str, t.Any]] = None,
         fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
@@ -3110,7 +3110,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         script_fields: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
         search_after: t.Optional[t.Sequence[t.Any]] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         seq_no_primary_term: t.Optional[bool] = None,
         size: t.Optional[int] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -3122,7 +3122,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         suggest: t.Optional[t.Mapping[str, t.Any]] = None,
         suggest_field: t.Optional[str] = None,
-        suggest_mode: t.Optional[t.Literal["missing", "popular", "always"]] = None,
+        suggest_mode: t.Union[t.Literal["missing", "popular", "always"], str, None] = None,
         suggest_size: t.Optional[int] = None,
         suggest_text: t.Optional[str] = None,
         terminate_after: t.Optional[int] = None,
@@ -3147,11 +3147,11 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param batched_reduce_size: ``int``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param collapse: ``t.Mapping[str, t.Any]``, optional; body field
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param docvalue_fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param explain: ``bool``, optional; body field
         :param ext: ``t.Mapping[str, t.Any]``, optional; body field
         :param fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -3187,7 +3187,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param script_fields: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param search_after: ``t.Sequence[t.Any]``, optional; body field
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param seq_no_primary_term: ``bool``, optional; body field
         :param size: ``int``, optional; body field
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3199,7 +3199,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param suggest: ``t.Mapping[str, t.Any]``, optional; body field
         :param suggest_field: ``str``, optional; query parameter
-        :param suggest_mode: ``t.Literal["missing", "popular", "always"]``, optional; query parameter
+        :param suggest_mode: ``t.Union[t.Literal["missing", "popular", "always"], str]``, optional; query parameter
         :param suggest_size: ``int``, optional; query parameter
         :param suggest_text: ``str``, optional; query parameter
         :param terminate_after: ``int``, optional; body field
@@ -3396,9 +3396,9 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         extent: t.Optional[int] = None,
         fields: t.Union[str, t.Sequence[str], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        grid_agg: t.Optional[t.Literal["geotile", "geohex"]] = None,
+        grid_agg: t.Union[t.Literal["geotile", "geohex"], str, None] = None,
         grid_precision: t.Optional[int] = None,
-        grid_type: t.Optional[t.Literal["grid", "point", "centroid"]] = None,
+        grid_type: t.Union[t.Literal["grid", "point", "centroid"], str, None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         query: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -3425,9 +3425,9 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param extent: ``int``, optional; body field
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param grid_agg: ``t.Literal["geotile", "geohex"]``, optional; body field
+        :param grid_agg: ``t.Union[t.Literal["geotile", "geohex"], str]``, optional; body field
         :param grid_precision: ``int``, optional; body field
-        :param grid_type: ``t.Literal["grid", "point", "centroid"]``, optional; body field
+        :param grid_type: ``t.Union[t.Literal["grid", "point", "centroid"], str]``, optional; body field
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param query: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3516,7 +3516,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -3533,7 +3533,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -3592,7 +3592,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         explain: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -3606,7 +3606,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         rest_total_hits_as_int: t.Optional[bool] = None,
         routing: t.Optional[str] = None,
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         source: t.Optional[str] = None,
         typed_keys: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
@@ -3619,7 +3619,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param explain: ``bool``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -3633,7 +3633,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param rest_total_hits_as_int: ``bool``, optional; query parameter
         :param routing: ``str``, optional; query parameter
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param source: ``str``, optional; body field
         :param typed_keys: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
@@ -3808,7 +3808,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         routing: t.Optional[str] = None,
         term_statistics: t.Optional[bool] = None,
         version: t.Optional[int] = None,
-        version_type: t.Optional[t.Literal["internal", "external", "external_gte"]] = None,
+        version_type: t.Union[t.Literal["internal", "external", "external_gte"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``
@@ -3834,7 +3834,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param routing: ``str``, optional; body field
         :param term_statistics: ``bool``, optional; body field
         :param version: ``int``, optional; body field
-        :param version_type: ``t.Literal["internal", "external", "external_gte"]``, optional; body field
+        :param version_type: ``t.Union[t.Literal["internal", "external", "external_gte"], str]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -3919,7 +3919,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         include_source_on_error: t.Optional[bool] = None,
         lang: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         require_alias: t.Optional[bool] = None,
         retry_on_conflict: t.Optional[int] = None,
         routing: t.Optional[str] = None,
@@ -3930,7 +3930,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         source_includes: t.Union[str, t.Sequence[str], None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         upsert: t.Any = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_update/{id}``
@@ -3950,7 +3950,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param include_source_on_error: ``bool``, optional; query parameter
         :param lang: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param require_alias: ``bool``, optional; query parameter
         :param retry_on_conflict: ``int``, optional; query parameter
         :param routing: ``str``, optional; query parameter
@@ -3961,7 +3961,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param source_includes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param upsert: ``t.Any``, optional; body field
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if index in SKIP_IN_PATH:
@@ -4042,11 +4042,11 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         allow_no_indices: t.Optional[bool] = None,
         analyze_wildcard: t.Optional[bool] = None,
         analyzer: t.Optional[str] = None,
-        conflicts: t.Optional[t.Literal["abort", "proceed"]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        conflicts: t.Union[t.Literal["abort", "proceed"], str, None] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         from_: t.Optional[int] = None,
         human: t.Optional[bool] = None,
@@ -4066,16 +4066,16 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
         scroll_size: t.Optional[int] = None,
         search_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
-        slices: t.Union[int, t.Literal["auto"], None] = None,
+        slices: t.Union[int, t.Literal["auto"], str, None] = None,
         sort: t.Optional[t.Sequence[str]] = None,
         stats: t.Optional[t.Sequence[str]] = None,
         terminate_after: t.Optional[int] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         version: t.Optional[bool] = None,
         version_type: t.Optional[bool] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
         wait_for_completion: t.Optional[bool] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -4087,11 +4087,11 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param allow_no_indices: ``bool``, optional; query parameter
         :param analyze_wildcard: ``bool``, optional; query parameter
         :param analyzer: ``str``, optional; query parameter
-        :param conflicts: ``t.Literal["abort", "proceed"]``, optional; body field
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param conflicts: ``t.Union[t.Literal["abort", "proceed"], str]``, optional; body field
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param from_: ``int``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -4111,16 +4111,16 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param scroll_size: ``int``, optional; query parameter
         :param search_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
-        :param slices: ``t.Union[int, t.Literal["auto"]]``, optional; query parameter
+        :param slices: ``t.Union[int, t.Literal["auto"], str]``, optional; query parameter
         :param sort: ``t.Sequence[str]``, optional; query parameter
         :param stats: ``t.Sequence[str]``, optional; query parameter
         :param terminate_after: ``int``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param version: ``bool``, optional; query parameter
         :param version_type: ``bool``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """

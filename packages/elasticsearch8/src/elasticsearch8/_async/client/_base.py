@@ -33,12 +33,15 @@ from elastic_transport.sniff import async_sniff_nodes_http
 
 from ..._config import CallOptions, apply_options, setup_client
 from ..._dispatch import build_response, request_headers, request_target
+from ..._otel import NO_SPAN, OpenTelemetry
 
 SelfType = TypeVar("SelfType", bound="AsyncElasticsearchBase")
 
 
 class AsyncBaseClient:
     """State shared by the client and its namespaces: the transport and per-call options."""
+
+    _otel = OpenTelemetry(enabled=False)  # a client's own is set by its constructor
 
     def __init__(self, _transport: AsyncTransport) -> None:
         self._transport = _transport
@@ -71,15 +74,41 @@ class AsyncBaseClient:
         path_parts: Mapping[str, Any] | None = None,
     ) -> ApiResponse[Any]:
         """Sends any request; also the way to reach endpoints this client has no method for."""
+        if self._otel.enabled and self._otel.recording():
+            return await self._traced_request(method, path, params, headers, body, endpoint_id, path_parts)
         call_options = self._call_options
         meta, response_body = await self._transport.perform_request(
             method,
             request_target(path, params),
             headers=request_headers(self._headers, headers, self._is_serverless),
             body=body,
+            otel_span=NO_SPAN,
             **call_options.transport,
         )
         return build_response(method, meta, response_body, call_options.ignore_status)
+
+    async def _traced_request(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        body: Any | None,
+        endpoint_id: str | None,
+        path_parts: Mapping[str, Any] | None,
+    ) -> ApiResponse[Any]:
+        """``perform_request`` inside the call's OpenTelemetry span (kept off the untraced path)."""
+        with self._otel.span(method, endpoint_id=endpoint_id, path_parts=path_parts or {}) as span:
+            call_options = self._call_options
+            meta, response_body = await self._transport.perform_request(
+                method,
+                request_target(path, params),
+                headers=request_headers(self._headers, headers, self._is_serverless),
+                body=body,
+                otel_span=span,
+                **call_options.transport,
+            )
+            return build_response(method, meta, response_body, call_options.ignore_status)
 
 
 class AsyncNamespacedClient(AsyncBaseClient):
@@ -158,6 +187,7 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         retry_on_timeout: DefaultType | bool = DEFAULT,
         retry_backoff_base: DefaultType | float = DEFAULT,
         retry_backoff_cap: DefaultType | float = DEFAULT,
+        request_deadline: DefaultType | None | float = DEFAULT,
         sniff_on_start: DefaultType | bool = DEFAULT,
         sniff_before_requests: DefaultType | bool = DEFAULT,
         sniff_on_node_failure: DefaultType | bool = DEFAULT,
@@ -172,6 +202,9 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         sniff_on_connection_fail: DefaultType | bool = DEFAULT,
         http_auth: DefaultType | Any = DEFAULT,
         maxsize: DefaultType | int = DEFAULT,
+        # beyond the official clients: an HTTP proxy for every node (NodeConfig.proxy)
+        proxy: DefaultType | str | None = DEFAULT,
+        proxy_headers: DefaultType | Mapping[str, str] | None = DEFAULT,
         _transport: AsyncTransport | None = None,
     ) -> None:
         given = dict(locals())
@@ -179,6 +212,7 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         super().__init__(transport)
         self._headers = setup.headers
         self._is_serverless = setup.serverless
+        self._otel = OpenTelemetry()
 
     def __repr__(self) -> str:
         try:
@@ -214,8 +248,13 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         retry_on_timeout: DefaultType | bool = DEFAULT,
         retry_backoff_base: DefaultType | float = DEFAULT,
         retry_backoff_cap: DefaultType | float = DEFAULT,
+        request_deadline: DefaultType | float | None = DEFAULT,
     ) -> SelfType:
-        """A copy of this client with other per-request options; it shares the transport."""
+        """A copy of this client with other per-request options; it shares the transport.
+
+        ``request_deadline`` (seconds, None for none) bounds each request as a whole, its
+        retries and the waits between them included (elastic_transport's option of that name).
+        """
         options = dict(locals())
         client = copy.copy(self)
         client._headers = self._headers.copy()

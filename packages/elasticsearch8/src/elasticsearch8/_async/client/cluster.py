@@ -365,20 +365,20 @@ class ClusterClient(AsyncNamespacedClient):
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
-        level: t.Optional[t.Literal["cluster", "indices", "shards"]] = None,
+        level: t.Union[t.Literal["cluster", "indices", "shards"], str, None] = None,
         local: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], None] = None,
-        wait_for_events: t.Optional[t.Literal["immediate", "urgent", "high", "normal", "low", "languid"]] = None,
+        wait_for_active_shards: t.Union[int, t.Literal["all", "index-setting"], str, None] = None,
+        wait_for_events: t.Union[t.Literal["immediate", "urgent", "high", "normal", "low", "languid"], str, None] = None,
         wait_for_no_initializing_shards: t.Optional[bool] = None,
         wait_for_no_relocating_shards: t.Optional[bool] = None,
         wait_for_nodes: t.Union[str, int, None] = None,
-        wait_for_status: t.Optional[t.Literal["green", "yellow", "red", "unknown", "unavailable"]] = None,
+        wait_for_status: t.Union[t.Literal["green", "yellow", "red", "unknown", "unavailable"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/health``, ``GET /_cluster/health/{index}``
 
@@ -386,20 +386,20 @@ class ClusterClient(AsyncNamespacedClient):
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
-        :param level: ``t.Literal["cluster", "indices", "shards"]``, optional; query parameter
+        :param level: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional; query parameter
         :param local: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"]]``, optional; query parameter
-        :param wait_for_events: ``t.Literal["immediate", "urgent", "high", "normal", "low", "languid"]``, optional; query parameter
+        :param wait_for_active_shards: ``t.Union[int, t.Literal["all", "index-setting"], str]``, optional; query parameter
+        :param wait_for_events: ``t.Union[t.Literal["immediate", "urgent", "high", "normal", "low", "languid"], str]``, optional; query parameter
         :param wait_for_no_initializing_shards: ``bool``, optional; query parameter
         :param wait_for_no_relocating_shards: ``bool``, optional; query parameter
         :param wait_for_nodes: ``t.Union[str, int]``, optional; query parameter
-        :param wait_for_status: ``t.Literal["green", "yellow", "red", "unknown", "unavailable"]``, optional; query parameter
+        :param wait_for_status: ``t.Union[t.Literal["green", "yellow", "red", "unknown", "unavailable"], str]``, optional; query parameter
         """
         _parts: t.Dict[str, str]
         if index not in SKIP_IN_PATH:
@@ -453,7 +453,7 @@ class ClusterClient(AsyncNamespacedClient):
     async def info(
         self,
         *,
-        target: t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], t.Sequence[t.Literal["_all", "http", "ingest", "thread_pool", "script"]]],
+        target: t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str, t.Sequence[t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str]]],
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -463,7 +463,7 @@ class ClusterClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-info.html
 
-        :param target: ``t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], t.Sequence[t.Literal["_all", "http", "ingest", "thread_pool", "script"]]]``, required; path part
+        :param target: ``t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str, t.Sequence[t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str]]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -866,7 +866,7 @@ class ClusterClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         flat_settings: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
@@ -885,7 +885,7 @@ class ClusterClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param flat_settings: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter

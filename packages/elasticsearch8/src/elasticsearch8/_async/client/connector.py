@@ -164,14 +164,14 @@ class ConnectorClient(AsyncNamespacedClient):
         human: t.Optional[bool] = None,
         last_access_control_sync_error: t.Optional[str] = None,
         last_access_control_sync_scheduled_at: t.Union[str, int, None] = None,
-        last_access_control_sync_status: t.Optional[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"]] = None,
+        last_access_control_sync_status: t.Union[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"], str, None] = None,
         last_deleted_document_count: t.Optional[int] = None,
         last_incremental_sync_scheduled_at: t.Union[str, int, None] = None,
         last_indexed_document_count: t.Optional[int] = None,
         last_seen: t.Union[str, int, None] = None,
         last_sync_error: t.Optional[str] = None,
         last_sync_scheduled_at: t.Union[str, int, None] = None,
-        last_sync_status: t.Optional[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"]] = None,
+        last_sync_status: t.Union[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"], str, None] = None,
         last_synced: t.Union[str, int, None] = None,
         pretty: t.Optional[bool] = None,
         sync_cursor: t.Any = None,
@@ -189,14 +189,14 @@ class ConnectorClient(AsyncNamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param last_access_control_sync_error: ``str``, optional; body field
         :param last_access_control_sync_scheduled_at: ``t.Union[str, int]``, optional; body field
-        :param last_access_control_sync_status: ``t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"]``, optional; body field
+        :param last_access_control_sync_status: ``t.Union[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"], str]``, optional; body field
         :param last_deleted_document_count: ``int``, optional; body field
         :param last_incremental_sync_scheduled_at: ``t.Union[str, int]``, optional; body field
         :param last_indexed_document_count: ``int``, optional; body field
         :param last_seen: ``t.Union[str, int]``, optional; body field
         :param last_sync_error: ``str``, optional; body field
         :param last_sync_scheduled_at: ``t.Union[str, int]``, optional; body field
-        :param last_sync_status: ``t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"]``, optional; body field
+        :param last_sync_status: ``t.Union[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"], str]``, optional; body field
         :param last_synced: ``t.Union[str, int]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
         :param sync_cursor: ``t.Any``, optional; body field
@@ -996,10 +996,10 @@ class ConnectorClient(AsyncNamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         from_: t.Optional[int] = None,
         human: t.Optional[bool] = None,
-        job_type: t.Union[t.Literal["full", "incremental", "access_control"], t.Sequence[t.Literal["full", "incremental", "access_control"]], None] = None,
+        job_type: t.Union[t.Literal["full", "incremental", "access_control"], str, t.Sequence[t.Union[t.Literal["full", "incremental", "access_control"], str]], None] = None,
         pretty: t.Optional[bool] = None,
         size: t.Optional[int] = None,
-        status: t.Optional[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"]] = None,
+        status: t.Union[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_connector/_sync_job``
 
@@ -1012,10 +1012,10 @@ class ConnectorClient(AsyncNamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param from_: ``int``, optional; query parameter
         :param human: ``bool``, optional; query parameter
-        :param job_type: ``t.Union[t.Literal["full", "incremental", "access_control"], t.Sequence[t.Literal["full", "incremental", "access_control"]]]``, optional; query parameter
+        :param job_type: ``t.Union[t.Literal["full", "incremental", "access_control"], str, t.Sequence[t.Union[t.Literal["full", "incremental", "access_control"], str]]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param size: ``int``, optional; query parameter
-        :param status: ``t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"]``, optional; query parameter
+        :param status: ``t.Union[t.Literal["canceling", "canceled", "completed", "error", "in_progress", "pending", "suspended"], str]``, optional; query parameter
         """
         _warn_stability("beta")
         _parts: t.Dict[str, str] = {}
@@ -1057,9 +1057,9 @@ class ConnectorClient(AsyncNamespacedClient):
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
-        job_type: t.Optional[t.Literal["full", "incremental", "access_control"]] = None,
+        job_type: t.Union[t.Literal["full", "incremental", "access_control"], str, None] = None,
         pretty: t.Optional[bool] = None,
-        trigger_method: t.Optional[t.Literal["on_demand", "scheduled"]] = None,
+        trigger_method: t.Union[t.Literal["on_demand", "scheduled"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_connector/_sync_job``
@@ -1072,9 +1072,9 @@ class ConnectorClient(AsyncNamespacedClient):
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
-        :param job_type: ``t.Literal["full", "incremental", "access_control"]``, optional; body field
+        :param job_type: ``t.Union[t.Literal["full", "incremental", "access_control"], str]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param trigger_method: ``t.Literal["on_demand", "scheduled"]``, optional; body field
+        :param trigger_method: ``t.Union[t.Literal["on_demand", "scheduled"], str]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
         _warn_stability("beta")
@@ -1980,7 +1980,7 @@ class ConnectorClient(AsyncNamespacedClient):
         self,
         *,
         connector_id: str,
-        status: t.Optional[t.Literal["created", "needs_configuration", "configured", "connected", "error"]] = None,
+        status: t.Union[t.Literal["created", "needs_configuration", "configured", "connected", "error"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -1994,7 +1994,7 @@ class ConnectorClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-status-api.html
 
         :param connector_id: ``str``, required; path part
-        :param status: ``t.Literal["created", "needs_configuration", "configured", "connected", "error"]``, required; body field
+        :param status: ``t.Union[t.Literal["created", "needs_configuration", "configured", "connected", "error"], str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter

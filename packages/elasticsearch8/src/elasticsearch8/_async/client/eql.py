@@ -162,7 +162,7 @@ class EqlClient(AsyncNamespacedClient):
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         event_category_field: t.Optional[str] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         fetch_size: t.Optional[int] = None,
         fields: t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]], None] = None,
         filter: t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]], None] = None,
@@ -173,7 +173,7 @@ class EqlClient(AsyncNamespacedClient):
         keep_on_completion: t.Optional[bool] = None,
         max_samples_per_key: t.Optional[int] = None,
         pretty: t.Optional[bool] = None,
-        result_position: t.Optional[t.Literal["tail", "head"]] = None,
+        result_position: t.Union[t.Literal["tail", "head"], str, None] = None,
         runtime_mappings: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         size: t.Optional[int] = None,
         tiebreaker_field: t.Optional[str] = None,
@@ -194,7 +194,7 @@ class EqlClient(AsyncNamespacedClient):
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param event_category_field: ``str``, optional; body field
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param fetch_size: ``int``, optional; body field
         :param fields: ``t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, optional; body field
         :param filter: ``t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, optional; body field
@@ -205,7 +205,7 @@ class EqlClient(AsyncNamespacedClient):
         :param keep_on_completion: ``bool``, optional; body field
         :param max_samples_per_key: ``int``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param result_position: ``t.Literal["tail", "head"]``, optional; body field
+        :param result_position: ``t.Union[t.Literal["tail", "head"], str]``, optional; body field
         :param runtime_mappings: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param size: ``int``, optional; body field
         :param tiebreaker_field: ``str``, optional; body field

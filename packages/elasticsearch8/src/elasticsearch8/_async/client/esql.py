@@ -24,7 +24,7 @@ class EsqlClient(AsyncNamespacedClient):
         error_trace: t.Optional[bool] = None,
         filter: t.Optional[t.Mapping[str, t.Any]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]] = None,
+        format: t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str, None] = None,
         human: t.Optional[bool] = None,
         include_ccs_metadata: t.Optional[bool] = None,
         keep_alive: t.Union[str, t.Literal[-1, 0], None] = None,
@@ -49,7 +49,7 @@ class EsqlClient(AsyncNamespacedClient):
         :param error_trace: ``bool``, optional; query parameter
         :param filter: ``t.Mapping[str, t.Any]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_ccs_metadata: ``bool``, optional; body field
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -172,7 +172,7 @@ class EsqlClient(AsyncNamespacedClient):
         drop_null_columns: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]] = None,
+        format: t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str, None] = None,
         human: t.Optional[bool] = None,
         keep_alive: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
@@ -186,7 +186,7 @@ class EsqlClient(AsyncNamespacedClient):
         :param drop_null_columns: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
@@ -282,7 +282,7 @@ class EsqlClient(AsyncNamespacedClient):
         error_trace: t.Optional[bool] = None,
         filter: t.Optional[t.Mapping[str, t.Any]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]] = None,
+        format: t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str, None] = None,
         human: t.Optional[bool] = None,
         include_ccs_metadata: t.Optional[bool] = None,
         locale: t.Optional[str] = None,
@@ -304,7 +304,7 @@ class EsqlClient(AsyncNamespacedClient):
         :param error_trace: ``bool``, optional; query parameter
         :param filter: ``t.Mapping[str, t.Any]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile", "arrow"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_ccs_metadata: ``bool``, optional; body field
         :param locale: ``str``, optional; body field

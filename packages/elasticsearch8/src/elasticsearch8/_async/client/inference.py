@@ -143,7 +143,7 @@ class InferenceClient(AsyncNamespacedClient):
         self,
         *,
         inference_id: str,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str, None] = None,
         dry_run: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -156,7 +156,7 @@ class InferenceClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-inference-api.html
 
         :param inference_id: ``str``, required; path part
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str]``, optional; path part
         :param dry_run: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -201,7 +201,7 @@ class InferenceClient(AsyncNamespacedClient):
         self,
         *,
         inference_id: t.Optional[str] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -212,7 +212,7 @@ class InferenceClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-inference-api.html
 
         :param inference_id: ``str``, optional; path part
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -256,7 +256,7 @@ class InferenceClient(AsyncNamespacedClient):
         *,
         inference_id: str,
         input: t.Union[str, t.Sequence[str], None] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -273,7 +273,7 @@ class InferenceClient(AsyncNamespacedClient):
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -337,7 +337,7 @@ class InferenceClient(AsyncNamespacedClient):
         inference_id: str,
         inference_config: t.Optional[t.Mapping[str, t.Any]] = None,
         body: t.Optional[t.Mapping[str, t.Any]] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -351,7 +351,7 @@ class InferenceClient(AsyncNamespacedClient):
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -402,9 +402,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_alibabacloud(
         self,
         *,
-        task_type: t.Literal["completion", "rerank", "space_embedding", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "rerank", "space_embedding", "text_embedding"], str],
         alibabacloud_inference_id: str,
-        service: t.Optional[t.Literal["alibabacloud-ai-search"]] = None,
+        service: t.Union[t.Literal["alibabacloud-ai-search"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -419,9 +419,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-alibabacloud-ai-search.html
 
-        :param task_type: ``t.Literal["completion", "rerank", "space_embedding", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "rerank", "space_embedding", "text_embedding"], str]``, required; path part
         :param alibabacloud_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["alibabacloud-ai-search"]``, required; body field
+        :param service: ``t.Union[t.Literal["alibabacloud-ai-search"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -481,9 +481,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_amazonbedrock(
         self,
         *,
-        task_type: t.Literal["completion", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "text_embedding"], str],
         amazonbedrock_inference_id: str,
-        service: t.Optional[t.Literal["amazonbedrock"]] = None,
+        service: t.Union[t.Literal["amazonbedrock"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -498,9 +498,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-amazon-bedrock.html
 
-        :param task_type: ``t.Literal["completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param amazonbedrock_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["amazonbedrock"]``, required; body field
+        :param service: ``t.Union[t.Literal["amazonbedrock"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -560,9 +560,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_amazonsagemaker(
         self,
         *,
-        task_type: t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"],
+        task_type: t.Union[t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"], str],
         amazonsagemaker_inference_id: str,
-        service: t.Optional[t.Literal["amazon_sagemaker"]] = None,
+        service: t.Union[t.Literal["amazon_sagemaker"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -577,9 +577,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker
 
-        :param task_type: ``t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"], str]``, required; path part
         :param amazonsagemaker_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["amazon_sagemaker"]``, required; body field
+        :param service: ``t.Union[t.Literal["amazon_sagemaker"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -639,9 +639,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_anthropic(
         self,
         *,
-        task_type: t.Literal["completion"],
+        task_type: t.Union[t.Literal["completion"], str],
         anthropic_inference_id: str,
-        service: t.Optional[t.Literal["anthropic"]] = None,
+        service: t.Union[t.Literal["anthropic"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -656,9 +656,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-anthropic.html
 
-        :param task_type: ``t.Literal["completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion"], str]``, required; path part
         :param anthropic_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["anthropic"]``, required; body field
+        :param service: ``t.Union[t.Literal["anthropic"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -718,9 +718,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_azureaistudio(
         self,
         *,
-        task_type: t.Literal["completion", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "text_embedding"], str],
         azureaistudio_inference_id: str,
-        service: t.Optional[t.Literal["azureaistudio"]] = None,
+        service: t.Union[t.Literal["azureaistudio"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -735,9 +735,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-azure-ai-studio.html
 
-        :param task_type: ``t.Literal["completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param azureaistudio_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["azureaistudio"]``, required; body field
+        :param service: ``t.Union[t.Literal["azureaistudio"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -797,9 +797,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_azureopenai(
         self,
         *,
-        task_type: t.Literal["completion", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "text_embedding"], str],
         azureopenai_inference_id: str,
-        service: t.Optional[t.Literal["azureopenai"]] = None,
+        service: t.Union[t.Literal["azureopenai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -814,9 +814,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-azure-openai.html
 
-        :param task_type: ``t.Literal["completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param azureopenai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["azureopenai"]``, required; body field
+        :param service: ``t.Union[t.Literal["azureopenai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -876,9 +876,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_cohere(
         self,
         *,
-        task_type: t.Literal["completion", "rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "rerank", "text_embedding"], str],
         cohere_inference_id: str,
-        service: t.Optional[t.Literal["cohere"]] = None,
+        service: t.Union[t.Literal["cohere"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -893,9 +893,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-cohere.html
 
-        :param task_type: ``t.Literal["completion", "rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "rerank", "text_embedding"], str]``, required; path part
         :param cohere_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["cohere"]``, required; body field
+        :param service: ``t.Union[t.Literal["cohere"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -955,9 +955,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_custom(
         self,
         *,
-        task_type: t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"],
+        task_type: t.Union[t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"], str],
         custom_inference_id: str,
-        service: t.Optional[t.Literal["custom"]] = None,
+        service: t.Union[t.Literal["custom"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -971,9 +971,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom
 
-        :param task_type: ``t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"], str]``, required; path part
         :param custom_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["custom"]``, required; body field
+        :param service: ``t.Union[t.Literal["custom"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1030,9 +1030,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_deepseek(
         self,
         *,
-        task_type: t.Literal["completion", "chat_completion"],
+        task_type: t.Union[t.Literal["completion", "chat_completion"], str],
         deepseek_inference_id: str,
-        service: t.Optional[t.Literal["deepseek"]] = None,
+        service: t.Union[t.Literal["deepseek"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1046,9 +1046,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-deepseek.html
 
-        :param task_type: ``t.Literal["completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param deepseek_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["deepseek"]``, required; body field
+        :param service: ``t.Union[t.Literal["deepseek"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1105,9 +1105,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_elasticsearch(
         self,
         *,
-        task_type: t.Literal["rerank", "sparse_embedding", "text_embedding"],
+        task_type: t.Union[t.Literal["rerank", "sparse_embedding", "text_embedding"], str],
         elasticsearch_inference_id: str,
-        service: t.Optional[t.Literal["elasticsearch"]] = None,
+        service: t.Union[t.Literal["elasticsearch"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1122,9 +1122,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-elasticsearch.html
 
-        :param task_type: ``t.Literal["rerank", "sparse_embedding", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["rerank", "sparse_embedding", "text_embedding"], str]``, required; path part
         :param elasticsearch_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["elasticsearch"]``, required; body field
+        :param service: ``t.Union[t.Literal["elasticsearch"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1184,9 +1184,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_elser(
         self,
         *,
-        task_type: t.Literal["sparse_embedding"],
+        task_type: t.Union[t.Literal["sparse_embedding"], str],
         elser_inference_id: str,
-        service: t.Optional[t.Literal["elser"]] = None,
+        service: t.Union[t.Literal["elser"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1202,9 +1202,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-elser.html
 
-        :param task_type: ``t.Literal["sparse_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding"], str]``, required; path part
         :param elser_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["elser"]``, required; body field
+        :param service: ``t.Union[t.Literal["elser"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1261,9 +1261,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_googleaistudio(
         self,
         *,
-        task_type: t.Literal["completion", "text_embedding"],
+        task_type: t.Union[t.Literal["completion", "text_embedding"], str],
         googleaistudio_inference_id: str,
-        service: t.Optional[t.Literal["googleaistudio"]] = None,
+        service: t.Union[t.Literal["googleaistudio"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1277,9 +1277,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-google-ai-studio.html
 
-        :param task_type: ``t.Literal["completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param googleaistudio_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["googleaistudio"]``, required; body field
+        :param service: ``t.Union[t.Literal["googleaistudio"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1336,9 +1336,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_googlevertexai(
         self,
         *,
-        task_type: t.Literal["rerank", "text_embedding", "completion", "chat_completion"],
+        task_type: t.Union[t.Literal["rerank", "text_embedding", "completion", "chat_completion"], str],
         googlevertexai_inference_id: str,
-        service: t.Optional[t.Literal["googlevertexai"]] = None,
+        service: t.Union[t.Literal["googlevertexai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1353,9 +1353,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-google-vertex-ai.html
 
-        :param task_type: ``t.Literal["rerank", "text_embedding", "completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["rerank", "text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param googlevertexai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["googlevertexai"]``, required; body field
+        :param service: ``t.Union[t.Literal["googlevertexai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1415,9 +1415,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_hugging_face(
         self,
         *,
-        task_type: t.Literal["chat_completion", "completion", "rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str],
         huggingface_inference_id: str,
-        service: t.Optional[t.Literal["hugging_face"]] = None,
+        service: t.Union[t.Literal["hugging_face"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1432,9 +1432,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-hugging-face.html
 
-        :param task_type: ``t.Literal["chat_completion", "completion", "rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str]``, required; path part
         :param huggingface_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["hugging_face"]``, required; body field
+        :param service: ``t.Union[t.Literal["hugging_face"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1494,9 +1494,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_jinaai(
         self,
         *,
-        task_type: t.Literal["rerank", "text_embedding"],
+        task_type: t.Union[t.Literal["rerank", "text_embedding"], str],
         jinaai_inference_id: str,
-        service: t.Optional[t.Literal["jinaai"]] = None,
+        service: t.Union[t.Literal["jinaai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1511,9 +1511,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-jinaai.html
 
-        :param task_type: ``t.Literal["rerank", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["rerank", "text_embedding"], str]``, required; path part
         :param jinaai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["jinaai"]``, required; body field
+        :param service: ``t.Union[t.Literal["jinaai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1573,9 +1573,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_mistral(
         self,
         *,
-        task_type: t.Literal["text_embedding", "completion", "chat_completion"],
+        task_type: t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str],
         mistral_inference_id: str,
-        service: t.Optional[t.Literal["mistral"]] = None,
+        service: t.Union[t.Literal["mistral"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1589,9 +1589,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-mistral.html
 
-        :param task_type: ``t.Literal["text_embedding", "completion", "chat_completion"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param mistral_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["mistral"]``, required; body field
+        :param service: ``t.Union[t.Literal["mistral"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1648,9 +1648,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_openai(
         self,
         *,
-        task_type: t.Literal["chat_completion", "completion", "text_embedding"],
+        task_type: t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str],
         openai_inference_id: str,
-        service: t.Optional[t.Literal["openai"]] = None,
+        service: t.Union[t.Literal["openai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1665,9 +1665,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-openai.html
 
-        :param task_type: ``t.Literal["chat_completion", "completion", "text_embedding"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str]``, required; path part
         :param openai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["openai"]``, required; body field
+        :param service: ``t.Union[t.Literal["openai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1727,9 +1727,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_voyageai(
         self,
         *,
-        task_type: t.Literal["text_embedding", "rerank"],
+        task_type: t.Union[t.Literal["text_embedding", "rerank"], str],
         voyageai_inference_id: str,
-        service: t.Optional[t.Literal["voyageai"]] = None,
+        service: t.Union[t.Literal["voyageai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         chunking_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
@@ -1744,9 +1744,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-voyageai.html
 
-        :param task_type: ``t.Literal["text_embedding", "rerank"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "rerank"], str]``, required; path part
         :param voyageai_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["voyageai"]``, required; body field
+        :param service: ``t.Union[t.Literal["voyageai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param chunking_settings: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1806,9 +1806,9 @@ class InferenceClient(AsyncNamespacedClient):
     async def put_watsonx(
         self,
         *,
-        task_type: t.Literal["text_embedding", "rerank"],
+        task_type: t.Union[t.Literal["text_embedding", "rerank"], str],
         watsonx_inference_id: str,
-        service: t.Optional[t.Literal["watsonxai"]] = None,
+        service: t.Union[t.Literal["watsonxai"], str, None] = None,
         service_settings: t.Optional[t.Mapping[str, t.Any]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1821,9 +1821,9 @@ class InferenceClient(AsyncNamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-watsonx-ai.html
 
-        :param task_type: ``t.Literal["text_embedding", "rerank"]``, required; path part
+        :param task_type: ``t.Union[t.Literal["text_embedding", "rerank"], str]``, required; path part
         :param watsonx_inference_id: ``str``, required; path part
-        :param service: ``t.Literal["watsonxai"]``, required; body field
+        :param service: ``t.Union[t.Literal["watsonxai"], str]``, required; body field
         :param service_settings: ``t.Mapping[str, t.Any]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2150,7 +2150,7 @@ class InferenceClient(AsyncNamespacedClient):
         inference_id: str,
         inference_config: t.Optional[t.Mapping[str, t.Any]] = None,
         body: t.Optional[t.Mapping[str, t.Any]] = None,
-        task_type: t.Optional[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]] = None,
+        task_type: t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -2163,7 +2163,7 @@ class InferenceClient(AsyncNamespacedClient):
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
-        :param task_type: ``t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"]``, optional; path part
+        :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter

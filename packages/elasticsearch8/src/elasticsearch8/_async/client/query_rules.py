@@ -247,7 +247,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         rule_id: str,
         actions: t.Optional[t.Mapping[str, t.Any]] = None,
         criteria: t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]], None] = None,
-        type: t.Optional[t.Literal["pinned", "exclude"]] = None,
+        type: t.Union[t.Literal["pinned", "exclude"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -263,7 +263,7 @@ class QueryRulesClient(AsyncNamespacedClient):
         :param rule_id: ``str``, required; path part
         :param actions: ``t.Mapping[str, t.Any]``, required; body field
         :param criteria: ``t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, required; body field
-        :param type: ``t.Literal["pinned", "exclude"]``, required; body field
+        :param type: ``t.Union[t.Literal["pinned", "exclude"], str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter

@@ -258,7 +258,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
         self,
         *,
         collection_name: str,
-        event_type: t.Literal["page_view", "search", "search_click"],
+        event_type: t.Union[t.Literal["page_view", "search", "search_click"], str],
         payload: t.Any = None,
         body: t.Any = None,
         debug: t.Optional[bool] = None,
@@ -274,7 +274,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-analytics-collection-event.html
 
         :param collection_name: ``str``, required; path part
-        :param event_type: ``t.Literal["page_view", "search", "search_click"]``, required; path part
+        :param event_type: ``t.Union[t.Literal["page_view", "search", "search_click"], str]``, required; path part
         :param payload: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code
         :param debug: ``bool``, optional; query parameter

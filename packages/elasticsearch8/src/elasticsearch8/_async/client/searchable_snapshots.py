@@ -72,7 +72,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_no_indices: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_unavailable: t.Optional[bool] = None,
@@ -87,7 +87,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_unavailable: ``bool``, optional; query parameter
@@ -219,7 +219,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
-        level: t.Optional[t.Literal["cluster", "indices", "shards"]] = None,
+        level: t.Union[t.Literal["cluster", "indices", "shards"], str, None] = None,
         pretty: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_searchable_snapshots/stats``, ``GET /{index}/_searchable_snapshots/stats``
@@ -230,7 +230,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
-        :param level: ``t.Literal["cluster", "indices", "shards"]``, optional; query parameter
+        :param level: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]

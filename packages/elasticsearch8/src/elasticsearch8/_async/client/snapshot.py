@@ -139,7 +139,7 @@ class SnapshotClient(AsyncNamespacedClient):
         repository: str,
         snapshot: str,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         feature_states: t.Optional[t.Sequence[str]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -160,7 +160,7 @@ class SnapshotClient(AsyncNamespacedClient):
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; body field
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; body field
         :param feature_states: ``t.Sequence[str]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -417,11 +417,11 @@ class SnapshotClient(AsyncNamespacedClient):
         index_names: t.Optional[bool] = None,
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         offset: t.Optional[int] = None,
-        order: t.Optional[t.Literal["asc", "desc"]] = None,
+        order: t.Union[t.Literal["asc", "desc"], str, None] = None,
         pretty: t.Optional[bool] = None,
         size: t.Optional[int] = None,
         slm_policy_filter: t.Optional[str] = None,
-        sort: t.Optional[t.Literal["start_time", "duration", "name", "index_count", "repository", "shard_count", "failed_shard_count"]] = None,
+        sort: t.Union[t.Literal["start_time", "duration", "name", "index_count", "repository", "shard_count", "failed_shard_count"], str, None] = None,
         verbose: t.Optional[bool] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_snapshot/{repository}/{snapshot}``
@@ -441,11 +441,11 @@ class SnapshotClient(AsyncNamespacedClient):
         :param index_names: ``bool``, optional; query parameter
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param offset: ``int``, optional; query parameter
-        :param order: ``t.Literal["asc", "desc"]``, optional; query parameter
+        :param order: ``t.Union[t.Literal["asc", "desc"], str]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param size: ``int``, optional; query parameter
         :param slm_policy_filter: ``str``, optional; query parameter
-        :param sort: ``t.Literal["start_time", "duration", "name", "index_count", "repository", "shard_count", "failed_shard_count"]``, optional; query parameter
+        :param sort: ``t.Union[t.Literal["start_time", "duration", "name", "index_count", "repository", "shard_count", "failed_shard_count"], str]``, optional; query parameter
         :param verbose: ``bool``, optional; query parameter
         """
         if repository in SKIP_IN_PATH:

@@ -223,7 +223,7 @@ class SqlClient(AsyncNamespacedClient):
         field_multi_value_leniency: t.Optional[bool] = None,
         filter: t.Optional[t.Mapping[str, t.Any]] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile"]] = None,
+        format: t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile"], str, None] = None,
         human: t.Optional[bool] = None,
         index_using_frozen: t.Optional[bool] = None,
         keep_alive: t.Union[str, t.Literal[-1, 0], None] = None,
@@ -251,7 +251,7 @@ class SqlClient(AsyncNamespacedClient):
         :param field_multi_value_leniency: ``bool``, optional; body field
         :param filter: ``t.Mapping[str, t.Any]``, optional; body field
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["csv", "json", "tsv", "txt", "yaml", "cbor", "smile"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param index_using_frozen: ``bool``, optional; body field
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field

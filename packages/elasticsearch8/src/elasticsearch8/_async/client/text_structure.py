@@ -21,11 +21,11 @@ class TextStructureClient(AsyncNamespacedClient):
         column_names: t.Optional[str] = None,
         delimiter: t.Optional[str] = None,
         documents_to_sample: t.Optional[int] = None,
-        ecs_compatibility: t.Optional[t.Literal["disabled", "v1"]] = None,
+        ecs_compatibility: t.Union[t.Literal["disabled", "v1"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         explain: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["delimited", "ndjson", "semi_structured_text", "xml"]] = None,
+        format: t.Union[t.Literal["delimited", "ndjson", "semi_structured_text", "xml"], str, None] = None,
         grok_pattern: t.Optional[str] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
@@ -44,11 +44,11 @@ class TextStructureClient(AsyncNamespacedClient):
         :param column_names: ``str``, optional; query parameter
         :param delimiter: ``str``, optional; query parameter
         :param documents_to_sample: ``int``, optional; query parameter
-        :param ecs_compatibility: ``t.Literal["disabled", "v1"]``, optional; query parameter
+        :param ecs_compatibility: ``t.Union[t.Literal["disabled", "v1"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param explain: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["delimited", "ndjson", "semi_structured_text", "xml"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["delimited", "ndjson", "semi_structured_text", "xml"], str]``, optional; query parameter
         :param grok_pattern: ``str``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
@@ -118,11 +118,11 @@ class TextStructureClient(AsyncNamespacedClient):
         messages: t.Optional[t.Sequence[str]] = None,
         column_names: t.Optional[str] = None,
         delimiter: t.Optional[str] = None,
-        ecs_compatibility: t.Optional[t.Literal["disabled", "v1"]] = None,
+        ecs_compatibility: t.Union[t.Literal["disabled", "v1"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         explain: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        format: t.Optional[t.Literal["delimited", "ndjson", "semi_structured_text", "xml"]] = None,
+        format: t.Union[t.Literal["delimited", "ndjson", "semi_structured_text", "xml"], str, None] = None,
         grok_pattern: t.Optional[str] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
@@ -140,11 +140,11 @@ class TextStructureClient(AsyncNamespacedClient):
         :param messages: ``t.Sequence[str]``, required; body field
         :param column_names: ``str``, optional; query parameter
         :param delimiter: ``str``, optional; query parameter
-        :param ecs_compatibility: ``t.Literal["disabled", "v1"]``, optional; query parameter
+        :param ecs_compatibility: ``t.Union[t.Literal["disabled", "v1"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param explain: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param format: ``t.Literal["delimited", "ndjson", "semi_structured_text", "xml"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["delimited", "ndjson", "semi_structured_text", "xml"], str]``, optional; query parameter
         :param grok_pattern: ``str``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
@@ -219,7 +219,7 @@ class TextStructureClient(AsyncNamespacedClient):
         delimiter: t.Optional[str] = None,
         ecs_compatibility: t.Optional[str] = None,
         explain: t.Optional[bool] = None,
-        format: t.Optional[t.Literal["ndjson", "xml", "delimited", "semi_structured_text"]] = None,
+        format: t.Union[t.Literal["ndjson", "xml", "delimited", "semi_structured_text"], str, None] = None,
         grok_pattern: t.Optional[str] = None,
         has_header_row: t.Optional[bool] = None,
         line_merge_size_limit: t.Optional[int] = None,
@@ -241,7 +241,7 @@ class TextStructureClient(AsyncNamespacedClient):
         :param delimiter: ``str``, optional; query parameter
         :param ecs_compatibility: ``str``, optional; query parameter
         :param explain: ``bool``, optional; query parameter
-        :param format: ``t.Literal["ndjson", "xml", "delimited", "semi_structured_text"]``, optional; query parameter
+        :param format: ``t.Union[t.Literal["ndjson", "xml", "delimited", "semi_structured_text"], str]``, optional; query parameter
         :param grok_pattern: ``str``, optional; query parameter
         :param has_header_row: ``bool``, optional; query parameter
         :param line_merge_size_limit: ``int``, optional; query parameter

@@ -17,9 +17,9 @@ class CatClient(NamespacedClient):
         self,
         *,
         name: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         h: t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str, t.Sequence[t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str]], None] = None,
@@ -28,7 +28,7 @@ class CatClient(NamespacedClient):
         local: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/aliases``, ``GET /_cat/aliases/{name}``
@@ -36,9 +36,9 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-alias.html
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param h: ``t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str, t.Sequence[t.Union[t.Literal["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], str]]]``, optional; query parameter
@@ -47,7 +47,7 @@ class CatClient(NamespacedClient):
         :param local: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -99,7 +99,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         node_id: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -110,7 +110,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/allocation``, ``GET /_cat/allocation/{node_id}``
@@ -118,7 +118,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-allocation.html
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -129,7 +129,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -181,7 +181,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         name: t.Optional[str] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -192,7 +192,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/component_templates``, ``GET /_cat/component_templates/{name}``
@@ -200,7 +200,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-component-templates.html
 
         :param name: ``str``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -211,7 +211,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -263,7 +263,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -272,7 +272,7 @@ class CatClient(NamespacedClient):
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/count``, ``GET /_cat/count/{index}``
@@ -280,7 +280,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-count.html
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -289,7 +289,7 @@ class CatClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -337,7 +337,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         fields: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -346,7 +346,7 @@ class CatClient(NamespacedClient):
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/fielddata``, ``GET /_cat/fielddata/{fields}``
@@ -354,7 +354,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-fielddata.html
 
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -363,7 +363,7 @@ class CatClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -410,7 +410,7 @@ class CatClient(NamespacedClient):
     def health(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -419,7 +419,7 @@ class CatClient(NamespacedClient):
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         ts: t.Optional[bool] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
@@ -427,7 +427,7 @@ class CatClient(NamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-health.html
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -436,7 +436,7 @@ class CatClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param ts: ``bool``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
@@ -503,13 +503,13 @@ class CatClient(NamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         h: t.Union[str, t.Sequence[str], None] = None,
-        health: t.Optional[t.Literal["green", "yellow", "red", "unknown", "unavailable"]] = None,
+        health: t.Union[t.Literal["green", "yellow", "red", "unknown", "unavailable"], str, None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         include_unloaded_segments: t.Optional[bool] = None,
@@ -517,7 +517,7 @@ class CatClient(NamespacedClient):
         pretty: t.Optional[bool] = None,
         pri: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/indices``, ``GET /_cat/indices/{index}``
@@ -525,13 +525,13 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-indices.html
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param h: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param health: ``t.Literal["green", "yellow", "red", "unknown", "unavailable"]``, optional; query parameter
+        :param health: ``t.Union[t.Literal["green", "yellow", "red", "unknown", "unavailable"], str]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param include_unloaded_segments: ``bool``, optional; query parameter
@@ -539,7 +539,7 @@ class CatClient(NamespacedClient):
         :param pretty: ``bool``, optional; query parameter
         :param pri: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -596,7 +596,7 @@ class CatClient(NamespacedClient):
     def master(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -607,14 +607,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/master``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-master.html
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -625,7 +625,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -673,16 +673,16 @@ class CatClient(NamespacedClient):
         *,
         id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
-        h: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]], None] = None,
+        h: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        s: t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]], None] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/data_frame/analytics``, ``GET /_cat/ml/data_frame/analytics/{id}``
@@ -691,16 +691,16 @@ class CatClient(NamespacedClient):
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
-        :param h: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], t.Sequence[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"]]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "create_time", "description", "dest_index", "failure_reason", "id", "model_memory_limit", "node.address", "node.ephemeral_id", "node.id", "node.name", "progress", "source_index", "state", "type", "version"], str]]]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -751,16 +751,16 @@ class CatClient(NamespacedClient):
         *,
         datafeed_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
-        h: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]], None] = None,
+        h: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        s: t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]], None] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/datafeeds``, ``GET /_cat/ml/datafeeds/{datafeed_id}``
@@ -769,16 +769,16 @@ class CatClient(NamespacedClient):
 
         :param datafeed_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
-        :param h: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], t.Sequence[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"]]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str, t.Sequence[t.Union[t.Literal["ae", "bc", "id", "na", "ne", "ni", "nn", "sba", "sc", "seah", "st", "s"], str]]]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -829,16 +829,16 @@ class CatClient(NamespacedClient):
         *,
         job_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
-        h: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]], None] = None,
+        h: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        s: t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]], None] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/anomaly_detectors``, ``GET /_cat/ml/anomaly_detectors/{job_id}``
@@ -847,16 +847,16 @@ class CatClient(NamespacedClient):
 
         :param job_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
-        :param h: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], t.Sequence[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"]]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str, t.Sequence[t.Union[t.Literal["assignment_explanation", "buckets.count", "buckets.time.exp_avg", "buckets.time.exp_avg_hour", "buckets.time.max", "buckets.time.min", "buckets.time.total", "data.buckets", "data.earliest_record", "data.empty_buckets", "data.input_bytes", "data.input_fields", "data.input_records", "data.invalid_dates", "data.last", "data.last_empty_bucket", "data.last_sparse_bucket", "data.latest_record", "data.missing_fields", "data.out_of_order_timestamps", "data.processed_fields", "data.processed_records", "data.sparse_buckets", "forecasts.memory.avg", "forecasts.memory.max", "forecasts.memory.min", "forecasts.memory.total", "forecasts.records.avg", "forecasts.records.max", "forecasts.records.min", "forecasts.records.total", "forecasts.time.avg", "forecasts.time.max", "forecasts.time.min", "forecasts.time.total", "forecasts.total", "id", "model.bucket_allocation_failures", "model.by_fields", "model.bytes", "model.bytes_exceeded", "model.categorization_status", "model.categorized_doc_count", "model.dead_category_count", "model.failed_category_count", "model.frequent_category_count", "model.log_time", "model.memory_limit", "model.memory_status", "model.over_fields", "model.partition_fields", "model.rare_category_count", "model.timestamp", "model.total_category_count", "node.address", "node.ephemeral_id", "node.id", "node.name", "opened_time", "state"], str]]]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -907,18 +907,18 @@ class CatClient(NamespacedClient):
         *,
         model_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         from_: t.Optional[int] = None,
-        h: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]], None] = None,
+        h: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]], None] = None,
+        s: t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]], None] = None,
         size: t.Optional[int] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/trained_models``, ``GET /_cat/ml/trained_models/{model_id}``
@@ -927,18 +927,18 @@ class CatClient(NamespacedClient):
 
         :param model_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param from_: ``int``, optional; query parameter
-        :param h: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], t.Sequence[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"]]]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str, t.Sequence[t.Union[t.Literal["create_time", "created_by", "data_frame_analytics_id", "description", "heap_size", "id", "ingest.count", "ingest.current", "ingest.failed", "ingest.pipelines", "ingest.time", "license", "operations", "version"], str]]]``, optional; query parameter
         :param size: ``int``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -991,7 +991,7 @@ class CatClient(NamespacedClient):
     def nodeattrs(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1002,14 +1002,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodeattrs``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-nodeattrs.html
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1020,7 +1020,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1066,7 +1066,7 @@ class CatClient(NamespacedClient):
     def nodes(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1078,14 +1078,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodes``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-nodes.html
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1097,7 +1097,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1145,7 +1145,7 @@ class CatClient(NamespacedClient):
     def pending_tasks(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1156,14 +1156,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/pending_tasks``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-pending-tasks.html
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1174,7 +1174,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1220,7 +1220,7 @@ class CatClient(NamespacedClient):
     def plugins(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1232,14 +1232,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/plugins``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-plugins.html
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1251,7 +1251,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1301,7 +1301,7 @@ class CatClient(NamespacedClient):
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
         active_only: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         detailed: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1311,7 +1311,7 @@ class CatClient(NamespacedClient):
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/recovery``, ``GET /_cat/recovery/{index}``
@@ -1320,7 +1320,7 @@ class CatClient(NamespacedClient):
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param active_only: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param detailed: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1330,7 +1330,7 @@ class CatClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1381,7 +1381,7 @@ class CatClient(NamespacedClient):
     def repositories(
         self,
         *,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1392,14 +1392,14 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/repositories``
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-repositories.html
 
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1410,7 +1410,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str] = {}
@@ -1459,9 +1459,9 @@ class CatClient(NamespacedClient):
         index: t.Union[str, t.Sequence[str], None] = None,
         allow_closed: t.Optional[bool] = None,
         allow_no_indices: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         h: t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str, t.Sequence[t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str]], None] = None,
@@ -1473,7 +1473,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/segments``, ``GET /_cat/segments/{index}``
@@ -1483,9 +1483,9 @@ class CatClient(NamespacedClient):
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_closed: ``bool``, optional; query parameter
         :param allow_no_indices: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param h: ``t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str, t.Sequence[t.Union[t.Literal["index", "shard", "prirep", "ip", "segment", "generation", "docs.count", "docs.deleted", "size", "size.memory", "committed", "searchable", "version", "compound", "id"], str]]]``, optional; query parameter
@@ -1497,7 +1497,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1559,7 +1559,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         index: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1569,7 +1569,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/shards``, ``GET /_cat/shards/{index}``
@@ -1577,7 +1577,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-shards.html
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1587,7 +1587,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1637,7 +1637,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         repository: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1648,7 +1648,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/snapshots``, ``GET /_cat/snapshots/{repository}``
@@ -1656,7 +1656,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-snapshots.html
 
         :param repository: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1667,7 +1667,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1719,7 +1719,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         actions: t.Optional[t.Sequence[str]] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         detailed: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -1731,7 +1731,7 @@ class CatClient(NamespacedClient):
         parent_task_id: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         v: t.Optional[bool] = None,
         wait_for_completion: t.Optional[bool] = None,
@@ -1743,7 +1743,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-tasks.html
 
         :param actions: ``t.Sequence[str]``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param detailed: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1755,7 +1755,7 @@ class CatClient(NamespacedClient):
         :param parent_task_id: ``str``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         :param wait_for_completion: ``bool``, optional; query parameter
@@ -1813,7 +1813,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         name: t.Optional[str] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1824,7 +1824,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/templates``, ``GET /_cat/templates/{name}``
@@ -1832,7 +1832,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-templates.html
 
         :param name: ``str``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1843,7 +1843,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1895,7 +1895,7 @@ class CatClient(NamespacedClient):
         self,
         *,
         thread_pool_patterns: t.Union[str, t.Sequence[str], None] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
@@ -1906,7 +1906,7 @@ class CatClient(NamespacedClient):
         master_timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         s: t.Union[str, t.Sequence[str], None] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/thread_pool``, ``GET /_cat/thread_pool/{thread_pool_patterns}``
@@ -1914,7 +1914,7 @@ class CatClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-thread-pool.html
 
         :param thread_pool_patterns: ``t.Union[str, t.Sequence[str]]``, optional; path part
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
@@ -1925,7 +1925,7 @@ class CatClient(NamespacedClient):
         :param master_timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param s: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]
@@ -1978,18 +1978,18 @@ class CatClient(NamespacedClient):
         *,
         transform_id: t.Optional[str] = None,
         allow_no_match: t.Optional[bool] = None,
-        bytes: t.Optional[t.Literal["b", "kb", "mb", "gb", "tb", "pb"]] = None,
+        bytes: t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str, None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         format: t.Optional[str] = None,
         from_: t.Optional[int] = None,
-        h: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]], None] = None,
+        h: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]], None] = None,
         help: t.Optional[bool] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        s: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]], None] = None,
+        s: t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]], None] = None,
         size: t.Optional[int] = None,
-        time: t.Optional[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]] = None,
+        time: t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str, None] = None,
         v: t.Optional[bool] = None,
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/transforms``, ``GET /_cat/transforms/{transform_id}``
@@ -1998,18 +1998,18 @@ class CatClient(NamespacedClient):
 
         :param transform_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
-        :param bytes: ``t.Literal["b", "kb", "mb", "gb", "tb", "pb"]``, optional; query parameter
+        :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param format: ``str``, optional; query parameter
         :param from_: ``int``, optional; query parameter
-        :param h: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]]]``, optional; query parameter
+        :param h: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]]]``, optional; query parameter
         :param help: ``bool``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param s: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], t.Sequence[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"]]]``, optional; query parameter
+        :param s: ``t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str, t.Sequence[t.Union[t.Literal["changes_last_detection_time", "checkpoint", "checkpoint_duration_time_exp_avg", "checkpoint_progress", "create_time", "delete_time", "description", "dest_index", "documents_deleted", "documents_indexed", "docs_per_second", "documents_processed", "frequency", "id", "index_failure", "index_time", "index_total", "indexed_documents_exp_avg", "last_search_time", "max_page_search_size", "pages_processed", "pipeline", "processed_documents_exp_avg", "processing_time", "reason", "search_failure", "search_time", "search_total", "source_index", "state", "transform_type", "trigger_count", "version"], str]]]``, optional; query parameter
         :param size: ``int``, optional; query parameter
-        :param time: ``t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"]``, optional; query parameter
+        :param time: ``t.Union[t.Literal["nanos", "micros", "ms", "s", "m", "h", "d"], str]``, optional; query parameter
         :param v: ``bool``, optional; query parameter
         """
         _parts: t.Dict[str, str]

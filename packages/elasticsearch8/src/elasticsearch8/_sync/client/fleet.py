@@ -170,7 +170,7 @@ class FleetClient(NamespacedClient):
         allow_partial_search_results: t.Optional[bool] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         ignore_throttled: t.Optional[bool] = None,
@@ -180,7 +180,7 @@ class FleetClient(NamespacedClient):
         pre_filter_shard_size: t.Optional[int] = None,
         pretty: t.Optional[bool] = None,
         rest_total_hits_as_int: t.Optional[bool] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         typed_keys: t.Optional[bool] = None,
         wait_for_checkpoints: t.Optional[t.Sequence[int]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -197,7 +197,7 @@ class FleetClient(NamespacedClient):
         :param allow_partial_search_results: ``bool``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param ignore_throttled: ``bool``, optional; query parameter
@@ -207,7 +207,7 @@ class FleetClient(NamespacedClient):
         :param pre_filter_shard_size: ``int``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param rest_total_hits_as_int: ``bool``, optional; query parameter
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param typed_keys: ``bool``, optional; query parameter
         :param wait_for_checkpoints: ``t.Sequence[int]``, optional; query parameter
         """
@@ -342,11 +342,11 @@ class FleetClient(NamespacedClient):
         batched_reduce_size: t.Optional[int] = None,
         ccs_minimize_roundtrips: t.Optional[bool] = None,
         collapse: t.Optional[t.Mapping[str, t.Any]] = None,
-        default_operator: t.Optional[t.Literal["and", "or"]] = None,
+        default_operator: t.Union[t.Literal["and", "or"], str, None] = None,
         df: t.Optional[str] = None,
         docvalue_fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         error_trace: t.Optional[bool] = None,
-        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]], None] = None,
+        expand_wildcards: t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]], None] = None,
         explain: t.Optional[bool] = None,
         ext: t.Optional[t.Mapping[str, t.Any]] = None,
         fields: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
@@ -377,7 +377,7 @@ class FleetClient(NamespacedClient):
         script_fields: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         scroll: t.Union[str, t.Literal[-1, 0], None] = None,
         search_after: t.Optional[t.Sequence[t.Any]] = None,
-        search_type: t.Optional[t.Literal["query_then_fetch", "dfs_query_then_fetch"]] = None,
+        search_type: t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str, None] = None,
         seq_no_primary_term: t.Optional[bool] = None,
         size: t.Optional[int] = None,
         slice: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -389,7 +389,7 @@ class FleetClient(NamespacedClient):
         stored_fields: t.Union[str, t.Sequence[str], None] = None,
         suggest: t.Optional[t.Mapping[str, t.Any]] = None,
         suggest_field: t.Optional[str] = None,
-        suggest_mode: t.Optional[t.Literal["missing", "popular", "always"]] = None,
+        suggest_mode: t.Union[t.Literal["missing", "popular", "always"], str, None] = None,
         suggest_size: t.Optional[int] = None,
         suggest_text: t.Optional[str] = None,
         terminate_after: t.Optional[int] = None,
@@ -417,11 +417,11 @@ class FleetClient(NamespacedClient):
         :param batched_reduce_size: ``int``, optional; query parameter
         :param ccs_minimize_roundtrips: ``bool``, optional; query parameter
         :param collapse: ``t.Mapping[str, t.Any]``, optional; body field
-        :param default_operator: ``t.Literal["and", "or"]``, optional; query parameter
+        :param default_operator: ``t.Union[t.Literal["and", "or"], str]``, optional; query parameter
         :param df: ``str``, optional; query parameter
         :param docvalue_fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
-        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], t.Sequence[t.Literal["all", "open", "closed", "hidden", "none"]]]``, optional; query parameter
+        :param expand_wildcards: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional; query parameter
         :param explain: ``bool``, optional; body field
         :param ext: ``t.Mapping[str, t.Any]``, optional; body field
         :param fields: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -452,7 +452,7 @@ class FleetClient(NamespacedClient):
         :param script_fields: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param scroll: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param search_after: ``t.Sequence[t.Any]``, optional; body field
-        :param search_type: ``t.Literal["query_then_fetch", "dfs_query_then_fetch"]``, optional; query parameter
+        :param search_type: ``t.Union[t.Literal["query_then_fetch", "dfs_query_then_fetch"], str]``, optional; query parameter
         :param seq_no_primary_term: ``bool``, optional; body field
         :param size: ``int``, optional; body field
         :param slice: ``t.Mapping[str, t.Any]``, optional; body field
@@ -464,7 +464,7 @@ class FleetClient(NamespacedClient):
         :param stored_fields: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param suggest: ``t.Mapping[str, t.Any]``, optional; body field
         :param suggest_field: ``str``, optional; query parameter
-        :param suggest_mode: ``t.Literal["missing", "popular", "always"]``, optional; query parameter
+        :param suggest_mode: ``t.Union[t.Literal["missing", "popular", "always"], str]``, optional; query parameter
         :param suggest_size: ``int``, optional; query parameter
         :param suggest_text: ``str``, optional; query parameter
         :param terminate_after: ``int``, optional; body field

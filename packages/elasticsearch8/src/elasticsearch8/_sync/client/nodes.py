@@ -120,10 +120,10 @@ class NodesClient(NamespacedClient):
         interval: t.Union[str, t.Literal[-1, 0], None] = None,
         pretty: t.Optional[bool] = None,
         snapshots: t.Optional[int] = None,
-        sort: t.Optional[t.Literal["cpu", "wait", "block", "gpu", "mem"]] = None,
+        sort: t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str, None] = None,
         threads: t.Optional[int] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
-        type: t.Optional[t.Literal["cpu", "wait", "block", "gpu", "mem"]] = None,
+        type: t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str, None] = None,
     ) -> TextApiResponse:
         """``GET /_nodes/hot_threads``, ``GET /_nodes/{node_id}/hot_threads``
 
@@ -137,10 +137,10 @@ class NodesClient(NamespacedClient):
         :param interval: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param snapshots: ``int``, optional; query parameter
-        :param sort: ``t.Literal["cpu", "wait", "block", "gpu", "mem"]``, optional; query parameter
+        :param sort: ``t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str]``, optional; query parameter
         :param threads: ``int``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
-        :param type: ``t.Literal["cpu", "wait", "block", "gpu", "mem"]``, optional; query parameter
+        :param type: ``t.Union[t.Literal["cpu", "wait", "block", "gpu", "mem"], str]``, optional; query parameter
         """
         _parts: t.Dict[str, str]
         if node_id not in SKIP_IN_PATH:
@@ -324,7 +324,7 @@ class NodesClient(NamespacedClient):
         human: t.Optional[bool] = None,
         include_segment_file_sizes: t.Optional[bool] = None,
         include_unloaded_segments: t.Optional[bool] = None,
-        level: t.Optional[t.Literal["cluster", "indices", "shards"]] = None,
+        level: t.Union[t.Literal["cluster", "indices", "shards"], str, None] = None,
         pretty: t.Optional[bool] = None,
         timeout: t.Union[str, t.Literal[-1, 0], None] = None,
         types: t.Optional[t.Sequence[str]] = None,
@@ -345,7 +345,7 @@ class NodesClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param include_segment_file_sizes: ``bool``, optional; query parameter
         :param include_unloaded_segments: ``bool``, optional; query parameter
-        :param level: ``t.Literal["cluster", "indices", "shards"]``, optional; query parameter
+        :param level: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
         :param timeout: ``t.Union[str, t.Literal[-1, 0]]``, optional; query parameter
         :param types: ``t.Sequence[str]``, optional; query parameter

@@ -16,7 +16,7 @@ class SecurityClient(NamespacedClient):
     def activate_user_profile(
         self,
         *,
-        grant_type: t.Optional[t.Literal["password", "access_token"]] = None,
+        grant_type: t.Union[t.Literal["password", "access_token"], str, None] = None,
         access_token: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -30,7 +30,7 @@ class SecurityClient(NamespacedClient):
 
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-activate-user-profile.html
 
-        :param grant_type: ``t.Literal["password", "access_token"]``, required; body field
+        :param grant_type: ``t.Union[t.Literal["password", "access_token"], str]``, required; body field
         :param access_token: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -125,7 +125,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role``
@@ -137,7 +137,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if names is None and body is None:
@@ -182,7 +182,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role``
@@ -194,7 +194,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if roles is None and body is None:
@@ -306,7 +306,7 @@ class SecurityClient(NamespacedClient):
         password: t.Optional[str] = None,
         password_hash: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_password``, ``PUT|POST /_security/user/_password``
@@ -320,7 +320,7 @@ class SecurityClient(NamespacedClient):
         :param password: ``str``, optional; body field
         :param password_hash: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         _parts: t.Dict[str, str]
@@ -599,7 +599,7 @@ class SecurityClient(NamespacedClient):
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         name: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         role_descriptors: t.Optional[t.Mapping[str, t.Mapping[str, t.Any]]] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -614,7 +614,7 @@ class SecurityClient(NamespacedClient):
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param name: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param role_descriptors: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -733,7 +733,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/service/{namespace}/{service}/credential/token/{name}``, ``POST /_security/service/{namespace}/{service}/credential/token``
 
@@ -746,7 +746,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'namespace'")
@@ -845,7 +845,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/privilege/{application}/{name}``
 
@@ -857,7 +857,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if application in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'application'")
@@ -895,7 +895,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role/{name}``
 
@@ -906,7 +906,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'name'")
@@ -942,7 +942,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role_mapping/{name}``
 
@@ -953,7 +953,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if name in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'name'")
@@ -991,7 +991,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/service/{namespace}/{service}/credential/token/{name}``
 
@@ -1004,7 +1004,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if namespace in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'namespace'")
@@ -1044,7 +1044,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/user/{username}``
 
@@ -1055,7 +1055,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1091,7 +1091,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_disable``
 
@@ -1102,7 +1102,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1138,7 +1138,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_disable``
 
@@ -1149,7 +1149,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if uid in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'uid'")
@@ -1185,7 +1185,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_enable``
 
@@ -1196,7 +1196,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if username in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'username'")
@@ -1232,7 +1232,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_enable``
 
@@ -1243,7 +1243,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if uid in SKIP_IN_PATH:
             raise ValueError("Empty value passed for parameter 'uid'")
@@ -1748,7 +1748,7 @@ class SecurityClient(NamespacedClient):
         *,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        grant_type: t.Optional[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"]] = None,
+        grant_type: t.Union[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"], str, None] = None,
         human: t.Optional[bool] = None,
         kerberos_ticket: t.Optional[str] = None,
         password: t.Optional[str] = None,
@@ -1764,7 +1764,7 @@ class SecurityClient(NamespacedClient):
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param grant_type: ``t.Literal["password", "client_credentials", "_kerberos", "refresh_token"]``, optional; body field
+        :param grant_type: ``t.Union[t.Literal["password", "client_credentials", "_kerberos", "refresh_token"], str]``, optional; body field
         :param human: ``bool``, optional; query parameter
         :param kerberos_ticket: ``str``, optional; body field
         :param password: ``str``, optional; body field
@@ -1954,14 +1954,14 @@ class SecurityClient(NamespacedClient):
         self,
         *,
         api_key: t.Optional[t.Mapping[str, t.Any]] = None,
-        grant_type: t.Optional[t.Literal["access_token", "password"]] = None,
+        grant_type: t.Union[t.Literal["access_token", "password"], str, None] = None,
         access_token: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         password: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         run_as: t.Optional[str] = None,
         username: t.Optional[str] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
@@ -1971,14 +1971,14 @@ class SecurityClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-grant-api-key.html
 
         :param api_key: ``t.Mapping[str, t.Any]``, required; body field
-        :param grant_type: ``t.Literal["access_token", "password"]``, required; body field
+        :param grant_type: ``t.Union[t.Literal["access_token", "password"], str]``, required; body field
         :param access_token: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param password: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param run_as: ``str``, optional; body field
         :param username: ``str``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
@@ -2490,7 +2490,7 @@ class SecurityClient(NamespacedClient):
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/privilege``
 
@@ -2502,7 +2502,7 @@ class SecurityClient(NamespacedClient):
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         """
         if body is not None:
             if privileges is not None:
@@ -2552,7 +2552,7 @@ class SecurityClient(NamespacedClient):
         indices: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         remote_cluster: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         remote_indices: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         run_as: t.Optional[t.Sequence[str]] = None,
@@ -2574,7 +2574,7 @@ class SecurityClient(NamespacedClient):
         :param indices: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param remote_cluster: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param remote_indices: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param run_as: ``t.Sequence[str]``, optional; body field
@@ -2643,7 +2643,7 @@ class SecurityClient(NamespacedClient):
         human: t.Optional[bool] = None,
         metadata: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         role_templates: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
         roles: t.Optional[t.Sequence[str]] = None,
         rules: t.Optional[t.Mapping[str, t.Any]] = None,
@@ -2661,7 +2661,7 @@ class SecurityClient(NamespacedClient):
         :param human: ``bool``, optional; query parameter
         :param metadata: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param role_templates: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param roles: ``t.Sequence[str]``, optional; body field
         :param rules: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2726,7 +2726,7 @@ class SecurityClient(NamespacedClient):
         password: t.Optional[str] = None,
         password_hash: t.Optional[str] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         roles: t.Optional[t.Sequence[str]] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
@@ -2745,7 +2745,7 @@ class SecurityClient(NamespacedClient):
         :param password: ``str``, optional; body field
         :param password_hash: ``str``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param roles: ``t.Sequence[str]``, optional; body field
         :param body: ``dict``, optional; the whole body, for older code
         """
@@ -3659,7 +3659,7 @@ class SecurityClient(NamespacedClient):
         if_seq_no: t.Optional[int] = None,
         labels: t.Optional[t.Mapping[str, t.Any]] = None,
         pretty: t.Optional[bool] = None,
-        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], None] = None,
+        refresh: t.Union[bool, t.Literal["true", "false", "wait_for"], str, None] = None,
         body: t.Optional[t.Dict[str, t.Any]] = None,
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_data``
@@ -3675,7 +3675,7 @@ class SecurityClient(NamespacedClient):
         :param if_seq_no: ``int``, optional; query parameter
         :param labels: ``t.Mapping[str, t.Any]``, optional; body field
         :param pretty: ``bool``, optional; query parameter
-        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"]]``, optional; query parameter
+        :param refresh: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional; query parameter
         :param body: ``dict``, optional; the whole body, for older code
         """
         if uid in SKIP_IN_PATH:

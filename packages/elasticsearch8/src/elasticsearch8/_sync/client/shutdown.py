@@ -119,7 +119,7 @@ class ShutdownClient(NamespacedClient):
         *,
         node_id: str,
         reason: t.Optional[str] = None,
-        type: t.Optional[t.Literal["restart", "remove", "replace"]] = None,
+        type: t.Union[t.Literal["restart", "remove", "replace"], str, None] = None,
         allocation_delay: t.Optional[str] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
@@ -136,7 +136,7 @@ class ShutdownClient(NamespacedClient):
 
         :param node_id: ``str``, required; path part
         :param reason: ``str``, required; body field
-        :param type: ``t.Literal["restart", "remove", "replace"]``, required; body field
+        :param type: ``t.Union[t.Literal["restart", "remove", "replace"], str]``, required; body field
         :param allocation_delay: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -139,7 +139,7 @@ class TasksClient(NamespacedClient):
         detailed: t.Optional[bool] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
-        group_by: t.Optional[t.Literal["nodes", "parents", "none"]] = None,
+        group_by: t.Union[t.Literal["nodes", "parents", "none"], str, None] = None,
         human: t.Optional[bool] = None,
         nodes: t.Union[str, t.Sequence[str], None] = None,
         parent_task_id: t.Optional[str] = None,
@@ -157,7 +157,7 @@ class TasksClient(NamespacedClient):
         :param detailed: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
-        :param group_by: ``t.Literal["nodes", "parents", "none"]``, optional; query parameter
+        :param group_by: ``t.Union[t.Literal["nodes", "parents", "none"], str]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
         :param nodes: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param parent_task_id: ``str``, optional; query parameter

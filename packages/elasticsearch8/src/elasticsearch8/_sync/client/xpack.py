@@ -17,7 +17,7 @@ class XPackClient(NamespacedClient):
         self,
         *,
         accept_enterprise: t.Optional[bool] = None,
-        categories: t.Optional[t.Sequence[t.Literal["build", "features", "license"]]] = None,
+        categories: t.Optional[t.Sequence[t.Union[t.Literal["build", "features", "license"], str]]] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -28,7 +28,7 @@ class XPackClient(NamespacedClient):
         Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/info-api.html
 
         :param accept_enterprise: ``bool``, optional; query parameter
-        :param categories: ``t.Sequence[t.Literal["build", "features", "license"]]``, optional; query parameter
+        :param categories: ``t.Sequence[t.Union[t.Literal["build", "features", "license"], str]]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
