@@ -55,6 +55,7 @@ def suite(package: str) -> officialsuite.Suite:
         private_share=PRIVATE_SHARE,
         rename=None if package == "elasticsearch" else ("elasticsearch", package),
         ini=PYTEST_INI,
+        env=(("TEST_WITH_OTEL", "1"),),  # the OpenTelemetry tests run only when asked to
     )
 
 

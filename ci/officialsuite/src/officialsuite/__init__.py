@@ -69,6 +69,7 @@ class Suite:
     extra_files: tuple[str, ...] = ()  # beside the package, copied when present (setup.cfg)
     rename: tuple[str, str] | None = None  # (official module, ours) in the copy's .py files
     ini: str = ""  # a pytest.ini written beside the copy, when the suite brings no config
+    env: tuple[tuple[str, str], ...] = ()  # set for the run (switches of opt-in tests)
 
     def available(self) -> bool:
         return (self.source / self.package).is_dir()
@@ -367,7 +368,7 @@ def run(suite: Suite, verbose: bool = False, exceptions: Exceptions | None = Non
         tests = _copy(suite, exceptions, work)
         plugin_args, stale_aliases = _aliases_plugin(exceptions, work)
         junit = work / "junit.xml"
-        env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, **dict(suite.env), "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop("PYTEST_ADDOPTS", None)
         proc = subprocess.run(
             _pytest_command(suite.package, plugin_args, junit, verbose),
