@@ -270,7 +270,7 @@ class TransportBase:
         request_headers = lowercase_headers(None if headers is DEFAULT else headers)  # type: ignore[arg-type]
         request_body: bytes | None = None
         if body is not None:
-            content_type = request_headers.get("content-type")
+            content_type = dict.get(request_headers, "content-type")  # the names are lower-case: no fallback
             if content_type is None:
                 content_type = self._default_mimetype
                 request_headers["content-type"] = content_type
