@@ -97,6 +97,26 @@ async def test_auth_options_replace_the_client_auth(
     assert server.last.headers["authorization"] == "ApiKey a2V5"
 
 
+@pytest.mark.parametrize("auth", [{"api_key": "k"}, {"basic_auth": ("u", "p")}, {"bearer_auth": "t"}])
+@pytest.mark.parametrize("name", ["Authorization", "authorization"])
+async def test_authorization_header_with_auth_option_is_refused(
+    make_client: Callable[..., Any], server: RecordingServer, auth: dict[str, Any], name: str
+) -> None:
+    """An Authorization header and an auth option in one options() call is ambiguous: refused,
+    and nothing is sent; either one alone replaces the client's credentials on the wire."""
+    es = make_client(api_key="a2V5")
+    with pytest.raises(
+        ValueError, match="Can't set 'Authorization' HTTP header with other authentication options"
+    ):
+        es.options(headers={name: "Custom x"}, **auth)
+    assert server.requests == []
+    await resolve(es.options(headers={name: "Custom x"}).info())
+    assert server.last.headers["authorization"] == "Custom x"
+    await resolve(es.options(**auth).info())
+    assert server.last.headers["authorization"].split()[0] in ("ApiKey", "Basic", "Bearer")
+    assert server.last.headers["authorization"] != "ApiKey a2V5"
+
+
 async def test_headers_option_merges_with_client_headers(
     make_client: Callable[..., Any], server: RecordingServer
 ) -> None:

@@ -398,6 +398,8 @@ def apply_options(client: Any, options: dict[str, Any]) -> None:
         client._headers.update(headers)
     auth = [None if options[k] is DEFAULT else options[k] for k in ("api_key", "basic_auth", "bearer_auth")]
     if any(a is not None for a in auth):
+        if headers is not DEFAULT and any(name.lower() == "authorization" for name in headers):
+            raise ValueError("Can't set 'Authorization' HTTP header with other authentication options")
         client._headers.pop("authorization", None)
         client._headers.update(auth_headers(*auth))
     if options["opaque_id"] is not DEFAULT:
