@@ -306,3 +306,32 @@ def test_logs_hide_credentials(http_server: FakeServer, caplog: pytest.LogCaptur
     assert "GET http://127.0.0.1" in caplog.text and "[status:200" in caplog.text
     for secret in ("s3cret-pass", "c2VjcmV0", "k3y", "ZWxhc3RpYzpzM2NyZXQtcGFzcw=="):
         assert secret not in text
+
+
+def test_node_class_need_not_derive_from_base_node(http_server: FakeServer) -> None:
+    """Any class with BaseNode's interface is a node class (as in the official transport): here
+    one that wraps a urllib3 node instead of subclassing it. It sends no client-meta suffix."""
+    from elastic_transport import Urllib3HttpNode
+
+    class WrappingNode:
+        def __init__(self, config: NodeConfig) -> None:
+            self.config = config
+            self.inner = Urllib3HttpNode(config)
+
+        def perform_request(self, *args: object, **kwargs: object) -> object:
+            return self.inner.perform_request(*args, **kwargs)  # type: ignore[arg-type]
+
+        def close(self) -> None:
+            self.inner.close()
+
+    transport = Transport([node(http_server)], node_class=WrappingNode)  # type: ignore[arg-type]
+    assert isinstance(transport.node_pool.get(), WrappingNode)
+    meta, body = transport.perform_request("GET", "/")
+    assert (meta.status, body) == (200, {})
+    meta_header = http_server.requests[0].headers["x-elastic-client-meta"]
+    assert meta_header.split(",")[-1].startswith("t=")
+    transport.close()
+    with pytest.raises(
+        TypeError, match="'node_class' must be a node class name or a class with perform_request"
+    ):
+        Transport([node(http_server)], node_class=Urllib3HttpNode(node(http_server)))  # type: ignore[arg-type]

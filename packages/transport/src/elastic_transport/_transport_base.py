@@ -245,7 +245,9 @@ class TransportBase:
         self._sniffing_lock = threading.Lock()  # the sync transport's: one sniffing thread at a time
         self._meta_header = meta_header
         service, service_version = client_meta_service
-        http_client = resolved_class._CLIENT_META_HTTP_CLIENT
+        http_client = getattr(
+            resolved_class, "_CLIENT_META_HTTP_CLIENT", None
+        )  # None: a duck-typed node class
         meta: tuple[tuple[str, str], ...] = (
             (service, service_version),
             ("py", client_meta_version(python_version())),
