@@ -197,6 +197,10 @@ class ClientSetup:
 
     headers: HttpHeaders
     serverless: bool
+    # The constructor's per-request transport options (request_timeout, max_retries, ...):
+    # sent with every request as well as given to the transport, as the official client
+    # does, so a custom transport_class that reads them per request sees them.
+    call_options: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def setup_client(
@@ -329,7 +333,15 @@ def setup_client(
     headers.update(auth_headers(given["api_key"], basic_auth, given["bearer_auth"]))
     if given["opaque_id"] is not None:
         headers["x-opaque-id"] = given["opaque_id"]
-    return transport, ClientSetup(headers=headers, serverless=serverless)
+    call_options = {
+        name: given[name]
+        for name in TRANSPORT_CALL_OPTIONS
+        if name != "client_meta" and given.get(name, DEFAULT) is not DEFAULT
+    }
+    retry_on_status = call_options.get("retry_on_status", DEFAULT)
+    if isinstance(retry_on_status, int):
+        call_options["retry_on_status"] = (retry_on_status,)
+    return transport, ClientSetup(headers=headers, serverless=serverless, call_options=call_options)
 
 
 def _host_info_adapter(

@@ -214,6 +214,8 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         super().__init__(transport)
         self._headers = setup.headers
         self._is_serverless = setup.serverless
+        if setup.call_options:
+            self._call_options = self._call_options.replace(**setup.call_options)
         self._otel = OpenTelemetry()
 
     def __repr__(self) -> str:
