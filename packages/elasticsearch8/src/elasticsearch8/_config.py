@@ -336,8 +336,8 @@ def setup_client(
         headers["x-opaque-id"] = given["opaque_id"]
     call_options = {
         name: given[name]
-        for name in TRANSPORT_CALL_OPTIONS
-        if name != "client_meta" and given.get(name, DEFAULT) is not DEFAULT
+        for name in (*TRANSPORT_CALL_OPTIONS, *TRANSPORT_CALL_OPTIONS_WHEN_SET)
+        if name not in ("client_meta", "request_deadline") and given.get(name, DEFAULT) is not DEFAULT
     }
     retry_on_status = call_options.get("retry_on_status", DEFAULT)
     if isinstance(retry_on_status, int):
@@ -364,18 +364,21 @@ def _host_info_adapter(
 
 
 # ``options()`` arguments the transport takes as its keyword arguments.
+_RETRY_BACKOFF = ("retry_backoff_base", "retry_backoff_cap")
 TRANSPORT_CALL_OPTIONS = (
     "request_timeout",
     "max_retries",
     "retry_on_status",
     "retry_on_timeout",
-    "retry_backoff_base",
-    "retry_backoff_cap",
+    *(_RETRY_BACKOFF if _profile.RETRY_BACKOFF_ALWAYS_SENT else ()),
     "client_meta",
 )
 # ``options()`` arguments passed on only once set: a custom ``transport_class`` written for
-# the official transport need not take them.
-TRANSPORT_CALL_OPTIONS_WHEN_SET = ("request_deadline",)
+# the official transport need not take them (the 8.x client sends the backoff ones only once set).
+TRANSPORT_CALL_OPTIONS_WHEN_SET = (
+    "request_deadline",
+    *(() if _profile.RETRY_BACKOFF_ALWAYS_SENT else _RETRY_BACKOFF),
+)
 
 
 @dataclasses.dataclass(frozen=True)
