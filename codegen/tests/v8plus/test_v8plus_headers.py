@@ -118,6 +118,9 @@ async def test_serverless_mode(make_client: Callable[..., Any], server: Recordin
         {"accept": "application/json", "content-type": None, "elastic-api-version": "2023-10-31"},
     ]
     await resolve(es.options(opaque_id="x").indices.exists(index="i"))  # copies and namespaces too
+    assert (
+        es.indices._is_serverless is es.options(opaque_id="x").cat._is_serverless is True
+    )  # read by some programs
     assert (server.last.headers["elastic-api-version"], server.last.headers["accept"]) == (
         "2023-10-31",
         "application/json",

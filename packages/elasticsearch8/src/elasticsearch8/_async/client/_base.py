@@ -117,6 +117,7 @@ class AsyncNamespacedClient(AsyncBaseClient):
     def __init__(self, client: AsyncBaseClient) -> None:
         self._client = client
         super().__init__(client._transport)
+        self._is_serverless = client._is_serverless  # the parent's server mode, as on the official client
 
     async def perform_request(
         self,

@@ -113,6 +113,7 @@ class NamespacedClient(BaseClient):
     def __init__(self, client: BaseClient) -> None:
         self._client = client
         super().__init__(client._transport)
+        self._is_serverless = client._is_serverless  # the parent's server mode, as on the official client
 
     def perform_request(
         self,
