@@ -335,3 +335,19 @@ def test_node_class_need_not_derive_from_base_node(http_server: FakeServer) -> N
         TypeError, match="'node_class' must be a node class name or a class with perform_request"
     ):
         Transport([node(http_server)], node_class=Urllib3HttpNode(node(http_server)))  # type: ignore[arg-type]
+
+
+def test_empty_json_body_and_pandas_nat(http_server: FakeServer) -> None:
+    """An empty JSON response body is None (JsonSerializer.loads(b"") itself refuses it);
+    a request body holding pandas.NaT is refused before anything is sent."""
+    pd = pytest.importorskip("pandas")
+    http_server.route("GET", "/empty", Reply(body=b"", headers={"Content-Type": "application/json"}))
+    transport = Transport([node(http_server)])
+    meta, body = transport.perform_request("GET", "/empty")
+    assert (meta.status, body) == (200, None)
+    with pytest.raises(SerializationError, match="NaT"):
+        transport.perform_request("POST", "/i/_doc", body={"when": pd.NaT})
+    transport.perform_request("POST", "/i/_doc", body={"when": pd.Timestamp("2024-01-02T03:04:05")})
+    assert [r.path for r in http_server.requests] == ["/empty", "/i/_doc"]
+    assert json.loads(http_server.requests[-1].body) == {"when": "2024-01-02T03:04:05"}
+    transport.close()
