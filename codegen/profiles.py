@@ -131,6 +131,9 @@ class Profile:
     helpers_pack_dense_vector: bool = False
     # ``helpers.scan`` also passes ``opaque_id`` to the scroll and clear-scroll calls.
     helpers_scan_opaque_id: bool = False
+    # Every request passes retry_backoff_base and retry_backoff_cap to the transport (DEFAULT
+    # when not set), as the 9.x client does; the 8.x client passes them only once set.
+    retry_backoff_always_sent: bool = False
     # Keyword style: the arguments of the common client constructor (which lists every major's,
     # in the official order) that this major's official client does not have; the generator
     # leaves them out.
@@ -184,6 +187,7 @@ PROFILES: tuple[Profile, ...] = (
         client_module_warns=True,
         helpers_pack_dense_vector=True,
         helpers_scan_opaque_id=True,
+        retry_backoff_always_sent=True,
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         client_arguments_left_out=_CLIENT_ARGUMENTS_ONLY_8,
     ),

@@ -118,6 +118,9 @@ async def test_serverless_mode(make_client: Callable[..., Any], server: Recordin
         {"accept": "application/json", "content-type": None, "elastic-api-version": "2023-10-31"},
     ]
     await resolve(es.options(opaque_id="x").indices.exists(index="i"))  # copies and namespaces too
+    assert (
+        es.indices._is_serverless is es.options(opaque_id="x").cat._is_serverless is True
+    )  # read by some programs
     assert (server.last.headers["elastic-api-version"], server.last.headers["accept"]) == (
         "2023-10-31",
         "application/json",
@@ -231,3 +234,29 @@ async def test_perform_request_for_any_endpoint(
         await resolve(es.perform_request("GET", "/_custom/none"))
     with pytest.raises(TypeError):
         es.perform_request("GET", "/_custom/thing", {"positional": "params"})
+
+
+def test_node_class_reads_request_headers_by_any_spelling(
+    es_module: ModuleType, server: RecordingServer
+) -> None:
+    """A custom node gets the request's headers as a mapping that finds "Content-Type" as
+    well as "content-type" (as the official HttpHeaders does), and the request still goes out."""
+    seen: list[tuple[Any, ...]] = []
+
+    class PeekingNode(elastic_transport.Urllib3HttpNode):
+        def perform_request(
+            self, method: str, target: str, body: Any = None, headers: Any = None, **kwargs: Any
+        ) -> Any:
+            seen.append(
+                (headers["Content-Type"], headers.get("X-Opaque-Id"), "Accept" in headers, headers["CustoM"])
+            )
+            return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+    client = es_module.Elasticsearch(server.url, node_class=PeekingNode)
+    try:
+        client.options(opaque_id="op-1", headers={"custom": "v"}).index(index="i", document={"a": 1})
+    finally:
+        client.close()
+    assert seen == [(compat(es_module), "op-1", True, "v")]
+    assert (server.last.headers["x-opaque-id"], server.last.headers["custom"]) == ("op-1", "v")
+    assert server.last.headers["content-type"] == compat(es_module)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import elastic_transport
 import pytest
 
 from .v8plus_servers import RecordingServer, Reply, resolve, sequence
@@ -95,6 +96,26 @@ async def test_auth_options_replace_the_client_auth(
     assert server.last.headers["authorization"] == "Basic dTpw"
     await resolve(es.info())
     assert server.last.headers["authorization"] == "ApiKey a2V5"
+
+
+@pytest.mark.parametrize("auth", [{"api_key": "k"}, {"basic_auth": ("u", "p")}, {"bearer_auth": "t"}])
+@pytest.mark.parametrize("name", ["Authorization", "authorization"])
+async def test_authorization_header_with_auth_option_is_refused(
+    make_client: Callable[..., Any], server: RecordingServer, auth: dict[str, Any], name: str
+) -> None:
+    """An Authorization header and an auth option in one options() call is ambiguous: refused,
+    and nothing is sent; either one alone replaces the client's credentials on the wire."""
+    es = make_client(api_key="a2V5")
+    with pytest.raises(
+        ValueError, match="Can't set 'Authorization' HTTP header with other authentication options"
+    ):
+        es.options(headers={name: "Custom x"}, **auth)
+    assert server.requests == []
+    await resolve(es.options(headers={name: "Custom x"}).info())
+    assert server.last.headers["authorization"] == "Custom x"
+    await resolve(es.options(**auth).info())
+    assert server.last.headers["authorization"].split()[0] in ("ApiKey", "Basic", "Bearer")
+    assert server.last.headers["authorization"] != "ApiKey a2V5"
 
 
 async def test_headers_option_merges_with_client_headers(
@@ -219,3 +240,43 @@ async def test_bad_options(es: Any) -> None:
         es.options(max_retries="3")
     with pytest.raises(TypeError, match="unexpected keyword argument 'timeout'"):
         es.options(timeout=3)
+
+
+def test_constructor_transport_options_go_with_every_request(
+    es_module: ModuleType, server: RecordingServer
+) -> None:
+    """request_timeout, max_retries, retry_on_status and retry_on_timeout given to the
+    constructor reach the transport's perform_request with every call (as the official
+    client sends them), so a transport_class that reads them per request sees them; options()
+    still overrides them. The requests go out on a real socket."""
+    seen: list[dict[str, Any]] = []
+
+    class RecordingTransport(elastic_transport.Transport):
+        def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:  # type: ignore[override]
+            seen.append(
+                {k: v for k, v in kwargs.items() if k not in ("headers", "body", "otel_span", "client_meta")}
+            )
+            return super().perform_request(method, target, **kwargs)
+
+    client = es_module.Elasticsearch(
+        server.url,
+        transport_class=RecordingTransport,
+        request_timeout=3,
+        max_retries=1,
+        retry_on_status=502,
+        retry_on_timeout=True,
+    )
+    try:
+        client.info()
+        client.options(request_timeout=5, max_retries=0).info()
+    finally:
+        client.close()
+    default = elastic_transport.client_utils.DEFAULT
+    common: dict[str, Any] = {"retry_on_status": (502,)}
+    if es_module.__name__ == "elasticsearch":  # the 8.x client passes the backoff options only once set
+        common.update(retry_backoff_base=default, retry_backoff_cap=default)
+    assert seen == [
+        {**common, "request_timeout": 3, "max_retries": 1, "retry_on_timeout": True},
+        {**common, "request_timeout": 5, "max_retries": 0, "retry_on_timeout": True},
+    ]
+    assert [r.path for r in server.requests] == ["/", "/"]

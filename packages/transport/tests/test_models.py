@@ -90,3 +90,25 @@ def test_response_meta_mimetype() -> None:
     )
     assert meta.mimetype == "application/json"
     assert ApiResponseMeta(200, "1.1", HttpHeaders(), 0.1, node).mimetype is None
+
+
+def test_lowercase_headers_find_any_spelling() -> None:
+    from elastic_transport._models import LowercaseHeaders, lowercase_headers
+
+    headers = lowercase_headers({"Content-Type": "application/json", "X-Opaque-Id": "op"})
+    assert type(headers) is LowercaseHeaders
+    assert list(headers) == ["content-type", "x-opaque-id"]
+    assert headers["Content-Type"] == headers["content-type"] == "application/json"
+    assert headers.get("X-OPAQUE-ID") == "op" and headers.get("Missing", "d") == "d"
+    assert "CONTENT-type" in headers and "accept" not in headers
+    with pytest.raises(KeyError, match="Accept"):
+        headers["Accept"]
+    assert headers == {"Content-Type": "application/json", "x-opaque-id": "op"}
+    assert headers == HttpHeaders({"CONTENT-TYPE": "application/json", "X-Opaque-Id": "op"})
+    assert headers != {"content-type": "application/json"} and headers != {
+        "content-type": "x",
+        "x-opaque-id": "op",
+    }
+    assert headers != {1: "a", 2: "b"} and headers != [("content-type", "application/json")]
+    copied = headers.copy()
+    assert type(copied) is LowercaseHeaders and copied["X-Opaque-Id"] == "op" and copied is not headers

@@ -306,3 +306,48 @@ def test_logs_hide_credentials(http_server: FakeServer, caplog: pytest.LogCaptur
     assert "GET http://127.0.0.1" in caplog.text and "[status:200" in caplog.text
     for secret in ("s3cret-pass", "c2VjcmV0", "k3y", "ZWxhc3RpYzpzM2NyZXQtcGFzcw=="):
         assert secret not in text
+
+
+def test_node_class_need_not_derive_from_base_node(http_server: FakeServer) -> None:
+    """Any class with BaseNode's interface is a node class (as in the official transport): here
+    one that wraps a urllib3 node instead of subclassing it. It sends no client-meta suffix."""
+    from elastic_transport import Urllib3HttpNode
+
+    class WrappingNode:
+        def __init__(self, config: NodeConfig) -> None:
+            self.config = config
+            self.inner = Urllib3HttpNode(config)
+
+        def perform_request(self, *args: object, **kwargs: object) -> object:
+            return self.inner.perform_request(*args, **kwargs)  # type: ignore[arg-type]
+
+        def close(self) -> None:
+            self.inner.close()
+
+    transport = Transport([node(http_server)], node_class=WrappingNode)  # type: ignore[arg-type]
+    assert isinstance(transport.node_pool.get(), WrappingNode)
+    meta, body = transport.perform_request("GET", "/")
+    assert (meta.status, body) == (200, {})
+    meta_header = http_server.requests[0].headers["x-elastic-client-meta"]
+    assert meta_header.split(",")[-1].startswith("t=")
+    transport.close()
+    with pytest.raises(
+        TypeError, match="'node_class' must be a node class name or a class with perform_request"
+    ):
+        Transport([node(http_server)], node_class=Urllib3HttpNode(node(http_server)))  # type: ignore[arg-type]
+
+
+def test_empty_json_body_and_pandas_nat(http_server: FakeServer) -> None:
+    """An empty JSON response body is None (JsonSerializer.loads(b"") itself refuses it);
+    a request body holding pandas.NaT is refused before anything is sent."""
+    pd = pytest.importorskip("pandas")
+    http_server.route("GET", "/empty", Reply(body=b"", headers={"Content-Type": "application/json"}))
+    transport = Transport([node(http_server)])
+    meta, body = transport.perform_request("GET", "/empty")
+    assert (meta.status, body) == (200, None)
+    with pytest.raises(SerializationError, match="NaT"):
+        transport.perform_request("POST", "/i/_doc", body={"when": pd.NaT})
+    transport.perform_request("POST", "/i/_doc", body={"when": pd.Timestamp("2024-01-02T03:04:05")})
+    assert [r.path for r in http_server.requests] == ["/empty", "/i/_doc"]
+    assert json.loads(http_server.requests[-1].body) == {"when": "2024-01-02T03:04:05"}
+    transport.close()

@@ -198,6 +198,10 @@ class ClientSetup:
 
     headers: HttpHeaders
     serverless: bool
+    # The constructor's per-request transport options (request_timeout, max_retries, ...):
+    # sent with every request as well as given to the transport, as the official client
+    # does, so a custom transport_class that reads them per request sees them.
+    call_options: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def setup_client(
@@ -330,7 +334,15 @@ def setup_client(
     headers.update(auth_headers(given["api_key"], basic_auth, given["bearer_auth"]))
     if given["opaque_id"] is not None:
         headers["x-opaque-id"] = given["opaque_id"]
-    return transport, ClientSetup(headers=headers, serverless=serverless)
+    call_options = {
+        name: given[name]
+        for name in (*TRANSPORT_CALL_OPTIONS, *TRANSPORT_CALL_OPTIONS_WHEN_SET)
+        if name not in ("client_meta", "request_deadline") and given.get(name, DEFAULT) is not DEFAULT
+    }
+    retry_on_status = call_options.get("retry_on_status", DEFAULT)
+    if isinstance(retry_on_status, int):
+        call_options["retry_on_status"] = (retry_on_status,)
+    return transport, ClientSetup(headers=headers, serverless=serverless, call_options=call_options)
 
 
 def _host_info_adapter(
@@ -352,18 +364,21 @@ def _host_info_adapter(
 
 
 # ``options()`` arguments the transport takes as its keyword arguments.
+_RETRY_BACKOFF = ("retry_backoff_base", "retry_backoff_cap")
 TRANSPORT_CALL_OPTIONS = (
     "request_timeout",
     "max_retries",
     "retry_on_status",
     "retry_on_timeout",
-    "retry_backoff_base",
-    "retry_backoff_cap",
+    *(_RETRY_BACKOFF if _profile.RETRY_BACKOFF_ALWAYS_SENT else ()),
     "client_meta",
 )
 # ``options()`` arguments passed on only once set: a custom ``transport_class`` written for
-# the official transport need not take them.
-TRANSPORT_CALL_OPTIONS_WHEN_SET = ("request_deadline",)
+# the official transport need not take them (the 8.x client sends the backoff ones only once set).
+TRANSPORT_CALL_OPTIONS_WHEN_SET = (
+    "request_deadline",
+    *(() if _profile.RETRY_BACKOFF_ALWAYS_SENT else _RETRY_BACKOFF),
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -398,6 +413,8 @@ def apply_options(client: Any, options: dict[str, Any]) -> None:
         client._headers.update(headers)
     auth = [None if options[k] is DEFAULT else options[k] for k in ("api_key", "basic_auth", "bearer_auth")]
     if any(a is not None for a in auth):
+        if headers is not DEFAULT and any(name.lower() == "authorization" for name in headers):
+            raise ValueError("Can't set 'Authorization' HTTP header with other authentication options")
         client._headers.pop("authorization", None)
         client._headers.update(auth_headers(*auth))
     if options["opaque_id"] is not DEFAULT:

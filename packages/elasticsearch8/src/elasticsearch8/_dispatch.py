@@ -101,10 +101,11 @@ def request_headers(
     if serverless:
         merged["elastic-api-version"] = SERVERLESS_API_VERSION
         return merged
-    accept = merged.get("accept")
+    # dict.get: every name is lower-case here, LowercaseHeaders' other-spelling fallback is not needed
+    accept = dict.get(merged, "accept")
     if accept is not None:
         merged["accept"] = _compat_cache.get(accept) or compat_mimetype(accept)
-    content_type = merged.get("content-type")
+    content_type = dict.get(merged, "content-type")
     if content_type is not None:
         merged["content-type"] = _compat_cache.get(content_type) or compat_mimetype(content_type)
     return merged

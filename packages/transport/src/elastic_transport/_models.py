@@ -131,15 +131,61 @@ class HttpHeaders(MutableMapping[str, str]):
         return hide_auth_in_headers(self.to_dict())
 
 
+_ABSENT: Any = object()
+
+
 class LowercaseHeaders(dict[str, str]):
     """Request headers whose names are lower-case already.
 
     The API client merges its headers into one of these once per request; the transport and
     the node then add theirs without lower-casing every name again. Any other mapping is
     normalized where it comes in.
+
+    Lookups by any other spelling ("Content-Type") still find the lower-case entry, as with
+    HttpHeaders: ``[]``, ``get``, ``in`` and ``==`` fall back to the lower-cased name only
+    when the name as given is missing, so the lower-case fast path costs nothing extra.
+    Writes are expected to use lower-case names.
     """
 
     __slots__ = ()
+
+    def __missing__(self, key: str) -> str:
+        if isinstance(key, str):
+            lowered = key.lower()
+            if lowered != key and dict.__contains__(self, lowered):
+                return dict.__getitem__(self, lowered)
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        value = dict.get(self, key, _ABSENT)
+        if value is _ABSENT:
+            return dict.get(self, key.lower(), default) if isinstance(key, str) else default
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and dict.__contains__(self, key.lower()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        if dict.__eq__(self, other) is True:
+            return True
+        if len(other) != len(self):
+            return False
+        try:
+            lowered = {k.lower(): v for k, v in other.items()}
+        except AttributeError:  # a name that is not a string
+            return False
+        return dict.__eq__(self, lowered) is True
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as dict
+
+    def copy(self) -> LowercaseHeaders:
+        return LowercaseHeaders(self)
 
 
 def lowercase_headers(headers: Mapping[str, str] | None) -> LowercaseHeaders:

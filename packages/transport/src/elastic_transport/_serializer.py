@@ -69,6 +69,13 @@ def _numpy_or_pandas(data: Any) -> tuple[bool, Any]:
     return False, None
 
 
+def _refuse_pandas_nat(data: Any) -> None:
+    """pandas.NaT ("not a time") is a datetime subclass with no date: refused, not sent as "NaT"."""
+    pd = sys.modules.get("pandas")
+    if pd is not None and data is getattr(pd, "NaT", None):
+        raise SerializationError(f"Unable to serialize to JSON: {data!r} (type: {type(data).__name__})")
+
+
 def _no_fast_loads(data: bytes) -> Any:  # pragma: no cover - a marker, never called
     raise NotImplementedError()
 
@@ -103,6 +110,7 @@ class JsonSerializer(Serializer):
         # A date, UUID or Decimal can only exist once its module is imported: look them up
         # instead of importing datetime, uuid and decimal with the transport.
         modules = sys.modules
+        _refuse_pandas_nat(data)
         datetime = modules.get("datetime")
         if datetime is not None and isinstance(data, (datetime.date, datetime.time)):
             return data.isoformat()
@@ -134,8 +142,8 @@ class JsonSerializer(Serializer):
         return json.loads(data)
 
     def loads(self, data: bytes) -> Any:
-        if not data:
-            return None
+        # An empty body is no JSON document: SerializationError, as in the official transport
+        # (the transport decodes an empty response body to None before it gets here).
         try:
             return self.json_loads(data)
         except (ValueError, TypeError) as e:
@@ -169,6 +177,7 @@ class OrjsonSerializer(JsonSerializer):
         self._options = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_PASSTHROUGH_DATACLASS
 
     def default(self, data: Any) -> Any:
+        _refuse_pandas_nat(data)
         datetime = sys.modules.get("datetime")
         if datetime is not None and isinstance(data, (datetime.datetime, datetime.date, datetime.time)):
             return data.isoformat()

@@ -245,7 +245,9 @@ class TransportBase:
         self._sniffing_lock = threading.Lock()  # the sync transport's: one sniffing thread at a time
         self._meta_header = meta_header
         service, service_version = client_meta_service
-        http_client = resolved_class._CLIENT_META_HTTP_CLIENT
+        http_client = getattr(
+            resolved_class, "_CLIENT_META_HTTP_CLIENT", None
+        )  # None: a duck-typed node class
         meta: tuple[tuple[str, str], ...] = (
             (service, service_version),
             ("py", client_meta_version(python_version())),
@@ -270,7 +272,7 @@ class TransportBase:
         request_headers = lowercase_headers(None if headers is DEFAULT else headers)  # type: ignore[arg-type]
         request_body: bytes | None = None
         if body is not None:
-            content_type = request_headers.get("content-type")
+            content_type = dict.get(request_headers, "content-type")  # the names are lower-case: no fallback
             if content_type is None:
                 content_type = self._default_mimetype
                 request_headers["content-type"] = content_type

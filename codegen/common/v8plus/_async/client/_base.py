@@ -116,6 +116,7 @@ class AsyncNamespacedClient(AsyncBaseClient):
     def __init__(self, client: AsyncBaseClient) -> None:
         self._client = client
         super().__init__(client._transport)
+        self._is_serverless = client._is_serverless  # the parent's server mode, as on the official client
 
     async def perform_request(
         self,
@@ -214,6 +215,8 @@ class AsyncElasticsearchBase(AsyncBaseClient):
         super().__init__(transport)
         self._headers = setup.headers
         self._is_serverless = setup.serverless
+        if setup.call_options:
+            self._call_options = self._call_options.replace(**setup.call_options)
         self._otel = OpenTelemetry()
 
     def __repr__(self) -> str:

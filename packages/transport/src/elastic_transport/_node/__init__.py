@@ -131,9 +131,13 @@ def node_class_for(value: str | type[BaseNode]) -> type[BaseNode]:
                 f"Unknown option for node_class: {value!r}. Available options are: {options}"
             ) from None
         return load_node_class(entry.class_name)
-    if isinstance(value, type) and issubclass(value, BaseNode):
+    if isinstance(value, type) and callable(getattr(value, "perform_request", None)):
+        # Not only BaseNode subclasses, as the official transport: a class with BaseNode's
+        # interface that does not derive from it (duck typing) is a node class too.
         return value
-    raise TypeError(f"'node_class' must be a node class name or a BaseNode subclass, got {value!r}")
+    raise TypeError(
+        f"'node_class' must be a node class name or a class with perform_request(), got {value!r}"
+    )
 
 
 if not TYPE_CHECKING:  # hidden from type checkers: a misspelled name stays an error there

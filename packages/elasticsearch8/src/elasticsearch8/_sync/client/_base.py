@@ -113,6 +113,7 @@ class NamespacedClient(BaseClient):
     def __init__(self, client: BaseClient) -> None:
         self._client = client
         super().__init__(client._transport)
+        self._is_serverless = client._is_serverless  # the parent's server mode, as on the official client
 
     def perform_request(
         self,
@@ -208,6 +209,8 @@ class ElasticsearchBase(BaseClient):
         super().__init__(transport)
         self._headers = setup.headers
         self._is_serverless = setup.serverless
+        if setup.call_options:
+            self._call_options = self._call_options.replace(**setup.call_options)
         self._otel = OpenTelemetry()
 
     def __repr__(self) -> str:
