@@ -61,6 +61,10 @@ class AsyncConnection(Connection):
     node_class: ClassVar[str] = "aiohttp"
 
     # unasync: end
+    # Marks the classes whose perform_request is ours: a subclass overriding it is called for
+    # every request of a client built with connection_class= it (_connection_node.py).
+    _BUILTIN_IO: ClassVar[bool] = True
+
     async def perform_request(  # type: ignore[override]
         self,
         method: str,

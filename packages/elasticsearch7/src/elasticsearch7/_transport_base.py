@@ -43,6 +43,7 @@ from ._connection_base import (
     normalize_hosts,
     target_with_params,
 )
+from ._connection_node import CONNECTION_OPTIONS_EXTRA, connection_node_class, uses_own_io
 from ._mimetypes import compat_mimetype, compat_mode
 from ._stacklevel import warn_stacklevel
 from ._warnings import emit_server_warnings
@@ -262,6 +263,8 @@ class TransportBase:
         self.deserializer = Deserializer(all_serializers, default_mimetype)
         self.kwargs = kwargs
         self._node_options = {k: v for k, v in kwargs.items() if k not in POOL_OPTIONS}
+        # A connection class with its own perform_request sends every request itself.
+        self._own_io = uses_own_io(connection_class)
         self.hosts: list[Any] = (
             normalize_hosts(hosts) if hosts is None or isinstance(hosts, (str, Mapping)) else list(hosts)
         )
@@ -276,14 +279,21 @@ class TransportBase:
             return host
         if isinstance(host, str):
             host = normalize_hosts(host)[0]
-        return node_config_from_options({**self._node_options, **host})
+        options = {**self._node_options, **host}
+        config = node_config_from_options(options)
+        if self._own_io:
+            config = config.replace(_extras={**config._extras, CONNECTION_OPTIONS_EXTRA: options})
+        return config
 
     def _create_transport(self, kwargs: Mapping[str, Any]) -> Any:
         if not self.hosts:
             raise ImproperlyConfigured("No hosts were given: at least one host is needed")
         configs = [self._node_config(host) for host in self.hosts]
         node_class = node_class_name(self.connection_class, self._default_node)
-        if isinstance(node_class, str):
+        if self._own_io:
+            node_class_for_configs(self.connection_class.node_class, configs)  # checks the auth
+            node_class = connection_node_class(self.connection_class)
+        elif isinstance(node_class, str):
             node_class = node_class_for_configs(node_class, configs)
         pool_class = self.connection_pool_class
         if pool_class is None or pool_class in (DummyConnectionPool, EmptyConnectionPool):

@@ -6,7 +6,7 @@ everything else comes from ``ConnectionBase`` (``_connection_base.py``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import elastic_transport
 
@@ -46,6 +46,10 @@ from .._connection_base import (  # noqa: F401  (the names the 7.x module had, i
 class Connection(ConnectionBase):
     """The 7.x connection API over one node of the shared transport (urllib3 unless a
     subclass says otherwise; aiohttp for the asyncio one, whose methods are coroutines)."""
+
+    # Marks the classes whose perform_request is ours: a subclass overriding it is called for
+    # every request of a client built with connection_class= it (_connection_node.py).
+    _BUILTIN_IO: ClassVar[bool] = True
 
     def perform_request(  # type: ignore[override]
         self,
