@@ -139,7 +139,10 @@ def test_server_warnings_point_at_the_caller(es7: ModuleType, server: Server) ->
 def test_connection_classes(es7: ModuleType, server: Server) -> None:
     async def main() -> None:
         es = es7.AsyncElasticsearch(server.url, connection_class=es7.AIOHttpConnection)
-        assert type(es.transport.get_connection()).__name__ == "AiohttpHttpNode"
+        connection = es.transport.get_connection()
+        assert type(connection) is es7.AIOHttpConnection
+        assert type(connection._node).__name__ == "AiohttpHttpNode"
+        assert connection._node is es.transport.connection_pool.all()[0]
         assert isinstance(es.transport, es7.AsyncTransport)
         assert await es.search(index="x") == {"ok": True}
         await es.close()

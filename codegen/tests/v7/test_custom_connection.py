@@ -119,3 +119,25 @@ def test_async_overridden_perform_request(es7: ModuleType, server: Server) -> No
     assert asyncio.run(main()) == {"ok": True}
     assert calls == ["/", "/x/_search"]
     assert server.last.headers["authorization"] == "Signed"
+
+
+def test_pool_hands_out_connections_over_its_nodes(es7: ModuleType, server: Server) -> None:
+    """``connection_pool.connections`` and ``get_connection()`` are 7.x ``Connection`` objects;
+    one sends through the pool's own node, and ``mark_dead`` takes it."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    es = es7.Elasticsearch([server.url, dead], randomize_hosts=False)
+    pool = es.transport.connection_pool
+    connections = pool.connections
+    assert [type(c) for c in connections] == [es7.Urllib3HttpConnection] * 2
+    assert [c._node for c in connections] == pool.all()
+    live = next(c for c in connections if c.port == server.port)
+    status, _headers, data = live.perform_request("GET", "/x", params={"a": "1"})
+    assert (status, json.loads(data), server.last.target) == (200, {"ok": True}, "/x?a=1")
+    gone = next(c for c in connections if c is not live)
+    es.transport.mark_dead(gone)
+    assert {es.transport.get_connection().port for _ in range(4)} == {server.port}
+    from es7rt.transport import _ProductChecker
+
+    assert _ProductChecker.check_product(
+        {"X-Elastic-Product": "Elasticsearch"}, {"version": {"number": "7.17.0"}}
+    )

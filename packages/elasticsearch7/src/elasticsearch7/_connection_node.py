@@ -13,6 +13,7 @@ dead-node handling, sniffing, the product check and errors by status work as for
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import json
 import time
@@ -29,7 +30,14 @@ from elastic_transport.client_utils import DEFAULT, DefaultType
 from ._connection_base import REQUESTS_AUTH_EXTRA, ConnectionBase, node_class_by_name
 from .exceptions import ConnectionError, ConnectionTimeout, SSLError, TransportError
 
-__all__ = ["CONNECTION_OPTIONS_EXTRA", "connection_node_class", "uses_own_io"]
+__all__ = [
+    "CONNECTION_OPTIONS_EXTRA",
+    "CALL",
+    "Call",
+    "connection_node_class",
+    "connection_options",
+    "uses_own_io",
+]
 
 # NodeConfig._extras key: the 7.x options (host dict merged over the client's keyword
 # arguments) a node's connection is built from.
@@ -37,6 +45,25 @@ CONNECTION_OPTIONS_EXTRA = "elasticsearch7.connection_options"
 
 # Options resolved into the NodeConfig: the connection gets the resolved values instead.
 _RESOLVED = frozenset({"cloud_id", "scheme", "api_key", "http_auth", "opaque_id", "port", "host"})
+
+
+class Call:
+    """What the 7.x transport passes a connection for the request being sent: the query
+    parameters as given (``None`` when none were), the ignored statuses, and whether it is the
+    product check or a sniff (which 7.x sent with fewer arguments)."""
+
+    __slots__ = ("ignore", "kind", "params")
+
+    def __init__(self, params: dict[str, Any] | None, ignore: tuple[int, ...], kind: str = "request") -> None:
+        self.params = params
+        self.ignore = ignore
+        self.kind = kind  # "request", or "check" / "sniff": only headers and timeout are passed
+
+
+# Set by the transport around a request when its nodes send through connections.
+CALL: contextvars.ContextVar[Call | None] = contextvars.ContextVar(
+    "elasticsearch7_connection_call", default=None
+)
 
 
 def uses_own_io(connection_class: Any) -> bool:
@@ -62,7 +89,7 @@ class _AllStatuses:
 _ALL_STATUSES = _AllStatuses()
 
 
-def _connection_options(config: NodeConfig) -> dict[str, Any]:
+def connection_options(config: NodeConfig) -> dict[str, Any]:
     """The connection's constructor arguments for ``config`` (a seed node or a sniffed one)."""
     extras = config._extras or {}
     options = {k: v for k, v in (extras.get(CONNECTION_OPTIONS_EXTRA) or {}).items() if k not in _RESOLVED}
@@ -103,14 +130,13 @@ def _split_target(target: str) -> tuple[str, dict[str, str]]:
 def _transport_error(error: TransportError) -> elastic_transport.TransportError | None:
     """A connection failure raised by the connection, as the shared transport's error (retried);
     ``None`` for an error with a status, which becomes an answer."""
-    cause: Any = error.info if isinstance(error.info, BaseException) else error
-    message = str(error.error) if error.error not in (None, "N/A", "TIMEOUT") else str(cause)
+    message = str(error)
     if isinstance(error, ConnectionTimeout):
-        return elastic_transport.ConnectionTimeout(message, errors=(cause,))
+        return elastic_transport.ConnectionTimeout(message, errors=(error,))
     if isinstance(error, SSLError):
-        return elastic_transport.TlsError(message, errors=(cause,))
+        return elastic_transport.TlsError(message, errors=(error,))
     if isinstance(error, ConnectionError):
-        return elastic_transport.ConnectionError(message, errors=(cause,))
+        return elastic_transport.ConnectionError(message, errors=(error,))
     return None
 
 
@@ -122,18 +148,25 @@ class _ConnectionNodeMixin:
     _config: NodeConfig
 
     def _build_connection(self) -> None:
-        self.connection = self.connection_class(**_connection_options(self._config))
+        self.connection = self.connection_class(**connection_options(self._config))
 
     def _call_args(
         self, target: str, body: bytes | None, headers: Mapping[str, str] | None, request_timeout: Any
     ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        url, params = _split_target(target)
+        """The connection's arguments, as the 7.x transport passed them."""
+        url, query = _split_target(target)
         timeout = None if request_timeout is DEFAULT else request_timeout
-        return (url, params, body), {
-            "timeout": timeout,
-            "ignore": _ALL_STATUSES,
-            "headers": dict(headers or {}),
-        }
+        call = CALL.get()
+        request_headers = dict(headers) if headers else None
+        if call is None:  # a request the shared transport makes by itself
+            kwargs = {"timeout": timeout, "ignore": _ALL_STATUSES, "headers": request_headers}
+            return (url, query or None, body), kwargs
+        if call.kind == "check":
+            return (url,), {"headers": request_headers, "timeout": timeout}
+        if call.kind == "sniff":
+            return (url,), {"timeout": timeout}
+        params = call.params if call.params is not None or not query else query
+        return (url, params, body), {"headers": request_headers, "ignore": call.ignore, "timeout": timeout}
 
     def _answer(self, result: Any, started: float) -> NodeApiResponse:
         status, headers, data = result
@@ -159,7 +192,10 @@ class _ConnectionNodeMixin:
         if not isinstance(error.status_code, int):
             raise error
         info = error.info
-        raw = json.dumps(info) if isinstance(info, (dict, list)) else str(error.error)
+        if isinstance(info, (dict, list)):
+            raw = json.dumps(info)
+        else:
+            raw = info if isinstance(info, str) else str(error.error)
         return self._answer((error.status_code, {"content-type": "application/json"}, raw), started)
 
 
@@ -231,7 +267,20 @@ def connection_node_class(connection_class: type[Any]) -> type[BaseNode]:
     is_async = inspect.iscoroutinefunction(connection_class.perform_request)
     base: type[BaseNode] = AsyncConnectionNode if is_async else ConnectionNode
     namespace: dict[str, Any] = {"connection_class": connection_class}
-    library = getattr(connection_class, "node_class", None)
-    if isinstance(library, str):  # the x-elastic-client-meta entry of the library it uses
-        namespace["_CLIENT_META_HTTP_CLIENT"] = node_class_by_name(library)._CLIENT_META_HTTP_CLIENT
+    own_meta = getattr(connection_class, "HTTP_CLIENT_META", None)
+    if own_meta:  # the class names its own entry, as 7.x connection classes could
+        namespace["_CLIENT_META_HTTP_CLIENT"] = tuple(own_meta)
+        return type(f"{connection_class.__name__}Node", (base,), namespace)
+    # The x-elastic-client-meta entry of the HTTP library, for a subclass of one library's
+    # class; a direct subclass of Connection has none (it may send any way it likes).
+    for klass in connection_class.__mro__:
+        if "node_class" in vars(klass):
+            library = vars(klass)["node_class"]
+            if (
+                isinstance(library, str)
+                and klass is not ConnectionBase
+                and not vars(klass).get("_BUILTIN_IO")
+            ):
+                namespace["_CLIENT_META_HTTP_CLIENT"] = node_class_by_name(library)._CLIENT_META_HTTP_CLIENT
+            break
     return type(f"{connection_class.__name__}Node", (base,), namespace)
