@@ -141,3 +141,45 @@ def test_pool_hands_out_connections_over_its_nodes(es7: ModuleType, server: Serv
     assert _ProductChecker.check_product(
         {"X-Elastic-Product": "Elasticsearch"}, {"version": {"number": "7.17.0"}}
     )
+
+
+def test_connection_internals_of_7x(
+    es7: ModuleType, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``session`` / ``pool`` are the node's; the User-Agent is ``_get_default_user_agent()``;
+    a standalone request logs to ``elasticsearch`` and traces to ``elasticsearch.trace``."""
+    import logging
+
+    requests_connection = es7.RequestsHttpConnection("127.0.0.1", server.port)
+    assert requests_connection.session is requests_connection._get_node().session
+    urllib3_connection = es7.Urllib3HttpConnection("127.0.0.1", server.port)
+    assert urllib3_connection.pool is urllib3_connection._get_node().pool
+    tracer = logging.getLogger("elasticsearch.trace")
+    handler = logging.NullHandler()
+    tracer.addHandler(handler)
+    try:
+        with caplog.at_level(logging.DEBUG):
+            status, _headers, _data = urllib3_connection.perform_request("POST", "/x", {"a": "1"}, b'{"q":1}')
+            server.routes[("GET", "/bad")] = Reply(status=500, body={"error": "boom"})
+            with pytest.raises(es7.TransportError):
+                urllib3_connection.perform_request("GET", "/bad")
+    finally:
+        tracer.removeHandler(handler)
+    assert status == 200
+    assert server.requests[0].headers["user-agent"] == urllib3_connection._get_default_user_agent()
+    records = [
+        (r.name, r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("elasticsearch")
+    ]
+    url = f"http://127.0.0.1:{server.port}"
+    assert any(
+        n == "elasticsearch" and m.startswith(f"POST {url}/x?a=1 [status:200 request:") for n, _, m in records
+    )
+    assert ("elasticsearch", "DEBUG", '> {"q":1}') in records
+    assert any(n == "elasticsearch" and lvl == "WARNING" and "[status:500" in m for n, lvl, m in records)
+    curl = [m for n, lvl, m in records if n == "elasticsearch.trace" and lvl == "INFO"]
+    assert curl[0].startswith(
+        "curl -H 'Content-Type: application/json' -XPOST 'http://localhost:9200/x?pretty&a=1'"
+    )
+    cloud_id = "name:" + __import__("base64").b64encode(b"example.com$es-uuid$kb-uuid").decode()
+    assert es7.Urllib3HttpConnection(cloud_id=cloud_id).host == "https://es-uuid.example.com"
+    assert es7.Urllib3HttpConnection(cloud_id=cloud_id, port=9243).host == "https://es-uuid.example.com:9243"
