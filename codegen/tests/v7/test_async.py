@@ -178,6 +178,23 @@ def test_sniff_on_start_happens_before_the_first_request(es7: ModuleType, server
     assert [r.target for r in server.requests] == ["/_nodes/_all/http", "/", "/x/_search"]
 
 
+def test_async_call_runs_the_initial_sniff(es7: ModuleType, server: Server) -> None:
+    """``AsyncTransport._async_call()`` (7.x): the deferred initial sniff, once, in the running loop."""
+    nodes = {"nodes": {"a": {"roles": ["data"], "http": {"publish_address": f"127.0.0.1:{server.port}"}}}}
+    server.routes[("GET", "/_nodes/_all/http")] = Reply(body=nodes, headers=PRODUCT)
+
+    async def main() -> list[str]:
+        transport = es7.AsyncTransport([{"host": "localhost", "port": server.port}], sniff_on_start=True)
+        await transport._async_call()
+        await transport._async_call()
+        hosts = [n.config.host for n in transport.connection_pool.all()]
+        await transport.close()
+        return hosts
+
+    assert run(main()) == ["127.0.0.1"]
+    assert [r.target for r in server.requests] == ["/_nodes/_all/http"]
+
+
 def test_import_is_lazy(es7: ModuleType) -> None:
     """``import <package>`` loads neither aiohttp nor the async modules; the names still resolve."""
     package_parent = str(Path(str(es7.__file__)).parents[1])

@@ -190,6 +190,14 @@ class AsyncTransport(TransportBase):
             raise self._wrap_error(e) from e
 
     # unasync: async-only (closing a node awaits: dropped nodes wait for close())
+    async def _async_call(self) -> None:
+        """What the asyncio transport defers until an event loop runs: the initial sniff (once,
+        when ``sniff_on_start`` is set); every request awaits it first."""
+        try:
+            await self._transport._async_call()
+        except elastic_transport.TransportError as e:
+            raise self._wrap_error(e) from e
+
     def set_connections(self, hosts: Any) -> None:
         """Replaces the pool's nodes with ``hosts``; removed nodes are closed by ``close()``."""
         self.hosts = normalize_hosts(hosts)
