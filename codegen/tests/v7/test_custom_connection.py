@@ -183,3 +183,16 @@ def test_connection_internals_of_7x(
     cloud_id = "name:" + __import__("base64").b64encode(b"example.com$es-uuid$kb-uuid").decode()
     assert es7.Urllib3HttpConnection(cloud_id=cloud_id).host == "https://es-uuid.example.com"
     assert es7.Urllib3HttpConnection(cloud_id=cloud_id, port=9243).host == "https://es-uuid.example.com:9243"
+
+
+def test_raise_warnings(es7: ModuleType) -> None:
+    """``Connection._raise_warnings(values)``: one warning per distinct message, folded values split."""
+    import warnings
+
+    connection = es7.Urllib3HttpConnection()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        connection._raise_warnings([])
+        connection._raise_warnings(['299 Elasticsearch-7.17.0 "a"', '299 Elasticsearch-7.17.0 "a",299 x "b"'])
+    assert [str(w.message) for w in caught] == ["a", "b"]
+    assert all(w.category is es7.ElasticsearchWarning for w in caught)

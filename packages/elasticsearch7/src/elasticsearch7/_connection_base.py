@@ -349,6 +349,12 @@ class ConnectionBase:
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.host}>"
 
+    def _raise_warnings(self, warning_headers: Any) -> None:
+        """Issues an ``ElasticsearchWarning`` per message in the given ``Warning`` header values."""
+        values = [str(value) for value in warning_headers or ()]
+        if values:
+            emit_server_warnings({"warning": ", ".join(values)})
+
     def _get_default_user_agent(self) -> str:
         """The User-Agent sent unless the headers set one."""
         return USER_AGENT
