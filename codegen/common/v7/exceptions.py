@@ -184,6 +184,8 @@ def from_transport_error(error: Exception) -> Exception:
     if not isinstance(error, elastic_transport.TransportError):
         return error
     cause: Exception = error.errors[0] if error.errors else error
+    if isinstance(cause, TransportError):  # raised by a connection class of the user's: as is
+        return cause
     message = str(cause) if error.errors else str(error.message)
     if isinstance(error, elastic_transport.ConnectionTimeout):
         return ConnectionTimeout("TIMEOUT", message, cause)

@@ -139,7 +139,10 @@ def test_server_warnings_point_at_the_caller(es7: ModuleType, server: Server) ->
 def test_connection_classes(es7: ModuleType, server: Server) -> None:
     async def main() -> None:
         es = es7.AsyncElasticsearch(server.url, connection_class=es7.AIOHttpConnection)
-        assert type(es.transport.get_connection()).__name__ == "AiohttpHttpNode"
+        connection = es.transport.get_connection()
+        assert type(connection) is es7.AIOHttpConnection
+        assert type(connection._node).__name__ == "AiohttpHttpNode"
+        assert connection._node is es.transport.connection_pool.all()[0]
         assert isinstance(es.transport, es7.AsyncTransport)
         assert await es.search(index="x") == {"ok": True}
         await es.close()
@@ -173,6 +176,23 @@ def test_sniff_on_start_happens_before_the_first_request(es7: ModuleType, server
 
     run(main())
     assert [r.target for r in server.requests] == ["/_nodes/_all/http", "/", "/x/_search"]
+
+
+def test_async_call_runs_the_initial_sniff(es7: ModuleType, server: Server) -> None:
+    """``AsyncTransport._async_call()`` (7.x): the deferred initial sniff, once, in the running loop."""
+    nodes = {"nodes": {"a": {"roles": ["data"], "http": {"publish_address": f"127.0.0.1:{server.port}"}}}}
+    server.routes[("GET", "/_nodes/_all/http")] = Reply(body=nodes, headers=PRODUCT)
+
+    async def main() -> list[str]:
+        transport = es7.AsyncTransport([{"host": "localhost", "port": server.port}], sniff_on_start=True)
+        await transport._async_call()
+        await transport._async_call()
+        hosts = [n.config.host for n in transport.connection_pool.all()]
+        await transport.close()
+        return hosts
+
+    assert run(main()) == ["127.0.0.1"]
+    assert [r.target for r in server.requests] == ["/_nodes/_all/http"]
 
 
 def test_import_is_lazy(es7: ModuleType) -> None:

@@ -152,15 +152,18 @@ def test_transport_options(es7: ModuleType) -> None:
     assert isinstance(pool, es7.ConnectionPool)
     assert (pool.dead_node_backoff_factor, pool.max_dead_node_backoff) == (2, 16)
     assert isinstance(pool.node_selector, es7.connection_pool.RandomSelector)
-    assert pool.connections == pool.all()
-    assert es.transport.get_connection().config.host == "h"
+    # 7.x Connection objects, each over one node of the pool (made once per node).
+    assert [c._node for c in pool.connections] == pool.all()
+    assert pool.connections == pool.connections
+    assert type(pool.connections[0]) is es7.Urllib3HttpConnection
+    assert es.transport.get_connection().hostname == "h"
     with pytest.raises(es7.ImproperlyConfigured):
         es7.Elasticsearch("http://h:1", connection_pool_class=dict)
 
 
 def test_connection_classes(es7: ModuleType) -> None:
     def node_class(**options: Any) -> str:
-        return type(es7.Elasticsearch("http://h:1", **options).transport.get_connection()).__name__
+        return type(es7.Elasticsearch("http://h:1", **options).transport.connection_pool.all()[0]).__name__
 
     assert node_class() == "Urllib3HttpNode"
     assert node_class(connection_class=es7.Urllib3HttpConnection) == "Urllib3HttpNode"

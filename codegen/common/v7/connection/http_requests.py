@@ -39,3 +39,9 @@ class RequestsHttpConnection(Connection):
         **kwargs: Any,
     ) -> None:
         super().__init__(**constructor_options(locals()))
+
+    @property
+    def session(self) -> Any:
+        """The ``requests.Session`` this connection sends with (its node's)."""
+        node: Any = self._get_node()
+        return node.session

@@ -12,6 +12,7 @@ connection classes only name which HTTP library the nodes use. They also work st
 from __future__ import annotations
 
 import binascii
+import logging
 import platform
 import warnings
 from collections.abc import Mapping
@@ -47,6 +48,7 @@ __all__ = [
     "http_error",
     "ImproperlyConfigured",
     "is_requests_auth",
+    "logger",
     "node_class_by_name",
     "node_class_for_configs",
     "node_class_name",
@@ -58,10 +60,16 @@ __all__ = [
     "_profile",
     "REQUESTS_AUTH_EXTRA",
     "target_with_params",
+    "tracer",
     "_TLS_FILES",
     "USER_AGENT",
     "warn_stacklevel",
 ]
+
+# 7.x wrote a line per request to "elasticsearch" and a curl command per request to
+# "elasticsearch.trace" (the standalone connections still do).
+logger = logging.getLogger("elasticsearch")
+tracer = logging.getLogger("elasticsearch.trace")
 
 USER_AGENT = f"{_profile.USER_AGENT_NAME}/{_profile.CLIENT_VERSION} (Python {platform.python_version()})"
 
@@ -333,11 +341,23 @@ class ConnectionBase:
         self.http_compress = bool(self.config.http_compress)
         self.headers = dict(self.config.headers)
         host_part = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
-        self.host = f"{self.scheme}://{host_part}:{self.port}"
+        # A Cloud ID's default port stays out of the URL, as in 7.x.
+        default_cloud_port = bool(cloud_id) and port is None and self.port == 443
+        self.host = f"{self.scheme}://{host_part}" + ("" if default_cloud_port else f":{self.port}")
         self._node: BaseNode | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.host}>"
+
+    def _raise_warnings(self, warning_headers: Any) -> None:
+        """Issues an ``ElasticsearchWarning`` per message in the given ``Warning`` header values."""
+        values = [str(value) for value in warning_headers or ()]
+        if values:
+            emit_server_warnings({"warning": ", ".join(values)})
+
+    def _get_default_user_agent(self) -> str:
+        """The User-Agent sent unless the headers set one."""
+        return USER_AGENT
 
     def _get_node(self) -> BaseNode:
         if self._node is None:

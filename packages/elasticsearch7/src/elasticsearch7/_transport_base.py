@@ -28,6 +28,7 @@ import re
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 import elastic_transport
 from elastic_transport import BaseNode, NodeConfig, NodePool, TransportApiResponse
@@ -36,6 +37,7 @@ from elastic_transport.client_utils import DEFAULT, DefaultType, client_meta_ver
 from . import _profile
 from ._connection_base import (
     POOL_OPTIONS,
+    ConnectionBase,
     decode_error_body,
     node_class_for_configs,
     node_class_name,
@@ -43,11 +45,12 @@ from ._connection_base import (
     normalize_hosts,
     target_with_params,
 )
+from ._connection_node import CALL, CONNECTION_OPTIONS_EXTRA, Call, connection_node_class, uses_own_io
 from ._mimetypes import compat_mimetype, compat_mode
 from ._stacklevel import warn_stacklevel
 from ._warnings import emit_server_warnings
 from .connection import Urllib3HttpConnection
-from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool
+from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool, node_of
 from .exceptions import (
     AuthenticationException,
     AuthorizationException,
@@ -69,6 +72,8 @@ __all__ = [
     "AuthenticationException",
     "AuthorizationException",
     "BaseNode",
+    "CALL",
+    "Call",
     "client_meta_version",
     "compat_mimetype",
     "compat_mode",
@@ -99,6 +104,7 @@ __all__ = [
     "POOL_OPTIONS",
     "product_check",
     "_PRODUCT_ERRORS",
+    "_ProductChecker",
     "_profile",
     "_RAW_SERIALIZERS",
     "SerializationError",
@@ -172,6 +178,21 @@ def product_check(headers: Mapping[str, str], body: Any) -> bool | str:
     if major == 7 and body["version"].get("build_flavor") != "default":
         return UNSUPPORTED_DISTRIBUTION
     return True
+
+
+class _ProductChecker:
+    """The product check under the 7.x name: its result constants and ``check_product``."""
+
+    SUCCESS = True
+    SUCCESS_RESULTS: tuple[Any, ...] = (True,)
+    UNSUPPORTED_PRODUCT = UNSUPPORTED_PRODUCT
+    UNSUPPORTED_DISTRIBUTION = UNSUPPORTED_DISTRIBUTION
+
+    @staticmethod
+    def check_product(headers: Mapping[str, str], response: Any) -> bool | str:
+        """``True`` for a supported Elasticsearch, else one of the two constants."""
+        lowered = {str(k).lower(): v for k, v in (headers or {}).items()}
+        return product_check(lowered, response if isinstance(response, dict) else {})
 
 
 class _Undecoded(elastic_transport.Serializer):
@@ -262,12 +283,20 @@ class TransportBase:
         self.deserializer = Deserializer(all_serializers, default_mimetype)
         self.kwargs = kwargs
         self._node_options = {k: v for k, v in kwargs.items() if k not in POOL_OPTIONS}
+        # A connection class with its own perform_request sends every request itself.
+        self._own_io = uses_own_io(connection_class)
         self.hosts: list[Any] = (
             normalize_hosts(hosts) if hosts is None or isinstance(hosts, (str, Mapping)) else list(hosts)
         )
         # None: not checked yet; True: a supported Elasticsearch; else a product check result.
         self._verified_elasticsearch: bool | str | None = None
         self._transport = self._create_transport(kwargs)
+        pool = self._transport.node_pool
+        if isinstance(pool, ConnectionPool):
+            is_connection = isinstance(connection_class, type) and issubclass(
+                connection_class, ConnectionBase
+            )
+            pool.connection_class = connection_class if is_connection else self.DEFAULT_CONNECTION_CLASS
 
     # -- construction -------------------------------------------------------------------
 
@@ -276,14 +305,21 @@ class TransportBase:
             return host
         if isinstance(host, str):
             host = normalize_hosts(host)[0]
-        return node_config_from_options({**self._node_options, **host})
+        options = {**self._node_options, **host}
+        config = node_config_from_options(options)
+        if self._own_io:
+            config = config.replace(_extras={**config._extras, CONNECTION_OPTIONS_EXTRA: options})
+        return config
 
     def _create_transport(self, kwargs: Mapping[str, Any]) -> Any:
         if not self.hosts:
             raise ImproperlyConfigured("No hosts were given: at least one host is needed")
         configs = [self._node_config(host) for host in self.hosts]
         node_class = node_class_name(self.connection_class, self._default_node)
-        if isinstance(node_class, str):
+        if self._own_io:
+            node_class_for_configs(self.connection_class.node_class, configs)  # checks the auth
+            node_class = connection_node_class(self.connection_class)
+        elif isinstance(node_class, str):
             node_class = node_class_for_configs(node_class, configs)
         pool_class = self.connection_pool_class
         if pool_class is None or pool_class in (DummyConnectionPool, EmptyConnectionPool):
@@ -415,6 +451,24 @@ class TransportBase:
             DEFAULT if timeout is None else timeout,
         )
 
+    def _connection_call(self, params: Mapping[str, Any] | None, target: str, ignore: tuple[int, ...]) -> Any:
+        """For a connection class with its own I/O: what it is passed for this request (the
+        token to reset); ``None`` on the fast path."""
+        if not self._own_io:
+            return None
+        query = target.partition("?")[2]
+        call_params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
+        return CALL.set(Call(call_params if params is not None or call_params else None, ignore))
+
+    def _special_call(self, kind: str) -> Any:
+        """Like ``_connection_call`` for the product check and sniffing."""
+        return CALL.set(Call(None, (), kind)) if self._own_io else None
+
+    @staticmethod
+    def _end_call(token: Any) -> None:
+        if token is not None:
+            CALL.reset(token)
+
     def _retry_statuses(self, ignore: tuple[int, ...]) -> Collection[int] | DefaultType:
         """An ignored status is an answer, not a failure: never retried (7.x didn't)."""
         if ignore and set(ignore) & set(self.retry_on_status):
@@ -497,12 +551,15 @@ class TransportBase:
         pool: NodePool = self._transport.node_pool
         return pool
 
-    def get_connection(self) -> BaseNode:
-        """The node the next request would go to."""
-        return self.connection_pool.get()
+    def get_connection(self) -> Any:
+        """The ``Connection`` of the node the next request would go to."""
+        pool = self.connection_pool
+        return pool.get_connection() if isinstance(pool, ConnectionPool) else pool.get()
 
-    def mark_dead(self, connection: BaseNode) -> None:
-        self.connection_pool.mark_dead(connection)
+    def mark_dead(self, connection: Any) -> None:
+        """Takes a connection (or node) out of rotation for a while, as a failure does."""
+        pool = self.connection_pool
+        pool.mark_dead(node_of(pool, connection))
 
     def add_connection(self, host: Any) -> None:
         """Adds one more host (a 7.x host dict or URL) to the pool."""

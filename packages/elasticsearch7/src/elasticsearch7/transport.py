@@ -21,6 +21,7 @@ from ._transport_base import (  # noqa: F401  (the names the 7.x module had, imp
     _SNIFF_TARGET,
     _UNDECODED,
     _VERSION_RE,
+    CALL,
     DEFAULT_SERIALIZERS,
     POOL_OPTIONS,
     UNSUPPORTED_DISTRIBUTION,
@@ -28,6 +29,7 @@ from ._transport_base import (  # noqa: F401  (the names the 7.x module had, imp
     AuthenticationException,
     AuthorizationException,
     BaseNode,
+    Call,
     ConnectionError,
     ConnectionPool,
     ConnectionTimeout,
@@ -47,6 +49,7 @@ from ._transport_base import (  # noqa: F401  (the names the 7.x module had, imp
     TransportError,
     UnsupportedProductError,
     Urllib3HttpConnection,
+    _ProductChecker,
     _profile,
     _Undecoded,
     client_meta_version,
@@ -98,6 +101,7 @@ class Transport(TransportBase):
             if self._verified_elasticsearch is None:
                 self._do_verify_elasticsearch(request_headers, timeout)
             self._raise_if_unsupported()
+        token = self._connection_call(params, target, ignore)
         try:
             response = self._transport.perform_request(
                 method,
@@ -109,6 +113,8 @@ class Transport(TransportBase):
             )
         except elastic_transport.TransportError as e:
             raise self._wrap_error(e) from e
+        finally:
+            self._end_call(token)
         return self._process_response(method, target, response, ignore)
 
     def _do_verify_elasticsearch(self, headers: Mapping[str, str], timeout: Any) -> None:
@@ -116,12 +122,15 @@ class Transport(TransportBase):
         with self._verify_lock:
             if self._verified_elasticsearch is not None:
                 return
+            token = self._special_call("check")
             try:
                 response = self._transport.perform_request(
                     "GET", "/", headers=self._product_check_headers(headers), request_timeout=timeout
                 )
             except elastic_transport.TransportError as e:
                 raise self._wrap_error(e) from e
+            finally:
+                self._end_call(token)
             self._verified_elasticsearch = self._product_check_result(response)
 
     def _sniff_callback(self) -> Callable[..., Any]:
@@ -129,6 +138,7 @@ class Transport(TransportBase):
             timeout = DEFAULT if options.is_initial_sniff else options.sniff_timeout
             errors: list[Exception] = []
             for node in transport.node_pool.all():
+                token = self._special_call("sniff")
                 try:
                     meta, raw = node.perform_request(
                         "GET", _SNIFF_TARGET, headers={"accept": "application/json"}, request_timeout=timeout
@@ -136,6 +146,8 @@ class Transport(TransportBase):
                 except elastic_transport.TransportError as e:
                     errors.append(e)
                     continue
+                finally:
+                    self._end_call(token)
                 if 200 <= meta.status < 300:
                     return self._sniffed_node_configs(raw, node.config)
                 errors.append(TransportError(meta.status, "Sniffing failed", None))

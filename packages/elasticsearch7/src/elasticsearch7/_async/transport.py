@@ -32,6 +32,7 @@ from .._transport_base import (  # noqa: F401  (the names the 7.x module had, im
     _SNIFF_TARGET,
     _UNDECODED,
     _VERSION_RE,
+    CALL,
     DEFAULT_SERIALIZERS,
     POOL_OPTIONS,
     UNSUPPORTED_DISTRIBUTION,
@@ -39,6 +40,7 @@ from .._transport_base import (  # noqa: F401  (the names the 7.x module had, im
     AuthenticationException,
     AuthorizationException,
     BaseNode,
+    Call,
     ConnectionError,
     ConnectionPool,
     ConnectionTimeout,
@@ -58,6 +60,7 @@ from .._transport_base import (  # noqa: F401  (the names the 7.x module had, im
     TransportError,
     UnsupportedProductError,
     Urllib3HttpConnection,
+    _ProductChecker,
     _profile,
     _Undecoded,
     client_meta_version,
@@ -123,6 +126,7 @@ class AsyncTransport(TransportBase):
             if self._verified_elasticsearch is None:
                 await self._do_verify_elasticsearch(request_headers, timeout)
             self._raise_if_unsupported()
+        token = self._connection_call(params, target, ignore)
         try:
             response = await self._transport.perform_request(
                 method,
@@ -134,6 +138,8 @@ class AsyncTransport(TransportBase):
             )
         except elastic_transport.TransportError as e:
             raise self._wrap_error(e) from e
+        finally:
+            self._end_call(token)
         return self._process_response(method, target, response, ignore)
 
     async def _do_verify_elasticsearch(self, headers: Mapping[str, str], timeout: Any) -> None:
@@ -141,12 +147,15 @@ class AsyncTransport(TransportBase):
         async with self._verify_lock:
             if self._verified_elasticsearch is not None:
                 return
+            token = self._special_call("check")
             try:
                 response = await self._transport.perform_request(
                     "GET", "/", headers=self._product_check_headers(headers), request_timeout=timeout
                 )
             except elastic_transport.TransportError as e:
                 raise self._wrap_error(e) from e
+            finally:
+                self._end_call(token)
             self._verified_elasticsearch = self._product_check_result(response)
 
     def _sniff_callback(self) -> Callable[..., Any]:
@@ -154,6 +163,7 @@ class AsyncTransport(TransportBase):
             timeout = DEFAULT if options.is_initial_sniff else options.sniff_timeout
             errors: list[Exception] = []
             for node in transport.node_pool.all():
+                token = self._special_call("sniff")
                 try:
                     meta, raw = await node.perform_request(
                         "GET", _SNIFF_TARGET, headers={"accept": "application/json"}, request_timeout=timeout
@@ -161,6 +171,8 @@ class AsyncTransport(TransportBase):
                 except elastic_transport.TransportError as e:
                     errors.append(e)
                     continue
+                finally:
+                    self._end_call(token)
                 if 200 <= meta.status < 300:
                     return self._sniffed_node_configs(raw, node.config)
                 errors.append(TransportError(meta.status, "Sniffing failed", None))
@@ -178,6 +190,14 @@ class AsyncTransport(TransportBase):
             raise self._wrap_error(e) from e
 
     # unasync: async-only (closing a node awaits: dropped nodes wait for close())
+    async def _async_call(self) -> None:
+        """What the asyncio transport defers until an event loop runs: the initial sniff (once,
+        when ``sniff_on_start`` is set); every request awaits it first."""
+        try:
+            await self._transport._async_call()
+        except elastic_transport.TransportError as e:
+            raise self._wrap_error(e) from e
+
     def set_connections(self, hosts: Any) -> None:
         """Replaces the pool's nodes with ``hosts``; removed nodes are closed by ``close()``."""
         self.hosts = normalize_hosts(hosts)

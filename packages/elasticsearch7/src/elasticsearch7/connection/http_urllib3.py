@@ -47,3 +47,9 @@ class Urllib3HttpConnection(Connection):
         **kwargs: Any,
     ) -> None:
         super().__init__(**constructor_options(locals()))
+
+    @property
+    def pool(self) -> Any:
+        """The urllib3 connection pool this connection sends with (its node's)."""
+        node: Any = self._get_node()
+        return node.pool
