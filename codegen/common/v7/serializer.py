@@ -140,7 +140,7 @@ if TYPE_CHECKING:  # built on first use (see __getattr__)
     INTEGER_TYPES: tuple[type, ...]
     FLOAT_TYPES: tuple[type, ...]
     TIME_TYPES: tuple[type, ...]
-else:  # hidden from type checkers: a misspelled name stays an error there  # hidden from type checkers: a misspelled name stays an error there
+else:  # hidden from type checkers: a misspelled name stays an error there
 
     def __getattr__(name: str) -> Any:
         return type_tuple(__name__, name)  # INTEGER_TYPES, FLOAT_TYPES, TIME_TYPES

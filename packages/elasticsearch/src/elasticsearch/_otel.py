@@ -16,6 +16,7 @@ conventions of its time (``db.system``, ``db.elasticsearch.path_parts.*``, ...).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
@@ -90,18 +91,14 @@ def _env_body_strategy() -> BodyStrategy:
     return "raw" if capture == "true" else "omit"
 
 
-_trace_api: list[Any] = []  # ``opentelemetry.trace``, or None without it: looked up once
-
-
+@functools.cache
 def _trace_module() -> Any | None:
-    if not _trace_api:
-        try:
-            from opentelemetry import trace
-        except ImportError:
-            _trace_api.append(None)
-        else:
-            _trace_api.append(trace)
-    return _trace_api[0]
+    """``opentelemetry.trace``, or None without it (looked up once)."""
+    try:
+        from opentelemetry import trace
+    except ImportError:
+        return None
+    return trace
 
 
 def _global_provider_set(trace: Any) -> bool:

@@ -46,7 +46,7 @@ def to_bytes(x: Any, encoding: str = "ascii") -> Any:
 
 if TYPE_CHECKING:  # built on first use (see __getattr__)
     reraise_exceptions: tuple[type[BaseException], ...]
-else:  # hidden from type checkers: a misspelled name stays an error there  # hidden from type checkers: a misspelled name stays an error there
+else:  # hidden from type checkers: a misspelled name stays an error there
 
     def __getattr__(name: str) -> Any:
         # Exceptions that "catch everything" code must re-raise; built on first use so that
