@@ -105,6 +105,26 @@ def test_request_headers_override_node_headers_case_insensitively(
     assert (headers["x-node"], headers["authorization"], headers["x-request"]) == ("n", "ApiKey new", "r")
 
 
+def test_header_values_change_between_requests(make_node: NodeFactory, http_server: FakeServer) -> None:
+    """The urllib3 node reuses header lines it has checked before: each request still
+    carries exactly its own values."""
+    node = make_node(http_server.port)
+    values = ["a", "b", "a", "a b", "b"]
+    for value in values:
+        node.perform_request("GET", "/", headers={"x-value": value})
+    assert [r.headers["x-value"] for r in http_server.requests] == values
+
+
+def test_header_injection_refused_every_time(make_node: NodeFactory, http_server: FakeServer) -> None:
+    node = make_node(http_server.port)
+    node.perform_request("GET", "/", headers={"x-value": "ok"})
+    for _ in range(2):
+        with pytest.raises((ValueError, ConnectionError)):
+            node.perform_request("GET", "/", headers={"x-value": "ok\r\nx-injected: 1"})
+    node.perform_request("GET", "/", headers={"x-value": "ok"})
+    assert [r.headers.get("x-injected") for r in http_server.requests] == [None, None]
+
+
 def test_keep_alive_reuses_one_connection(make_node: NodeFactory, http_server: FakeServer) -> None:
     node = make_node(http_server.port)
     for _ in range(20):
