@@ -71,6 +71,18 @@ def test_load_exceptions_refuses_bad_entries(tmp_path: Path) -> None:
         officialsuite.load_exceptions(_write(tmp_path, '[[skipped]]\nid = "t.py"\n'))
 
 
+def test_official_fails_entries_are_tolerated_on_their_own(tmp_path: Path) -> None:
+    exceptions = officialsuite.load_exceptions(
+        _write(tmp_path, '[[official_fails]]\nid = "t.py::test_x"\nreason = "checked with the official"\n')
+    )
+    assert exceptions.of_kind("private") == [] and len(exceptions.of_kind("official_fails")) == 1
+    outcome = Outcome(failed=["t.py::test_x"])
+    unexpected, stale, tolerated = officialsuite._compare(outcome, exceptions, [])
+    assert (unexpected, stale, tolerated["official_fails"]) == ([], [], ["t.py::test_x"])
+    # Once it passes with ours, the entry is stale like any other.
+    assert officialsuite._compare(Outcome(passed=["t.py::test_x"]), exceptions, [])[1] == ["t.py::test_x"]
+
+
 def _suite(tmp_path: Path, private_share: float) -> Suite:
     official = tmp_path / "official"
     (official / "tests" / "sub").mkdir(parents=True)

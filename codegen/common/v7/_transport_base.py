@@ -230,12 +230,18 @@ _RAW_SERIALIZERS: dict[str, elastic_transport.Serializer] = dict.fromkeys(
 )
 
 
+class _SharedTransport(elastic_transport.Transport):
+    """The shared transport as 7.x sniffs: the nodes found replace the seed hosts."""
+
+    _sniff_keeps_seeds = False
+
+
 class TransportBase:
     """Configuration, request preparation and response handling of both 7.x transports."""
 
     DEFAULT_CONNECTION_CLASS: Any = Urllib3HttpConnection
     _default_node = "urllib3"
-    _shared_transport_class: Any = elastic_transport.Transport
+    _shared_transport_class: Any = _SharedTransport
 
     def __init__(
         self,

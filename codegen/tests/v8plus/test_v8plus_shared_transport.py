@@ -73,8 +73,10 @@ async def test_three_packages_share_one_transport_module(
         transports = {name: shared_transport(client) for name, client in clients.items()}
         expected_class = elastic_transport.Transport if flavor == "sync" else elastic_transport.AsyncTransport
         for transport in transports.values():
-            assert type(transport) is expected_class
-            assert_from_transport_module(transport)
+            # The shared class (7.x's subclass changes only what a sniff does with seed nodes):
+            # the request loop is the shared module's.
+            assert isinstance(transport, expected_class)
+            assert type(transport).perform_request is expected_class.perform_request
             for node in transport.node_pool.all():
                 assert isinstance(node, elastic_transport.BaseNode)
                 assert_from_transport_module(node)

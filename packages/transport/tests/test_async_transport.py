@@ -344,7 +344,7 @@ async def test_sniff_on_node_failure_finds_a_working_node(
     transport = make_transport(dead_port, sniff_on_node_failure=True, sniff_callback=sniff_callback)
     meta, _ = await transport.perform_request("GET", "/")
     assert meta.status == 200
-    assert [n.config for n in transport.node_pool.all()] == [node(http_server)]
+    assert [n.config for n in transport.node_pool.all()] == [node(dead_port), node(http_server)]  # seed stays
 
 
 async def test_sniff_closes_removed_nodes(
@@ -354,14 +354,14 @@ async def test_sniff_closes_removed_nodes(
         return [node(http_servers[1])]
 
     transport = make_transport(http_servers[0], sniff_on_node_failure=True, sniff_callback=sniff_callback)
-    transport.node_pool.add(node(http_servers[2]))
+    transport.node_pool.add(node(http_servers[2]))  # added, as a sniff would: not a seed
     await transport.perform_request("GET", "/")
     await transport.perform_request("GET", "/")
     old = transport.node_pool.all()[1]
     await transport.sniff()
     await transport.close()
-    assert is_closed(old)  # a node the sniff no longer lists is dropped (seeds too, never the last)
-    assert [n.config for n in transport.node_pool.all()] == [node(http_servers[1])]
+    assert is_closed(old)  # a node the sniff no longer lists is dropped; seeds stay
+    assert [n.config for n in transport.node_pool.all()] == [node(http_servers[0]), node(http_servers[1])]
 
 
 async def test_failed_sniff_keeps_the_pool(http_server: FakeServer, make_transport: MakeTransport) -> None:

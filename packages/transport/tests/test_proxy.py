@@ -190,10 +190,11 @@ def test_node_config_with_a_proxy_hashes_compares_and_replaces() -> None:
     # Derived configs (a sniffed node's is its seed's replace()) keep the proxy settings.
     for derived in (config.replace(host="es2"), dataclasses.replace(config, port=9201)):
         assert (derived.proxy, derived.proxy_headers) == (config.proxy, config.proxy_headers)
-    assert config != config.replace(proxy="http://127.0.0.1:3129")
-    assert hash(config) != hash(config.replace(proxy="http://127.0.0.1:3129"))
+    # A node is where it is: the same node through another proxy is the same pool entry.
+    other_proxy = config.replace(proxy="http://127.0.0.1:3129")
+    assert config == other_proxy and hash(config) == hash(other_proxy) and other_proxy.proxy != config.proxy
     without = config.replace(proxy=None, proxy_headers=None)
-    assert without != config and without.proxy is None
+    assert without == config and without.proxy is None
     assert without == NodeConfig("https", "localhost", 9200)
     # asdict() and fields() are the official ones: the proxy settings are not dataclass fields.
     assert dataclasses.asdict(config) == dataclasses.asdict(without)

@@ -216,7 +216,10 @@ def test_sniff_on_start_discovers_all_nodes(http_servers: list[FakeServer]) -> N
     transport = Transport(
         [node(http_servers[0], headers={"X-Seed": "1"})], sniff_on_start=True, sniff_callback=sniff_nodes_http
     )
-    assert sorted(n.port for n in transport.node_pool.all()) == sorted(s.port for s in http_servers)
+    # The seed stays beside the nodes found (published as "localhost/127.0.0.1:port").
+    assert sorted((n.host, n.port) for n in transport.node_pool.all()) == sorted(
+        [("127.0.0.1", http_servers[0].port)] + [("localhost", s.port) for s in http_servers]
+    )
     assert all(n.config.headers["x-seed"] == "1" for n in transport.node_pool.all())  # settings copied
     for _ in range(6):
         transport.perform_request("GET", "/")
@@ -241,8 +244,13 @@ def test_sniff_on_node_failure_and_min_delay(http_servers: list[FakeServer]) -> 
     )
     transport.perform_request("GET", "/")
     assert len(calls) == 1 and calls[0].is_initial_sniff is False and calls[0].sniff_timeout == 0.5
-    assert sorted(n.port for n in transport.node_pool.all()) == sorted(s.port for s in http_servers[:2])
-    transport.node_pool.add(node(dead_port))
+    assert (
+        sorted((n.host, n.port) for n in transport.node_pool.all())
+        == sorted(
+            [("127.0.0.1", dead_port), ("127.0.0.1", http_servers[0].port)]  # the seeds stay
+            + [("localhost", s.port) for s in http_servers[:2]]
+        )
+    )
     for _ in range(4):
         transport.perform_request("GET", "/")
     assert len(calls) == 1  # within min_delay_between_sniffing
@@ -257,7 +265,22 @@ def test_sniff_before_requests(http_servers: list[FakeServer]) -> None:
         min_delay_between_sniffing=0,
     )
     transport.perform_request("GET", "/")
-    assert len(transport.node_pool) == 3
+    assert len(transport.node_pool) == 4  # the seed and the three nodes found
+
+
+def test_sniff_drops_the_nodes_it_found_before_but_never_a_seed() -> None:
+    found = [[NodeConfig("http", "10.0.0.1", 9200), NodeConfig("http", "10.0.0.2", 9200)]]
+
+    def callback(transport: Transport, options: SniffOptions) -> list[NodeConfig]:
+        return found[-1]
+
+    seed = NodeConfig("http", "seed.local", 9200)
+    transport = Transport([seed], sniff_on_start=True, sniff_callback=callback)
+    assert sorted(n.config.host for n in transport.node_pool.all()) == ["10.0.0.1", "10.0.0.2", "seed.local"]
+    found.append([NodeConfig("http", "10.0.0.3", 9200)])
+    transport.sniff()
+    assert sorted(n.config.host for n in transport.node_pool.all()) == ["10.0.0.3", "seed.local"]
+    transport.close()
 
 
 def test_initial_sniff_failure_is_an_error() -> None:

@@ -9,6 +9,8 @@ temporary folder at run time, never into the repository, optionally with one mod
   fail for good (each with its reason).
 - ``[[pending]]``: a test that fails today, to be fixed in ``area`` (the file that has to
   change); tolerated and reported until the fix removes the entry.
+- ``[[official_fails]]``: a test the official package fails too, on this machine kind; the
+  reason says how that was checked. Not ours to fix, and not counted as private.
 - ``[[left_out]]``: a whole file (or a folder, ``dir/``) not run here, with its reason.
 
 An id is ``file::test`` relative to the copied test package (``node/test_base.py::test_x``,
@@ -77,7 +79,7 @@ class Suite:
 
 @dataclasses.dataclass(frozen=True)
 class Entry:
-    kind: str  # private, pending
+    kind: str  # one of KINDS
     id: str
     reason: str
     area: str = ""
@@ -107,13 +109,16 @@ class Exceptions:
         return [e for e in self.entries if e.kind == kind]
 
 
+KINDS = ("private", "pending", "official_fails")
+
+
 def load_exceptions(path: Path) -> Exceptions:
     data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"private", "pending", "left_out"}
+    unknown = set(data) - {*KINDS, "left_out"}
     if unknown:
         raise ValueError(f"{path.name}: unknown sections {sorted(unknown)}")
     entries: list[Entry] = []
-    for kind in ("private", "pending"):
+    for kind in KINDS:
         for raw in data.get(kind, []):
             extra = set(raw) - {"id", "reason", "area", "alias"}
             if extra or not raw.get("id") or not raw.get("reason"):
@@ -303,9 +308,10 @@ class Report:
         lines = [
             f"official {self.suite.name} suite: {len(o.passed)} passed, {len(o.failed)} failed "
             f"({len(o.errors)} of them errors), {len(o.skipped)} skipped, of {o.total}",
-            f"exceptions listed: {len(private)} private (limit {self.private_limit}), {len(pending)} pending; "
+            f"exceptions listed: {len(private)} private (limit {self.private_limit}), {len(pending)} pending, "
+            f"{len(ex.of_kind('official_fails'))} failing with the official package too; "
             f"failing and tolerated: {len(self.tolerated['private'])} private, "
-            f"{len(self.tolerated['pending'])} pending",
+            f"{len(self.tolerated['pending'])} pending, {len(self.tolerated['official_fails'])} official_fails",
             f"left-out files: {len(ex.left_out)} ({', '.join(sorted(ex.left_out))})",
         ]
         lines.append("per file (passed / failed / errors):")
@@ -348,7 +354,7 @@ def _compare(
 ) -> tuple[list[str], list[str], dict[str, list[str]]]:
     """(failing and not listed, listed and not failing, kind -> failing and listed)."""
     unexpected: list[str] = []
-    tolerated: dict[str, list[str]] = {"private": [], "pending": []}
+    tolerated: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for test_id in outcome.failed:
         entry = exceptions.find(test_id)
         if entry is None:

@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from elastic_transport import HttpHeaders, NodeConfig, Serializer
+from elastic_transport import HttpHeaders, NodeConfig, Serializer, SniffingError
 from elastic_transport._node import MissingLibraryError
 from elastic_transport.client_utils import (
     DEFAULT,
@@ -19,6 +19,7 @@ from elastic_transport.client_utils import (
     parse_cloud_id,
     url_to_node_config,
 )
+from elastic_transport.sniff import parse_publish_address
 
 from . import _profile
 from .serializer import DEFAULT_SERIALIZERS
@@ -223,6 +224,8 @@ def setup_client(
                 raise ValueError(f"Can't specify both '{old}' and '{new}', instead only specify '{new}'")
             warn_deprecated_argument(old, new)
             given[new] = given[old]
+    if given["min_delay_between_sniffing"] is not DEFAULT:
+        given["sniff_before_requests"] = True  # a delay between sniffs means sniffing (official)
     node_callback = given["sniffed_node_callback"]
     if given["host_info_callback"] is not None:
         if node_callback is not None:
@@ -343,6 +346,38 @@ def setup_client(
     if isinstance(retry_on_status, int):
         call_options["retry_on_status"] = (retry_on_status,)
     return transport, ClientSetup(headers=headers, serverless=serverless, call_options=call_options)
+
+
+SNIFF_TARGET = "/_nodes/_all/http"
+
+
+def skip_dedicated_masters(node_info: dict[str, Any], node_config: NodeConfig) -> NodeConfig | None:
+    """The sniffed-node callback when none is given: dedicated master nodes get no requests."""
+    return None if node_info.get("roles") == ["master"] else node_config
+
+
+def sniffed_node_configs(
+    answer: Any,
+    template: NodeConfig,
+    node_callback: Callable[[dict[str, Any], NodeConfig], NodeConfig | None],
+) -> list[NodeConfig]:
+    """The nodes a ``GET /_nodes/_all/http`` answer lists: ``template`` (the node that
+    answered, so TLS and other settings carry over) at each node's HTTP publish address,
+    kept or adjusted by ``node_callback``. Nodes without an HTTP address are skipped."""
+    nodes = answer.get("nodes") if isinstance(answer, Mapping) else None
+    configs: list[NodeConfig] = []
+    for info in nodes.values() if isinstance(nodes, Mapping) else ():
+        address = (info.get("http") or {}).get("publish_address")
+        if not isinstance(address, str) or ":" not in address:
+            continue
+        try:
+            host, port = parse_publish_address(address)
+        except SniffingError:
+            continue
+        config = node_callback(info, template.replace(host=host, port=port))
+        if config is not None:
+            configs.append(config)
+    return configs
 
 
 def _host_info_adapter(

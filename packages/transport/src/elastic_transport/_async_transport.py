@@ -51,6 +51,9 @@ class AsyncTransport(TransportBase):
 
     # unasync: async-only (an async transport drives async nodes, and sniffs in a task)
     _is_async = True
+    # What ``_last_sniffed_at`` is measured in: the event loop's clock here, the wall clock
+    # in the sync transport, as in the official packages (programs and tests set it).
+    _sniff_clock = staticmethod(time.monotonic)
 
     def __init__(
         self, node_configs: list[NodeConfig], node_class: str | type[BaseNode] = "aiohttp", **kwargs: Any
@@ -64,6 +67,8 @@ class AsyncTransport(TransportBase):
 
     # unasync: end
     # unasync: sync-only (the initial sniff runs here; later ones one thread at a time)
+    # _sniff_clock = staticmethod(time.time)
+    #
     # def __init__(
     #     self, node_configs: list[NodeConfig], node_class: str | type[BaseNode] = "urllib3", **kwargs: Any
     # ) -> None:
@@ -214,7 +219,7 @@ class AsyncTransport(TransportBase):
         """
         assert self._sniff_callback is not None, "sniffing requires a sniff_callback"
         previously_sniffed_at = self._last_sniffed_at
-        self._last_sniffed_at = time.monotonic()
+        self._last_sniffed_at = self._sniff_clock()
         options = SniffOptions(is_initial_sniff=is_initial_sniff, sniff_timeout=self._sniff_timeout)
         try:
             node_configs = self._sniff_callback(self, options)
@@ -255,6 +260,9 @@ class AsyncTransport(TransportBase):
         """
         if not self._initial_sniff_pending:
             return
+        task = self._sniffing_task
+        if task is not None and asyncio.current_task() is task:
+            return  # a request of the sniff itself (a sniff callback may send it through here)
         async with self._initial_sniff_lock:
             if self._initial_sniff_pending:
                 task = asyncio.get_running_loop().create_task(self.sniff(True))
@@ -265,7 +273,7 @@ class AsyncTransport(TransportBase):
     def _maybe_sniff(self) -> None:
         """Starts a background sniff unless one is running or the last one was too recent."""
         task = self._sniffing_task
-        if (task is not None and not task.done()) or not self._sniff_due(time.monotonic()):
+        if (task is not None and not task.done()) or not self._sniff_due(self._sniff_clock()):
             return
         self._sniffing_task = asyncio.get_running_loop().create_task(self._background_sniff())
 
@@ -288,12 +296,12 @@ class AsyncTransport(TransportBase):
     # unasync: sync-only
     # def _maybe_sniff(self) -> None:
     #     """Sniffs unless another thread is sniffing or the last sniff was too recent."""
-    #     if not self._sniff_due(time.monotonic()):
+    #     if not self._sniff_due(self._sniff_clock()):
     #         return
     #     if not self._sniffing_lock.acquire(blocking=False):
     #         return
     #     try:
-    #         if self._sniff_due(time.monotonic()):
+    #         if self._sniff_due(self._sniff_clock()):
     #             self.sniff(False)
     #     finally:
     #         self._sniffing_lock.release()

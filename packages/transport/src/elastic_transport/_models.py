@@ -202,7 +202,7 @@ def _frozen_headers(value: Mapping[str, str] | None) -> HttpHeaders:
     return headers.freeze()
 
 
-@dataclasses.dataclass(frozen=True, repr=True)
+@dataclasses.dataclass(frozen=True, repr=True, eq=False)
 class NodeConfig:
     """Where a node is and how to talk to it. Immutable; derive variants with ``replace()``."""
 
@@ -228,8 +228,8 @@ class NodeConfig:
     # and extra headers for the proxy only (a frozen HttpHeaders once built). Both are
     # InitVars, then kept on the instance under the same names: dataclasses.fields() and
     # asdict() stay exactly the official ones, while dataclasses.replace() carries them over
-    # (it reads an InitVar that has a default from the instance) and __eq__, __hash__ and
-    # __repr__ (wrapped below the class) take them into account.
+    # (it reads an InitVar that has a default from the instance) and __repr__ (wrapped below
+    # the class) shows them.
     if TYPE_CHECKING:  # what type checkers see: two attributes, taken by __init__
         proxy: str | None = None
         proxy_headers: HttpHeaders | Mapping[str, str] | None = None
@@ -292,6 +292,22 @@ class NodeConfig:
         if self.verify_certs is False and self.ca_certs is not None:
             raise ValueError("You cannot use 'ca_certs' when 'verify_certs=False'")
 
+    # A node is where it is: configs with the same scheme, host, port and path prefix are the
+    # same node (the pool's key; duplicates are refused) whatever their other options, as in
+    # the official package.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeConfig):
+            return NotImplemented
+        return (
+            self.scheme == other.scheme
+            and self.host == other.host
+            and self.port == other.port
+            and self.path_prefix == other.path_prefix
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.scheme, self.host, self.port, self.path_prefix))
+
     def replace(self, **kwargs: Any) -> NodeConfig:
         """A copy with the given fields changed (validated again)."""
         if not kwargs:
@@ -305,24 +321,7 @@ class NodeConfig:
         return f"{self.scheme}://{host}:{self.port}{self.path_prefix}"
 
 
-# The generated methods see the dataclass fields only: wrapped, they see the proxy settings
-# too. A config without a proxy gets the generated answer after one attribute check.
-_fields_eq = NodeConfig.__eq__
-_fields_hash = NodeConfig.__hash__
 _fields_repr = NodeConfig.__repr__
-
-
-def _node_config_eq(self: NodeConfig, other: object) -> bool:
-    same = _fields_eq(self, other)
-    if same is not True:
-        return same
-    return self.proxy == other.proxy and self.proxy_headers == other.proxy_headers  # type: ignore[attr-defined,no-any-return]
-
-
-def _node_config_hash(self: NodeConfig) -> int:
-    if self.proxy is None:
-        return _fields_hash(self)
-    return hash((_fields_hash(self), self.proxy))
 
 
 def _node_config_repr(self: NodeConfig) -> str:
@@ -334,8 +333,6 @@ def _node_config_repr(self: NodeConfig) -> str:
     return f"{text[:-1]}, proxy={redact_url(self.proxy)!r}, proxy_headers={self.proxy_headers!r})"
 
 
-NodeConfig.__eq__ = _node_config_eq  # type: ignore[method-assign,assignment]
-NodeConfig.__hash__ = _node_config_hash  # type: ignore[method-assign,assignment]
 NodeConfig.__repr__ = _node_config_repr  # type: ignore[method-assign,assignment]
 
 

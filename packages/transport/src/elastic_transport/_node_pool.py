@@ -218,7 +218,7 @@ class NodePool:
         return self._remove(node_config, keep_seeds=False)
 
     def _remove(self, node_config: NodeConfig, keep_seeds: bool) -> BaseNode | None:
-        """``remove()``; sniffing also drops seed nodes the cluster no longer lists (never the last)."""
+        """``remove()``; sniffing passes ``keep_seeds`` to drop only the nodes it added itself."""
         with self._lock:
             if node_config not in self._all_nodes or len(self._all_nodes) == 1:
                 return None

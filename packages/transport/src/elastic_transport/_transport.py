@@ -42,6 +42,8 @@ class Transport(TransportBase):
     loop and may be created outside it: its initial sniff then runs before the first request.
     """
 
+    _sniff_clock = staticmethod(time.time)
+
     def __init__(
         self, node_configs: list[NodeConfig], node_class: str | type[BaseNode] = "urllib3", **kwargs: Any
     ) -> None:
@@ -187,7 +189,7 @@ class Transport(TransportBase):
         """
         assert self._sniff_callback is not None, "sniffing requires a sniff_callback"
         previously_sniffed_at = self._last_sniffed_at
-        self._last_sniffed_at = time.monotonic()
+        self._last_sniffed_at = self._sniff_clock()
         options = SniffOptions(is_initial_sniff=is_initial_sniff, sniff_timeout=self._sniff_timeout)
         try:
             node_configs = self._sniff_callback(self, options)
@@ -198,12 +200,12 @@ class Transport(TransportBase):
 
     def _maybe_sniff(self) -> None:
         """Sniffs unless another thread is sniffing or the last sniff was too recent."""
-        if not self._sniff_due(time.monotonic()):
+        if not self._sniff_due(self._sniff_clock()):
             return
         if not self._sniffing_lock.acquire(blocking=False):
             return
         try:
-            if self._sniff_due(time.monotonic()):
+            if self._sniff_due(self._sniff_clock()):
                 self.sniff(False)
         finally:
             self._sniffing_lock.release()

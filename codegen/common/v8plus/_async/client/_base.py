@@ -12,7 +12,6 @@ response classes) happens here and in ``_dispatch``; argument handling lives in 
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, TypeVar
 
@@ -20,18 +19,27 @@ from elastic_transport import (
     ApiResponse,
     AsyncTransport,
     BaseNode,
+    ConnectionError,
     HttpHeaders,
     NodeConfig,
     NodePool,
     NodeSelector,
+    SerializationError,
     Serializer,
+    SniffingError,
     SniffOptions,
 )
 from elastic_transport.client_utils import DEFAULT, DefaultType
-from elastic_transport.sniff import async_sniff_nodes_http
 
-from ..._config import CallOptions, apply_options, setup_client
-from ..._dispatch import build_response, request_headers, request_target
+from ..._config import (
+    SNIFF_TARGET,
+    CallOptions,
+    apply_options,
+    setup_client,
+    skip_dedicated_masters,
+    sniffed_node_configs,
+)
+from ..._dispatch import build_response, compat_mimetype, request_headers, request_target
 from ..._otel import NO_SPAN, OpenTelemetry
 
 SelfType = TypeVar("SelfType", bound="AsyncElasticsearchBase")
@@ -143,8 +151,37 @@ class AsyncNamespacedClient(AsyncBaseClient):
 def make_sniff_callback(
     node_callback: Callable[[dict[str, Any], NodeConfig], NodeConfig | None] | None,
 ) -> Callable[[AsyncTransport, SniffOptions], Awaitable[list[NodeConfig]]]:
-    """A sniff callback that asks ``/_nodes/_all/http``; ``node_callback`` may adjust or drop nodes."""
-    return functools.partial(async_sniff_nodes_http, node_callback=node_callback)
+    """The client's sniff callback: ``GET /_nodes/_all/http`` through the transport (so
+    retries and dead-node handling apply), once per known node until one answers.
+
+    ``node_callback`` may adjust or drop each sniffed node; without one, dedicated masters
+    are dropped. The initial sniff waits as long as it takes; later ones use ``sniff_timeout``.
+    """
+    keep = node_callback or skip_dedicated_masters
+
+    async def sniff(transport: AsyncTransport, options: SniffOptions) -> list[NodeConfig]:
+        headers = {"accept": compat_mimetype("application/json")}
+        timeout = None if options.is_initial_sniff else options.sniff_timeout
+        errors: list[Exception] = []
+        answered = False
+        for _ in transport.node_pool.all():
+            try:
+                meta, answer = await transport.perform_request(
+                    "GET", SNIFF_TARGET, headers=headers, request_timeout=timeout
+                )
+            except (SerializationError, ConnectionError) as e:
+                errors.append(e)
+                continue
+            answered = True
+            if 200 <= meta.status < 300:
+                configs = sniffed_node_configs(answer, meta.node, keep)
+                if configs:
+                    return configs
+        if not answered:
+            raise SniffingError("No node answered the sniff request", errors=tuple(errors))
+        return []
+
+    return sniff
 
 
 class AsyncElasticsearchBase(AsyncBaseClient):

@@ -85,6 +85,14 @@ from .http_aiohttp import AIOHttpConnection
 __all__ = ["AsyncTransport", "TransportBase", "get_host_info"]
 
 
+# unasync: async-only
+class _SharedAsyncTransport(elastic_transport.AsyncTransport):
+    """The shared transport as 7.x sniffs: the nodes found replace the seed hosts."""
+
+    _sniff_keeps_seeds = False
+
+
+# unasync: end
 class AsyncTransport(TransportBase):
     """The 7.x transport of a client and its namespaces: the sync one is shared across threads,
     the asyncio one belongs to one event loop."""
@@ -92,7 +100,7 @@ class AsyncTransport(TransportBase):
     # unasync: async-only (TransportBase has the sync defaults: urllib3 nodes)
     DEFAULT_CONNECTION_CLASS: Any = AIOHttpConnection
     _default_node = "aiohttp"
-    _shared_transport_class: Any = elastic_transport.AsyncTransport
+    _shared_transport_class: Any = _SharedAsyncTransport
 
     def __init__(self, hosts: Any, *args: Any, **kwargs: Any) -> None:
         self._verify_lock = asyncio.Lock()
