@@ -293,7 +293,12 @@ def test_serializers(es7: ModuleType) -> None:
     assert deserializer.loads('{"a":1}') == {"a": 1}
     assert deserializer.loads('{"a":1}', "application/json; charset=UTF-8") == {"a": 1}
     assert deserializer.loads(b'{"a":1}', "application/vnd.elasticsearch+json;compatible-with=7") == {"a": 1}
-    assert deserializer.loads(b"a,b", "text/csv") == "a,b"
+    # As in 7.17, a mimetype without its own serializer is refused, text/* ones included;
+    # a program that wants them registers one (``serializers=`` of the client).
+    with pytest.raises(es7.exceptions.SerializationError, match="Unknown mimetype"):
+        deserializer.loads(b"<html/>", "text/html")
+    csv = ser.Deserializer({**ser.DEFAULT_SERIALIZERS, "text/csv": ser.TextSerializer()})
+    assert csv.loads("a,b", "text/csv") == "a,b"
     assert deserializer.loads(b"\x1a\x00", "application/vnd.mapbox-vector-tile") == b"\x1a\x00"
     with pytest.raises(es7.exceptions.SerializationError, match="Unknown mimetype"):
         deserializer.loads("x", "application/yaml")
