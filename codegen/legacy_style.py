@@ -283,6 +283,8 @@ def _branches(
             fills.append({default[0]: default[1]})
         for fill in fills:
             given = tuple(python[w] for w in route.parts if w not in required and w not in fill)
+            if any(set(b.given) == set(given) for b in branches):
+                continue  # an earlier URL takes the same parts: this one would never be reached
             branches.append(Branch(given, _segments(route.template, python, fill), route.method))
             if not given:
                 return tuple(branches), False

@@ -229,10 +229,21 @@ PROFILES: tuple[Profile, ...] = (
                 )
             }
         ),
-        optional_parts=_frozen(
-            {"tasks.get": "task_id", "data_frame_transform_deprecated.get_transform_stats": "transform_id"}
+        # indices.put_mapping: a type without an index goes to ``/_all/{type}/_mapping``, and
+        # neither to ``/_mapping``, as the 7.x client sent them.
+        part_defaults=MappingProxyType(
+            {"cluster.state": ("metric", "_all"), "indices.put_mapping": ("index", "_all")}
         ),
-        quiet_optional_parts=frozenset({"data_frame_transform_deprecated.get_transform_stats"}),
+        optional_parts=_frozen(
+            {
+                "tasks.get": "task_id",
+                "data_frame_transform_deprecated.get_transform_stats": "transform_id",
+                "indices.put_mapping": "index",
+            }
+        ),
+        quiet_optional_parts=frozenset(
+            {"data_frame_transform_deprecated.get_transform_stats", "indices.put_mapping"}
+        ),
         body_keywords=MappingProxyType(
             {
                 "clear_scroll": ("scroll_id",),

@@ -156,6 +156,12 @@ def expected_path(
         if set(path.parts) <= set(values) and (set(path.parts) >= set(given) or not candidates):
             candidates.append((len(path.parts), path, values))
     if not candidates:
+        optional = prof.optional_parts.get(endpoint.name)
+        if optional is not None:  # 7.x: the first URL without the part (``PUT /_mapping``)
+            first = usable_paths(endpoint, prof)[0]
+            wire = next(p.wire_name for p in endpoint.path_parts if p.name == optional)
+            if set(first.parts) - {wire} <= set(given):
+                return first.template.replace("/{" + wire + "}", ""), first.methods
         return None, ()
     candidates.sort(key=lambda c: -c[0])
     _, path, values = candidates[0]

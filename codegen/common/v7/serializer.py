@@ -118,16 +118,14 @@ class Deserializer:
         """Decodes ``s`` (text, or bytes straight from the network) as ``mimetype`` says.
 
         Bytes are decoded as UTF-8 first, except for binary mimetypes such as vector tiles.
-        ``application/vnd.elasticsearch+json`` (compatibility mode) counts as JSON, and any
-        ``text/*`` type falls back to the text serializer.
+        ``application/vnd.elasticsearch+json`` (compatibility mode) counts as JSON; a mimetype
+        without a serializer (``text/html`` from a proxy, say) raises ``SerializationError``.
         """
         base = base_mimetype(mimetype)
         if base is None:
             serializer = self.default
         else:
             found = self.serializers.get(base)
-            if found is None and base.startswith("text/"):
-                found = self.serializers.get(TextSerializer.mimetype)
             if found is None:
                 raise SerializationError(f"Unknown mimetype, unable to deserialize: {base}")
             serializer = found

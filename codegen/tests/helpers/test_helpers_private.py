@@ -204,3 +204,63 @@ async def test_async_chunks_are_sent_and_failures_reported(
         assert [e["create"]["status"] for e in raised.value.errors] == [409, 409]
     finally:
         await client.close()
+
+
+# -- parallel_bulk through a replaced private function -----------------------------------------
+
+
+def test_parallel_bulk_goes_through_a_replaced_process_bulk_chunk(
+    package: ModuleType, helpers: ModuleType, client: Any, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    actions = importlib.import_module(f"{package.__name__}.helpers.actions")
+    own = actions._process_bulk_chunk
+    seen: list[tuple[list[Any], dict[str, Any]]] = []
+
+    def wrapper(client: Any, bulk_actions: Any, bulk_data: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append((bulk_data, kwargs))
+        return own(client, bulk_actions, bulk_data, *args, **kwargs)
+
+    monkeypatch.setattr(actions, "_process_bulk_chunk", wrapper)
+    given = [*docs(25), {"_index": "test", "_id": "d", "_op_type": "delete"}]
+    results = list(helpers.parallel_bulk(client, given, chunk_size=10, thread_count=2, raise_on_error=False))
+    assert [len(data) for data, _ in seen] == [10, 10, 6]
+    assert seen[0][0][0] == ({"index": {"_index": "test", "_id": "0"}}, {"n": 0, "title": "doc 0"})
+    assert seen[-1][0][-1] == ({"delete": {"_index": "test", "_id": "d"}},)
+    assert seen[0][1]["raise_on_error"] is False and seen[0][1]["ignore_status"] == ()
+    assert ("otel_span" in seen[0][1]) is not legacy(package)
+    assert [ok for ok, _ in results] == [True] * 25 + [False]  # the delete of a missing document
+    assert server.es.count() == 25
+
+
+def test_parallel_bulk_through_a_replaced_private_function_loses_nothing(
+    package: ModuleType, helpers: ModuleType, client: Any, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Actions the direct way refuses before sending (an unknown op type) are still reported
+    first; actions without an index are sent, as the official helper sends them, and the
+    request that the server then refuses fails every action of its chunk."""
+    actions = importlib.import_module(f"{package.__name__}.helpers.actions")
+    own = actions._process_bulk_chunk_success
+    calls: list[int] = []
+
+    def success(resp: Any, bulk_data: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(bulk_data))
+        return own(resp, bulk_data, *args, **kwargs)
+
+    monkeypatch.setattr(actions, "_process_bulk_chunk_success", success)
+    given = [*docs(3), {"_index": "test", "_op_type": "bogus", "n": 1}]
+    results = list(helpers.parallel_bulk(client, given, chunk_size=10, raise_on_error=False))
+    assert calls == [3]
+    assert len(results) == 4
+    assert results[0][0] is False and "bogus" in results[0][1]["bogus"]["error"]["reason"]
+    assert [ok for ok, _ in results[1:]] == [True, True, True]
+    assert server.es.count() == 3
+    with pytest.raises(helpers.BulkIndexError) as e:
+        list(helpers.parallel_bulk(client, given[3:] + docs(2, start=10), chunk_size=10))
+    assert len(e.value.errors) == 1
+    assert server.es.count() == 5
+    no_index = [*docs(2, start=20), {"n": 2}]
+    results = list(
+        helpers.parallel_bulk(client, no_index, chunk_size=10, raise_on_error=False, raise_on_exception=False)
+    )
+    assert [ok for ok, _ in results] == [False, False, False] and calls == [3, 2]
+    assert results[2][1]["index"]["status"] == 400 and results[2][1]["index"]["data"] == {"n": 2}

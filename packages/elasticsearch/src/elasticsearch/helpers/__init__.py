@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _profile
 from .actions import (  # the two private names: official, and imported by some programs
-    _chunk_actions,  # noqa: F401
-    _process_bulk_chunk,  # noqa: F401
+    _chunk_actions,
+    _process_bulk_chunk,
     bulk,
     expand_action,
     parallel_bulk,
@@ -38,6 +38,9 @@ __all__ = [
     "scan",
     "streaming_bulk",
 ]
+
+if _profile.MAJOR < 8:  # the 7.x module listed its two private names as well
+    __all__ += ["_chunk_actions", "_process_bulk_chunk"]
 
 if _profile.HELPERS_BULK_FLUSH:
     from .actions import BULK_FLUSH

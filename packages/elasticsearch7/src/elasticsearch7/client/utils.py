@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 import weakref
 from collections.abc import Callable, Iterable
@@ -124,6 +125,31 @@ def _body_key(name: str) -> str:
     return name[:-1] if name.endswith("_") else name
 
 
+def _body_clash(names: list[str]) -> str:
+    """The error for fields only the body has, given together with ``body`` or positional arguments."""
+    many = len(names) > 1
+    quoted = "', '".join(names)
+    return (
+        f"The '{quoted}' parameter{'s' if many else ''} {'are' if many else 'is'} only serialized in "
+        "the request body and can't be combined with the 'body' parameter. Either stop using the "
+        "'body' parameter and use keyword-arguments only or move the specified parameters into "
+        f"the 'body'. See {_DEPRECATION_URL} for more information"
+    )
+
+
+def _doc_type_as_type(kwargs: dict[str, Any], params: dict[str, Any]) -> None:
+    warnings.warn(
+        "The 'doc_type' parameter is deprecated, use 'type' for this API instead. "
+        f"See {_DEPRECATION_URL} for more information",
+        category=DeprecationWarning,
+        stacklevel=3,
+    )
+    if "doc_type" in params:
+        params["type"] = params.pop("doc_type")
+    if "doc_type" in kwargs:
+        kwargs["type"] = kwargs.pop("doc_type")
+
+
 def query_params(
     *es_query_params: str,
     body_params: Iterable[str] | None = None,
@@ -140,44 +166,43 @@ def query_params(
     the mimetypes give ``Accept`` and ``Content-Type``. Works for sync and async methods.
     """
     body_fields = tuple(body_params or ())
-    body_only = frozenset(body_fields) - frozenset(es_query_params)
+    body_fields_set = frozenset(body_fields)
+    body_only = body_fields_set - frozenset(es_query_params)
+    body_keywords = (
+        bool(body_fields) or body_name is not None or body_required
+    )  # else only positional args matter
     query_names = tuple(dict.fromkeys(es_query_params + GLOBAL_PARAMS))
     accept = tuple(response_mimetypes or ())
     content_type = tuple(request_mimetypes or ())
 
     def decorator(func: F) -> F:
         api_name = func.__name__
+        # ``doc_type=`` stands for the ``type`` query parameter where ``doc_type`` is not a
+        # path part of the method (it is deprecated there, as in 7.17).
+        doc_type_is_type = "type" in es_query_params and "doc_type" not in inspect.signature(func).parameters
 
         @wraps(func)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if len(args) > 1:
-                warnings.warn(
-                    "Passing API arguments by position is deprecated (they will be keyword-only "
-                    f"in the 8.x client): use keyword arguments. See {_DEPRECATION_URL}",
-                    category=DeprecationWarning,
-                    stacklevel=2,
-                )
             params = dict(kwargs.pop("params", None) or {})
             headers = {str(k).lower(): v for k, v in (kwargs.pop("headers", None) or {}).items()}
             if "opaque_id" in kwargs:
                 headers["x-opaque-id"] = kwargs.pop("opaque_id")
             http_auth = kwargs.pop("http_auth", None)
             api_key = kwargs.pop("api_key", None)
+            if accept and "accept" not in headers:
+                headers["accept"] = mimetype_header(accept)
+            if content_type and "content-type" not in headers:
+                headers["content-type"] = mimetype_header(content_type)
+            if doc_type_is_type and ("doc_type" in kwargs or "doc_type" in params):
+                _doc_type_as_type(kwargs, params)
+            if body_keywords or len(args) > 1:
+                _take_body(args, kwargs)
             if http_auth is not None and api_key is not None:
                 raise ValueError("Only one of 'http_auth' and 'api_key' may be passed at a time")
             if http_auth is not None:
                 headers["authorization"] = "Basic " + _base64_auth_header(http_auth)
             elif api_key is not None:
                 headers["authorization"] = "ApiKey " + _base64_auth_header(api_key)
-            if accept and "accept" not in headers:
-                headers["accept"] = mimetype_header(accept)
-            if content_type and "content-type" not in headers:
-                headers["content-type"] = mimetype_header(content_type)
-
-            if body_name is not None:
-                _take_body_alias(kwargs, api_name)
-            elif body_fields:
-                _take_body_fields(kwargs, api_name)
 
             for name in query_names:
                 if name in kwargs:
@@ -191,50 +216,60 @@ def query_params(
                 params["from"] = params.pop("from_")
             return func(*args, params=params, headers=headers, **kwargs)
 
-        def _take_body_alias(kwargs: dict[str, Any], api: str) -> None:
-            assert body_name is not None
+        def _take_body(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+            """Body fields given as keywords -> ``body``, unless ``body`` or positional
+            arguments are given (then they stay keywords: query parameters, or an error for
+            a field only the body has); ``body_name`` -> ``body``; the deprecation warnings."""
+            body_given = kwargs.get("body") is not None
+            positional = len(args) > 1  # args[0] is the client
+            if body_given or positional:
+                clash = sorted(body_only.intersection(kwargs))
+                if clash:
+                    raise TypeError(_body_clash(clash))
+                if body_given and body_fields:
+                    warnings.warn(
+                        f"The 'body' parameter is deprecated for the '{api_name}' API and will be "
+                        "removed in a future version. Instead use API parameters directly. "
+                        f"See {_DEPRECATION_URL} for more information",
+                        category=DeprecationWarning,
+                        stacklevel=3,
+                    )
+                if positional:
+                    warnings.warn(
+                        "Using positional arguments for APIs is deprecated and will be disabled "
+                        "in 8.0.0. Instead use only keyword arguments for all APIs. "
+                        f"See {_DEPRECATION_URL} for more information",
+                        category=DeprecationWarning,
+                        stacklevel=3,
+                    )
+            elif body_fields and not body_fields_set.isdisjoint(kwargs):
+                body: dict[str, Any] = {}
+                for name in body_fields:
+                    value = kwargs.pop(name, None)
+                    if value is not None:
+                        body[_body_key(name)] = value
+                kwargs["body"] = body
+            elif body_required and body_name is None:
+                kwargs["body"] = {}
+            if body_name is None:
+                return
             if body_name in kwargs:
-                if "body" in kwargs:
+                if body_given:
                     raise TypeError(
-                        f"'{body_name}' and 'body' can't be used together: '{body_name}' is another "
-                        f"name for 'body'. Use only '{body_name}'. See {_DEPRECATION_URL}"
+                        f"Can't use '{body_name}' and 'body' parameters together because "
+                        f"'{body_name}' is an alias for 'body'. Instead you should only use the "
+                        f"'{body_name}' parameter. See {_DEPRECATION_URL} for more information"
                     )
                 kwargs["body"] = kwargs.pop(body_name)
-            elif kwargs.get("body") is not None:
+            elif body_given:
                 warnings.warn(
-                    f"The 'body' parameter of the '{api}' API is deprecated: use '{body_name}' "
-                    f"instead. See {_DEPRECATION_URL}",
+                    f"The 'body' parameter is deprecated for the '{api_name}' API and will be "
+                    f"removed in a future version. Instead use the '{body_name}' parameter. "
+                    f"See {_DEPRECATION_URL} for more information",
                     category=DeprecationWarning,
                     stacklevel=3,
                 )
             if body_required and kwargs.get("body") is None:
-                kwargs["body"] = {}
-
-        def _take_body_fields(kwargs: dict[str, Any], api: str) -> None:
-            given = [name for name in body_fields if name in kwargs]
-            if kwargs.get("body") is not None:
-                clash = [name for name in given if name in body_only]
-                if clash:
-                    raise TypeError(
-                        f"The '{clash[0]}' parameter is only sent in the request body and can't be "
-                        "combined with 'body': pass every body field as a keyword argument, or put "
-                        f"'{clash[0]}' into 'body'. See {_DEPRECATION_URL}"
-                    )
-                warnings.warn(
-                    f"The 'body' parameter of the '{api}' API is deprecated: pass the body fields "
-                    f"as keyword arguments instead. See {_DEPRECATION_URL}",
-                    category=DeprecationWarning,
-                    stacklevel=3,
-                )
-                return
-            if given:
-                body: dict[str, Any] = {}
-                for name in given:
-                    value = kwargs.pop(name)
-                    if value is not None:
-                        body[_body_key(name)] = value
-                kwargs["body"] = body
-            elif body_required:
                 kwargs["body"] = {}
 
         return wrapped  # type: ignore[return-value]

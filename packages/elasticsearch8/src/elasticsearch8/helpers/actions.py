@@ -257,9 +257,19 @@ def parallel_bulk(
     want_ok = options.yield_ok
     otel: Any = getattr(client, "_otel", None)
 
+    if _private_replaced():  # then actions without an index are sent, as the official does
+        batcher.need_index = False
+
     with _helper_span(client, "helpers.parallel_bulk") as span:
 
         def work(chunk: Chunk) -> list[Outcome]:
+            # The three private functions are looked up here, once per chunk: a replaced
+            # one (a test's mock.patch, a program's wrapper) takes the chunk the official
+            # way; otherwise the chunk goes the direct way below.
+            if _private_replaced():
+                writer = batcher.writer
+                private = _process_bulk_chunk
+                return _privately(private, client, chunk, options, writer, want_ok, span, params, picked)
             if span is None:
                 return list(_outcomes(send, chunk, options, batcher.writer, want_ok))
             with otel.use_span(span):  # the worker thread's requests are the span's children
@@ -283,7 +293,7 @@ def parallel_bulk(
 # they keep those signatures and results. The public helpers do not use them.
 
 
-class _PairChunker:
+class _ActionChunker:
     """Chunks of expanded ``(action, data)`` pairs, as the private ``_chunk_actions`` makes
     them: ``(bulk_data, bulk_actions)``, ``bulk_data`` holding each pair as ``(action,)`` (no
     document) or ``(action, data)`` and ``bulk_actions`` their lines as the serializer
@@ -293,47 +303,48 @@ class _PairChunker:
         self.chunk_size = chunk_size
         self.max_chunk_bytes = max_chunk_bytes
         self.serializer = serializer
-        self.data: list[Any] = []
-        self.lines: list[Any] = []
+        self.bulk_data: list[Any] = []
+        self.bulk_actions: list[Any] = []
         self.size = 0
 
-    def add(self, pair: Any) -> tuple[list[Any], list[Any]] | None:
+    def feed(self, action: Any, data: Any) -> tuple[list[Any], list[Any]] | None:
         """Takes one pair (or a ``BULK_FLUSH`` marker); returns a chunk now complete, if any."""
-        if pair[0] is _FLUSH:
+        if action is _FLUSH:
             return self.flush()
-        action, data = pair
         action_line = self.serializer.dumps(action)
         entry = 1 + LineWriter.size(action_line)
         if data is not None:
             data_line = self.serializer.dumps(data)
             entry += 1 + LineWriter.size(data_line)
         done = None
-        if self.lines and (len(self.data) >= self.chunk_size or self.size + entry > self.max_chunk_bytes):
+        if self.bulk_actions and (
+            len(self.bulk_data) >= self.chunk_size or self.size + entry > self.max_chunk_bytes
+        ):
             done = self.flush()
-        self.lines.append(action_line)
+        self.bulk_actions.append(action_line)
         if data is None:
-            self.data.append((action,))
+            self.bulk_data.append((action,))
         else:
-            self.lines.append(data_line)
-            self.data.append((action, data))
+            self.bulk_actions.append(data_line)
+            self.bulk_data.append((action, data))
         self.size += entry
         return done
 
     def flush(self) -> tuple[list[Any], list[Any]] | None:
-        if not self.lines:
+        if not self.bulk_actions:
             return None
-        done = self.data, self.lines
-        self.data, self.lines, self.size = [], [], 0
+        done = self.bulk_data, self.bulk_actions
+        self.bulk_data, self.bulk_actions, self.size = [], [], 0
         return done
 
 
 def _chunked(
     actions: Any, chunk_size: int, max_chunk_bytes: int, flush_after_seconds: float | None, serializer: Any
 ) -> Iterator[tuple[list[Any], list[Any]]]:
-    chunker = _PairChunker(chunk_size, max_chunk_bytes, serializer)
+    chunker = _ActionChunker(chunk_size, max_chunk_bytes, serializer)
     pairs = iter(actions) if not flush_after_seconds else _timed(actions, flush_after_seconds)
     for pair in pairs:
-        done = chunker.flush() if pair is _TICK else chunker.add(pair)
+        done = chunker.flush() if pair is _TICK else chunker.feed(*pair)
         if done is not None:
             yield done
     last = chunker.flush()
@@ -355,13 +366,14 @@ def _chunk_actions(actions: Any, *args: Any, **kwargs: Any) -> Iterator[tuple[li
     )
 
 
-def _chunk_answered(
-    body: Any, bulk_data: list[Any], raise_on_error: bool, ignored: Collection[int]
+def _process_bulk_chunk_success(
+    resp: Any, bulk_data: list[Any], ignore_status: Collection[int], raise_on_error: bool = True
 ) -> Iterator[Any]:
     """The results of one answered chunk, in order; failures raised together at the end
     when ``raise_on_error`` (ok items are yielded first, as the official helper does)."""
     errors: list[dict[str, Any]] = []
-    items = body["items"]
+    ignored = ignore_status
+    items = resp["items"]
     for data, entry in zip(bulk_data, items, strict=False):
         ((op_type, item),) = entry.items()
         status = item.get("status", 500)
@@ -396,15 +408,16 @@ def _action_parts(action: Any) -> tuple[str, dict[str, Any]]:
     return op_type, dict(meta)
 
 
-def _chunk_failed(
+def _process_bulk_chunk_error(
     error: BaseException,
     bulk_data: list[Any],
-    raise_on_exception: bool,
-    raise_on_error: bool,
-    ignored: Collection[int],
+    ignore_status: Collection[int],
+    raise_on_exception: bool = True,
+    raise_on_error: bool = True,
 ) -> Iterator[Any]:
     """A chunk whose request got no bulk answer: the error raised, or every action of the
     chunk failed with it (raised together, or yielded)."""
+    ignored = ignore_status
     status = status_of(error)
     if raise_on_exception and status not in ignored:
         raise error
@@ -428,16 +441,90 @@ def _process_bulk_chunk(
     params = _official.process_bulk_chunk(client, bulk_actions, bulk_data, *args, **kwargs)
     ignored = _statuses(params["ignore_status"])
     raise_on_error = params["raise_on_error"]
-    try:
-        response = client.bulk(
-            *params["args"], **{_official.BULK_BODY: bulk_actions}, **params["kwargs"]
-        )
-    except _official.PRIVATE_CATCH as error:
-        results = _chunk_failed(error, bulk_data, params["raise_on_exception"], raise_on_error, ignored)
-    else:
-        results = _chunk_answered(_official.body_of(response), bulk_data, raise_on_error, ignored)
-    for result in results:
-        yield result
+    # the helper run's span (8.x/9.x sync: ``otel_span``) is current in this thread meanwhile
+    otel = getattr(client, "_otel", None)
+    span = params.get("otel_span")
+    with contextlib.nullcontext() if otel is None or span is None else otel.use_span(span):
+        # the two result builders are looked up by name on every call, as the official does
+        try:
+            response = client.bulk(
+                *params["args"], **{_official.BULK_BODY: bulk_actions}, **params["kwargs"]
+            )
+        except _official.PRIVATE_CATCH as error:
+            results = _process_bulk_chunk_error(
+                error=error,
+                bulk_data=bulk_data,
+                ignore_status=ignored,
+                raise_on_exception=params["raise_on_exception"],
+                raise_on_error=raise_on_error,
+            )
+        else:
+            results = _process_bulk_chunk_success(
+                resp=_official.body_of(response),
+                bulk_data=bulk_data,
+                ignore_status=ignored,
+                raise_on_error=raise_on_error,
+            )
+        for result in results:
+            yield result
+
+
+_OWN_PROCESS = _process_bulk_chunk
+_OWN_SUCCESS = _process_bulk_chunk_success
+_OWN_ERROR = _process_bulk_chunk_error
+_PASSES_SPAN = "otel_span" in inspect.signature(_official.process_bulk_chunk).parameters
+
+
+def _private_replaced() -> bool:
+    """Whether one of the three functions above is no longer this module's own."""
+    return (
+        _process_bulk_chunk is not _OWN_PROCESS
+        or _process_bulk_chunk_success is not _OWN_SUCCESS
+        or _process_bulk_chunk_error is not _OWN_ERROR
+    )
+
+
+def _privately(
+    process: Callable[..., Iterable[Any]],
+    client: Any,
+    chunk: Chunk,
+    options: Options,
+    writer: LineWriter,
+    want_ok: bool,
+    span: Any,
+    params: dict[str, Any],
+    picked: dict[str, Any],
+) -> list[Outcome]:
+    """One chunk of ``parallel_bulk`` sent by ``process`` (``_process_bulk_chunk`` or what
+    replaced it), called as the official ``parallel_bulk`` calls it: the chunk's lines,
+    its ``(action,)`` / ``(action, document)`` pairs, ``ignore_status``, the span (8.x and
+    later) and the bulk keywords. Actions refused before sending are reported first."""
+    job = Sending(chunk, options, writer, want_ok)
+    refused = job.refused()
+    outcomes = [] if refused is None else [refused]
+    if chunk.docs:
+        bulk_data = [
+            ({op_type: meta},) if doc is None else ({op_type: meta}, doc)
+            for (op_type, meta), doc in zip(chunk.headers(), chunk.docs, strict=True)
+        ]
+        flags = ("raise_on_error", "raise_on_exception")
+        kwargs: dict[str, Any] = {k: picked[k] for k in flags if k in picked}
+        kwargs.update(params["kwargs"])
+        kwargs["ignore_status"] = params["ignore_status"]
+        if _PASSES_SPAN:
+            kwargs["otel_span"] = span
+        tagged = _official.tagged(client, "bp")
+        try:
+            results = list(process(tagged, list(chunk.lines), bulk_data, *params["args"], **kwargs))
+        except BulkIndexError as e:
+            if not job.errors:
+                raise
+            errors = job.errors + list(e.errors)
+            raise BulkIndexError(f"{len(errors)} document(s) failed to index.", errors) from e
+        ok = sum(1 for result in results if result[0])
+        outcomes.append(Outcome(ok, len(results) - ok, None, results))
+    job.finish()
+    return outcomes
 
 
 # -- scan and reindex ---------------------------------------------------------------------

@@ -987,12 +987,12 @@ class IndicesClient(NamespacedClient):
             raise ValueError("Empty value passed for a required argument 'body'.")
         if index not in SKIP_IN_PATH and doc_type not in SKIP_IN_PATH:
             method, path = "PUT", _make_path(index, doc_type, "_mapping")
+        elif doc_type not in SKIP_IN_PATH:
+            method, path = "PUT", _make_path("_all", doc_type, "_mapping")
         elif index not in SKIP_IN_PATH:
             method, path = "PUT", _make_path(index, "_mapping")
-        elif doc_type not in SKIP_IN_PATH:
-            method, path = "PUT", _make_path("_mappings", doc_type)
         else:
-            raise ValueError("No URL of 'indices.put_mapping' takes the path parameters given")
+            method, path = "PUT", _make_path("_mapping")
         return await self.transport.perform_request(method, path, params=params, headers=headers, body=body)
 
     @query_params(
