@@ -18,6 +18,7 @@ import asyncio
 # unasync: sync-only
 # import threading
 # unasync: end
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -75,6 +76,7 @@ from .._transport_base import (  # noqa: F401  (the names the 7.x module had, im
     node_class_for_configs,
     node_class_name,
     node_config_from_options,
+    node_of,
     normalize_hosts,
     product_check,
     target_with_params,
@@ -104,6 +106,8 @@ class AsyncTransport(TransportBase):
     # def __init__(self, hosts: Any, *args: Any, **kwargs: Any) -> None:
     #     self._verify_lock = threading.Lock()
     #     super().__init__(hosts, *args, **kwargs)
+    #     if self.sniff_on_start:
+    #         self.sniff_hosts(True)
     #
     # unasync: end
     async def perform_request(
@@ -122,11 +126,13 @@ class AsyncTransport(TransportBase):
         method, target, request_headers, body_bytes, ignore, timeout = self._resolve_request_args(
             method, url, headers, params, body
         )
+        if self.sniffer_timeout and self._sniff_due():
+            await self._periodic_sniff()
         if self._verified_elasticsearch is not True:
             if self._verified_elasticsearch is None:
-                await self._do_verify_elasticsearch(request_headers, timeout)
+                await self._do_verify_elasticsearch(headers, timeout)
             self._raise_if_unsupported()
-        token = self._connection_call(params, target, ignore)
+        token = self._connection_call(params, target, ignore, headers)
         try:
             response = await self._transport.perform_request(
                 method,
@@ -142,15 +148,21 @@ class AsyncTransport(TransportBase):
             self._end_call(token)
         return self._process_response(method, target, response, ignore)
 
-    async def _do_verify_elasticsearch(self, headers: Mapping[str, str], timeout: Any) -> None:
+    async def _do_verify_elasticsearch(self, headers: Mapping[str, str] | None, timeout: Any) -> None:
         """Runs the product check once; concurrent first requests wait for it."""
         async with self._verify_lock:
             if self._verified_elasticsearch is not None:
                 return
             token = self._special_call("check")
             try:
+                # One attempt per live connection, as in 7.x; then the failure is raised to
+                # the requests waiting for the check.
                 response = await self._transport.perform_request(
-                    "GET", "/", headers=self._product_check_headers(headers), request_timeout=timeout
+                    "GET",
+                    "/",
+                    headers=self._product_check_headers(headers),
+                    request_timeout=timeout,
+                    max_retries=max(len(self.connection_pool.connections), 1) - 1,
                 )
             except elastic_transport.TransportError as e:
                 raise self._wrap_error(e) from e
@@ -159,37 +171,69 @@ class AsyncTransport(TransportBase):
             self._verified_elasticsearch = self._product_check_result(response)
 
     def _sniff_callback(self) -> Callable[..., Any]:
+        """What the shared transport calls to sniff (after a node failed, and for the
+        asyncio ``sniff_on_start``): this transport's ``sniff_hosts``."""
+
         async def sniff(transport: Any, options: SniffOptions) -> list[NodeConfig]:
-            timeout = DEFAULT if options.is_initial_sniff else options.sniff_timeout
-            errors: list[Exception] = []
-            for node in transport.node_pool.all():
-                token = self._special_call("sniff")
-                try:
-                    meta, raw = await node.perform_request(
-                        "GET", _SNIFF_TARGET, headers={"accept": "application/json"}, request_timeout=timeout
-                    )
-                except elastic_transport.TransportError as e:
-                    errors.append(e)
-                    continue
-                finally:
-                    self._end_call(token)
-                if 200 <= meta.status < 300:
-                    return self._sniffed_node_configs(raw, node.config)
-                errors.append(TransportError(meta.status, "Sniffing failed", None))
-            raise elastic_transport.SniffingError("Unable to sniff hosts", errors=tuple(errors))
+            try:
+                await self.sniff_hosts(options.is_initial_sniff)
+            except TransportError as e:
+                raise elastic_transport.SniffingError(str(e), errors=(e,)) from e
+            return [node.config for node in self.connection_pool.all()]
 
         return sniff
 
-    async def sniff_hosts(self, initial: bool = False) -> None:
-        """Asks the cluster for its nodes now and updates the pool."""
-        if self._transport._sniff_callback is None:  # sniffing is off: a sniff on request
-            self._transport._sniff_callback = self._sniff_callback()
+    async def _get_sniff_data(self, initial: bool = False) -> list[tuple[dict[str, Any], NodeConfig]]:
+        """Asks the live connections, then the seed ones, for the cluster's nodes; the first
+        usable answer wins."""
+        timeout = None if initial else self.sniff_timeout
+        previous_sniff, self.last_sniff = self.last_sniff, time.time()
         try:
-            await self._transport.sniff(initial)
-        except elastic_transport.TransportError as e:
-            raise self._wrap_error(e) from e
+            for connection in (*self.connection_pool.connections, *self.seed_connections):
+                node: Any = node_of(self.connection_pool, connection)
+                token = self._special_call("sniff")
+                try:
+                    meta, raw = await node.perform_request(
+                        "GET",
+                        _SNIFF_TARGET,
+                        headers={"accept": "application/json"},
+                        request_timeout=DEFAULT if timeout is None else timeout,
+                    )
+                except elastic_transport.TransportError:
+                    continue
+                finally:
+                    self._end_call(token)
+                if not 200 <= meta.status < 300:
+                    continue
+                try:
+                    body = self.deserializer.loads(raw, meta.headers.get("content-type"))
+                except SerializationError:
+                    continue
+                if isinstance(body, dict):
+                    return self._sniffed_hosts(body, node.config)
+            raise TransportError("N/A", "Unable to sniff hosts.")
+        except BaseException:
+            self.last_sniff = previous_sniff
+            raise
+
+    async def _periodic_sniff(self) -> None:
+        """The ``sniffer_timeout`` sniff; the request goes on if it fails."""
+        try:
+            await self.sniff_hosts()
+        except TransportError as e:
+            logger.warning("Sniffing failed: %r", e)
+
+    async def sniff_hosts(self, initial: bool = False) -> None:
+        """Asks the cluster for its nodes now and replaces the pool with them."""
+        found = await self._get_sniff_data(initial)
+        if not found:
+            raise TransportError("N/A", "Unable to sniff hosts - no viable hosts found.")
+        self._set_connections([host for host, _ in found], [config for _, config in found])
 
     # unasync: async-only (closing a node awaits: dropped nodes wait for close())
+    def _initial_sniff_in_shared_transport(self) -> bool:
+        return self.sniff_on_start
+
     async def _async_call(self) -> None:
         """What the asyncio transport defers until an event loop runs: the initial sniff (once,
         when ``sniff_on_start`` is set); every request awaits it first."""
@@ -198,10 +242,18 @@ class AsyncTransport(TransportBase):
         except elastic_transport.TransportError as e:
             raise self._wrap_error(e) from e
 
+    def _set_connections(self, hosts: Any, configs: Any = None) -> None:
+        self._removed_nodes.extend(self._replace_pool(hosts, configs))
+
     def set_connections(self, hosts: Any) -> None:
-        """Replaces the pool's nodes with ``hosts``; removed nodes are closed by ``close()``."""
+        """Replaces the pool's connections with ones for ``hosts``; removed ones are closed by
+        ``close()``."""
         self.hosts = normalize_hosts(hosts)
-        self._removed_nodes.extend(self._replace_nodes(hosts))
+        self._set_connections(self.hosts)
+
+    def mark_dead(self, connection: Any) -> None:
+        """Takes a connection out of rotation for a while, as a failure does."""
+        self.connection_pool.mark_dead(connection)
 
     async def close(self) -> None:
         """Closes every node's connections."""
@@ -211,11 +263,21 @@ class AsyncTransport(TransportBase):
 
     # unasync: end
     # unasync: sync-only
-    # def set_connections(self, hosts: Any) -> None:
-    #     """Replaces the pool's nodes with ``hosts`` (7.x host dicts or URLs)."""
-    #     self.hosts = normalize_hosts(hosts)
-    #     for node in self._replace_nodes(hosts):
+    # def _set_connections(self, hosts: Any, configs: Any = None) -> None:
+    #     for node in self._replace_pool(hosts, configs):
     #         node.close()
+    #
+    # def set_connections(self, hosts: Any) -> None:
+    #     """Replaces the pool's connections with ones for ``hosts`` (7.x host dicts or URLs)."""
+    #     self.hosts = normalize_hosts(hosts)
+    #     self._set_connections(self.hosts)
+    #
+    # def mark_dead(self, connection: Any) -> None:
+    #     """Takes a connection out of rotation for a while, as a failure does; sniffs then
+    #     when ``sniff_on_connection_fail`` is set."""
+    #     self.connection_pool.mark_dead(connection)
+    #     if self.sniff_on_connection_fail:
+    #         self.sniff_hosts()
     #
     # def close(self) -> None:
     #     """Closes every node's connections."""
