@@ -19,7 +19,7 @@ import random
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from queue import Empty, PriorityQueue
 from typing import Any
 
@@ -115,6 +115,10 @@ def node_of(pool: Any, connection: Any) -> BaseNode:
 class ConnectionPool(NodePool):
     """Live and dead 7.x connections, handed out by a selector."""
 
+    # Called with the connection after each ``mark_dead`` (the asyncio transport starts a
+    # sniff there when ``sniff_on_connection_fail`` is set).
+    on_failure: Callable[[Any], None] | None = None
+
     def __init__(
         self,
         connections: Sequence[tuple[Any, Any]],
@@ -144,6 +148,11 @@ class ConnectionPool(NodePool):
         """Takes a failed connection out of rotation; each failure in a row doubles its wait
         (up to ``timeout_cutoff`` doublings). A connection not in rotation is left alone."""
         connection = self._connection(connection)
+        self._mark_dead(connection, now)
+        if self.on_failure is not None:
+            self.on_failure(connection)
+
+    def _mark_dead(self, connection: Any, now: float | None) -> None:
         now = now if now else time.time()
         with self._state_lock:
             try:
@@ -269,7 +278,7 @@ class DummyConnectionPool(ConnectionPool):
     def get_connection(self) -> Any:
         return self.connection
 
-    def mark_dead(self, connection: Any, now: float | None = None) -> None:  # type: ignore[override]
+    def _mark_dead(self, connection: Any, now: float | None) -> None:
         pass
 
     def mark_live(self, connection: Any) -> None:  # type: ignore[override]

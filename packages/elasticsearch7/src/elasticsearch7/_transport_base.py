@@ -315,7 +315,7 @@ class TransportBase:
         self._node_class: type[BaseNode] = self._transport.node_pool.node_class
         self._replace_pool(self.hosts)
         self.seed_connections: list[Any] = list(self.connection_pool.connections)
-        self.last_sniff = time.time()
+        self.last_sniff = self._clock()
 
     # -- construction -------------------------------------------------------------------
 
@@ -351,7 +351,7 @@ class TransportBase:
                 f"connection_pool_class={pool_class!r} is not supported: use ConnectionPool "
                 "or a subclass of it"
             )
-        initial_sniff = self._initial_sniff_in_shared_transport()
+        on_failure = self.sniff_on_connection_fail and not self._sniff_on_failure_in_pool()
         options: dict[str, Any] = {
             "node_class": node_class,
             # The 7.x pool replaces this one right after (see _replace_pool).
@@ -359,14 +359,11 @@ class TransportBase:
             "max_retries": self.max_retries,
             "retry_on_status": self.retry_on_status,
             "retry_on_timeout": self.retry_on_timeout,
-            "sniff_on_start": initial_sniff,
-            "sniff_on_node_failure": self.sniff_on_connection_fail,
+            "sniff_on_node_failure": on_failure,
             "sniff_timeout": self.sniff_timeout,
             "min_delay_between_sniffing": 0.0,
             # Only with sniffing on (the shared transport refuses an idle callback).
-            "sniff_callback": (
-                self._sniff_callback() if initial_sniff or self.sniff_on_connection_fail else None
-            ),
+            "sniff_callback": self._sniff_callback() if on_failure else None,
             "serializers": _RAW_SERIALIZERS,
             "default_mimetype": "application/json",
             "meta_header": self.meta_header,
@@ -380,10 +377,18 @@ class TransportBase:
         except ValueError as e:  # e.g. a sync connection class for the async transport
             raise ImproperlyConfigured(str(e)) from e
 
-    def _initial_sniff_in_shared_transport(self) -> bool:
-        """Whether ``sniff_on_start`` is left to the shared transport (the asyncio one, which
-        runs it once a loop runs); the sync transport sniffs at the end of ``__init__``."""
+    @staticmethod
+    def _clock() -> float:
+        """The clock of ``last_sniff``."""
+        return time.time()
+
+    def _sniff_on_failure_in_pool(self) -> bool:
+        """Whether a connection failure starts the sniff through the pool's ``on_failure``
+        (the asyncio transport: a sniff task) rather than the shared transport."""
         return False
+
+    def _connection_failed(self, connection: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError()
 
     def _sniff_callback(self) -> Callable[..., Any]:  # pragma: no cover - overridden
         raise NotImplementedError()
@@ -429,7 +434,7 @@ class TransportBase:
 
     def _sniff_due(self) -> bool:
         every = self.sniffer_timeout
-        return every is not None and every > 0 and time.time() >= self.last_sniff + every
+        return every is not None and every > 0 and self._clock() >= self.last_sniff + every
 
     # -- requests ----------------------------------------------------------------------
 
@@ -618,6 +623,8 @@ class TransportBase:
             pool = DummyConnectionPool(entries)
         else:
             pool = self.connection_pool_class(entries, **self.kwargs)
+        if self._sniff_on_failure_in_pool():
+            pool.on_failure = self._connection_failed
         self._transport.node_pool = pool
         # Seed connections stay open: sniffing asks them when the pool's connections fail.
         kept = {id(c) for c, _ in entries} | {id(c) for c in getattr(self, "seed_connections", ())}

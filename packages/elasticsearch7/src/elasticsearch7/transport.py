@@ -7,7 +7,6 @@ preparation and response handling come from ``TransportBase`` (``_transport_base
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -146,8 +145,8 @@ class Transport(TransportBase):
             self._verified_elasticsearch = self._product_check_result(response)
 
     def _sniff_callback(self) -> Callable[..., Any]:
-        """What the shared transport calls to sniff (after a node failed, and for the
-        asyncio ``sniff_on_start``): this transport's ``sniff_hosts``."""
+        """What the shared transport calls to sniff after a node failed (the sync transport):
+        this transport's ``sniff_hosts``."""
 
         def sniff(transport: Any, options: SniffOptions) -> list[NodeConfig]:
             try:
@@ -158,45 +157,53 @@ class Transport(TransportBase):
 
         return sniff
 
-    def _get_sniff_data(self, initial: bool = False) -> list[tuple[dict[str, Any], NodeConfig]]:
-        """Asks the live connections, then the seed ones, for the cluster's nodes; the first
-        usable answer wins."""
-        timeout = None if initial else self.sniff_timeout
-        previous_sniff, self.last_sniff = self.last_sniff, time.time()
+    def _sniff_candidates(self) -> list[Any]:
+        """The nodes a sniff asks: the live connections', then the seed ones', each once."""
+        nodes: list[Any] = []
+        for connection in (*self.connection_pool.connections, *self.seed_connections):
+            node = node_of(self.connection_pool, connection)
+            if all(node is not known for known in nodes):
+                nodes.append(node)
+        return nodes
+
+    def _ask_for_nodes(
+        self, node: Any, timeout: float | None
+    ) -> list[tuple[dict[str, Any], NodeConfig]] | None:
+        """One node's answer to the sniff request, ``None`` when it gave none usable."""
+        token = self._special_call("sniff")
         try:
-            for connection in (*self.connection_pool.connections, *self.seed_connections):
-                node: Any = node_of(self.connection_pool, connection)
-                token = self._special_call("sniff")
-                try:
-                    meta, raw = node.perform_request(
-                        "GET",
-                        _SNIFF_TARGET,
-                        headers={"accept": "application/json"},
-                        request_timeout=DEFAULT if timeout is None else timeout,
-                    )
-                except elastic_transport.TransportError:
-                    continue
-                finally:
-                    self._end_call(token)
-                if not 200 <= meta.status < 300:
-                    continue
-                try:
-                    body = self.deserializer.loads(raw, meta.headers.get("content-type"))
-                except SerializationError:
-                    continue
-                if isinstance(body, dict):
-                    return self._sniffed_hosts(body, node.config)
+            meta, raw = node.perform_request(
+                "GET",
+                _SNIFF_TARGET,
+                headers={"accept": "application/json"},
+                request_timeout=DEFAULT if timeout is None else timeout,
+            )
+        except elastic_transport.TransportError:
+            return None
+        finally:
+            self._end_call(token)
+        if not 200 <= meta.status < 300:
+            return None
+        try:
+            body = self.deserializer.loads(raw, meta.headers.get("content-type"))
+        except SerializationError:
+            return None
+        return self._sniffed_hosts(body, node.config) if isinstance(body, dict) else None
+
+    def _get_sniff_data(self, initial: bool = False) -> list[tuple[dict[str, Any], NodeConfig]]:
+        """Asks the live connections, then the seed ones, for the cluster's nodes (the
+        asyncio transport asks them all at once); the first usable answer wins."""
+        timeout = None if initial else self.sniff_timeout
+        previous_sniff, self.last_sniff = self.last_sniff, self._clock()
+        try:
+            for node in self._sniff_candidates():
+                found = self._ask_for_nodes(node, timeout)
+                if found is not None:
+                    return found
             raise TransportError("N/A", "Unable to sniff hosts.")
         except BaseException:
             self.last_sniff = previous_sniff
             raise
-
-    def _periodic_sniff(self) -> None:
-        """The ``sniffer_timeout`` sniff; the request goes on if it fails."""
-        try:
-            self.sniff_hosts()
-        except TransportError as e:
-            logger.warning("Sniffing failed: %r", e)
 
     def sniff_hosts(self, initial: bool = False) -> None:
         """Asks the cluster for its nodes now and replaces the pool with them."""
@@ -204,6 +211,13 @@ class Transport(TransportBase):
         if not found:
             raise TransportError("N/A", "Unable to sniff hosts - no viable hosts found.")
         self._set_connections([host for host, _ in found], [config for _, config in found])
+
+    def _periodic_sniff(self) -> None:
+        """The ``sniffer_timeout`` sniff; the request goes on if it fails."""
+        try:
+            self.sniff_hosts()
+        except TransportError as e:
+            logger.warning("Sniffing failed: %r", e)
 
     def _set_connections(self, hosts: Any, configs: Any = None) -> None:
         for node in self._replace_pool(hosts, configs):

@@ -99,7 +99,17 @@ class AsyncTransport(TransportBase):
     def __init__(self, hosts: Any, *args: Any, **kwargs: Any) -> None:
         self._verify_lock = asyncio.Lock()
         self._removed_nodes: list[Any] = []
+        # The running (or last) sniff; sniffs run as tasks, which requests don't wait for
+        # except the sniff_on_start one.
+        self.sniffing_task: asyncio.Task[None] | None = None
+        self._async_init_called = False
+        self._sniff_on_start_event: asyncio.Event | None = None
         super().__init__(hosts, *args, **kwargs)
+
+    @staticmethod
+    def _clock() -> float:
+        """The clock of ``last_sniff``: the event loop's."""
+        return time.monotonic()
 
     # unasync: end
     # unasync: sync-only (a thread lock; dropped nodes are closed at once)
@@ -126,8 +136,13 @@ class AsyncTransport(TransportBase):
         method, target, request_headers, body_bytes, ignore, timeout = self._resolve_request_args(
             method, url, headers, params, body
         )
-        if self.sniffer_timeout and self._sniff_due():
-            await self._periodic_sniff()
+        # unasync: async-only (sniff_on_start and the sniffer_timeout sniff start here)
+        await self._async_call()
+        # unasync: end
+        # unasync: sync-only
+        # if self.sniffer_timeout and self._sniff_due():
+        #     self._periodic_sniff()
+        # unasync: end
         if self._verified_elasticsearch is not True:
             if self._verified_elasticsearch is None:
                 await self._do_verify_elasticsearch(headers, timeout)
@@ -171,8 +186,8 @@ class AsyncTransport(TransportBase):
             self._verified_elasticsearch = self._product_check_result(response)
 
     def _sniff_callback(self) -> Callable[..., Any]:
-        """What the shared transport calls to sniff (after a node failed, and for the
-        asyncio ``sniff_on_start``): this transport's ``sniff_hosts``."""
+        """What the shared transport calls to sniff after a node failed (the sync transport):
+        this transport's ``sniff_hosts``."""
 
         async def sniff(transport: Any, options: SniffOptions) -> list[NodeConfig]:
             try:
@@ -183,45 +198,70 @@ class AsyncTransport(TransportBase):
 
         return sniff
 
-    async def _get_sniff_data(self, initial: bool = False) -> list[tuple[dict[str, Any], NodeConfig]]:
-        """Asks the live connections, then the seed ones, for the cluster's nodes; the first
-        usable answer wins."""
-        timeout = None if initial else self.sniff_timeout
-        previous_sniff, self.last_sniff = self.last_sniff, time.time()
+    def _sniff_candidates(self) -> list[Any]:
+        """The nodes a sniff asks: the live connections', then the seed ones', each once."""
+        nodes: list[Any] = []
+        for connection in (*self.connection_pool.connections, *self.seed_connections):
+            node = node_of(self.connection_pool, connection)
+            if all(node is not known for known in nodes):
+                nodes.append(node)
+        return nodes
+
+    async def _ask_for_nodes(
+        self, node: Any, timeout: float | None
+    ) -> list[tuple[dict[str, Any], NodeConfig]] | None:
+        """One node's answer to the sniff request, ``None`` when it gave none usable."""
+        token = self._special_call("sniff")
         try:
-            for connection in (*self.connection_pool.connections, *self.seed_connections):
-                node: Any = node_of(self.connection_pool, connection)
-                token = self._special_call("sniff")
-                try:
-                    meta, raw = await node.perform_request(
-                        "GET",
-                        _SNIFF_TARGET,
-                        headers={"accept": "application/json"},
-                        request_timeout=DEFAULT if timeout is None else timeout,
-                    )
-                except elastic_transport.TransportError:
-                    continue
-                finally:
-                    self._end_call(token)
-                if not 200 <= meta.status < 300:
-                    continue
-                try:
-                    body = self.deserializer.loads(raw, meta.headers.get("content-type"))
-                except SerializationError:
-                    continue
-                if isinstance(body, dict):
-                    return self._sniffed_hosts(body, node.config)
+            meta, raw = await node.perform_request(
+                "GET",
+                _SNIFF_TARGET,
+                headers={"accept": "application/json"},
+                request_timeout=DEFAULT if timeout is None else timeout,
+            )
+        except elastic_transport.TransportError:
+            return None
+        finally:
+            self._end_call(token)
+        if not 200 <= meta.status < 300:
+            return None
+        try:
+            body = self.deserializer.loads(raw, meta.headers.get("content-type"))
+        except SerializationError:
+            return None
+        return self._sniffed_hosts(body, node.config) if isinstance(body, dict) else None
+
+    async def _get_sniff_data(self, initial: bool = False) -> list[tuple[dict[str, Any], NodeConfig]]:
+        """Asks the live connections, then the seed ones, for the cluster's nodes (the
+        asyncio transport asks them all at once); the first usable answer wins."""
+        timeout = None if initial else self.sniff_timeout
+        previous_sniff, self.last_sniff = self.last_sniff, self._clock()
+        try:
+            # unasync: async-only
+            pending = {
+                asyncio.ensure_future(self._ask_for_nodes(n, timeout)) for n in self._sniff_candidates()
+            }
+            try:
+                while pending:
+                    done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        found = task.result()
+                        if found is not None:
+                            return found
+            finally:
+                for task in pending:
+                    task.cancel()
+            # unasync: end
+            # unasync: sync-only
+            # for node in self._sniff_candidates():
+            #     found = self._ask_for_nodes(node, timeout)
+            #     if found is not None:
+            #         return found
+            # unasync: end
             raise TransportError("N/A", "Unable to sniff hosts.")
         except BaseException:
             self.last_sniff = previous_sniff
             raise
-
-    async def _periodic_sniff(self) -> None:
-        """The ``sniffer_timeout`` sniff; the request goes on if it fails."""
-        try:
-            await self.sniff_hosts()
-        except TransportError as e:
-            logger.warning("Sniffing failed: %r", e)
 
     async def sniff_hosts(self, initial: bool = False) -> None:
         """Asks the cluster for its nodes now and replaces the pool with them."""
@@ -230,17 +270,55 @@ class AsyncTransport(TransportBase):
             raise TransportError("N/A", "Unable to sniff hosts - no viable hosts found.")
         self._set_connections([host for host, _ in found], [config for _, config in found])
 
-    # unasync: async-only (closing a node awaits: dropped nodes wait for close())
-    def _initial_sniff_in_shared_transport(self) -> bool:
-        return self.sniff_on_start
+    # unasync: async-only (sniffs run as tasks; closing a node awaits: dropped nodes wait for close())
+    def _sniff_on_failure_in_pool(self) -> bool:
+        return self.sniff_on_connection_fail
+
+    def _connection_failed(self, connection: Any) -> None:
+        self.create_sniff_task()
+
+    def create_sniff_task(self, initial: bool = False) -> None:
+        """Starts a sniff as a task unless one is running; a finished one's failure is logged."""
+        task = self.sniffing_task
+        if task is not None:
+            if not task.done():
+                return
+            if not task.cancelled() and task.exception() is not None:
+                logger.warning("Sniffing failed: %r", task.exception())
+        self.sniffing_task = asyncio.get_running_loop().create_task(self.sniff_hosts(initial))
+
+    async def _async_init(self) -> None:
+        """Runs once an event loop runs: the ``sniff_on_start`` sniff, which the first
+        requests wait for. If it fails, the request that started it raises and the next
+        request starts it again."""
+        if not self.sniff_on_start:
+            return
+        event = self._sniff_on_start_event = asyncio.Event()
+        try:
+            self.last_sniff = self._clock()
+            self.create_sniff_task(initial=True)
+            task = self.sniffing_task
+            assert task is not None
+            await asyncio.wait([task])
+            if not task.cancelled():  # cancelled: the transport was closed
+                try:
+                    task.result()
+                except BaseException:
+                    self._async_init_called = False
+                    raise
+        finally:
+            event.set()
 
     async def _async_call(self) -> None:
-        """What the asyncio transport defers until an event loop runs: the initial sniff (once,
-        when ``sniff_on_start`` is set); every request awaits it first."""
-        try:
-            await self._transport._async_call()
-        except elastic_transport.TransportError as e:
-            raise self._wrap_error(e) from e
+        """What every request awaits first: the ``sniff_on_start`` sniff (run once an event
+        loop runs), then a ``sniffer_timeout`` sniff starts if one is due."""
+        if not self._async_init_called:
+            self._async_init_called = True
+            await self._async_init()
+        elif self._sniff_on_start_event is not None and not self._sniff_on_start_event.is_set():
+            await self._sniff_on_start_event.wait()
+        if self.sniffer_timeout and self._sniff_due():
+            self.create_sniff_task()
 
     def _set_connections(self, hosts: Any, configs: Any = None) -> None:
         self._removed_nodes.extend(self._replace_pool(hosts, configs))
@@ -252,17 +330,31 @@ class AsyncTransport(TransportBase):
         self._set_connections(self.hosts)
 
     def mark_dead(self, connection: Any) -> None:
-        """Takes a connection out of rotation for a while, as a failure does."""
+        """Takes a connection out of rotation for a while, as a failure does; starts a sniff
+        then when ``sniff_on_connection_fail`` is set."""
         self.connection_pool.mark_dead(connection)
+        if self.sniff_on_connection_fail:
+            self.create_sniff_task()
 
     async def close(self) -> None:
-        """Closes every node's connections."""
+        """Stops a running sniff and closes every node's connections."""
+        task = self.sniffing_task
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait([task])
         removed, self._removed_nodes = self._removed_nodes, []
         await asyncio.gather(*(node.close() for node in removed))
         await self._transport.close()
 
     # unasync: end
     # unasync: sync-only
+    # def _periodic_sniff(self) -> None:
+    #     """The ``sniffer_timeout`` sniff; the request goes on if it fails."""
+    #     try:
+    #         self.sniff_hosts()
+    #     except TransportError as e:
+    #         logger.warning("Sniffing failed: %r", e)
+    #
     # def _set_connections(self, hosts: Any, configs: Any = None) -> None:
     #     for node in self._replace_pool(hosts, configs):
     #         node.close()
