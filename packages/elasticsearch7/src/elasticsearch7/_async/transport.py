@@ -115,6 +115,9 @@ class AsyncTransport(TransportBase):
     # unasync: sync-only (a thread lock; dropped nodes are closed at once)
     # def __init__(self, hosts: Any, *args: Any, **kwargs: Any) -> None:
     #     self._verify_lock = threading.Lock()
+    #     # Nodes the last set_connections dropped: a request that began before it may still
+    #     # pick them from the pool it holds, so they are closed one replacement later.
+    #     self._retired_nodes: list[Any] = []
     #     super().__init__(hosts, *args, **kwargs)
     #     if self.sniff_on_start:
     #         self.sniff_hosts(True)
@@ -356,7 +359,9 @@ class AsyncTransport(TransportBase):
     #         logger.warning("Sniffing failed: %r", e)
     #
     # def _set_connections(self, hosts: Any, configs: Any = None) -> None:
-    #     for node in self._replace_pool(hosts, configs):
+    #     retired = self._replace_pool(hosts, configs)
+    #     retired, self._retired_nodes = self._retired_nodes, retired
+    #     for node in retired:
     #         node.close()
     #
     # def set_connections(self, hosts: Any) -> None:
@@ -373,5 +378,8 @@ class AsyncTransport(TransportBase):
     #
     # def close(self) -> None:
     #     """Closes every node's connections."""
+    #     retired, self._retired_nodes = self._retired_nodes, []
+    #     for node in retired:
+    #         node.close()
     #     self._transport.close()
     # unasync: end
