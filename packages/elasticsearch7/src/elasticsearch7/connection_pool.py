@@ -195,9 +195,9 @@ class ConnectionPool(NodePool):
 
     def get_connection(self) -> Any:
         """The connection for the next request."""
-        if not self.dead.empty():
+        if self.dead.queue:  # a look without the queue's lock: most of the time nothing is dead
             self.resurrect()
-        connections = list(self.connections)
+        connections = self.connections[:]
         if not connections:
             return self.resurrect(True)
         if len(connections) == 1:
@@ -225,7 +225,7 @@ class ConnectionPool(NodePool):
 
     @property
     def node_class(self) -> type[BaseNode]:
-        return type(self.get())
+        return type(node_of(self, self.connection_opts[0][0]))
 
     def get(self) -> BaseNode:
         return node_of(self, self.get_connection())
