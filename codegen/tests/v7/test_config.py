@@ -137,7 +137,7 @@ def test_unknown_options_are_ignored(es7: ModuleType) -> None:
 
 def test_transport_options(es7: ModuleType) -> None:
     es = es7.Elasticsearch(
-        "http://h:1",
+        ["http://h:1", "http://h:2"],
         max_retries=5,
         retry_on_status=(500,),
         retry_on_timeout=True,
@@ -150,8 +150,8 @@ def test_transport_options(es7: ModuleType) -> None:
     assert (shared.max_retries, set(shared.retry_on_status), shared.retry_on_timeout) == (5, {500}, True)
     pool = es.transport.connection_pool
     assert isinstance(pool, es7.ConnectionPool)
-    assert (pool.dead_node_backoff_factor, pool.max_dead_node_backoff) == (2, 16)
-    assert isinstance(pool.node_selector, es7.connection_pool.RandomSelector)
+    assert (pool.dead_timeout, pool.timeout_cutoff) == (2, 3)
+    assert isinstance(pool.selector, es7.connection_pool.RandomSelector)
     # 7.x Connection objects, each over one node of the pool (made once per node).
     assert [c._node for c in pool.connections] == pool.all()
     assert pool.connections == pool.connections
@@ -175,7 +175,10 @@ def test_connection_classes(es7: ModuleType) -> None:
 
     assert node_class(connection_class=MyConnection) == "RequestsHttpNode"
     with pytest.raises(es7.ImproperlyConfigured, match="connection_class"):
-        node_class(connection_class=object)
+        node_class(connection_class=42)
+    # Any other class is a 7.x connection class: its instances send the requests.
+    Plain = type("Plain", (), {"__init__": lambda self, **options: None})
+    assert node_class(connection_class=Plain) == "PlainNode"
     with pytest.raises(es7.ImproperlyConfigured, match="requests auth object"):
         node_class(http_auth=object())
 

@@ -339,7 +339,9 @@ class ConnectionBase:
         self.url_prefix = self.config.path_prefix
         self.timeout = self.config.request_timeout
         self.http_compress = bool(self.config.http_compress)
-        self.headers = dict(self.config.headers)
+        # A subclass may set headers before calling this: they are kept, as in 7.x.
+        own = self.__dict__.get("headers")
+        self.headers = {**(own if isinstance(own, dict) else {}), **dict(self.config.headers)}
         host_part = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
         # A Cloud ID's default port stays out of the URL, as in 7.x.
         default_cloud_port = bool(cloud_id) and port is None and self.port == 443

@@ -28,7 +28,7 @@ from elastic_transport._models import NodeApiResponse
 from elastic_transport.client_utils import DEFAULT, DefaultType
 
 from ._connection_base import REQUESTS_AUTH_EXTRA, ConnectionBase, node_class_by_name
-from .exceptions import ConnectionError, ConnectionTimeout, SSLError, TransportError
+from .exceptions import HTTP_EXCEPTIONS, ConnectionError, ConnectionTimeout, SSLError, TransportError
 
 __all__ = [
     "CONNECTION_OPTIONS_EXTRA",
@@ -52,12 +52,21 @@ class Call:
     parameters as given (``None`` when none were), the ignored statuses, and whether it is the
     product check or a sniff (which 7.x sent with fewer arguments)."""
 
-    __slots__ = ("ignore", "kind", "params")
+    __slots__ = ("headers", "ignore", "kind", "params")
 
-    def __init__(self, params: dict[str, Any] | None, ignore: tuple[int, ...], kind: str = "request") -> None:
+    def __init__(
+        self,
+        params: dict[str, Any] | None,
+        ignore: tuple[int, ...],
+        kind: str = "request",
+        headers: Mapping[str, str] | None | DefaultType = DEFAULT,
+    ) -> None:
         self.params = params
         self.ignore = ignore
         self.kind = kind  # "request", or "check" / "sniff": only headers and timeout are passed
+        # The request's headers as the caller gave them (names unchanged, no Content-Type
+        # added; the client meta header joins them), or DEFAULT: the headers the node gets.
+        self.headers = headers
 
 
 # Set by the transport around a request when its nodes send through connections.
@@ -67,9 +76,13 @@ CALL: contextvars.ContextVar[Call | None] = contextvars.ContextVar(
 
 
 def uses_own_io(connection_class: Any) -> bool:
-    """Whether ``connection_class`` is one of ours with its ``perform_request`` overridden."""
-    if not (isinstance(connection_class, type) and issubclass(connection_class, ConnectionBase)):
+    """Whether ``connection_class`` sends requests itself: one of ours with its
+    ``perform_request`` overridden, or any other class (not a node class), whose instances
+    are then the connections, as in 7.x."""
+    if not isinstance(connection_class, type) or issubclass(connection_class, BaseNode):
         return False
+    if not issubclass(connection_class, ConnectionBase):
+        return True
     for klass in connection_class.__mro__:
         if "perform_request" in vars(klass):
             return not vars(klass).get("_BUILTIN_IO", False)
@@ -166,6 +179,12 @@ class _ConnectionNodeMixin:
         if call.kind == "sniff":
             return (url,), {"timeout": timeout}
         params = call.params if call.params is not None or not query else query
+        if call.headers is not DEFAULT:
+            meta = headers.get("x-elastic-client-meta") if headers else None
+            given = dict(call.headers) if call.headers else {}
+            if meta:
+                given["x-elastic-client-meta"] = meta
+            request_headers = given or None
         return (url, params, body), {"headers": request_headers, "ignore": call.ignore, "timeout": timeout}
 
     def _answer(self, result: Any, started: float) -> NodeApiResponse:
@@ -189,14 +208,18 @@ class _ConnectionNodeMixin:
         converted = _transport_error(error)
         if converted is not None:
             raise converted from error
-        if not isinstance(error.status_code, int):
-            raise error
+        status = error.status_code
+        if not isinstance(status, int):
+            # An error of a status class raised without its status: the class tells it.
+            status = next((code for code, cls in HTTP_EXCEPTIONS.items() if type(error) is cls), None)
+            if status is None:
+                raise error
         info = error.info
         if isinstance(info, (dict, list)):
             raw = json.dumps(info)
         else:
             raw = info if isinstance(info, str) else str(error.error)
-        return self._answer((error.status_code, {"content-type": "application/json"}, raw), started)
+        return self._answer((status, {"content-type": "application/json"}, raw), started)
 
 
 def _quiet_init(init: Callable[[NodeConfig], None], config: NodeConfig) -> None:
@@ -262,9 +285,11 @@ class AsyncConnectionNode(_ConnectionNodeMixin, BaseAsyncNode):
             await result
 
 
-def connection_node_class(connection_class: type[Any]) -> type[BaseNode]:
-    """A node class whose nodes send through instances of ``connection_class``."""
-    is_async = inspect.iscoroutinefunction(connection_class.perform_request)
+def connection_node_class(connection_class: type[Any], default_async: bool = False) -> type[BaseNode]:
+    """A node class whose nodes send through instances of ``connection_class`` (async when its
+    ``perform_request`` is; ``default_async`` for a class without one)."""
+    send = getattr(connection_class, "perform_request", None)
+    is_async = default_async if send is None else inspect.iscoroutinefunction(send)
     base: type[BaseNode] = AsyncConnectionNode if is_async else ConnectionNode
     namespace: dict[str, Any] = {"connection_class": connection_class}
     own_meta = getattr(connection_class, "HTTP_CLIENT_META", None)

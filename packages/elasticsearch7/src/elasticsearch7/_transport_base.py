@@ -25,8 +25,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import warnings
-from collections.abc import Callable, Collection, Mapping
+import weakref
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -50,7 +52,7 @@ from ._mimetypes import compat_mimetype, compat_mode
 from ._stacklevel import warn_stacklevel
 from ._warnings import emit_server_warnings
 from .connection import Urllib3HttpConnection
-from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool, node_of
+from .connection_pool import ConnectionPool, DummyConnectionPool, EmptyConnectionPool, connection_of, node_of
 from .exceptions import (
     AuthenticationException,
     AuthorizationException,
@@ -98,6 +100,7 @@ __all__ = [
     "logger",
     "node_class_for_configs",
     "node_class_name",
+    "node_of",
     "node_config_from_options",
     "NodePool",
     "normalize_hosts",
@@ -137,12 +140,10 @@ UNSUPPORTED_PRODUCT = "unsupported_product"
 UNSUPPORTED_DISTRIBUTION = "unsupported_distribution"
 _PRODUCT_ERRORS = {
     UNSUPPORTED_PRODUCT: (
-        "The server did not identify itself as Elasticsearch, and this client only works "
-        "with Elasticsearch (product check on 'GET /')"
+        "The client noticed that the server is not Elasticsearch and we do not support this unknown product"
     ),
     UNSUPPORTED_DISTRIBUTION: (
-        "The server runs a distribution of Elasticsearch that this client does not support "
-        "(product check on 'GET /')"
+        "The client noticed that the server is not a supported distribution of Elasticsearch"
     ),
 }
 
@@ -231,10 +232,12 @@ _RAW_SERIALIZERS: dict[str, elastic_transport.Serializer] = dict.fromkeys(
 )
 
 
-class _SharedTransport(elastic_transport.Transport):
-    """The shared transport as 7.x sniffs: the nodes found replace the seed hosts."""
+class _PoolToBeReplaced(NodePool):
+    """What the shared transport builds as its node pool: only the node class it resolved;
+    the 7.x transport then gives it a ``ConnectionPool`` of 7.x connections."""
 
-    _sniff_keeps_seeds = False
+    def __init__(self, node_configs: list[NodeConfig], node_class: type[BaseNode], **kwargs: Any) -> None:
+        self._node_class = node_class
 
 
 class TransportBase:
@@ -242,7 +245,7 @@ class TransportBase:
 
     DEFAULT_CONNECTION_CLASS: Any = Urllib3HttpConnection
     _default_node = "urllib3"
-    _shared_transport_class: Any = _SharedTransport
+    _shared_transport_class: Any = elastic_transport.Transport
 
     def __init__(
         self,
@@ -289,6 +292,14 @@ class TransportBase:
         self.deserializer = Deserializer(all_serializers, default_mimetype)
         self.kwargs = kwargs
         self._node_options = {k: v for k, v in kwargs.items() if k not in POOL_OPTIONS}
+        if kwargs.get("cloud_id"):  # Elastic Cloud routes requests itself: no sniffing
+            self.sniff_on_start = self.sniff_on_connection_fail = False
+        if send_get_body_as != "GET":
+            warnings.warn(
+                "The 'send_get_body_as' parameter is no longer necessary and will be removed in 8.0",
+                category=DeprecationWarning,
+                stacklevel=warn_stacklevel(),
+            )
         # A connection class with its own perform_request sends every request itself.
         self._own_io = uses_own_io(connection_class)
         self.hosts: list[Any] = (
@@ -296,13 +307,15 @@ class TransportBase:
         )
         # None: not checked yet; True: a supported Elasticsearch; else a product check result.
         self._verified_elasticsearch: bool | str | None = None
+        is_connection = isinstance(connection_class, type) and issubclass(connection_class, ConnectionBase)
+        # The class of the Connection objects over nodes the shared transport's HTTP nodes.
+        self._view_class = connection_class if is_connection else self.DEFAULT_CONNECTION_CLASS
+        self._views: weakref.WeakKeyDictionary[BaseNode, Any] = weakref.WeakKeyDictionary()
         self._transport = self._create_transport(kwargs)
-        pool = self._transport.node_pool
-        if isinstance(pool, ConnectionPool):
-            is_connection = isinstance(connection_class, type) and issubclass(
-                connection_class, ConnectionBase
-            )
-            pool.connection_class = connection_class if is_connection else self.DEFAULT_CONNECTION_CLASS
+        self._node_class: type[BaseNode] = self._transport.node_pool.node_class
+        self._replace_pool(self.hosts)
+        self.seed_connections: list[Any] = list(self.connection_pool.connections)
+        self.last_sniff = self._clock()
 
     # -- construction -------------------------------------------------------------------
 
@@ -321,38 +334,36 @@ class TransportBase:
         if not self.hosts:
             raise ImproperlyConfigured("No hosts were given: at least one host is needed")
         configs = [self._node_config(host) for host in self.hosts]
-        node_class = node_class_name(self.connection_class, self._default_node)
+        node_class: Any
         if self._own_io:
-            node_class_for_configs(self.connection_class.node_class, configs)  # checks the auth
-            node_class = connection_node_class(self.connection_class)
-        elif isinstance(node_class, str):
-            node_class = node_class_for_configs(node_class, configs)
+            library = getattr(self.connection_class, "node_class", self._default_node)
+            node_class_for_configs(library, configs)  # checks the auth
+            node_class = connection_node_class(self.connection_class, self._default_node == "aiohttp")
+        else:
+            node_class = node_class_name(self.connection_class, self._default_node)
+            if isinstance(node_class, str):
+                node_class = node_class_for_configs(node_class, configs)
         pool_class = self.connection_pool_class
         if pool_class is None or pool_class in (DummyConnectionPool, EmptyConnectionPool):
-            pool_class = ConnectionPool
-        if not (isinstance(pool_class, type) and issubclass(pool_class, NodePool)):
+            self.connection_pool_class = pool_class = ConnectionPool
+        if not (isinstance(pool_class, type) and issubclass(pool_class, ConnectionPool)):
             raise ImproperlyConfigured(
                 f"connection_pool_class={pool_class!r} is not supported: use ConnectionPool "
-                "or a subclass of elastic_transport.NodePool"
+                "or a subclass of it"
             )
-        dead_timeout = kwargs.get("dead_timeout", 60)
+        on_failure = self.sniff_on_connection_fail and not self._sniff_on_failure_in_pool()
         options: dict[str, Any] = {
             "node_class": node_class,
-            "node_pool_class": pool_class,
-            "randomize_nodes_in_pool": kwargs.get("randomize_hosts", True),
-            "dead_node_backoff_factor": dead_timeout,
-            "max_dead_node_backoff": dead_timeout * 2 ** kwargs.get("timeout_cutoff", 5),
+            # The 7.x pool replaces this one right after (see _replace_pool).
+            "node_pool_class": _PoolToBeReplaced,
             "max_retries": self.max_retries,
             "retry_on_status": self.retry_on_status,
             "retry_on_timeout": self.retry_on_timeout,
-            "sniff_on_start": self.sniff_on_start,
-            "sniff_before_requests": bool(self.sniffer_timeout),
-            "sniff_on_node_failure": self.sniff_on_connection_fail,
+            "sniff_on_node_failure": on_failure,
             "sniff_timeout": self.sniff_timeout,
-            "min_delay_between_sniffing": self.sniffer_timeout or 0.0,
-            # Only with sniffing on (the shared transport refuses an idle callback, as the
-            # official does); sniff_hosts() sets it when called without.
-            "sniff_callback": self._sniff_callback() if self._sniffing_enabled() else None,
+            "min_delay_between_sniffing": 0.0,
+            # Only with sniffing on (the shared transport refuses an idle callback).
+            "sniff_callback": self._sniff_callback() if on_failure else None,
             "serializers": _RAW_SERIALIZERS,
             "default_mimetype": "application/json",
             "meta_header": self.meta_header,
@@ -361,17 +372,23 @@ class TransportBase:
                 client_meta_version(_profile.CLIENT_VERSION),
             ),
         }
-        if kwargs.get("selector_class") is not None:
-            options["node_selector_class"] = kwargs["selector_class"]
         try:
             return self._shared_transport_class(configs, **options)
-        except elastic_transport.TransportError as e:  # a failed sniff_on_start
-            raise from_transport_error(e) from e
         except ValueError as e:  # e.g. a sync connection class for the async transport
             raise ImproperlyConfigured(str(e)) from e
 
-    def _sniffing_enabled(self) -> bool:
-        return bool(self.sniff_on_start or self.sniffer_timeout or self.sniff_on_connection_fail)
+    @staticmethod
+    def _clock() -> float:
+        """The clock of ``last_sniff``."""
+        return time.time()
+
+    def _sniff_on_failure_in_pool(self) -> bool:
+        """Whether a connection failure starts the sniff through the pool's ``on_failure``
+        (the asyncio transport: a sniff task) rather than the shared transport."""
+        return False
+
+    def _connection_failed(self, connection: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError()
 
     def _sniff_callback(self) -> Callable[..., Any]:  # pragma: no cover - overridden
         raise NotImplementedError()
@@ -392,16 +409,17 @@ class TransportBase:
             host, _, port = address.rpartition(":")
         return {"host": host.strip("[]"), "port": int(port)}
 
-    def _sniffed_node_configs(self, raw: bytes, template: NodeConfig) -> list[NodeConfig]:
-        """Node configs for the nodes a sniff found, passed through ``host_info_callback``.
+    def _sniffed_hosts(self, raw: Any, template: NodeConfig) -> list[tuple[dict[str, Any], NodeConfig]]:
+        """The host dicts (passed through ``host_info_callback``) and node configs of the
+        nodes a sniff found.
 
         A node keeps the settings of the node that answered (scheme, TLS, headers) unless
         the callback returns more than host and port; then it is built from the client's
         options like the initial hosts.
         """
-        nodes = json.loads(raw).get("nodes") or {}
-        configs: list[NodeConfig] = []
-        for node_info in nodes.values():
+        data = raw if isinstance(raw, dict) else json.loads(raw)
+        found: list[tuple[dict[str, Any], NodeConfig]] = []
+        for node_info in (data.get("nodes") or {}).values():
             host = self._host_from_node_info(node_info)
             if host is None:
                 continue
@@ -409,10 +427,14 @@ class TransportBase:
             if host is None:
                 continue
             if set(host) <= {"host", "port"}:
-                configs.append(template.replace(host=host["host"], port=int(host["port"])))
+                found.append((host, template.replace(host=host["host"], port=int(host["port"]))))
             else:
-                configs.append(self._node_config(host))
-        return configs
+                found.append((host, self._node_config(host)))
+        return found
+
+    def _sniff_due(self) -> bool:
+        every = self.sniffer_timeout
+        return every is not None and every > 0 and self._clock() >= self.last_sniff + every
 
     # -- requests ----------------------------------------------------------------------
 
@@ -457,14 +479,23 @@ class TransportBase:
             DEFAULT if timeout is None else timeout,
         )
 
-    def _connection_call(self, params: Mapping[str, Any] | None, target: str, ignore: tuple[int, ...]) -> Any:
+    def _connection_call(
+        self,
+        params: Mapping[str, Any] | None,
+        target: str,
+        ignore: tuple[int, ...],
+        headers: Mapping[str, str] | None,
+    ) -> Any:
         """For a connection class with its own I/O: what it is passed for this request (the
-        token to reset); ``None`` on the fast path."""
+        token to reset); ``None`` on the fast path. The connection gets the caller's headers
+        as given, as in 7.x."""
         if not self._own_io:
             return None
         query = target.partition("?")[2]
         call_params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
-        return CALL.set(Call(call_params if params is not None or call_params else None, ignore))
+        return CALL.set(
+            Call(call_params if params is not None or call_params else None, ignore, headers=headers)
+        )
 
     def _special_call(self, kind: str) -> Any:
         """Like ``_connection_call`` for the product check and sniffing."""
@@ -515,10 +546,11 @@ class TransportBase:
     # -- product check -----------------------------------------------------------------
 
     @staticmethod
-    def _product_check_headers(headers: Mapping[str, str]) -> dict[str, str]:
-        """The request's own headers (credentials included) for ``GET /``, asking for JSON."""
-        check_headers = {k: v for k, v in headers.items() if k != "content-type"}
-        check_headers["accept"] = compat_mimetype("application/json") if compat_mode() else "application/json"
+    def _product_check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+        """The request's headers as the caller gave them (credentials included) for ``GET /``,
+        asking for JSON unless they ask for a type already."""
+        check_headers = {k.lower(): v for k, v in (headers or {}).items() if k.lower() != "content-type"}
+        check_headers.setdefault("accept", "application/json")
         return check_headers
 
     @staticmethod
@@ -527,9 +559,10 @@ class TransportBase:
             emit_server_warnings(response.meta.headers)
         status = response.meta.status
         if status in (401, 403):
+            # The 7.x wording, which programs filter warnings by.
             warnings.warn(
-                "Could not verify that the server is Elasticsearch: the credentials lack the "
-                "privileges for 'GET /'. Requests are sent without the product check.",
+                "The client is unable to verify that the server is Elasticsearch due security "
+                "privileges on the server side",
                 category=ElasticsearchWarning,
                 stacklevel=warn_stacklevel(),
             )
@@ -552,38 +585,47 @@ class TransportBase:
     # -- 7.x accessors -----------------------------------------------------------------
 
     @property
-    def connection_pool(self) -> NodePool:
-        """The shared transport's node pool (a ``ConnectionPool`` unless another was given)."""
-        pool: NodePool = self._transport.node_pool
+    def connection_pool(self) -> ConnectionPool:
+        """The 7.x pool of connections, which the shared transport uses as its node pool
+        (a ``DummyConnectionPool`` for a single host)."""
+        pool: ConnectionPool = self._transport.node_pool
         return pool
 
     def get_connection(self) -> Any:
-        """The ``Connection`` of the node the next request would go to."""
-        pool = self.connection_pool
-        return pool.get_connection() if isinstance(pool, ConnectionPool) else pool.get()
-
-    def mark_dead(self, connection: Any) -> None:
-        """Takes a connection (or node) out of rotation for a while, as a failure does."""
-        pool = self.connection_pool
-        pool.mark_dead(node_of(pool, connection))
+        """The ``Connection`` the next request would go to."""
+        return self.connection_pool.get_connection()
 
     def add_connection(self, host: Any) -> None:
         """Adds one more host (a 7.x host dict or URL) to the pool."""
-        self.hosts.append(host)
-        self.connection_pool.add(self._node_config(host))
+        self.hosts.append(normalize_hosts(host)[0] if isinstance(host, str) else host)
+        self._replace_pool(self.hosts)
 
-    def _replace_nodes(self, hosts: Any) -> list[BaseNode]:
-        """Makes the pool hold exactly ``hosts``; returns the removed nodes for closing."""
-        configs = [self._node_config(host) for host in normalize_hosts(hosts)]
-        if not configs:
+    def _replace_pool(
+        self, hosts: Sequence[Any], configs: Sequence[NodeConfig] | None = None
+    ) -> list[BaseNode]:
+        """Gives the shared transport a new 7.x pool holding a connection for each host; a
+        host already in the pool keeps its connection. Returns the nodes no longer used,
+        for closing."""
+        if not hosts:
             raise ImproperlyConfigured("No hosts were given: at least one host is needed")
-        pool = self.connection_pool
-        for config in configs:
-            pool.add(config)
-        removed = []
-        for node in pool.all():
-            if node.config not in configs:
-                gone = pool.remove(node.config)
-                if gone is not None:
-                    removed.append(gone)
-        return removed
+        old = self._transport.node_pool
+        old_opts: list[tuple[Any, Any]] = list(getattr(old, "connection_opts", ()))
+        entries: list[tuple[Any, Any]] = []
+        for i, host in enumerate(hosts):
+            connection = next((c for c, known in old_opts if known == host), None)
+            if connection is None:
+                config = configs[i] if configs is not None else self._node_config(host)
+                node = self._node_class(config)
+                connection = connection_of(node, self._view_class, self._views)
+            entries.append((connection, host))
+        pool: ConnectionPool
+        if len(entries) == 1:
+            pool = DummyConnectionPool(entries)
+        else:
+            pool = self.connection_pool_class(entries, **self.kwargs)
+        if self._sniff_on_failure_in_pool():
+            pool.on_failure = self._connection_failed
+        self._transport.node_pool = pool
+        # Seed connections stay open: sniffing asks them when the pool's connections fail.
+        kept = {id(c) for c, _ in entries} | {id(c) for c in getattr(self, "seed_connections", ())}
+        return [node_of(old, c) for c, _ in old_opts if id(c) not in kept]

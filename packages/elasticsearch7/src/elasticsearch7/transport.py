@@ -64,6 +64,7 @@ from ._transport_base import (  # noqa: F401  (the names the 7.x module had, imp
     node_class_for_configs,
     node_class_name,
     node_config_from_options,
+    node_of,
     normalize_hosts,
     product_check,
     target_with_params,
@@ -79,7 +80,12 @@ class Transport(TransportBase):
 
     def __init__(self, hosts: Any, *args: Any, **kwargs: Any) -> None:
         self._verify_lock = threading.Lock()
+        # Nodes the last set_connections dropped: a request that began before it may still
+        # pick them from the pool it holds, so they are closed one replacement later.
+        self._retired_nodes: list[Any] = []
         super().__init__(hosts, *args, **kwargs)
+        if self.sniff_on_start:
+            self.sniff_hosts(True)
 
     def perform_request(
         self,
@@ -97,11 +103,13 @@ class Transport(TransportBase):
         method, target, request_headers, body_bytes, ignore, timeout = self._resolve_request_args(
             method, url, headers, params, body
         )
+        if self.sniffer_timeout and self._sniff_due():
+            self._periodic_sniff()
         if self._verified_elasticsearch is not True:
             if self._verified_elasticsearch is None:
-                self._do_verify_elasticsearch(request_headers, timeout)
+                self._do_verify_elasticsearch(headers, timeout)
             self._raise_if_unsupported()
-        token = self._connection_call(params, target, ignore)
+        token = self._connection_call(params, target, ignore, headers)
         try:
             response = self._transport.perform_request(
                 method,
@@ -117,15 +125,21 @@ class Transport(TransportBase):
             self._end_call(token)
         return self._process_response(method, target, response, ignore)
 
-    def _do_verify_elasticsearch(self, headers: Mapping[str, str], timeout: Any) -> None:
+    def _do_verify_elasticsearch(self, headers: Mapping[str, str] | None, timeout: Any) -> None:
         """Runs the product check once; concurrent first requests wait for it."""
         with self._verify_lock:
             if self._verified_elasticsearch is not None:
                 return
             token = self._special_call("check")
             try:
+                # One attempt per live connection, as in 7.x; then the failure is raised to
+                # the requests waiting for the check.
                 response = self._transport.perform_request(
-                    "GET", "/", headers=self._product_check_headers(headers), request_timeout=timeout
+                    "GET",
+                    "/",
+                    headers=self._product_check_headers(headers),
+                    request_timeout=timeout,
+                    max_retries=max(len(self.connection_pool.connections), 1) - 1,
                 )
             except elastic_transport.TransportError as e:
                 raise self._wrap_error(e) from e
@@ -134,42 +148,101 @@ class Transport(TransportBase):
             self._verified_elasticsearch = self._product_check_result(response)
 
     def _sniff_callback(self) -> Callable[..., Any]:
+        """What the shared transport calls to sniff after a node failed (the sync transport):
+        this transport's ``sniff_hosts``."""
+
         def sniff(transport: Any, options: SniffOptions) -> list[NodeConfig]:
-            timeout = DEFAULT if options.is_initial_sniff else options.sniff_timeout
-            errors: list[Exception] = []
-            for node in transport.node_pool.all():
-                token = self._special_call("sniff")
-                try:
-                    meta, raw = node.perform_request(
-                        "GET", _SNIFF_TARGET, headers={"accept": "application/json"}, request_timeout=timeout
-                    )
-                except elastic_transport.TransportError as e:
-                    errors.append(e)
-                    continue
-                finally:
-                    self._end_call(token)
-                if 200 <= meta.status < 300:
-                    return self._sniffed_node_configs(raw, node.config)
-                errors.append(TransportError(meta.status, "Sniffing failed", None))
-            raise elastic_transport.SniffingError("Unable to sniff hosts", errors=tuple(errors))
+            try:
+                self.sniff_hosts(options.is_initial_sniff)
+            except TransportError as e:
+                raise elastic_transport.SniffingError(str(e), errors=(e,)) from e
+            return [node.config for node in self.connection_pool.all()]
 
         return sniff
 
-    def sniff_hosts(self, initial: bool = False) -> None:
-        """Asks the cluster for its nodes now and updates the pool."""
-        if self._transport._sniff_callback is None:  # sniffing is off: a sniff on request
-            self._transport._sniff_callback = self._sniff_callback()
+    def _sniff_candidates(self) -> list[Any]:
+        """The nodes a sniff asks: the live connections', then the seed ones', each once."""
+        nodes: list[Any] = []
+        for connection in (*self.connection_pool.connections, *self.seed_connections):
+            node = node_of(self.connection_pool, connection)
+            if all(node is not known for known in nodes):
+                nodes.append(node)
+        return nodes
+
+    def _ask_for_nodes(
+        self, node: Any, timeout: float | None
+    ) -> list[tuple[dict[str, Any], NodeConfig]] | None:
+        """One node's answer to the sniff request, ``None`` when it gave none usable."""
+        token = self._special_call("sniff")
         try:
-            self._transport.sniff(initial)
-        except elastic_transport.TransportError as e:
-            raise self._wrap_error(e) from e
+            meta, raw = node.perform_request(
+                "GET",
+                _SNIFF_TARGET,
+                headers={"accept": "application/json"},
+                request_timeout=DEFAULT if timeout is None else timeout,
+            )
+        except elastic_transport.TransportError:
+            return None
+        finally:
+            self._end_call(token)
+        if not 200 <= meta.status < 300:
+            return None
+        try:
+            body = self.deserializer.loads(raw, meta.headers.get("content-type"))
+        except SerializationError:
+            return None
+        return self._sniffed_hosts(body, node.config) if isinstance(body, dict) else None
+
+    def _get_sniff_data(self, initial: bool = False) -> list[tuple[dict[str, Any], NodeConfig]]:
+        """Asks the live connections, then the seed ones, for the cluster's nodes (the
+        asyncio transport asks them all at once); the first usable answer wins."""
+        timeout = None if initial else self.sniff_timeout
+        previous_sniff, self.last_sniff = self.last_sniff, self._clock()
+        try:
+            for node in self._sniff_candidates():
+                found = self._ask_for_nodes(node, timeout)
+                if found is not None:
+                    return found
+            raise TransportError("N/A", "Unable to sniff hosts.")
+        except BaseException:
+            self.last_sniff = previous_sniff
+            raise
+
+    def sniff_hosts(self, initial: bool = False) -> None:
+        """Asks the cluster for its nodes now and replaces the pool with them."""
+        found = self._get_sniff_data(initial)
+        if not found:
+            raise TransportError("N/A", "Unable to sniff hosts - no viable hosts found.")
+        self._set_connections([host for host, _ in found], [config for _, config in found])
+
+    def _periodic_sniff(self) -> None:
+        """The ``sniffer_timeout`` sniff; the request goes on if it fails."""
+        try:
+            self.sniff_hosts()
+        except TransportError as e:
+            logger.warning("Sniffing failed: %r", e)
+
+    def _set_connections(self, hosts: Any, configs: Any = None) -> None:
+        retired = self._replace_pool(hosts, configs)
+        retired, self._retired_nodes = self._retired_nodes, retired
+        for node in retired:
+            node.close()
 
     def set_connections(self, hosts: Any) -> None:
-        """Replaces the pool's nodes with ``hosts`` (7.x host dicts or URLs)."""
+        """Replaces the pool's connections with ones for ``hosts`` (7.x host dicts or URLs)."""
         self.hosts = normalize_hosts(hosts)
-        for node in self._replace_nodes(hosts):
-            node.close()
+        self._set_connections(self.hosts)
+
+    def mark_dead(self, connection: Any) -> None:
+        """Takes a connection out of rotation for a while, as a failure does; sniffs then
+        when ``sniff_on_connection_fail`` is set."""
+        self.connection_pool.mark_dead(connection)
+        if self.sniff_on_connection_fail:
+            self.sniff_hosts()
 
     def close(self) -> None:
         """Closes every node's connections."""
+        retired, self._retired_nodes = self._retired_nodes, []
+        for node in retired:
+            node.close()
         self._transport.close()

@@ -145,9 +145,6 @@ class TransportBase:
     """Configuration and the pieces of a request that don't depend on sync vs async."""
 
     _is_async = False
-    # Whether a sniff keeps the seed nodes it does not list (the official 8.x/9.x behaviour);
-    # the 7.x client's transport replaces them, as 7.x did.
-    _sniff_keeps_seeds = True
 
     def __init__(
         self,
@@ -334,9 +331,9 @@ class TransportBase:
     def _apply_sniff_result(self, node_configs: list[NodeConfig], is_initial: bool) -> None:
         """Adds the nodes a sniff found, and drops the sniffed nodes it no longer lists.
 
-        Seed nodes stay (unless ``_sniff_keeps_seeds`` is off), as in the official transport:
-        they are how the client found the cluster, and a sniff that misses one (say, a
-        coordinating node behind a balancer) must not cut the client off from it."""
+        Seed nodes stay, as in the official transport: they are how the client found the
+        cluster, and a sniff that misses one (say, a coordinating node behind a balancer)
+        must not cut the client off from it."""
         if not node_configs:
             if is_initial:
                 raise SniffingError("No viable nodes were discovered on the initial sniff attempt")
@@ -347,7 +344,7 @@ class TransportBase:
             self.node_pool.add(config)
         for node in self.node_pool.all():
             if node.config not in found:
-                removed = self.node_pool._remove(node.config, keep_seeds=self._sniff_keeps_seeds)
+                removed = self.node_pool._remove(node.config, keep_seeds=True)
                 if removed is not None:
                     self._close_removed(removed)
         logger.info("Sniffed %d node(s): %s", len(node_configs), [c.url for c in node_configs])
