@@ -53,6 +53,19 @@ def test_query_string(es7: ModuleType, server: Server) -> None:
     assert server.last.target == "/x/_search?size=1&from=3"
 
 
+def test_helper_meta_goes_to_the_meta_header_not_the_query(es7: ModuleType, server: Server) -> None:
+    from elasticsearch7.helpers import actions  # the rendered package (the runtime here has no helpers)
+
+    es = client(es7, server)
+    kwargs = actions._add_helper_meta_to_kwargs({"params": {"routing": "r"}}, "bp")
+    assert kwargs == {"params": {"routing": "r", "__elastic_client_meta": (("h", "bp"),)}}
+    es.search(index="x", **kwargs)
+    assert server.last.target == "/x/_search?routing=r"
+    assert server.last.headers["x-elastic-client-meta"].endswith(",h=bp")
+    es.search(index="x")
+    assert ",h=" not in server.last.headers["x-elastic-client-meta"]
+
+
 def test_index_put_and_post(es7: ModuleType, server: Server) -> None:
     es = client(es7, server)
     es.index(index="i", document={"a": 1})

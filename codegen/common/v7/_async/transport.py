@@ -86,6 +86,10 @@ from .http_aiohttp import AIOHttpConnection
 __all__ = ["AsyncTransport", "TransportBase", "get_host_info"]
 
 
+# The query parameter that carries extra client meta header pairs to the transport (7.x).
+_CLIENT_META_PARAM = "__elastic_client_meta"
+
+
 class AsyncTransport(TransportBase):
     """The 7.x transport of a client and its namespaces: the sync one is shared across threads,
     the asyncio one belongs to one event loop."""
@@ -132,9 +136,14 @@ class AsyncTransport(TransportBase):
     ) -> Any:
         """Sends a request; returns the deserialized body, or a bool for HEAD.
 
-        ``params`` may carry ``ignore`` (statuses that return the body instead of raising)
-        and ``request_timeout``; the rest is the query string.
+        ``params`` may carry ``ignore`` (statuses that return the body instead of raising),
+        ``request_timeout`` and ``__elastic_client_meta`` (pairs added to the client meta
+        header, ``(("h", "bp"),)`` from a helper); the rest is the query string.
         """
+        client_meta: Any = DEFAULT
+        if params and _CLIENT_META_PARAM in params:
+            params = dict(params)
+            client_meta = tuple(params.pop(_CLIENT_META_PARAM))
         method, target, request_headers, body_bytes, ignore, timeout = self._resolve_request_args(
             method, url, headers, params, body
         )
@@ -158,6 +167,7 @@ class AsyncTransport(TransportBase):
                 headers=request_headers,
                 request_timeout=timeout,
                 retry_on_status=self._retry_statuses(ignore),
+                client_meta=client_meta,
             )
         except elastic_transport.TransportError as e:
             raise self._wrap_error(e) from e

@@ -82,6 +82,15 @@ if _profile.HELPERS_PACK_DENSE_VECTOR:
 
     __all__ += ["pack_dense_vector"]
 
+if _profile.MAJOR < 8:
+
+    def _add_helper_meta_to_kwargs(kwargs: dict[str, Any], helper_meta: str) -> dict[str, Any]:
+        """``kwargs`` with ``params["__elastic_client_meta"]`` naming a helper: how a 7.x call
+        asks for ``h=<helper>`` in the client meta header (the transport takes it out of the
+        query string)."""
+        params = {**(kwargs.get("params") or {}), "__elastic_client_meta": (("h", helper_meta),)}
+        return {**kwargs, "params": params}
+
 
 # -- the bulk loop ------------------------------------------------------------------------
 
