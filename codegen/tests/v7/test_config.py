@@ -122,7 +122,7 @@ def test_tls_options(es7: ModuleType, tmp_path: Any) -> None:
     (config,) = configs(es7.Elasticsearch("https://h:1", verify_certs=False, ssl_show_warn=False))
     assert config.ssl_show_warn is False
     context = ssl.create_default_context()
-    with pytest.warns(UserWarning, match="ca_certs are ignored"):
+    with pytest.warns(UserWarning, match="all other SSL related kwargs are ignored"):
         (config,) = configs(es7.Elasticsearch("https://h:1", ssl_context=context, ca_certs="/x"))
     assert config.ssl_context is context and config.ca_certs is None
     fingerprint = "AB:" * 31 + "AB"

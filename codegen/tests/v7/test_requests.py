@@ -410,7 +410,7 @@ def test_standalone_connection(es7: ModuleType, server: Server) -> None:
     assert repr(connection) == f"<Urllib3HttpConnection: http://127.0.0.1:{server.port}>"
     status, headers, data = connection.perform_request("GET", "/x", params={"a": "1"}, body='{"q":1}')
     assert (status, json.loads(data)) == (200, {"ok": True})
-    assert headers["X-Elastic-Product"] == "Elasticsearch"
+    assert headers["x-elastic-product"] == "Elasticsearch"  # names lower-cased, as in 7.x
     assert (server.last.target, server.last.headers["authorization"]) == ("/x?a=1", "Basic dTpw")
     server.routes[("GET", "/nf")] = Reply(status=404, body={"found": False})
     with pytest.raises(es7.NotFoundError):

@@ -29,6 +29,7 @@ from .._connection_base import (  # noqa: F401  (the names the 7.x module had, i
     auth_header_value,
     base_mimetype,
     cloud_address,
+    connection_failure,
     constructor_options,
     decode_body,
     decode_error_body,
@@ -69,6 +70,8 @@ class Connection(ConnectionBase):
     # Marks the classes whose perform_request is ours: a subclass overriding it is called for
     # every request of a client built with connection_class= it (_connection_node.py).
     _BUILTIN_IO: ClassVar[bool] = True
+    # Marks the classes not tied to one HTTP library (a subclass sends however it likes).
+    _ANY_LIBRARY: ClassVar[bool] = True
 
     def perform_request(  # type: ignore[override]
         self,
@@ -109,6 +112,37 @@ class Connection(ConnectionBase):
         else:
             self.log_request_fail(method, full_url, target, body, duration, meta.status, text)
         return self._finish(meta, raw, ignore)
+
+    def _respond(
+        self,
+        method: str,
+        full_url: str,
+        path: str,
+        body: Any,
+        status: int,
+        headers: dict[str, str],
+        raw: bytes,
+        duration: float,
+        ignore: Any,
+    ) -> tuple[int, dict[str, str], Any]:
+        """An answer the HTTP library got: the server's warnings issued, the request logged,
+        the 7.x error raised for an error status not ignored; else ``(status, headers, data)``."""
+        emit_server_warnings(headers)
+        text = decode_error_body(raw)
+        if not 200 <= status < 300 and status not in ((ignore,) if isinstance(ignore, int) else ignore):
+            self.log_request_fail(method, full_url, path, body, duration, status, text)
+            raise http_error(status, text)
+        self.log_request_success(method, full_url, path, body, status, text, duration)
+        return status, headers, decode_body(raw, headers.get("content-type"))
+
+    def _failure(
+        self, method: str, full_url: str, path: str, body: Any, duration: float, error: Exception, kind: str
+    ) -> Exception:
+        """The 7.x error for a request the HTTP library could not complete (``kind``: "tls",
+        "timeout" or "connection"), logged."""
+        failure = connection_failure(error, kind)
+        self.log_request_fail(method, full_url, path, body, duration, exception=failure)
+        return failure
 
     def log_request_success(
         self, method: str, full_url: str, path: str, body: Any, status_code: int, response: Any, duration: float
