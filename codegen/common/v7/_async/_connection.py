@@ -218,7 +218,7 @@ class AsyncConnection(Connection):
     #         command += " -d '%s'" % _pretty(body).replace("'", "\\u0027")
     #     tracer.info(command)
     #     if tracer.isEnabledFor(logging.DEBUG):
-    #         answer = _pretty(response) if response else ""
+    #         answer = _pretty(response).replace("'", "\\u0027") if response else ""
     #         tracer.debug("#[%s] (%.3fs)\n#%s", status_code, duration, answer.replace("\n", "\n#"))
     #
     # unasync: end
