@@ -3,9 +3,12 @@
 In 7.x each host became a ``Connection`` built from ``{**client_kwargs, **host_dict}``.
 Here the same merged options become a ``NodeConfig`` for ``elastic_transport``; the
 connection classes only name which HTTP library the nodes use. They also work standalone
-(``perform_request`` returning ``(status, headers, data)``), through one node:
-``ConnectionBase`` holds all of that but the I/O, which is written once, awaiting, in
-``_async/_connection.py``; ``connection/base.py`` (``Connection``) is its sync twin.
+(``perform_request`` returning ``(status, headers, data)``), over one node: ``ConnectionBase``
+holds all of that but the I/O. ``Connection`` (``connection/base.py``, the sync twin of
+``_async/_connection.py``) sends through the node itself; the urllib3, requests and aiohttp
+classes send, as 7.x did, with the node's pool or session (``pool.urlopen``,
+``session.send``, ``session.request``) and their own headers, so that code and tests
+working on those objects keep working.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The I/O of a standalone 7.x connection: one request to one node, and closing it;
-everything else comes from ``ConnectionBase`` (``_connection_base.py``).
+everything else comes from ``ConnectionBase`` (``_connection_base.py``). The answer and
+failure handling (``_respond``, ``_failure``) is shared with the HTTP library classes, which
+send with their node's pool or session themselves.
 """
 
 # unasync: async-only
