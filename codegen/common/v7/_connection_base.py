@@ -3,18 +3,24 @@
 In 7.x each host became a ``Connection`` built from ``{**client_kwargs, **host_dict}``.
 Here the same merged options become a ``NodeConfig`` for ``elastic_transport``; the
 connection classes only name which HTTP library the nodes use. They also work standalone
-(``perform_request`` returning ``(status, headers, data)``), through one node:
-``ConnectionBase`` holds all of that but the I/O, which is written once, awaiting, in
-``_async/_connection.py``; ``connection/base.py`` (``Connection``) is its sync twin.
+(``perform_request`` returning ``(status, headers, data)``), over one node: ``ConnectionBase``
+holds all of that but the I/O. ``Connection`` (``connection/base.py``, the sync twin of
+``_async/_connection.py``) sends through the node itself; the urllib3, requests and aiohttp
+classes send, as 7.x did, with the node's pool or session (``pool.urlopen``,
+``session.send``, ``session.request``) and their own headers, so that code and tests
+working on those objects keep working.
 """
 
 from __future__ import annotations
 
 import binascii
+import contextlib
+import contextvars
+import gzip
 import logging
 import platform
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlencode, urlparse
 
@@ -27,7 +33,14 @@ from . import _profile
 from ._mimetypes import BINARY_MIMETYPES, base_mimetype
 from ._stacklevel import warn_stacklevel
 from ._warnings import emit_server_warnings
-from .exceptions import ImproperlyConfigured, from_transport_error, http_error
+from .exceptions import (
+    ConnectionError,
+    ConnectionTimeout,
+    ImproperlyConfigured,
+    SSLError,
+    from_transport_error,
+    http_error,
+)
 
 # What the 7.x ``connection.base`` module offered, besides ``Connection``: ``connection/base.py``
 # imports (and so re-exports) all of it from here.
@@ -39,15 +52,18 @@ __all__ = [
     "BINARY_MIMETYPES",
     "cloud_address",
     "ConnectionBase",
+    "connection_failure",
     "constructor_options",
     "decode_body",
     "decode_error_body",
     "emit_server_warnings",
     "from_transport_error",
+    "gzip_body",
     "http_error",
     "ImproperlyConfigured",
     "is_requests_auth",
     "logger",
+    "lower_headers",
     "node_class_by_name",
     "node_class_for_configs",
     "node_class_name",
@@ -56,8 +72,10 @@ __all__ = [
     "NodeConfig",
     "normalize_hosts",
     "POOL_OPTIONS",
+    "quiet_construction",
     "_profile",
     "REQUESTS_AUTH_EXTRA",
+    "SSL_CONTEXT_WARNING",
     "target_with_params",
     "tracer",
     "_TLS_FILES",
@@ -77,6 +95,23 @@ USER_AGENT = f"{_profile.USER_AGENT_NAME}/{_profile.CLIENT_VERSION} (Python {pla
 POOL_OPTIONS = frozenset({"dead_timeout", "timeout_cutoff", "selector_class", "randomize_hosts"})
 _TLS_FILES = ("ca_certs", "client_cert", "client_key", "ssl_version")
 REQUESTS_AUTH_EXTRA = "requests.session.auth"
+# The options an ``ssl_context`` replaces; giving one of them too is warned about (7.x's text).
+_SSL_CONTEXT_OVERRIDES = ("verify_certs", "ssl_show_warn", *_TLS_FILES[:3], "ssl_version")
+SSL_CONTEXT_WARNING = "When using `ssl_context`, all other SSL related kwargs are ignored"
+
+# Set while the client builds connection objects from options it resolved itself (not the
+# user's): their construction warnings were already given once, for the user's options.
+_QUIET: contextvars.ContextVar[bool | None] = contextvars.ContextVar("elasticsearch7_quiet", default=None)
+
+
+@contextlib.contextmanager
+def quiet_construction() -> Iterator[None]:
+    """Connections built inside give no warnings about their TLS options."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
 
 
 def normalize_hosts(hosts: Any) -> list[Any]:
@@ -165,6 +200,13 @@ def node_config_from_options(options: Mapping[str, Any]) -> NodeConfig:
     use_ssl = bool(options.get("use_ssl")) or str(options.get("scheme") or "").lower() == "https"
     http_compress = options.get("http_compress")
     cloud_id = options.get("cloud_id")
+    # As in 7.x: any other TLS option given next to a context is ignored, whatever the scheme.
+    if (
+        options.get("ssl_context") is not None
+        and _QUIET.get() is None
+        and any(options.get(name) is not None for name in _SSL_CONTEXT_OVERRIDES)
+    ):
+        warnings.warn(SSL_CONTEXT_WARNING, stacklevel=warn_stacklevel())
     if cloud_id:
         host, cloud_port = cloud_address(cloud_id)
         if port is None:
@@ -209,15 +251,8 @@ def node_config_from_options(options: Mapping[str, Any]) -> NodeConfig:
             if options.get(name) is not None:
                 fields[name] = options[name]
         if fields.get("ssl_context") is not None:
-            ignored = [name for name in _TLS_FILES if name in fields]
-            if ignored:
-                warnings.warn(
-                    f"An 'ssl_context' was given: {', '.join(ignored)} are ignored, "
-                    "configure the SSLContext itself instead",
-                    stacklevel=warn_stacklevel(),
-                )
-                for name in ignored:
-                    del fields[name]
+            for name in _TLS_FILES:
+                fields.pop(name, None)
         if not fields["verify_certs"]:
             fields.pop("ca_certs", None)
     try:
@@ -278,6 +313,30 @@ def target_with_params(url: str, params: Mapping[str, Any] | None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
+def lower_headers(pairs: Any) -> dict[str, str]:
+    """Response header ``(name, value)`` pairs as a dict by lower-case name; a repeated
+    header's values joined with ", " (as one header holding them all)."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
+def connection_failure(error: Exception, kind: str) -> Exception:
+    """The 7.x error for an HTTP library's failure to get an answer; ``kind`` is "tls",
+    "timeout" or "connection"."""
+    if kind == "tls":
+        return SSLError("N/A", str(error), error)
+    if kind == "timeout":
+        return ConnectionTimeout("TIMEOUT", str(error), error)
+    return ConnectionError("N/A", str(error), error)
+
+
+def gzip_body(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6)
+
+
 def decode_error_body(raw: bytes | None) -> str:
     return raw.decode("utf-8", "surrogatepass") if raw else ""
 
@@ -300,6 +359,9 @@ class ConnectionBase:
 
     node_class: ClassVar[str] = "urllib3"
     HTTP_CLIENT_META: ClassVar[tuple[str, str] | None] = None
+    # Whether ``headers`` starts with ``connection: keep-alive`` (the urllib3 and aiohttp
+    # connections of 7.x list it there).
+    _KEEP_ALIVE_HEADER: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -316,6 +378,8 @@ class ConnectionBase:
         meta_header: bool = True,
         **kwargs: Any,
     ) -> None:
+        if not isinstance(meta_header, bool):
+            raise TypeError("meta_header must be of type bool")
         options = dict(kwargs)
         options.update(
             host=host,
@@ -334,18 +398,34 @@ class ConnectionBase:
         self.use_ssl = self.config.scheme == "https"
         self.scheme = self.config.scheme
         self.hostname = self.config.host
-        self.port = self.config.port
+        # A Cloud ID's default port (443) is left to the scheme, as in 7.x: no port is shown.
+        default_cloud_port = bool(cloud_id) and port is None and self.config.port == 443
+        self.port: int | None = None if default_cloud_port else self.config.port
         self.url_prefix = self.config.path_prefix
         self.timeout = self.config.request_timeout
         self.http_compress = bool(self.config.http_compress)
         # A subclass may set headers before calling this: they are kept, as in 7.x.
         own = self.__dict__.get("headers")
-        self.headers = {**(own if isinstance(own, dict) else {}), **dict(self.config.headers)}
+        headers_of_connection: dict[str, Any] = dict(own) if isinstance(own, dict) else {}
+        if self._KEEP_ALIVE_HEADER:
+            headers_of_connection["connection"] = "keep-alive"
+        headers_of_connection.update(self.config.headers)
+        if self.http_compress:
+            headers_of_connection["accept-encoding"] = "gzip,deflate"
+        self.headers = headers_of_connection
         host_part = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
-        # A Cloud ID's default port stays out of the URL, as in 7.x.
-        default_cloud_port = bool(cloud_id) and port is None and self.port == 443
-        self.host = f"{self.scheme}://{host_part}" + ("" if default_cloud_port else f":{self.port}")
+        self.host = f"{self.scheme}://{host_part}" + ("" if self.port is None else f":{self.port}")
         self._node: BaseNode | None = None
+        if (
+            self.use_ssl
+            and not self.config.verify_certs
+            and self.config.ssl_show_warn
+            and _QUIET.get() is None
+        ):
+            warnings.warn(
+                f"Connecting to {self.host} using SSL with verify_certs=False is insecure.",
+                stacklevel=warn_stacklevel(),
+            )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.host}>"
@@ -362,7 +442,11 @@ class ConnectionBase:
 
     def _get_node(self) -> BaseNode:
         if self._node is None:
-            self._node = node_class_for_configs(self.node_class, [self.config])(self.config)
+            node_class = node_class_for_configs(self.node_class, [self.config])
+            with warnings.catch_warnings():
+                # The node's own TLS warning: the connection gave its own when it was made.
+                warnings.simplefilter("ignore")
+                self._node = node_class(self.config)
         return self._node
 
     def _prepare(

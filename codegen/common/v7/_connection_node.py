@@ -117,7 +117,8 @@ def connection_options(config: NodeConfig) -> dict[str, Any]:
     )
     if REQUESTS_AUTH_EXTRA in extras:
         options["http_auth"] = extras[REQUESTS_AUTH_EXTRA]
-    if config.scheme == "https":
+    if config.scheme == "https" and config.ssl_context is None:
+        # (with a context, the user's own TLS options from the extras are passed as given)
         options.update(verify_certs=config.verify_certs, ssl_show_warn=config.ssl_show_warn)
         for name in (
             "ca_certs",
@@ -303,7 +304,7 @@ def connection_node_class(connection_class: type[Any], default_async: bool = Fal
             if (
                 isinstance(library, str)
                 and klass is not ConnectionBase
-                and not vars(klass).get("_BUILTIN_IO")
+                and not vars(klass).get("_ANY_LIBRARY")
             ):
                 namespace["_CLIENT_META_HTTP_CLIENT"] = node_class_by_name(library)._CLIENT_META_HTTP_CLIENT
             break

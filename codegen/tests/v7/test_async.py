@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import subprocess
 import sys
@@ -162,6 +163,34 @@ def test_standalone_aiohttp_connection(es7: ModuleType, server: Server) -> None:
 
     status, _, data = run(main())
     assert (status, json.loads(data), server.last.target) == (200, {"ok": True}, "/x?a=1")
+
+
+def test_standalone_aiohttp_connection_compression(es7: ModuleType, server: Server) -> None:
+    """With http_compress and http_auth: the body goes gzipped with the connection's headers,
+    a gzipped answer comes back inflated, an error status raises the 7.x error."""
+    server.routes[("POST", "/z")] = Reply(
+        body=gzip.compress(b'{"answer": 42}'),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json", **PRODUCT},
+    )
+    server.routes[("GET", "/nf")] = Reply(status=404, body={"found": False})
+
+    async def main() -> Any:
+        connection = es7.AIOHttpConnection("127.0.0.1", server.port, http_auth=("u", "p"), http_compress=True)
+        try:
+            answer = await connection.perform_request("POST", "/z", body=b'{"q": 1}', timeout=5)
+            with pytest.raises(es7.NotFoundError):
+                await connection.perform_request("GET", "/nf")
+            assert (await connection.perform_request("GET", "/nf", ignore=404))[0] == 404
+            return answer
+        finally:
+            await connection.close()
+
+    status, headers, data = run(main())
+    assert (status, json.loads(data), headers["content-encoding"]) == (200, {"answer": 42}, "gzip")
+    sent = next(r for r in server.requests if r.target == "/z")
+    assert gzip.decompress(sent.body) == b'{"q": 1}'
+    assert (sent.headers["content-encoding"], sent.headers["accept-encoding"]) == ("gzip", "gzip,deflate")
+    assert sent.headers["authorization"] == "Basic dTpw"
 
 
 def test_sniff_on_start_happens_before_the_first_request(es7: ModuleType, server: Server) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import platform
 import warnings
@@ -423,12 +424,34 @@ def test_standalone_connection(es7: ModuleType, server: Server) -> None:
     assert repr(connection) == f"<Urllib3HttpConnection: http://127.0.0.1:{server.port}>"
     status, headers, data = connection.perform_request("GET", "/x", params={"a": "1"}, body='{"q":1}')
     assert (status, json.loads(data)) == (200, {"ok": True})
-    assert headers["X-Elastic-Product"] == "Elasticsearch"
+    assert headers["x-elastic-product"] == "Elasticsearch"  # names lower-cased, as in 7.x
     assert (server.last.target, server.last.headers["authorization"]) == ("/x?a=1", "Basic dTpw")
     server.routes[("GET", "/nf")] = Reply(status=404, body={"found": False})
     with pytest.raises(es7.NotFoundError):
         connection.perform_request("GET", "/nf")
     assert connection.perform_request("GET", "/nf", ignore=404)[0] == 404
+    connection.close()
+
+
+@pytest.mark.parametrize("name", ["Urllib3HttpConnection", "RequestsHttpConnection"])
+def test_standalone_connection_compression(es7: ModuleType, server: Server, name: str) -> None:
+    """Standalone, with http_compress: the body goes gzipped, a gzipped answer comes back
+    inflated, the credentials go in the Authorization header (not in any message)."""
+    server.routes[("POST", "/z")] = Reply(
+        body=gzip.compress(b'{"answer": 42}'),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json", "Warning": '299 x "w"'},
+    )
+    connection = getattr(es7, name)("127.0.0.1", server.port, http_auth="u:p", http_compress=True)
+    with pytest.warns(es7.ElasticsearchWarning, match="^w$"):
+        status, headers, data = connection.perform_request("POST", "/z", body=b'{"q": 1}', timeout=5)
+    assert (status, json.loads(data), headers["content-encoding"]) == (200, {"answer": 42}, "gzip")
+    sent = server.last
+    assert gzip.decompress(sent.body) == b'{"q": 1}'
+    assert (sent.headers["content-encoding"], sent.headers["accept-encoding"]) == ("gzip", "gzip,deflate")
+    assert sent.headers["authorization"] == "Basic dTpw"
+    with pytest.raises(es7.ConnectionError) as e:
+        getattr(es7, name)("127.0.0.1", free_port(), http_auth="u:secret").perform_request("GET", "/")
+    assert "secret" not in str(e.value) and "secret" not in repr(e.value)
     connection.close()
 
 

@@ -1,5 +1,7 @@
 """The I/O of a standalone 7.x connection: one request to one node, and closing it;
-everything else comes from ``ConnectionBase`` (``_connection_base.py``).
+everything else comes from ``ConnectionBase`` (``_connection_base.py``). The answer and
+failure handling (``_respond``, ``_failure``) is shared with the HTTP library classes, which
+send with their node's pool or session themselves.
 """
 
 # unasync: async-only
@@ -35,6 +37,7 @@ from .._connection_base import (  # noqa: F401  (the names the 7.x module had, i
     auth_header_value,
     base_mimetype,
     cloud_address,
+    connection_failure,
     constructor_options,
     decode_body,
     decode_error_body,
@@ -88,6 +91,8 @@ class AsyncConnection(Connection):
     # Marks the classes whose perform_request is ours: a subclass overriding it is called for
     # every request of a client built with connection_class= it (_connection_node.py).
     _BUILTIN_IO: ClassVar[bool] = True
+    # Marks the classes not tied to one HTTP library (a subclass sends however it likes).
+    _ANY_LIBRARY: ClassVar[bool] = True
 
     async def perform_request(  # type: ignore[override]
         self,
@@ -128,6 +133,37 @@ class AsyncConnection(Connection):
         else:
             self.log_request_fail(method, full_url, target, body, duration, meta.status, text)
         return self._finish(meta, raw, ignore)
+
+    def _respond(
+        self,
+        method: str,
+        full_url: str,
+        path: str,
+        body: Any,
+        status: int,
+        headers: dict[str, str],
+        raw: bytes,
+        duration: float,
+        ignore: Any,
+    ) -> tuple[int, dict[str, str], Any]:
+        """An answer the HTTP library got: the server's warnings issued, the request logged,
+        the 7.x error raised for an error status not ignored; else ``(status, headers, data)``."""
+        emit_server_warnings(headers)
+        text = decode_error_body(raw)
+        if not 200 <= status < 300 and status not in ((ignore,) if isinstance(ignore, int) else ignore):
+            self.log_request_fail(method, full_url, path, body, duration, status, text)
+            raise http_error(status, text)
+        self.log_request_success(method, full_url, path, body, status, text, duration)
+        return status, headers, decode_body(raw, headers.get("content-type"))
+
+    def _failure(
+        self, method: str, full_url: str, path: str, body: Any, duration: float, error: Exception, kind: str
+    ) -> Exception:
+        """The 7.x error for a request the HTTP library could not complete (``kind``: "tls",
+        "timeout" or "connection"), logged."""
+        failure = connection_failure(error, kind)
+        self.log_request_fail(method, full_url, path, body, duration, exception=failure)
+        return failure
 
     # unasync: sync-only (the logging methods, whose logger and tracer are this module's)
     # def log_request_success(
@@ -184,7 +220,7 @@ class AsyncConnection(Connection):
     #         command += " -d '%s'" % _pretty(body).replace("'", "\\u0027")
     #     tracer.info(command)
     #     if tracer.isEnabledFor(logging.DEBUG):
-    #         answer = _pretty(response) if response else ""
+    #         answer = _pretty(response).replace("'", "\\u0027") if response else ""
     #         tracer.debug("#[%s] (%.3fs)\n#%s", status_code, duration, answer.replace("\n", "\n#"))
     #
     # unasync: end

@@ -86,9 +86,11 @@ def connection_of(
         return own
     view = views.get(node)
     if view is None:
+        from ._connection_base import quiet_construction
         from ._connection_node import connection_options
 
-        view = connection_class(**connection_options(node.config))
+        with quiet_construction():  # its options were resolved (and warned about) already
+            view = connection_class(**connection_options(node.config))
         view._node = node
         views[node] = view
     return view
