@@ -59,6 +59,7 @@ from .exceptions import (
     ConnectionTimeout,
     ElasticsearchWarning,
     ImproperlyConfigured,
+    ImproperlyConfiguredValue,
     SerializationError,
     TransportError,
     UnsupportedProductError,
@@ -374,7 +375,7 @@ class TransportBase:
         try:
             return self._shared_transport_class(configs, **options)
         except ValueError as e:  # e.g. a sync connection class for the async transport
-            raise ImproperlyConfigured(str(e)) from e
+            raise ImproperlyConfiguredValue(str(e)) from e
 
     @staticmethod
     def _clock() -> float:

@@ -24,6 +24,7 @@ __all__ = [
     "ElasticsearchException",
     "ElasticsearchWarning",
     "ImproperlyConfigured",
+    "ImproperlyConfiguredValue",
     "NotFoundError",
     "RequestError",
     "SSLError",
@@ -35,6 +36,12 @@ __all__ = [
 
 class ImproperlyConfigured(Exception):
     """The client was given a configuration it can't work with."""
+
+
+class ImproperlyConfiguredValue(ImproperlyConfigured, ValueError):
+    """A configuration value the client can't use (an empty host, a timeout that is not a
+    number, ...). Also a ``ValueError``, which is what 7.x raised for many of these, so
+    programs catching either keep working."""
 
 
 class ElasticsearchException(Exception):

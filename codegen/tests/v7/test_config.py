@@ -45,6 +45,22 @@ def test_hosts_as_strings(es7: ModuleType) -> None:
     )
 
 
+@pytest.mark.parametrize("hosts", ["", [""], "http://", "//:9200"])
+def test_a_host_without_a_name_is_refused(es7: ModuleType, hosts: Any) -> None:
+    with pytest.raises(es7.exceptions.ImproperlyConfigured, match="names no host"):
+        es7.Elasticsearch(hosts)
+
+
+def test_bad_values_are_value_errors_as_in_7x(es7: ModuleType) -> None:
+    """7.x raised ValueError for a timeout that is not a number: ours is both that and
+    ImproperlyConfigured, so either ``except`` keeps working."""
+    with pytest.raises(ValueError) as raised:
+        es7.Elasticsearch(timeout="x")
+    assert isinstance(raised.value, es7.exceptions.ImproperlyConfigured)
+    with pytest.raises(ValueError):
+        es7.Elasticsearch("")
+
+
 def test_repr_shows_five_hosts(es7: ModuleType) -> None:
     es = es7.Elasticsearch([f"h{i}" for i in range(8)])
     assert repr(es).endswith("{'host': 'h4'}, '...'])>")

@@ -38,6 +38,7 @@ from .exceptions import (
     ConnectionError,
     ConnectionTimeout,
     ImproperlyConfigured,
+    ImproperlyConfiguredValue,
     SSLError,
     from_transport_error,
     http_error,
@@ -132,9 +133,9 @@ def normalize_hosts(hosts: Any) -> list[Any]:
         if not isinstance(host, str):
             normalized.append(host)
             continue
-        if "://" not in host:
-            host = "//" + host
-        parsed = urlparse(host)
+        parsed = urlparse(host if "://" in host else "//" + host)
+        if not parsed.hostname:
+            raise ImproperlyConfiguredValue(f"Host {host!r} names no host: give a host name or address")
         entry: dict[str, Any] = {"host": parsed.hostname}
         if parsed.port:
             entry["port"] = parsed.port
@@ -259,7 +260,7 @@ def node_config_from_options(options: Mapping[str, Any]) -> NodeConfig:
     try:
         return NodeConfig(**fields)
     except ValueError as e:
-        raise ImproperlyConfigured(str(e)) from None
+        raise ImproperlyConfiguredValue(str(e)) from None
 
 
 # Library name -> node class name, from the shared transport's one registry of node classes.
