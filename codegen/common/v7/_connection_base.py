@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlencode, urlparse
 
 import elastic_transport
 from elastic_transport import BaseNode, NodeConfig
+from elastic_transport._models import LowercaseHeaders
 from elastic_transport._node import NODE_CLASSES, node_class_for
 from elastic_transport.client_utils import _auth_header, _encode_credentials
 
@@ -315,9 +316,10 @@ def target_with_params(url: str, params: Mapping[str, Any] | None) -> str:
 
 
 def lower_headers(pairs: Any) -> dict[str, str]:
-    """Response header ``(name, value)`` pairs as a dict by lower-case name; a repeated
-    header's values joined with ", " (as one header holding them all)."""
-    headers: dict[str, str] = {}
+    """Response header ``(name, value)`` pairs as a dict by lower-case name, as 7.x gave them,
+    that also answers any other spelling (``headers["Content-Type"]``); a repeated header's
+    values joined with ", " (as one header holding them all)."""
+    headers: dict[str, str] = LowercaseHeaders()
     for name, value in pairs:
         key = name.lower()
         headers[key] = f"{headers[key]}, {value}" if key in headers else value

@@ -187,6 +187,7 @@ def test_standalone_aiohttp_connection_compression(es7: ModuleType, server: Serv
 
     status, headers, data = run(main())
     assert (status, json.loads(data), headers["content-encoding"]) == (200, {"answer": 42}, "gzip")
+    assert headers["Content-Type"] == headers["content-type"] == "application/json"  # any spelling
     sent = next(r for r in server.requests if r.target == "/z")
     assert gzip.decompress(sent.body) == b'{"q": 1}'
     assert (sent.headers["content-encoding"], sent.headers["accept-encoding"]) == ("gzip", "gzip,deflate")
