@@ -133,7 +133,9 @@ def test_pool_hands_out_connections_over_its_nodes(es7: ModuleType, server: Serv
     live = next(c for c in connections if c.port == server.port)
     status, headers, data = live.perform_request("GET", "/x", params={"a": "1"})
     assert (status, json.loads(data), server.last.target) == (200, {"ok": True}, "/x?a=1")
-    assert "content-type" in headers and headers.get("Content-Type") == headers["content-type"]  # any spelling
+    assert (
+        "content-type" in headers and headers.get("Content-Type") == headers["content-type"]
+    )  # any spelling
     gone = next(c for c in connections if c is not live)
     es.transport.mark_dead(gone)
     assert {es.transport.get_connection().port for _ in range(4)} == {server.port}
