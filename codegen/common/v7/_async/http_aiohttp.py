@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._connection_base import constructor_options, gzip_body, lower_headers
+from .._connection_base import constructor_options, lower_headers
 from ..compat import reraise_exceptions
 from ..connection.base import Connection  # noqa: F401  (importable from here, as before)
 from ..exceptions import from_transport_error  # noqa: F401  (importable from here, as before)
@@ -104,10 +104,7 @@ class AIOHttpConnection(AsyncConnection):
             await self._create_aiohttp_session()
         full_url = self.host + self.url_prefix + target
         sent_headers = {**self.headers, **request_headers}
-        payload = body
-        if self.http_compress and body:
-            payload = gzip_body(body)
-            sent_headers["content-encoding"] = "gzip"
+        payload = self._payload(body, sent_headers)
         head_as_get = method == "HEAD" and not _AIOHTTP_FIXED_HEAD_BUG
         request_url = node._urls.get(target) or node._url_for(target)
         started = time.monotonic()
@@ -123,9 +120,7 @@ class AIOHttpConnection(AsyncConnection):
             ) as response:
                 response_headers = lower_headers(response.headers.items())
                 raw = b"" if head_as_get else await response.read()
-            encoding = response_headers.get("content-encoding")
-            if encoding and raw:  # inflated within the node's max_decompressed_size
-                raw = node._decompress(raw, encoding, target)
+            raw = self._inflated(node, raw, response_headers.get("content-encoding"), target)
         except reraise_exceptions:
             raise
         except Exception as e:

@@ -463,6 +463,19 @@ class ConnectionBase:
             request_headers.setdefault("content-type", "application/json")
         return target_with_params(url, params), body, request_headers
 
+    def _payload(self, body: bytes | None, headers: dict[str, str]) -> bytes | None:
+        """What goes on the wire: the body gzipped (and ``headers`` saying so) with
+        ``http_compress``, else the body as it is."""
+        if not (self.http_compress and body):
+            return body
+        headers["content-encoding"] = "gzip"
+        return gzip_body(body)
+
+    @staticmethod
+    def _inflated(node: Any, raw: bytes, encoding: str | None, target: str) -> bytes:
+        """A compressed answer inflated by the node (within its ``max_decompressed_size``)."""
+        return node._decompress(raw, encoding, target) if encoding and raw else raw
+
     def _finish(
         self, meta: elastic_transport.ApiResponseMeta, raw: bytes, ignore: Any
     ) -> tuple[int, dict[str, str], Any]:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._connection_base import BaseNode, constructor_options, gzip_body, is_requests_auth, lower_headers
+from .._connection_base import BaseNode, constructor_options, is_requests_auth, lower_headers
 from ..compat import reraise_exceptions
 from .base import Connection
 
@@ -116,10 +116,7 @@ class RequestsHttpConnection(Connection):
 
         target, body, request_headers = self._prepare(url, params, body, headers)
         full_url = self.host + self.url_prefix + target
-        payload = body
-        if self.http_compress and body:
-            payload = gzip_body(body)
-            request_headers["content-encoding"] = "gzip"
+        payload = self._payload(body, request_headers)
         session = self.session
         node: Any = self._session_node
         started = time.monotonic()
@@ -133,9 +130,7 @@ class RequestsHttpConnection(Connection):
             if isinstance(raw, urllib3.BaseHTTPResponse):  # read as sent, inflated below
                 data = raw.read(decode_content=False)
                 raw.release_conn()
-                encoding = raw.headers.get("content-encoding")
-                if encoding and data:  # within the node's max_decompressed_size
-                    data = node._decompress(data, encoding, target)
+                data = self._inflated(node, data, raw.headers.get("content-encoding"), target)
             else:
                 data = response.content
             response_headers = lower_headers(response.headers.items())

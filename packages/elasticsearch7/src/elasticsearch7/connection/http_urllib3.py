@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import urllib3
 
-from .._connection_base import constructor_options, gzip_body, lower_headers
+from .._connection_base import constructor_options, lower_headers
 from ..compat import reraise_exceptions
 from .base import Connection
 
@@ -87,10 +87,7 @@ class Urllib3HttpConnection(Connection):
         path = self.url_prefix + target
         full_url = self.host + path
         sent_headers = {**self.headers, **request_headers}
-        payload = body
-        if self.http_compress and body:
-            payload = gzip_body(body)
-            sent_headers["content-encoding"] = "gzip"
+        payload = self._payload(body, sent_headers)
         node: Any = self._get_node()
         options: dict[str, Any] = {"timeout": timeout} if timeout else {}
         started = time.monotonic()
@@ -100,9 +97,7 @@ class Urllib3HttpConnection(Connection):
             )
             raw = response.data or b""
             response_headers = lower_headers(response.headers.items())
-            encoding = response_headers.get("content-encoding")
-            if encoding and raw:  # inflated within the node's max_decompressed_size
-                raw = node._decompress(raw, encoding, target)
+            raw = self._inflated(node, raw, response_headers.get("content-encoding"), target)
         except reraise_exceptions:
             raise
         except Exception as e:

@@ -42,9 +42,33 @@ def body_of(response: Any) -> Any:
     return response  # a 7.x client returns the deserialized body itself
 
 
+_META_PARAM = "__elastic_client_meta"  # taken out of the query by the 7.x transport
+
+
+def with_helper_meta(kwargs: dict[str, Any], helper: str) -> dict[str, Any]:
+    """``kwargs`` of a call whose ``params`` name the helper: ``h=<helper>`` in the client
+    meta header, the 7.x way (``helpers.actions._add_helper_meta_to_kwargs``)."""
+    return {**kwargs, "params": {**(kwargs.get("params") or {}), _META_PARAM: (("h", helper),)}}
+
+
+class _Tagged:
+    """A 7.x client whose ``bulk`` calls name the helper that sends them; everything else is
+    the client's own."""
+
+    def __init__(self, client: Any, helper: str) -> None:
+        self._client = client
+        self._helper = helper
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def bulk(self, *args: Any, **kwargs: Any) -> Any:
+        return self._client.bulk(*args, **with_helper_meta(kwargs, self._helper))
+
+
 def tagged(client: Any, helper: str) -> Any:
-    """The client as it is: the 7.x helpers send no helper in the client meta header."""
-    return client
+    """The client, its ``bulk`` calls sending ``h=<helper>`` in the client meta header."""
+    return _Tagged(client, helper)
 
 
 def json_serializer(client: Any) -> tuple[Any, Any, bool, tuple[bool, None, None, Callable[[Any], Any]]]:
@@ -90,7 +114,8 @@ class ScanCalls:
         search_params["scroll"] = scroll
         search_params["size"] = size
         search_params["request_timeout"] = request_timeout
-        self.search_params = search_params
+        self.search_params = with_helper_meta(search_params, "s")
+        self.scroll_params = with_helper_meta(self.scroll_params, "s")
 
     def search(self) -> Any:
         return self.client.search(**self.search_params)
@@ -108,7 +133,9 @@ class ScanCalls:
         return page
 
     def clear(self, scroll_id: str) -> Any:
-        return self.client.clear_scroll(scroll_id=scroll_id, ignore=(404,), **self.per_call)
+        return self.client.clear_scroll(
+            scroll_id=scroll_id, ignore=(404,), **with_helper_meta(self.per_call, "s")
+        )
 
 
 # -- the official signatures: each returns its arguments (see ``_engine.official``) -------
