@@ -297,7 +297,7 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
             urls = url.split(",")
             provider_name, start_s = "url", 0.0
         else:
-            provider = get_provider(cell.provider)
+            provider = get_provider(cell.provider, cell.nodes)
             began = time.monotonic()
             try:
                 urls = provider.start(cell.stack, nodes=cell.nodes)

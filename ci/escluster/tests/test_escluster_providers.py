@@ -14,12 +14,13 @@ from pathlib import Path
 import escluster
 import pytest
 from escluster import base, procs, state
-from escluster.docker_provider import container_spec, image_for, published_port
+from escluster.docker_provider import _one_line, container_spec, host_nofile_limit, image_for, published_port
 from escluster.local import free_ports, unpack
 from escluster.url_provider import version_matches
 
 
-def test_container_spec_single_node_without_security() -> None:
+def test_container_spec_single_node_without_security(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESCLUSTER_DOCKER_IMAGE", raising=False)  # the default image, whatever the shell says
     spec = container_spec("8.19.21", "es-test", host_port=None)
     assert spec["image"] == "elasticsearch:8.19.21"
     assert spec["name"] == "es-test"
@@ -31,6 +32,27 @@ def test_container_spec_single_node_without_security() -> None:
     assert spec["ports"] == {"9200/tcp": ("127.0.0.1", None)}
     assert spec["mem_limit"] == "1g"
     assert spec["labels"]["escluster.version"] == "8.19.21"
+    nofile = spec["ulimits"][0]
+    assert nofile["Name"] == "nofile" and nofile["Soft"] == nofile["Hard"] == host_nofile_limit()
+
+
+def test_nofile_is_at_most_the_hosts_hard_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    expected = 65535 if hard == resource.RLIM_INFINITY else min(65535, hard)
+    assert host_nofile_limit() == expected
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (1024, 20000))
+    assert host_nofile_limit() == 20000
+    assert container_spec("9.5.4", "n", nofile=4096)["ulimits"][0]["Hard"] == 4096
+
+
+def test_docker_errors_are_one_line() -> None:
+    class ApiError(Exception):
+        explanation = "error setting rlimit type 7:\n  operation not permitted"
+
+    assert _one_line(ApiError("500 Server Error")) == "error setting rlimit type 7: operation not permitted"
+    assert _one_line(RuntimeError("no\nexplanation")) == "no explanation"
 
 
 def test_container_spec_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,6 +77,7 @@ def test_provider_name_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     assert escluster.provider_name() == "local"
     monkeypatch.setattr(escluster, "engine_answers", lambda: True)
     assert escluster.provider_name() == "docker"
+    assert escluster.provider_name(nodes=3) == "local"  # docker clusters are single-node
     monkeypatch.setenv("ESCLUSTER_PROVIDER", "url")
     assert escluster.provider_name() == "url"
     assert escluster.provider_name("local") == "local"

@@ -49,17 +49,18 @@ __all__ = [
 ]
 
 
-def provider_name(name: str | None = None) -> str:
+def provider_name(name: str | None = None, nodes: int = 1) -> str:
     """Which provider to use: explicit name, else ESCLUSTER_PROVIDER, else docker if an
-    engine answers, else local."""
+    engine answers and one node is asked for (docker clusters are single-node), else local."""
     chosen = name or os.environ.get("ESCLUSTER_PROVIDER") or None
     if chosen is None:
-        chosen = "docker" if engine_answers() else "local"
+        chosen = "docker" if nodes == 1 and engine_answers() else "local"
     if chosen not in PROVIDERS:
         raise ValueError(f"unknown provider {chosen!r}; choose one of {sorted(PROVIDERS)}")
     return chosen
 
 
-def get_provider(name: str | None = None) -> Provider:
-    """A fresh, not yet started provider instance (see provider_name for the choice)."""
-    return PROVIDERS[provider_name(name)]()
+def get_provider(name: str | None = None, nodes: int = 1) -> Provider:
+    """A fresh, not yet started provider instance for a cluster of ``nodes`` (see
+    provider_name for the choice)."""
+    return PROVIDERS[provider_name(name, nodes)]()

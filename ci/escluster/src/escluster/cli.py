@@ -70,7 +70,7 @@ def cmd_start(args: argparse.Namespace) -> int:
             return 0
         _err(f"{name} is already running with other settings; stop it first")
         return 1
-    chosen = provider_name(args.provider)
+    chosen = provider_name(args.provider, args.nodes)
     if chosen == "url":
         print("\n".join(UrlProvider().start(args.version, args.nodes)))
         return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import resource
 import time
 from typing import Any
 
@@ -34,6 +35,18 @@ def image_for(version: str, template: str | None = None) -> str:
     return template.format(version=version)
 
 
+# What Elasticsearch asks for; a container can't get more than the engine's own hard limit
+# (20000 on some hosts, where root cannot raise it), and asking for more fails its start.
+WANTED_NOFILE = 65535
+
+
+def host_nofile_limit() -> int:
+    """The open-files limit to give a container: what Elasticsearch wants, at most this
+    host's hard limit (the engine runs under the same kind of limit)."""
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    return WANTED_NOFILE if hard == resource.RLIM_INFINITY else min(WANTED_NOFILE, hard)
+
+
 def container_spec(
     version: str,
     name: str,
@@ -41,12 +54,15 @@ def container_spec(
     heap: str = "512m",
     mem_limit: str = "1g",
     image_template: str | None = None,
+    nofile: int | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for ``docker.containers.run`` for a single test node.
 
     Pure, so the exact container we would ask for is unit-testable without an engine.
-    ``host_port`` None lets the engine choose a free port (read back after start).
+    ``host_port`` None lets the engine choose a free port (read back after start);
+    ``nofile`` None is ``host_nofile_limit()``.
     """
+    nofile = host_nofile_limit() if nofile is None else nofile
     env = {
         "discovery.type": "single-node",
         "xpack.security.enabled": "false",
@@ -64,7 +80,7 @@ def container_spec(
         "ports": {"9200/tcp": ("127.0.0.1", host_port)},
         "mem_limit": mem_limit,
         "labels": {"escluster": "1", "escluster.version": version},
-        "ulimits": [{"Name": "nofile", "Soft": 65535, "Hard": 65535}],
+        "ulimits": [{"Name": "nofile", "Soft": nofile, "Hard": nofile}],
     }
 
 
@@ -106,6 +122,12 @@ def engine_answers(timeout: float = 2.0) -> bool:
         return False
 
 
+def _one_line(exc: BaseException) -> str:
+    """An SDK error as one line: the engine's explanation when it gave one."""
+    text = str(getattr(exc, "explanation", None) or exc)
+    return " ".join(text.split())
+
+
 class DockerProvider(base.Provider):
     """One single-node cluster in a container (more nodes: use the local provider)."""
 
@@ -135,11 +157,26 @@ class DockerProvider(base.Provider):
             self.container.reload()
             url = f"http://127.0.0.1:{published_port(self.container.attrs)}"
             self._wait(url)
+        except docker.errors.DockerException as exc:  # one line, not the SDK's traceback
+            self._remove_created(spec["name"])
+            self.stop(keep_logs=True)
+            raise base.ClusterStartError(f"docker: {_one_line(exc)}") from None
         except BaseException:
+            self._remove_created(spec["name"])
             self.stop(keep_logs=True)
             raise
         self.urls = [url]
         return [url]
+
+    def _remove_created(self, name: str) -> None:
+        """Removes a container that ``run`` created but could not start (left in state
+        Created, with no state file to find it by later)."""
+        if self.container is not None or self._client is None:
+            return  # it started: stop() handles it
+        try:
+            self._client.containers.get(name).remove(force=True, v=True)
+        except Exception:  # not created at all, or already gone
+            pass
 
     def _wait(self, url: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT
