@@ -13,27 +13,60 @@ from pathlib import Path
 
 import escluster
 import pytest
-from escluster import base, procs, state
-from escluster.docker_provider import _one_line, container_spec, host_nofile_limit, image_for, published_port
+from escluster import base, images, procs, state
+from escluster.docker_provider import (
+    _one_line,
+    container_spec,
+    host_nofile_limit,
+    image_for,
+    network_holder_spec,
+    node_settings,
+    published_port,
+)
 from escluster.local import free_ports, unpack
 from escluster.url_provider import version_matches
 
 
-def test_container_spec_single_node_without_security(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ESCLUSTER_DOCKER_IMAGE", raising=False)  # the default image, whatever the shell says
-    spec = container_spec("8.19.21", "es-test", host_port=None)
-    assert spec["image"] == "elasticsearch:8.19.21"
-    assert spec["name"] == "es-test"
-    assert spec["detach"] is True
-    env = spec["environment"]
+def test_node_settings_single_node() -> None:
+    env = node_settings("c1", 0, 1)
     assert env["discovery.type"] == "single-node"
+    assert "discovery.seed_hosts" not in env
     assert env["xpack.security.enabled"] == "false"
     assert env["ES_JAVA_OPTS"] == "-Xms512m -Xmx512m"
-    assert spec["ports"] == {"9200/tcp": ("127.0.0.1", None)}
-    assert spec["mem_limit"] == "1g"
-    assert spec["labels"]["escluster.version"] == "8.19.21"
+    # transport on loopback keeps the node out of the production bootstrap checks
+    assert env["network.host"] == "127.0.0.1" and env["http.host"] == "0.0.0.0"
+    assert (env["http.port"], env["transport.port"]) == ("9200", "9300")
+
+
+def test_node_settings_three_nodes_share_loopback() -> None:
+    envs = [node_settings("c3", i, 3, heap="256m") for i in range(3)]
+    assert [e["node.name"] for e in envs] == ["node-0", "node-1", "node-2"]
+    assert [e["http.port"] for e in envs] == ["9200", "9201", "9202"]
+    assert [e["transport.port"] for e in envs] == ["9300", "9301", "9302"]
+    for env in envs:
+        assert "discovery.type" not in env
+        assert env["discovery.seed_hosts"] == "127.0.0.1:9300,127.0.0.1:9301,127.0.0.1:9302"
+        assert env["cluster.initial_master_nodes"] == "node-0,node-1,node-2"
+        assert env["cluster.name"] == "c3" and env["ES_JAVA_OPTS"] == "-Xms256m -Xmx256m"
+
+
+def test_network_holder_publishes_every_node_on_loopback() -> None:
+    spec = network_holder_spec("img:1", "c3-net", "c3", 3, {"escluster": "1"})
+    assert spec["network"] == "c3"
+    assert spec["entrypoint"] == ["sleep", "infinity"]
+    assert spec["ports"] == {f"{p}/tcp": ("127.0.0.1", None) for p in (9200, 9201, 9202)}
+    assert spec["labels"] == {"escluster": "1"}
+
+
+def test_container_spec_joins_the_holder() -> None:
+    env = node_settings("c1", 0, 1)
+    spec = container_spec("img:1", "c1-node-0", "abc123", env, {"escluster": "1"})
+    assert spec["network_mode"] == "container:abc123"
+    assert "ports" not in spec  # the holder publishes them
+    assert spec["environment"] is env and spec["mem_limit"] == "1g" and spec["detach"] is True
     nofile = spec["ulimits"][0]
     assert nofile["Name"] == "nofile" and nofile["Soft"] == nofile["Hard"] == host_nofile_limit()
+    assert container_spec("i", "n", "h", env, {}, mem_limit="2g", nofile=4096)["ulimits"][0]["Hard"] == 4096
 
 
 def test_nofile_is_at_most_the_hosts_hard_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +77,6 @@ def test_nofile_is_at_most_the_hosts_hard_limit(monkeypatch: pytest.MonkeyPatch)
     assert host_nofile_limit() == expected
     monkeypatch.setattr(resource, "getrlimit", lambda _: (1024, 20000))
     assert host_nofile_limit() == 20000
-    assert container_spec("9.5.4", "n", nofile=4096)["ulimits"][0]["Hard"] == 4096
 
 
 def test_docker_errors_are_one_line() -> None:
@@ -55,20 +87,61 @@ def test_docker_errors_are_one_line() -> None:
     assert _one_line(RuntimeError("no\nexplanation")) == "no explanation"
 
 
-def test_container_spec_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = container_spec("7.17.29", "n", host_port=19200, heap="1g", mem_limit="2g")
-    assert spec["ports"]["9200/tcp"] == ("127.0.0.1", 19200)
-    assert spec["environment"]["ES_JAVA_OPTS"] == "-Xms1g -Xmx1g"
-    assert spec["mem_limit"] == "2g"
+def test_image_is_the_local_build_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESCLUSTER_DOCKER_IMAGE", raising=False)
+    assert image_for("8.19.21") == "escluster/elasticsearch:8.19.21"
     monkeypatch.setenv("ESCLUSTER_DOCKER_IMAGE", "mirror.example/es:{version}-x")
     assert image_for("9.5.3") == "mirror.example/es:9.5.3-x"
 
 
 def test_published_port() -> None:
-    attrs = {"NetworkSettings": {"Ports": {"9200/tcp": [{"HostIp": "127.0.0.1", "HostPort": "49153"}]}}}
-    assert published_port(attrs) == 49153
+    attrs = {"NetworkSettings": {"Ports": {"9201/tcp": [{"HostIp": "127.0.0.1", "HostPort": "49153"}]}}}
+    assert published_port(attrs, 9201) == 49153
     with pytest.raises(escluster.ClusterStartError):
         published_port({"NetworkSettings": {"Ports": {"9200/tcp": None}}})
+
+
+def test_entrypoint_turns_dotted_variables_into_settings(tmp_path: Path) -> None:
+    """The image's entrypoint, run with bash against a stand-in bin/elasticsearch."""
+    (tmp_path / "bin").mkdir()
+    fake = tmp_path / "bin" / "elasticsearch"
+    fake.write_text('#!/bin/bash\nprintf "%s\\n" "$@"\n')
+    fake.chmod(0o755)
+    script = tmp_path / "entrypoint.sh"
+    script.write_text(images.ENTRYPOINT.replace(images.ES_HOME, str(tmp_path)))
+    env = {
+        "PATH": os.environ["PATH"],
+        "cluster.name": "a=b",
+        "discovery.seed_hosts": "127.0.0.1:9300,127.0.0.1:9301",
+        "ES_JAVA_OPTS": "-Xmx1g",
+        "Not.A.Setting": "x",
+    }
+    out = subprocess.run(["bash", str(script), "-q"], env=env, capture_output=True, text=True, check=True)
+    args = out.stdout.splitlines()
+    assert sorted(args[:-1]) == ["-Ecluster.name=a=b", "-Ediscovery.seed_hosts=127.0.0.1:9300,127.0.0.1:9301"]
+    assert args[-1] == "-q"
+
+
+def test_dockerfile_runs_unprivileged_on_the_local_base() -> None:
+    text = images.dockerfile("9.5.4", 25)
+    assert text.startswith(f"FROM {images.BASE_IMAGE}\n")
+    assert "USER 1000:1000" in text and "ENV ES_JAVA_HOME=/opt/jdk" in text
+    assert 'escluster.version="9.5.4"' in text and 'escluster.java="25"' in text
+
+
+def test_debian_mirror_from_apt_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESCLUSTER_DEBIAN_MIRROR", raising=False)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "debian.sources").write_text(
+        "Types: deb\nURIs: http://mirror.test/debian\nSuites: bookworm\n"
+    )
+    assert images.debian_mirror((tmp_path / "d",)) == "http://mirror.test/debian"
+    legacy = tmp_path / "sources.list"
+    legacy.write_text("deb [arch=amd64] http://old.test/debian bookworm main\n")
+    assert images.debian_mirror((tmp_path / "none", legacy)) == "http://old.test/debian"
+    assert images.debian_mirror((tmp_path / "none",)) == images.DEFAULT_MIRROR
+    monkeypatch.setenv("ESCLUSTER_DEBIAN_MIRROR", "http://forced.test/debian")
+    assert images.debian_mirror((tmp_path / "d",)) == "http://forced.test/debian"
 
 
 def test_provider_name_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,7 +150,7 @@ def test_provider_name_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     assert escluster.provider_name() == "local"
     monkeypatch.setattr(escluster, "engine_answers", lambda: True)
     assert escluster.provider_name() == "docker"
-    assert escluster.provider_name(nodes=3) == "local"  # docker clusters are single-node
+    assert escluster.provider_name(nodes=3) == "docker"
     monkeypatch.setenv("ESCLUSTER_PROVIDER", "url")
     assert escluster.provider_name() == "url"
     assert escluster.provider_name("local") == "local"

@@ -5,7 +5,7 @@
         urls = cluster.start("8.19", nodes=3)
 
 Providers: ``local`` (integration-test zip from Maven, no Docker), ``docker``
-(official images, where an engine answers) and ``url`` (ELASTICSEARCH_URL).
+(locally built or official images, where an engine answers) and ``url`` (ELASTICSEARCH_URL).
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ __all__ = [
 
 def provider_name(name: str | None = None, nodes: int = 1) -> str:
     """Which provider to use: explicit name, else ESCLUSTER_PROVIDER, else docker if an
-    engine answers and one node is asked for (docker clusters are single-node), else local."""
+    engine answers, else local. (``nodes`` is kept for callers; both run 1-3 nodes.)"""
     chosen = name or os.environ.get("ESCLUSTER_PROVIDER") or None
     if chosen is None:
-        chosen = "docker" if nodes == 1 and engine_answers() else "local"
+        chosen = "docker" if engine_answers() else "local"
     if chosen not in PROVIDERS:
         raise ValueError(f"unknown provider {chosen!r}; choose one of {sorted(PROVIDERS)}")
     return chosen

@@ -42,6 +42,10 @@ class Provider(ABC):
     def stop(self, keep_logs: bool = False) -> None:
         """Stop the cluster; ``keep_logs`` keeps its files (for failed tests)."""
 
+    def kill(self, node_name: str) -> None:
+        """SIGKILL one node of the cluster, for fault tests; returns once it is dead."""
+        raise NotImplementedError(f"the {self.name} provider cannot kill a node")
+
     def features(self) -> NodeFeatures:
         """Modules, plugins and x-pack features of the first node."""
         if not self.urls:

@@ -18,7 +18,7 @@ from typing import Any
 from . import provider_name, state
 from ._http import HttpError, get_json
 from .base import ClusterStartError
-from .docker_provider import DockerProvider, stop_container
+from .docker_provider import DockerProvider, engine_answers, stop_detached, sweep_orphans
 from .features import node_features
 from .local import LocalProvider
 from .maven import MavenError
@@ -115,16 +115,18 @@ def cmd_stop(args: argparse.Namespace) -> int:
     failed = False
     for name in names:
         data = states[name]
-        if data.get("provider") == "docker" and data.get("container"):
-            stop_container(str(data["container"]))
+        if data.get("provider") == "docker":
+            problems: list[str] = stop_detached(data)
             state.state_path(name).unlink(missing_ok=True)
-            problems: list[str] = []
         else:
             problems = state.stop_local_from_state(name, data, keep_logs=args.keep)
         for problem in problems:
             _err(f"{name}: {problem}")
         failed = failed or bool(problems)
         print(f"stopped {name}")
+    if args.all and engine_answers():
+        for leftover in sweep_orphans():
+            print(f"removed {leftover}, left by a run that is gone")
     return 1 if failed else 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -232,6 +233,13 @@ class LocalProvider(base.Provider):
         for node in self.nodes:
             node.process = None
         return data
+
+    def kill(self, node_name: str) -> None:
+        """SIGKILL one node's process group (fault tests) and wait until it is gone."""
+        node = next(n for n in self.nodes if n.name == node_name)
+        os.killpg(node.pgid, signal.SIGKILL)
+        if node.process is not None:
+            node.process.wait(timeout=30)
 
     def pids(self) -> list[int]:
         """All live processes of the cluster (launcher and server JVMs)."""
