@@ -5,17 +5,20 @@ python -m escluster stop [8.19 | --all]
 python -m escluster status
 python -m escluster features 8.19
 python -m escluster versions [--refresh]
+python -m escluster images [7.17 8.19 9] [--rebuild]
+python -m escluster engine start|stop|status
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 from typing import Any
 
-from . import provider_name, state
+from . import engine, images, provider_name, state
 from ._http import HttpError, get_json
 from .base import ClusterStartError
 from .docker_provider import DockerProvider, engine_answers, stop_detached, sweep_orphans
@@ -175,6 +178,30 @@ def cmd_versions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_images(args: argparse.Namespace) -> int:
+    """Build (or reuse) the local docker image of each version; print their tags."""
+    client = _docker_client()
+    try:
+        for version in args.versions:
+            print(images.ensure_image(client, version, rebuild=args.rebuild))
+    finally:
+        client.close()
+    return 0
+
+
+def _docker_client() -> Any:
+    if not engine_answers():
+        raise ClusterStartError(
+            "no Docker engine answers (DOCKER_HOST="
+            f"{os.environ.get('DOCKER_HOST', 'unset')}); start one, or `escluster engine start` as root"
+        )
+    return importlib.import_module("docker").from_env()
+
+
+def cmd_engine(args: argparse.Namespace) -> int:
+    return engine.main([args.action])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="escluster", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -197,6 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
     versions = sub.add_parser("versions", help="show the version aliases")
     versions.add_argument("--refresh", action="store_true", help="ask Maven for new versions")
     versions.set_defaults(func=cmd_versions)
+    build = sub.add_parser("images", help="build or reuse the local docker images")
+    build.add_argument("versions", nargs="*", default=["7.17", "8.19", "9"], help="aliases or versions")
+    build.add_argument("--rebuild", action="store_true", help="build again even when present")
+    build.set_defaults(func=cmd_images)
+    daemon = sub.add_parser(
+        "engine", help="a private Docker engine where dockerd is installed but not running"
+    )
+    daemon.add_argument("action", choices=("start", "stop", "status"))
+    daemon.set_defaults(func=cmd_engine)
     return parser
 
 

@@ -164,7 +164,8 @@ def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
         entrypoint.chmod(0o755)
         (context / "Dockerfile").write_text(dockerfile(exact, jdk.feature))
         try:
-            client.images.build(path=str(context), tag=tag, rm=True, forcerm=True)
+            # No network: everything is in the context (and a private engine has no default bridge).
+            client.images.build(path=str(context), tag=tag, rm=True, forcerm=True, network_mode="none")
         except Exception as exc:  # BuildError / APIError: one line with the engine's reason
             reason = " ".join(str(getattr(exc, "msg", None) or exc).split())
             raise ClusterStartError(f"building {tag} failed: {reason}") from None

@@ -1,0 +1,142 @@
+"""A private Docker engine for machines that have ``dockerd`` but no engine running (CI
+sandboxes without systemd): started on demand, stopped with everything it made.
+
+It listens on its own socket (never the system's), keeps its images under escluster's cache
+so a second run reuses them, and runs without iptables rules or a default bridge: published
+ports are served by docker's userland proxy on 127.0.0.1, and builds run without a network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import state
+from .base import ClusterStartError
+from .docker_provider import engine_answers
+
+START_TIMEOUT = 60.0
+
+
+def record_path() -> Path:
+    """Where the running private engine is described (socket, pid, run directory)."""
+    return state.cache_dir() / "engine.json"
+
+
+def read_record() -> dict[str, str] | None:
+    try:
+        data = json.loads(record_path().read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def can_start() -> str | None:
+    """Why a private engine cannot start here, or None when it can."""
+    if shutil.which("dockerd") is None:
+        return "dockerd is not installed"
+    if os.geteuid() != 0:
+        return "starting dockerd needs root"
+    return None
+
+
+def start() -> str:
+    """Start a private engine unless one of ours runs already; return its DOCKER_HOST."""
+    record = read_record()
+    if record and _alive(int(record["pid"])):
+        return record["docker_host"]
+    reason = can_start()
+    if reason:
+        raise ClusterStartError(f"cannot start a Docker engine: {reason}")
+    run_dir = Path(tempfile.mkdtemp(prefix="escluster-engine-"))
+    data_root = state.cache_dir() / "docker"
+    data_root.mkdir(parents=True, exist_ok=True)
+    host = f"unix://{run_dir / 'docker.sock'}"
+    command = [
+        "dockerd",
+        "--host",
+        host,
+        "--data-root",
+        str(data_root),
+        "--exec-root",
+        str(run_dir / "exec"),
+        "--pidfile",
+        str(run_dir / "dockerd.pid"),
+        "--iptables=false",
+        "--ip-masq=false",
+        "--bridge=none",
+    ]
+    with open(run_dir / "dockerd.log", "ab") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    record = {"pid": str(process.pid), "docker_host": host, "run_dir": str(run_dir)}
+    record_path().parent.mkdir(parents=True, exist_ok=True)
+    record_path().write_text(json.dumps(record))
+    deadline = time.monotonic() + START_TIMEOUT
+    os.environ["DOCKER_HOST"] = host
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        if engine_answers():
+            return host
+        time.sleep(0.5)
+    tail = (run_dir / "dockerd.log").read_text(errors="replace").splitlines()[-5:]
+    stop()
+    raise ClusterStartError("dockerd did not come up: " + " | ".join(tail))
+
+
+def stop() -> bool:
+    """Stop our private engine (it stops its containerd), remove its run directory; False
+    when none ran."""
+    record = read_record()
+    if not record:
+        return False
+    pid = int(record["pid"])
+    if _alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while _alive(pid) and time.monotonic() < deadline:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+            time.sleep(0.2)
+        if _alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+    shutil.rmtree(record["run_dir"], ignore_errors=True)
+    record_path().unlink(missing_ok=True)
+    return True
+
+
+def main(argv: list[str]) -> int:
+    """``python -m escluster engine start|stop|status``: start prints the DOCKER_HOST to use."""
+    command = argv[0] if argv else "status"
+    if command == "start":
+        if engine_answers() and not read_record():
+            print(os.environ.get("DOCKER_HOST", ""))
+            return 0
+        print(start())
+        return 0
+    if command == "stop":
+        print("stopped" if stop() else "no private engine ran", file=sys.stderr)
+        return 0
+    record = read_record()
+    running = bool(record and _alive(int(record["pid"])))
+    print(f"private engine: {'running at ' + record['docker_host'] if running and record else 'not running'}")
+    return 0
