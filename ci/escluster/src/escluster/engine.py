@@ -125,13 +125,15 @@ def stop() -> bool:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m escluster engine start|stop|status``: start prints the DOCKER_HOST to use."""
+    """``python -m escluster engine start|stop|status``. ``start`` prints
+    ``DOCKER_HOST=<value> <how>``: ``running`` for an engine that already answered (value
+    empty: the default socket), ``started`` for a private one this call started."""
     command = argv[0] if argv else "status"
     if command == "start":
-        if engine_answers() and not read_record():
-            print(os.environ.get("DOCKER_HOST", ""))
+        if engine_answers():
+            print(f"DOCKER_HOST={os.environ.get('DOCKER_HOST', '')} running")
             return 0
-        print(start())
+        print(f"DOCKER_HOST={start()} started")
         return 0
     if command == "stop":
         print("stopped" if stop() else "no private engine ran", file=sys.stderr)
