@@ -189,13 +189,14 @@ class ClusterManager:
                 urls = backend.start(key.version or "", key.nodes)
         except START_ERRORS as exc:
             backend.stop()
-            message = f"escluster: cannot start {key}: {_first_line(exc)}"
-            self.failed[key] = message
-            print(f"escluster: {exc}", file=sys.stderr)  # the full text, e.g. the log tail
-            pytest.fail(message, pytrace=False)
+            if str(exc).strip() != _first_line(exc):  # the rest, e.g. the nodes' log tail
+                print(f"escluster: {exc}", file=sys.stderr)
+            self.failed[key] = f"escluster: cannot start {key}: {_first_line(exc)}"
         except BaseException:
             backend.stop()
             raise
+        if key in self.failed:  # failed outside the except block: no chained traceback
+            pytest.fail(self.failed[key], pytrace=False)
         running = EsCluster(
             tuple(urls), backend.version or key.version or "", key.nodes, key.provider, backend
         )
