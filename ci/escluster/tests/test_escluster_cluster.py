@@ -2,8 +2,8 @@
 deselect with -m 'not cluster').
 
 The order matters and is the file's: the pytester session runs first, while this session has
-no cluster yet (one at a time); the plugin then starts the 3-node cluster, and the 1-node test
-checks that the 3-node cluster was stopped when it asked for another.
+no cluster yet (one at a time); then the 3-node cluster's test, and the 1-node test checks
+that the plugin stopped the 3-node cluster after its last test.
 """
 
 from __future__ import annotations
@@ -115,6 +115,6 @@ def test_single_node_8_19(elasticsearch_cluster: EsCluster) -> None:
     assert "transport-netty4" in features.modules
     health = get_json(f"{url}/_cluster/health")
     assert health["number_of_nodes"] == 1 and health["status"] in ("green", "yellow")
-    if STOPPED:  # the 3-node cluster ran before this one: asking for this one stopped it
+    if STOPPED:  # the 3-node cluster ran before this one and is stopped
         assert_gone(STOPPED["pids"])
         assert not Path(STOPPED["run_dir"]).exists()

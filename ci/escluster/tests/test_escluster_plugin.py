@@ -129,6 +129,23 @@ def test_versions_parametrize_and_each_cluster_starts_once(pytester: pytest.Pyte
     ]
 
 
+def test_a_cluster_stops_after_the_last_test_needing_it(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(FAKE_CONFTEST)
+    pytester.makepyfile(
+        """
+        from pathlib import Path
+
+        def test_uses(elasticsearch_cluster):
+            pass
+
+        def test_after():
+            assert '["stop", "8.19.21"]' in (Path(__file__).parent / "events.jsonl").read_text()
+        """
+    )
+    result = pytester.runpytest("--escluster-provider", "fake", "--escluster-version", "8.19")
+    result.assert_outcomes(passed=2)
+
+
 def test_a_version_that_cannot_start_is_one_line_per_test(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(FAKE_CONFTEST)
     pytester.makepyfile(
@@ -146,6 +163,19 @@ def test_a_version_that_cannot_start_is_one_line_per_test(pytester: pytest.Pytes
     assert sum(line in out for out in result.outlines) >= 2
     assert "Traceback" not in result.stdout.str()
     assert events(pytester) == [["start", "broken", 1]]  # not tried again for the second test
+
+
+def test_an_interrupted_session_stops_its_cluster(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(FAKE_CONFTEST)
+    pytester.makepyfile(
+        """
+        def test_interrupted(elasticsearch_cluster):
+            raise KeyboardInterrupt
+        """
+    )
+    args = ("--escluster-provider", "fake", "--escluster-version", "8.19")
+    assert pytester.inline_run(*args, no_reraise_ctrlc=True).ret == pytest.ExitCode.INTERRUPTED
+    assert events(pytester) == [["start", "8.19", 1], ["stop", "8.19.21"]]
 
 
 def test_malformed_marker_is_a_collection_error(pytester: pytest.Pytester) -> None:

@@ -10,14 +10,15 @@ major escluster knows (with the ``url`` provider: whatever runs there). The mark
 because it states what the test needs; the options set the default for the rest.
 
 A cluster starts when a test first needs it, is shared by every test asking for the same
-(version, nodes, provider) and stopped at the end of the session. Only one runs at a time,
-so tests are grouped by the cluster they need and each cluster starts once.
+(version, nodes, provider) and stopped after the last of them (or at the end of the
+session). Only one runs at a time, so tests are grouped by the cluster they need and each
+cluster starts once.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Generator, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -144,6 +145,7 @@ class ClusterManager:
         self.options = options
         self.current: tuple[ClusterKey, EsCluster] | None = None
         self.failed: dict[ClusterKey, str] = {}
+        self.last_users: dict[ClusterKey, str] = {}  # node id of the last test needing each
         self._automatic: dict[int, str] = {}
         self._default_version: str | None = None
 
@@ -202,6 +204,12 @@ class ClusterManager:
         )
         self.current = (key, running)
         return running
+
+    def finished(self, nodeid: str) -> None:
+        """Stop the current cluster once the last test needing it is done, so the rest of
+        the session does not carry it."""
+        if self.current is not None and self.last_users.get(self.current[0]) == nodeid:
+            self.stop()
 
     def stop(self) -> None:
         """Stop the current cluster, if any."""
@@ -281,6 +289,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = group_by(items, lambda item: _key_of(manager, item))
     except ValueError as exc:  # an unknown ESCLUSTER_PROVIDER
         raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note each cluster's last test, in the final order (after every plugin's reordering
+    and deselection)."""
+    manager = session.config.stash[_MANAGER]
+    for item in session.items:
+        key = _key_of(manager, item)
+        if key is not None:
+            manager.last_users[key] = item.nodeid
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+    """After the test's fixtures are torn down: they may use the cluster until then."""
+    yield
+    item.config.stash[_MANAGER].finished(item.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
