@@ -183,7 +183,7 @@ class ClusterManager:
         self.stop()
         if key in self.failed:
             pytest.fail(self.failed[key], pytrace=False)
-        backend = UrlProvider() if key.version is None else PROVIDERS[key.provider]()
+        backend = PROVIDERS[key.provider]()  # version None only with the url provider
         try:
             if isinstance(backend, UrlProvider):
                 urls = backend.start(key.version, key.nodes)
