@@ -115,8 +115,8 @@ def test(session: nox.Session) -> None:
         jdks += ["--yaml", env["ES_YAML_SUITES"]]
     if jdks:
         _ensure_jdks(session, *jdks)
-    # The ``cluster``-marked tests (ci/escluster starting and stopping real 8.19 clusters of 1
-    # and 3 nodes, about 1 min) run with the suites' clusters, and are left out with them.
+    # The ``cluster``-marked tests (ci/escluster and its pytest plugin on real 8.19 clusters: two of 1
+    # node, one of 3, about 2 min) run with the suites' clusters, and are left out with them.
     markers = [] if jdks else ["-m", "not cluster"]
     # The integration cells and escluster's docker tests run on docker where an engine answers
     # or can be started here; the YAML suite and escluster's own cluster tests stay on local.

@@ -1,4 +1,4 @@
-"""The registry of majors (majors.json at the repository root), typed.
+"""The registry of majors (majors.json at the repository root, or the packaged copy), typed.
 
 One file says, per major of the API, which package implements it, on which stack it runs
 natively and with compatibility headers, which JDK those stacks need, and which official
@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .repo import repo_root
+from .repo import data_file
 
 _STACK_RE = re.compile(r"(\d+)(?:\.(\d+))?")
 
@@ -60,8 +60,8 @@ class Major:
 
 
 def registry_file() -> Path:
-    """majors.json at the repository root (ES_MAJORS_FILE overrides it, e.g. in tests)."""
-    return Path(os.environ.get("ES_MAJORS_FILE") or repo_root() / "majors.json")
+    """majors.json of the checkout, else the packaged copy (ES_MAJORS_FILE overrides it)."""
+    return Path(os.environ.get("ES_MAJORS_FILE") or data_file("majors.json"))
 
 
 def _major(raw: Mapping[str, Any], where: str) -> Major:

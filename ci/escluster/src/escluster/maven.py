@@ -10,8 +10,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 GROUP_ID = "org.elasticsearch.distribution.integ-test-zip"
@@ -59,12 +63,17 @@ def local_repository() -> Path:
     return Path(configured) if configured else Path.home() / ".m2" / "repository"
 
 
-def _mvn(args: list[str], cwd: Path, timeout: float = 900.0) -> subprocess.CompletedProcess[str]:
-    """Run mvn in batch mode against our local repository and capture its output."""
+def _mvn_command(args: list[str], quiet: bool = True) -> list[str]:
+    """mvn in batch mode against our local repository (``quiet``: without transfer lines)."""
     mvn = shutil.which(os.environ.get("ESCLUSTER_MVN", "mvn"))
     if mvn is None:
         raise MavenError("mvn was not found on PATH (set ESCLUSTER_MVN to its location)")
-    cmd = [mvn, "-B", "-ntp", f"-Dmaven.repo.local={local_repository()}", *args]
+    return [mvn, "-B", *(["-ntp"] if quiet else []), f"-Dmaven.repo.local={local_repository()}", *args]
+
+
+def _mvn(args: list[str], cwd: Path, timeout: float = 900.0) -> subprocess.CompletedProcess[str]:
+    """Run mvn and capture its output."""
+    cmd = _mvn_command(args)
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -83,34 +92,117 @@ def artifact_coordinates(version: str) -> str:
     return f"{GROUP_ID}:{ARTIFACT_ID}:{version}:zip"
 
 
-def fetch_distribution(version: str, cache_dir: Path) -> Path:
+def fetch_distribution(version: str, cache_dir: Path, report: Callable[[str], None] | None = None) -> Path:
     """Return the cached zip for ``version``, downloading it with mvn on a cache miss.
 
     The copy goes to a temporary directory first and is renamed into place, so an
-    interrupted download never leaves a truncated zip in the cache.
+    interrupted download never leaves a truncated zip in the cache. A download takes
+    minutes (about 300 MB), so its progress goes to ``report`` (default: stderr).
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = cache_dir / f"elasticsearch-{version}.zip"
     if target.is_file():
         return target
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".download-") as tmp:
-        result = _mvn(
-            [
-                f"{DEPENDENCY_PLUGIN}:copy",
-                f"-Dartifact={artifact_coordinates(version)}",
-                f"-DoutputDirectory={tmp}",
-                "-Dmdep.overWriteReleases=true",
-            ],
-            cwd=Path(tmp),
+        returncode, output = _run_watching(
+            _mvn_command(
+                [
+                    f"{DEPENDENCY_PLUGIN}:copy",
+                    f"-Dartifact={artifact_coordinates(version)}",
+                    f"-DoutputDirectory={tmp}",
+                    "-Dmdep.overWriteReleases=true",
+                ],
+                quiet=False,  # its "Downloading from <repository>: <url>" line names the source
+            ),
+            Path(tmp),
+            version,
+            report or _to_stderr,
         )
         produced = Path(tmp) / target.name
-        if result.returncode != 0 or not produced.is_file():
-            raise MavenError(
-                f"mvn could not fetch {artifact_coordinates(version)}:\n"
-                f"{_tail(result.stdout + result.stderr)}"
-            )
+        if returncode != 0 or not produced.is_file():
+            raise MavenError(f"mvn could not fetch {artifact_coordinates(version)}:\n{_tail(output)}")
         os.replace(produced, target)
     return target
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+_DOWNLOADING_RE = re.compile(r"Downloading from ([^:\s]+): (\S+\.zip)\s*$", re.MULTILINE)
+
+
+def format_progress(version: str, source: str, done: int, total: int | None) -> str:
+    """One progress line; sizes in MB as Maven prints them (10**6 bytes)."""
+    size = f"{done / 1e6:.0f}/{total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
+    where = "Maven Central" if source == "central" else f"Maven repository {source!r}"
+    return f"escluster: downloading elasticsearch {version} (integ-test zip) from {where}: {size}"
+
+
+class ProgressPacer:
+    """When to print: at every further tenth of a known size, else every ``interval`` seconds."""
+
+    def __init__(self, interval: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.tenths = -1
+        self.last = clock()
+
+    def due(self, done: int, total: int | None) -> bool:
+        if total:
+            tenths = min(10, done * 10 // total)
+            if tenths > self.tenths:
+                self.tenths = tenths
+                return True
+            return False
+        if self.clock() - self.last >= self.interval:
+            self.last = self.clock()
+            return True
+        return False
+
+
+def _remote_size(url: str) -> int | None:
+    """Content-Length of the zip mvn is downloading (None if the repository will not say,
+    e.g. one that needs the credentials only Maven has)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
+            length = response.headers.get("Content-Length")
+    except (OSError, ValueError):
+        return None
+    return int(length) if length and length.isdigit() else None
+
+
+def _run_watching(
+    cmd: list[str], cwd: Path, version: str, report: Callable[[str], None], timeout: float = 1800.0
+) -> tuple[int, str]:
+    """Run mvn, reporting the size of the zip it is writing into the local repository
+    (Maven downloads to ``<zip>.part`` there); return its exit code and output."""
+    part = local_zip(version).with_name(local_zip(version).name + ".part")
+    log_path = cwd / "mvn.log"
+    source: str | None = None
+    total: int | None = None
+    pacer = ProgressPacer()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                break
+            time.sleep(0.5)
+            if source is None and (match := _DOWNLOADING_RE.search(log_path.read_text(errors="replace"))):
+                source, total = match[1], _remote_size(match[2])
+            try:
+                done = part.stat().st_size
+            except OSError:
+                continue
+            if source is not None and done and pacer.due(done, total):
+                report(format_progress(version, source, done, total))
+    output = log_path.read_text(errors="replace")
+    if source is not None and process.returncode == 0 and pacer.tenths < 10:
+        report(format_progress(version, source, total or local_zip(version).stat().st_size, total))
+    return process.returncode, output
 
 
 def _metadata_versions(directory: Path) -> set[str]:

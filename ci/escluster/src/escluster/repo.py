@@ -1,7 +1,9 @@
-"""The monorepo checkout these tools serve (majors.json, compat-matrix/, tests/integration/).
+"""Where escluster's data lives: the monorepo checkout, else the copies shipped in the package.
 
-The packages are installed editable from ci/, so the checkout is found above this file;
-a copy installed elsewhere finds it above the working directory instead.
+In the monorepo (installed editable, or run from inside it) majors.json and
+compat-matrix/stack-versions.json are read from the checkout, so an edit there takes
+effect at once; an installed wheel outside it reads the copies under escluster/data/,
+which a test keeps equal to the checkout's.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 from pathlib import Path
 
 MARKER = "majors.json"  # the registry of majors, at the root of the checkout
+BUNDLED = Path(__file__).resolve().parent / "data"
 
 
 class NoCheckoutError(RuntimeError):
@@ -18,9 +21,9 @@ class NoCheckoutError(RuntimeError):
 
 
 @functools.cache
-def repo_root() -> Path:
+def find_checkout() -> Path | None:
     """ESCLUSTER_REPO if set, else the nearest folder holding majors.json above this file,
-    else above the working directory."""
+    else above the working directory, else None."""
     configured = os.environ.get("ESCLUSTER_REPO")
     if configured:
         return Path(configured).resolve()
@@ -28,7 +31,24 @@ def repo_root() -> Path:
         for folder in (start, *start.parents):
             if (folder / MARKER).is_file():
                 return folder
-    raise NoCheckoutError(
-        "cannot find the monorepo checkout (a folder with majors.json): "
-        "install escluster editable from it, run from inside it, or set ESCLUSTER_REPO"
-    )
+    return None
+
+
+def repo_root() -> Path:
+    """The checkout, for tools that only make sense inside it (the compat matrix)."""
+    root = find_checkout()
+    if root is None:
+        raise NoCheckoutError(
+            "cannot find the monorepo checkout (a folder with majors.json): "
+            "install escluster editable from it, run from inside it, or set ESCLUSTER_REPO"
+        )
+    return root
+
+
+def data_file(checkout_path: str) -> Path:
+    """``checkout_path`` (relative to the checkout) if there is a checkout, else the copy
+    of the same name shipped in the package."""
+    root = find_checkout()
+    if root is not None:
+        return root / checkout_path
+    return BUNDLED / Path(checkout_path).name

@@ -25,8 +25,8 @@ class UrlProvider(base.Provider):
         super().__init__()
         self.configured = url or os.environ.get("ELASTICSEARCH_URL", "")
 
-    def start(self, version: str, nodes: int = 1) -> list[str]:
-        """Check the cluster answers with a matching version and enough nodes."""
+    def start(self, version: str | None, nodes: int = 1) -> list[str]:
+        """Check the cluster answers with a matching version (None: any) and enough nodes."""
         urls = [u.strip().rstrip("/") for u in self.configured.split(",") if u.strip()]
         if not urls:
             raise base.ClusterStartError("the url provider needs ELASTICSEARCH_URL")
@@ -37,7 +37,7 @@ class UrlProvider(base.Provider):
             raise base.ClusterStartError(f"ELASTICSEARCH_URL does not answer: {exc}") from exc
         nodes_info: dict[str, dict[str, str]] = info.get("nodes") or {}
         actual = next(iter(nodes_info.values()), {}).get("version", "")
-        if not version_matches(version, actual):
+        if version is not None and not version_matches(version, actual):
             raise base.ClusterStartError(f"ELASTICSEARCH_URL runs {actual}, but {version} was requested")
         if health.get("number_of_nodes", 0) < nodes:
             raise base.ClusterStartError(

@@ -3,6 +3,8 @@
 The aliases are the majors' stacks of majors.json; the exact versions they stand for
 live in compat-matrix/stack-versions.json (written by ``versions --refresh``) so that
 the compat matrix and the cluster providers agree on which patch release "8.19" means.
+Outside the monorepo the packaged copy is read, or the table ``versions --refresh``
+wrote into the cache.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from . import maven
+from . import maven, state
 from .majors import stack_aliases
-from .repo import repo_root
+from .repo import BUNDLED, data_file, find_checkout
 
+CHECKOUT_FILE = "compat-matrix/stack-versions.json"
 _EXACT_RE = re.compile(r"\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?")
 
 
@@ -25,11 +28,19 @@ class UnknownVersionError(ValueError):
 
 
 def versions_file() -> Path:
-    """Location of stack-versions.json (ESCLUSTER_VERSIONS_FILE overrides it, e.g. in tests)."""
+    """stack-versions.json: ESCLUSTER_VERSIONS_FILE, else the checkout's, else the one
+    ``versions --refresh`` wrote into the cache, else the packaged copy."""
     configured = os.environ.get("ESCLUSTER_VERSIONS_FILE")
     if configured:
         return Path(configured)
-    return repo_root() / "compat-matrix" / "stack-versions.json"
+    refreshed = _refreshed_file()
+    if find_checkout() is None and refreshed.is_file():
+        return refreshed
+    return data_file(CHECKOUT_FILE)
+
+
+def _refreshed_file() -> Path:
+    return state.cache_dir() / "stack-versions.json"
 
 
 def load_versions(path: Path | None = None) -> dict[str, str | None]:
@@ -162,6 +173,12 @@ def refresh_versions(path: Path | None = None) -> dict[str, str | None]:
     """Ask mvn which versions exist, pick the newest per alias and write the table."""
     table = find_latest(maven.hint_versions(), maven.distribution_served)
     path = path or versions_file()
+    if path.is_relative_to(BUNDLED):  # an installed package: never write into site-packages
+        path = _refreshed_file()
+    text = json.dumps(table, indent=2) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(table, indent=2) + "\n")
+    path.write_text(text)
+    root = find_checkout()
+    if root is not None and path == root / CHECKOUT_FILE and BUNDLED.is_relative_to(root):
+        (BUNDLED / path.name).write_text(text)  # keep the packaged copy equal to the checkout's
     return table
