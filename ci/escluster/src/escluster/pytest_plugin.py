@@ -34,8 +34,8 @@ from .url_provider import UrlProvider
 FIXTURE = "elasticsearch_cluster"
 MARKER_ARGS = ("version", "versions", "nodes", "provider")
 # What "this version cannot run here" looks like: reported as one line, not a traceback.
-# ValueError covers unknown versions and the docker provider asked for several nodes;
-# ImportError the docker provider without its SDK.
+# ValueError covers unknown versions and node counts; ImportError the docker provider
+# without its SDK.
 START_ERRORS = (ClusterStartError, MavenError, NoSuitableJdkError, ValueError, ImportError)
 
 T = TypeVar("T")
@@ -238,7 +238,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--escluster-provider",
         metavar="NAME",
         help="local, docker or url (ELASTICSEARCH_URL); default: ESCLUSTER_PROVIDER, "
-        "else docker if an engine answers and one node is asked for, else local",
+        "else docker if an engine answers, else local",
     )
 
 
