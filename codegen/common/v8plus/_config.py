@@ -21,6 +21,7 @@ from elastic_transport.client_utils import (
 from elastic_transport.sniff import parse_publish_address
 
 from . import _profile
+from ._dispatch import negotiation_requested
 from .serializer import DEFAULT_SERIALIZERS
 
 USER_AGENT = create_user_agent(_profile.USER_AGENT_NAME, _profile.CLIENT_VERSION)
@@ -202,11 +203,14 @@ class ClientSetup:
     # sent with every request as well as given to the transport, as the official client
     # does, so a custom transport_class that reads them per request sees them.
     call_options: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # ELASTIC_CLIENT_APIVERSIONING=negotiate (never for serverless, which has no compatibility
+    # mimetypes): the compatibility version follows the server's major.
+    negotiate: bool = False
 
 
 def setup_client(
     given: dict[str, Any],
-    make_sniff_callback: Callable[[Callable[..., Any] | None], Callable[..., Any]],
+    make_sniff_callback: Callable[[Callable[..., Any] | None, bool], Callable[..., Any]],
 ) -> tuple[Any, ClientSetup]:
     """Validates the constructor arguments and builds the transport (unless one was given).
 
@@ -257,6 +261,7 @@ def setup_client(
     if server_mode not in ("stack", "serverless"):
         raise ValueError(f"'server_mode' must be 'stack' or 'serverless', not {server_mode!r}")
     serverless = server_mode == "serverless"
+    negotiate = not serverless and negotiation_requested()
     sniffing = any(
         given[n] is True for n in ("sniff_on_start", "sniff_before_requests", "sniff_on_node_failure")
     )
@@ -308,7 +313,7 @@ def setup_client(
                 (retry_on_status,) if isinstance(retry_on_status, int) else retry_on_status
             )
         if sniffing:
-            options["sniff_callback"] = make_sniff_callback(node_callback)
+            options["sniff_callback"] = make_sniff_callback(node_callback, negotiate)
         try:
             transport = given["transport_class"](
                 node_configs,
@@ -344,7 +349,9 @@ def setup_client(
     retry_on_status = call_options.get("retry_on_status", DEFAULT)
     if isinstance(retry_on_status, int):
         call_options["retry_on_status"] = (retry_on_status,)
-    return transport, ClientSetup(headers=headers, serverless=serverless, call_options=call_options)
+    return transport, ClientSetup(
+        headers=headers, serverless=serverless, call_options=call_options, negotiate=negotiate
+    )
 
 
 SNIFF_TARGET = "/_nodes/_all/http"

@@ -19,6 +19,13 @@ from .v8plus_servers import RecordingServer, resolve
 PACKAGES = ("elasticsearch", "elasticsearch8")
 
 
+@pytest.fixture(autouse=True)
+def official_compat_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests expect the official headers, whatever the environment sets: negotiation
+    (ELASTIC_CLIENT_APIVERSIONING=negotiate) is on only in the tests that set it."""
+    monkeypatch.delenv("ELASTIC_CLIENT_APIVERSIONING", raising=False)
+
+
 @pytest.fixture(params=PACKAGES)
 def es_module(request: pytest.FixtureRequest) -> ModuleType:
     """One rendered API package, imported by its name."""

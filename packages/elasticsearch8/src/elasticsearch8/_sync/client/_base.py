@@ -9,6 +9,7 @@ response classes) happens here and in ``_dispatch``; argument handling lives in 
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
@@ -36,7 +37,18 @@ from ..._config import (
     skip_dedicated_masters,
     sniffed_node_configs,
 )
-from ..._dispatch import build_response, compat_mimetype, request_headers, request_target
+from ..._dispatch import (
+    COMPAT_MIMETYPES,
+    SERVER_VERSION_TARGET,
+    CompatMimetypes,
+    CompatNegotiation,
+    build_response,
+    compat_mimetype,
+    discovery_headers,
+    negotiated_mimetypes,
+    request_headers,
+    request_target,
+)
 from ..._otel import NO_SPAN, OpenTelemetry
 
 SelfType = TypeVar("SelfType", bound="ElasticsearchBase")
@@ -52,6 +64,8 @@ class BaseClient:
         self._headers = HttpHeaders()
         self._call_options = CallOptions()
         self._is_serverless = False
+        # Negotiate mode's shared state; None sends compatible-with=<client major> (official).
+        self._negotiation: CompatNegotiation | None = None
 
     @property
     def transport(self) -> Transport:
@@ -78,13 +92,21 @@ class BaseClient:
         path_parts: Mapping[str, Any] | None = None,
     ) -> ApiResponse[Any]:
         """Sends any request; also the way to reach endpoints this client has no method for."""
+        negotiation = self._negotiation
+        mimetypes = (
+            COMPAT_MIMETYPES
+            if negotiation is None
+            else negotiation.mimetypes or self._negotiate(negotiation)
+        )
         if self._otel.enabled and self._otel.recording():
-            return self._traced_request(method, path, params, headers, body, endpoint_id, path_parts)
+            return self._traced_request(
+                method, path, params, headers, body, endpoint_id, path_parts, mimetypes
+            )
         call_options = self._call_options
         meta, response_body = self._transport.perform_request(
             method,
             request_target(path, params),
-            headers=request_headers(self._headers, headers, self._is_serverless),
+            headers=request_headers(self._headers, headers, self._is_serverless, mimetypes),
             body=body,
             otel_span=NO_SPAN,
             **call_options.transport,
@@ -100,6 +122,7 @@ class BaseClient:
         body: Any | None,
         endpoint_id: str | None,
         path_parts: Mapping[str, Any] | None,
+        mimetypes: CompatMimetypes,
     ) -> ApiResponse[Any]:
         """``perform_request`` inside the call's OpenTelemetry span (kept off the untraced path)."""
         with self._otel.span(method, endpoint_id=endpoint_id, path_parts=path_parts or {}) as span:
@@ -107,12 +130,28 @@ class BaseClient:
             meta, response_body = self._transport.perform_request(
                 method,
                 request_target(path, params),
-                headers=request_headers(self._headers, headers, self._is_serverless),
+                headers=request_headers(self._headers, headers, self._is_serverless, mimetypes),
                 body=body,
                 otel_span=span,
                 **call_options.transport,
             )
             return build_response(method, meta, response_body, call_options.ignore_status)
+
+    def _negotiate(self, negotiation: CompatNegotiation) -> CompatMimetypes:
+        """Negotiate mode: asks the server its version before the first request, once for this
+        client and its copies; a failed attempt raises and the next request tries again."""
+        with negotiation.lock:
+            if negotiation.mimetypes is None:
+                meta, body = self._transport.perform_request(
+                    "GET",
+                    SERVER_VERSION_TARGET,
+                    headers=discovery_headers(self._headers),
+                    otel_span=NO_SPAN,
+                    **self._call_options.transport,
+                )
+                answer = build_response("GET", meta, body, DEFAULT)
+                negotiation.mimetypes = negotiated_mimetypes(answer)
+            return negotiation.mimetypes
 
 
 class NamespacedClient(BaseClient):
@@ -147,17 +186,20 @@ class NamespacedClient(BaseClient):
 
 def make_sniff_callback(
     node_callback: Callable[[dict[str, Any], NodeConfig], NodeConfig | None] | None,
+    negotiate: bool,
 ) -> Callable[[Transport, SniffOptions], list[NodeConfig]]:
     """The client's sniff callback: ``GET /_nodes/_all/http`` through the transport (so
     retries and dead-node handling apply), once per known node until one answers.
 
     ``node_callback`` may adjust or drop each sniffed node; without one, dedicated masters
     are dropped. The initial sniff waits as long as it takes; later ones use ``sniff_timeout``.
+    In negotiate mode the sniff may come before the server's major is known: it asks with the
+    plain JSON Accept that every major takes.
     """
     keep = node_callback or skip_dedicated_masters
 
     def sniff(transport: Transport, options: SniffOptions) -> list[NodeConfig]:
-        headers = {"accept": compat_mimetype("application/json")}
+        headers = {"accept": "application/json" if negotiate else compat_mimetype("application/json")}
         timeout = None if options.is_initial_sniff else options.sniff_timeout
         errors: list[Exception] = []
         answered = False
@@ -248,6 +290,8 @@ class ElasticsearchBase(BaseClient):
         self._is_serverless = setup.serverless
         if setup.call_options:
             self._call_options = self._call_options.replace(**setup.call_options)
+        if setup.negotiate:
+            self._negotiation = CompatNegotiation(threading.Lock())
         self._otel = OpenTelemetry()
 
     def __repr__(self) -> str:
