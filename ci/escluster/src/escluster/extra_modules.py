@@ -40,8 +40,7 @@ class ExtraModule:
         return f"{self.name}-client"
 
 
-# None of these extends another module (lang-painless, which some others extend, is not
-# published this way); the classes were read from the 7.17.29 jars.
+# None of these extends another module; each class is the Plugin subclass in its 7.17.29 jar.
 MODULES_7_17: tuple[ExtraModule, ...] = (
     ExtraModule(
         "reindex", "org.elasticsearch.reindex.ReindexPlugin", "_reindex, _update_by_query, _delete_by_query"
