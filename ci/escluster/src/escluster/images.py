@@ -145,7 +145,7 @@ def _copy_jdk(home: Path, target: Path) -> None:
 
 def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
     """The local image of ``version`` (an alias or exact version), built when missing."""
-    from .local import unpack  # the zip layout is the local provider's business
+    from .local import prepare_home  # the zip layout is the local provider's business
 
     exact = resolve_version(version)
     tag = LOCAL_IMAGE.format(version=exact)
@@ -158,7 +158,7 @@ def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
     with tempfile.TemporaryDirectory(prefix="escluster-image-") as tmp:
         context = Path(tmp)
         _copy_jdk(jdk.home, context / "jdk")
-        unpack(zip_path, context / "elasticsearch")
+        prepare_home(zip_path, context / "elasticsearch", exact)
         entrypoint = context / "entrypoint.sh"
         entrypoint.write_text(ENTRYPOINT)
         entrypoint.chmod(0o755)

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import base, maven, procs, state
+from . import base, extra_modules, maven, procs, state
 from ._http import HttpError, get_json, http_status
 from .config import NodeConfig, java_opts, render_elasticsearch_yml, rewrite_jvm_options
 from .jdk import Jdk, find_jdk
@@ -99,6 +99,13 @@ def unpack(zip_path: Path, dest: Path) -> Path:
             if mode:
                 os.chmod(target, mode | stat.S_IRUSR)
     return root
+
+
+def prepare_home(zip_path: Path, dest: Path, version: str) -> Path:
+    """Unpack the distribution and add the modules it lacks; both providers build homes here."""
+    home = unpack(zip_path, dest)
+    extra_modules.install(home, version)
+    return home
 
 
 def run_as_user() -> tuple[int, int] | None:
@@ -259,7 +266,7 @@ class LocalProvider(base.Provider):
             Path(root).mkdir(parents=True, exist_ok=True)
         self.run_dir = Path(tempfile.mkdtemp(prefix=f"escluster-{exact}-", dir=root))
         began = time.monotonic()
-        self.home = unpack(zip_path, self.run_dir / "home")
+        self.home = prepare_home(zip_path, self.run_dir / "home", exact)
         self.timings.unpack = time.monotonic() - began
         began = time.monotonic()
         self.cluster_name = f"escluster-{exact.replace('.', '_')}-{os.getpid()}"

@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 GROUP_ID = "org.elasticsearch.distribution.integ-test-zip"
@@ -261,6 +261,72 @@ def distribution_served(version: str) -> bool:
             timeout=900,
         )
     return result.returncode == 0
+
+
+_REACTOR_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.escluster</groupId>
+  <artifactId>jars</artifactId>
+  <version>0</version>
+  <packaging>pom</packaging>
+  <modules>
+{modules}  </modules>
+</project>
+"""
+
+_CHILD_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.escluster</groupId>
+  <artifactId>jars-{artifact}</artifactId>
+  <version>0</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>{group}</groupId>
+      <artifactId>{artifact}</artifactId>
+      <version>{version}</version>
+    </dependency>
+  </dependencies>
+</project>
+"""
+
+
+def fetch_jars(
+    group: str, artifacts: Sequence[str], version: str, dest: Path
+) -> dict[str, list[tuple[str, Path]]]:
+    """Each artifact's jar with its runtime dependencies, as (artifactId, jar) pairs under ``dest``.
+
+    One mvn run over a reactor of one throw-away pom per artifact keeps every artifact's
+    dependencies apart (each becomes its own module directory) at the cost of a single
+    Maven start; the repository layout of the copies tells each jar's artifactId.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    modules = "".join(f"    <module>{a}</module>\n" for a in artifacts)
+    (dest / "pom.xml").write_text(_REACTOR_POM.format(modules=modules))
+    for artifact in artifacts:
+        (dest / artifact).mkdir(parents=True, exist_ok=True)
+        (dest / artifact / "pom.xml").write_text(
+            _CHILD_POM.format(group=group, artifact=artifact, version=version)
+        )
+    result = _mvn(
+        [
+            f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+            "-DincludeScope=runtime",
+            "-Dmdep.useRepositoryLayout=true",
+            "-DoutputDirectory=jars",
+        ],
+        cwd=dest,
+    )
+    found: dict[str, list[tuple[str, Path]]] = {}
+    for artifact in artifacts:
+        # repository layout: <group dirs>/<artifactId>/<version>/<artifactId>-<version>.jar
+        jars = sorted((dest / artifact / "jars").rglob("*.jar"))
+        found[artifact] = [(jar.parent.parent.name, jar) for jar in jars]
+        if result.returncode != 0 or not any(a == artifact for a, _ in found[artifact]):
+            raise MavenError(
+                f"mvn could not fetch {group}:{artifact}:{version}:\n{_tail(result.stdout + result.stderr)}"
+            )
+    return found
 
 
 _VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)")
