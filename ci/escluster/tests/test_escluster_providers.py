@@ -309,3 +309,12 @@ def test_local_extra_settings_and_config_files(tmp_path: Path) -> None:
         provider._configure(
             Node(name="n", http_port=1, transport_port=2, directory=tmp_path / "n"), [], [], security=True
         )
+
+
+def test_image_recipe_changes_with_what_goes_in() -> None:
+    home = Path("/usr/lib/jvm/jdk-17")
+    same = images.recipe("7.17.29", home, 17, ["reindex", "percolator"])
+    assert same == images.recipe("7.17.29", home, 17, ["percolator", "reindex"])  # order does not matter
+    assert same != images.recipe("7.17.29", home, 17, [])  # modules added or left out
+    assert same != images.recipe("7.17.29", Path("/usr/lib/jvm/jdk-21"), 21, ["reindex", "percolator"])
+    assert same != images.recipe("7.17.28", home, 17, ["reindex", "percolator"])

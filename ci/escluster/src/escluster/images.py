@@ -9,6 +9,7 @@ do. With registry access, point ESCLUSTER_DOCKER_IMAGE at the official images in
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import maven, state
+from . import extra_modules, maven, state
 from .base import ClusterStartError
 from .jdk import find_jdk
 from .versions import resolve_version
@@ -93,14 +94,26 @@ def _log(message: str) -> None:
     print(f"escluster: {message}", file=sys.stderr, flush=True)
 
 
-def _exists(client: Any, tag: str) -> bool:
+def _labels(client: Any, tag: str) -> dict[str, str] | None:
+    """The labels of image ``tag``, None when there is no such image."""
     try:
-        client.images.get(tag)
+        image = client.images.get(tag)
     except Exception as exc:  # docker.errors.ImageNotFound: imported lazily with the SDK
         if type(exc).__name__ == "ImageNotFound":
-            return False
+            return None
         raise
-    return True
+    return dict(image.labels or {})
+
+
+def _exists(client: Any, tag: str) -> bool:
+    return _labels(client, tag) is not None
+
+
+def recipe(version: str, java_home: Path, java_feature: int, modules: list[str]) -> str:
+    """What an image is made of, as a short hash: an image whose label differs (another JDK,
+    other modules, a changed Dockerfile or entrypoint) is built again instead of reused."""
+    text = "\n".join([dockerfile(version, java_feature), ENTRYPOINT, str(java_home), *sorted(modules)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def ensure_base(client: Any) -> str:
@@ -144,15 +157,19 @@ def _copy_jdk(home: Path, target: Path) -> None:
 
 
 def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
-    """The local image of ``version`` (an alias or exact version), built when missing."""
+    """The local image of ``version`` (an alias or exact version), built when missing or
+    made of something else than it would be now (see recipe)."""
     from .local import prepare_home  # the zip layout is the local provider's business
 
     exact = resolve_version(version)
     tag = LOCAL_IMAGE.format(version=exact)
-    if not rebuild and _exists(client, tag):
-        return tag
-    ensure_base(client)
     jdk = find_jdk(exact)
+    made_of = recipe(exact, jdk.home, jdk.feature, [m.name for m in extra_modules.wanted(exact)])
+    labels = _labels(client, tag)
+    if not rebuild and labels is not None and labels.get("escluster.recipe") == made_of:
+        return tag
+    previous = client.images.get(tag).id if labels is not None else None
+    ensure_base(client)
     zip_path = maven.fetch_distribution(exact, state.cache_dir() / "dists")
     _log(f"building {tag} (Java {jdk.feature} from {jdk.home})")
     with tempfile.TemporaryDirectory(prefix="escluster-image-") as tmp:
@@ -165,8 +182,20 @@ def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
         (context / "Dockerfile").write_text(dockerfile(exact, jdk.feature))
         try:
             # No network: everything is in the context (and a private engine has no default bridge).
-            client.images.build(path=str(context), tag=tag, rm=True, forcerm=True, network_mode="none")
+            client.images.build(
+                path=str(context),
+                tag=tag,
+                rm=True,
+                forcerm=True,
+                network_mode="none",
+                labels={"escluster.recipe": made_of},
+            )
         except Exception as exc:  # BuildError / APIError: one line with the engine's reason
             reason = " ".join(str(getattr(exc, "msg", None) or exc).split())
             raise ClusterStartError(f"building {tag} failed: {reason}") from None
+    if previous is not None:  # the image this build replaced, now untagged: don't let them pile up
+        try:
+            client.images.remove(previous, noprune=False)
+        except Exception:  # in use by a container, or already gone
+            pass
     return tag
