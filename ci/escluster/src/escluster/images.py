@@ -182,7 +182,7 @@ def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
         (context / "Dockerfile").write_text(dockerfile(exact, jdk.feature))
         try:
             # No network: everything is in the context (and a private engine has no default bridge).
-            client.images.build(
+            built, _ = client.images.build(
                 path=str(context),
                 tag=tag,
                 rm=True,
@@ -193,7 +193,7 @@ def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
         except Exception as exc:  # BuildError / APIError: one line with the engine's reason
             reason = " ".join(str(getattr(exc, "msg", None) or exc).split())
             raise ClusterStartError(f"building {tag} failed: {reason}") from None
-    if previous is not None:  # the image this build replaced, now untagged: don't let them pile up
+    if previous not in (None, built.id):  # the image this build replaced, now untagged: don't let them pile up
         try:
             client.images.remove(previous, noprune=False)
         except Exception:  # in use by a container, or already gone
