@@ -271,6 +271,7 @@ def matrix(session: nox.Session) -> None:
     server's answers.
     """
     install_packages(session)
+    session.install("uv")  # builds the official clients' venvs (esmatrix/official.py)
     args = list(session.posargs)
     readme = ["--readme"] if "--readme" in args else []
     specs = [a for a in args if a != "--readme"]
