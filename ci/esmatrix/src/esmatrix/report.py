@@ -61,6 +61,7 @@ def yaml_result(cell: Cell, directory: Path, table: dict[str, str | None]) -> di
                 if isinstance(f, dict)
             ],
             "duration_s": data.get("duration_seconds", data.get("duration_s")),
+            "started_at": data.get("started_at"),
         }
     return None
 
@@ -306,6 +307,7 @@ def markdown(report: dict[str, Any]) -> str:
         if y:
             out.append(
                 f"- yaml REST tests (`{y['file']}`): {y['passed']} passed, {y['failed']} failed, {y['skipped']} skipped"
+                f" (ran {y['started_at'] or '-'}, by `nox -s yaml`, not by this matrix run)"
             )
             for failure in y["failures"]:
                 out.append(f"  - failed `{failure['test']}`: {' '.join(failure['message'].split())}")
@@ -429,7 +431,7 @@ def svg(report: dict[str, Any]) -> str:
     clients: list[str] = report["clients"]
     stacks: list[str] = list(report["stacks"])
     by_key = {(c["client"], c["stack"]): c for c in report["cells"]}
-    left, top, cw, ch, gap = 170, 70, 230, 124, 6
+    left, top, cw, ch, gap = 170, 70, 260, 124, 6
     width = left + len(stacks) * (cw + gap) + 10
     height = top + len(clients) * (ch + gap) + 102
     esc = html.escape

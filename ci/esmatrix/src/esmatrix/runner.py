@@ -137,7 +137,7 @@ def _run_group(
             if reference is not None:
                 theirs = _run_reference(cell, urls, reference, directory, extra, log)
             out.append((ours, theirs))
-            log(summary_line(ours) + (f"\n  official: {summary_line(theirs)}" if theirs else ""))
+            log(summary_line(ours) + (f"\n  {summary_line(theirs)}" if theirs else ""))
     finally:
         if provider is not None:
             run_dir = getattr(provider, "run_dir", None)  # gone after stop()
