@@ -167,9 +167,13 @@ def make_cell(
     cmajor, smajor = client_major(client), stack_major(stack, table)
     implied = "native" if cmajor == smajor else "compat" if smajor == cmajor + 1 else "unsupported"
     if implied == "unsupported":
+        compat = next((m.compat_stack for m in load_majors() if m.package == client), None)
+        supported = f"{cmajor}.x" + (
+            f" and, with compatibility headers, {stack_major(compat, table)}.x" if compat else ""
+        )
         note = note or (
-            f"{client} (API {cmajor}.x) supports Elasticsearch {cmajor}.x natively and "
-            f"{cmajor + 1}.x with compatibility headers, not {smajor}.x: run to record what the server answers"
+            f"{client} (API {cmajor}.x) supports Elasticsearch {supported}, not {smajor}.x: "
+            "run to record what the server answers"
         )
         if ours_env is None:
             ours_env = OURS_ONLY_ENV.get((client, smajor))

@@ -340,7 +340,10 @@ def _side_markdown(cell: dict[str, Any], side: str) -> list[str]:
     if run["server_errors"]:
         out.append("  - the server's answers to the failed requests:")
         for e in run["server_errors"]:
-            reason = " ".join(str(e["reason"]).split())
+            reason = (
+                " ".join(str(e["reason"]).split())
+                or "(the response had no error body, as HEAD responses never do)"
+            )
             out.append(f"    - {e['count']} x {e['status']} `{e['type'] or '-'}`: {reason}")
     failures = run["failures"]
     if failures:
