@@ -303,20 +303,27 @@ def integration(session: nox.Session) -> None:
 
 @nox.session(python="3")
 def matrix(session: nox.Session) -> None:
-    """The compat matrix: every cell of majors.json (native and compat stacks) on real clusters, one at a
-    time, then compat-matrix/REPORT.md, report.json and matrix.svg; README's table only when
-    asked (``-- --readme``), so a run on a user's machine leaves the README alone.
+    """The compat matrix: every client on every stack of majors.json (native, compat and
+    unsupported pairings) on real clusters, one cluster per stack at a time, each cell run with
+    our client and then with the official release from PyPI (a venv of its own, see
+    ci/esmatrix/src/esmatrix/official.py) on the same cluster; then compat-matrix/REPORT.md,
+    report.json and matrix.svg; README's table only when asked (``-- --readme``), so a run on a
+    user's machine leaves the README alone.
 
     ``nox -s matrix -- native`` or ``-- elasticsearch7@8.19,elasticsearch8@9`` runs a subset
     (the report still shows every cell, with the results on file). Fails when a native cell
-    does not pass or any cell cannot run; compat failures are reported, with their reasons.
+    does not pass or any cell cannot run; compat and unsupported failures are reported, with the
+    server's answers.
     """
     install_packages(session)
+    session.install("uv")  # builds the official clients' venvs (esmatrix/official.py)
     args = list(session.posargs)
     readme = ["--readme"] if "--readme" in args else []
     specs = [a for a in args if a != "--readme"]
     spec = specs[0] if specs else "all"
-    session.run("python", "-m", "esmatrix", "run", spec, "--report", *readme, "--compat-may-fail")
+    session.run(
+        "python", "-m", "esmatrix", "run", spec, "--report", "--official", *readme, "--only-native-must-pass"
+    )
 
 
 @nox.session(python="3")

@@ -21,6 +21,9 @@ Every test is an ``async def`` run twice: with the package's ``AsyncElasticsearc
 with its ``Elasticsearch`` behind a thin proxy whose calls return already-finished
 awaitables, so one body checks both. ``ES_INTEGRATION_RESULTS=<dir>`` writes one JSON
 result per cell there (see esmatrix/collect.py in ci/esmatrix).
+
+``ES_INTEGRATION_OFFICIAL=1``: the client imported is the official release (the matrix's
+reference run, in a venv of its own): the cell's ours-only environment is left out.
 """
 
 from __future__ import annotations
@@ -43,11 +46,12 @@ import pytest
 from escluster import get_provider, node_features
 from escluster.features import NodeFeatures
 from esmatrix.cells import Cell, MatrixError, cell_for, parse_cells, stack_table
-from esmatrix.collect import Collector, short_test_id
+from esmatrix.collect import Collector, server_error, short_test_id
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "it-"  # every index, template, alias and pipeline the suite creates starts with it
 NOT_AVAILABLE = "not available on this distribution"
+OFFICIAL = os.environ.get("ES_INTEGRATION_OFFICIAL", "") in ("1", "true")
 
 # --------------------------------------------------------------------------- cell selection
 
@@ -105,6 +109,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        "ours_only(reason): checks behaviour our client adds; skipped in the official reference run",
+    )
+    config.addinivalue_line(
+        "markers",
         "multinode: breaks a cluster of 3 nodes, run on the ones ES_INTEGRATION_MULTINODE adds; deselected otherwise",
     )
 
@@ -142,6 +150,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker is not None and cell.client_major not in marker.args:
             dropped.append(item)
             continue
+        ours_only = item.get_closest_marker("ours_only")
+        if OFFICIAL and ours_only is not None:
+            item.add_marker(pytest.mark.skip(reason=f"ours only: {ours_only.args[0]}"))
         # The multinode tests break their cluster: they get clusters of their own, which
         # run nothing else.
         if (item.get_closest_marker("multinode") is not None) != (cell_key(cell) in _MULTINODE_ONLY):
@@ -157,6 +168,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --------------------------------------------------------------------------- results
 
 COLLECTOR = Collector()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failure on an HTTP error carries what the server answered into the cell's result."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    found = server_error(call.excinfo.value) if report.failed and call.excinfo is not None else None
+    if found:
+        report.user_properties.append(("server_error", found))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -287,8 +308,9 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
     record = COLLECTOR.cell(cell_key(cell))
     record.info = {"cell": cell.to_json(), "client": cell.client, "stack": cell.stack}
     expected = stack_table().get(cell.stack) or (cell.stack if cell.stack[:1].isdigit() else None)
-    saved_env = {k: os.environ.get(k) for k in cell.env}
-    os.environ.update(cell.env)
+    env = cell.env_for(official=OFFICIAL)
+    saved_env = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     provider = None
     failed_before = request.session.testsfailed
     url = _selected()[1]
@@ -309,8 +331,8 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
         status, doc = _raw("GET", urls[0], "/_nodes?filter_path=nodes.*.version")
         nodes = len(doc.get("nodes", {})) if status == 200 else len(urls)
         info = ClusterInfo(cell, urls, features, nodes, expected, provider=provider)
-        if cell.env:
-            info.notes.append(" ".join(f"{k}={v}" for k, v in cell.env.items()) + " set for this cell")
+        if env:
+            info.notes.append(" ".join(f"{k}={v}" for k, v in env.items()) + " set for this cell")
         if cell.compat_header:
             info.notes.append(f"requests carry {cell.compat_header}")
         if cell.client_major == 7 and not info.root_endpoint:
@@ -318,6 +340,8 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
         record.info.update(
             {
                 "client_version": importlib.import_module(cell.client).__versionstr__,
+                "transport_version": _transport_version(),
+                "official": OFFICIAL,
                 "stack_version": expected,
                 "server": info.summary(),
                 "provider": provider_name,
@@ -336,6 +360,14 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
                 os.environ[key] = value
         if provider is not None:
             provider.stop(keep_logs=request.session.testsfailed > failed_before)
+
+
+def _transport_version() -> str | None:
+    """elastic_transport's version (the official 7.x client has none)."""
+    try:
+        return str(importlib.import_module("elastic_transport").__version__)
+    except ImportError:
+        return None
 
 
 # --------------------------------------------------------------------------- clients

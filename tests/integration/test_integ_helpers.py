@@ -280,6 +280,7 @@ def conflicting(index: str, bad: set[int]) -> Iterator[dict[str, Any]]:
         yield {"_index": index, "_id": str(i), **document(i), **({"n": "abc"} if i in bad else {})}
 
 
+@pytest.mark.ours_only("the error of each failed action carries its document ('data')")
 async def test_mapping_conflicts_are_reported_with_their_documents(
     es: Any, api: Any, helpers: Helpers, names: Any
 ) -> None:
@@ -335,6 +336,7 @@ async def test_mapping_conflicts_are_reported_with_their_documents(
     assert await count(es, api, index) + len(first_chunk_bad) == 100
 
 
+@pytest.mark.ours_only("the error of each failed action carries its document ('data')")
 async def test_version_conflicts_are_reported_with_their_documents(
     es: Any, api: Any, helpers: Helpers, names: Any
 ) -> None:
@@ -375,6 +377,9 @@ class Unserializable:
     """A value no JSON serializer takes."""
 
 
+@pytest.mark.ours_only(
+    "actions that cannot be sent (no index, unknown op type, not serializable) are reported at their position"
+)
 async def test_actions_that_cannot_be_sent_are_reported_with_their_position(
     es: Any, api: Any, helpers: Helpers, names: Any
 ) -> None:

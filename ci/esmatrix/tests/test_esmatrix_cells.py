@@ -20,6 +20,10 @@ def test_the_committed_matrix() -> None:
         ("elasticsearch7", "7.17"): "native",
         ("elasticsearch8", "9"): "compat",
         ("elasticsearch7", "8.19"): "compat",
+        ("elasticsearch", "7.17"): "unsupported",
+        ("elasticsearch", "8.19"): "unsupported",
+        ("elasticsearch8", "7.17"): "unsupported",
+        ("elasticsearch7", "9"): "unsupported",
     }
     assert [c.key for c in matrix.native()] == [
         "elasticsearch-9",
@@ -29,6 +33,12 @@ def test_the_committed_matrix() -> None:
     seven = matrix.find("elasticsearch7", "8.19")
     assert seven is not None and seven.env == {"ELASTIC_CLIENT_APIVERSIONING": "true"}
     assert seven.compat_header == "compatible-with=7"
+    assert seven.env_for(official=True) == seven.env_for(official=False)  # the official reads it too
+    nine = matrix.find("elasticsearch", "8.19")
+    assert nine is not None and nine.env == {}
+    assert nine.env_for(official=False) == {"ELASTIC_CLIENT_APIVERSIONING": "negotiate"}
+    assert nine.env_for(official=True) == {}
+    assert "not 8.x" in nine.note
 
 
 @pytest.mark.parametrize(
@@ -49,9 +59,15 @@ def test_kinds_follow_the_majors() -> None:
     assert make_cell("elasticsearch7", "8.19", table=TABLE).env == {"ELASTIC_CLIENT_APIVERSIONING": "true"}
     assert make_cell("elasticsearch8", "9", table=TABLE).compat_header == "compatible-with=8"
     assert make_cell("elasticsearch7", "7.17", table=TABLE).compat_header is None
-    with pytest.raises(MatrixError, match=r"does not support Elasticsearch 8\.x"):
-        make_cell("elasticsearch", "8.19", table=TABLE)
-    with pytest.raises(MatrixError, match="is a compat cell, not native"):
+    assert make_cell("elasticsearch", "7.17", table=TABLE).kind == "unsupported"
+    assert make_cell("elasticsearch7", "9", table=TABLE).env == {}  # no compatible-with=7 for 9.x
+    assert make_cell("elasticsearch", "8.19", table=TABLE).ours_env == {
+        "ELASTIC_CLIENT_APIVERSIONING": "negotiate"
+    }
+    assert make_cell("elasticsearch8", "7.17", table=TABLE).ours_env == {}
+    with pytest.raises(MatrixError, match="is of kind unsupported, not compat"):
+        make_cell("elasticsearch", "8.19", kind="compat", table=TABLE)
+    with pytest.raises(MatrixError, match="is of kind compat, not native"):
         make_cell("elasticsearch8", "9", kind="native", table=TABLE)
     with pytest.raises(MatrixError, match="unknown client"):
         make_cell("opensearch", "9", table=TABLE)
@@ -63,7 +79,7 @@ def test_parse_cells() -> None:
         "elasticsearch8-8.19",
         "elasticsearch7-7.17",
     ]
-    assert len(parse_cells("all")) == 5
+    assert len(parse_cells("all")) == 9
     cells = parse_cells("elasticsearch7@8.19, elasticsearch8")
     assert [(c.key, c.kind) for c in cells] == [
         ("elasticsearch7-8.19", "compat"),

@@ -21,10 +21,13 @@ def parsed(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> argparse.Namespa
 
 
 def test_options_after_the_cells_are_options(monkeypatch: pytest.MonkeyPatch) -> None:
-    args = parsed(["run", "all", "--report", "--readme", "--compat-may-fail"], monkeypatch)
-    assert (args.client, args.stack, args.report, args.readme, args.compat_may_fail) == (
+    args = parsed(
+        ["run", "all", "--report", "--readme", "--only-native-must-pass", "--official"], monkeypatch
+    )
+    assert (args.client, args.stack, args.report, args.readme, args.only_native_must_pass, args.official) == (
         "all",
         None,
+        True,
         True,
         True,
         True,
@@ -43,3 +46,21 @@ def test_arguments_after_double_dash_go_to_pytest(monkeypatch: pytest.MonkeyPatc
 def test_double_dash_is_for_run_only() -> None:
     with pytest.raises(SystemExit):
         cli.main(["cells", "all", "--", "-k", "x"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome", "green"),
+    [
+        ("native", "fail", False),
+        ("compat", "fail", True),
+        ("unsupported", "fail", True),
+        ("unsupported", "error", False),
+        ("native", "pass", True),
+    ],
+)
+def test_only_native_cells_must_pass(kind: str, outcome: str, green: bool) -> None:
+    result = {"cell": {"kind": kind}, "passed": 3, "failed": int(outcome == "fail")}
+    if outcome == "error":
+        result["cluster_error"] = "did not start"
+    assert cli._green(result, only_native_must_pass=True) is green
+    assert cli._green(result, only_native_must_pass=False) is (outcome == "pass")

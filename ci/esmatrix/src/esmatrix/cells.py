@@ -2,8 +2,9 @@
 
 The cells come from the registry of majors (majors.json): each client against its
 native stack (``native``), then against the next major's stack where the entry names it
-(``compat``, with REST API compatibility headers). A matrix file (ESMATRIX_FILE) may list
-other cells instead. Stacks are the aliases of compat-matrix/stack-versions.json ("7.17",
+(``compat``, with REST API compatibility headers), then every other pairing
+(``unsupported``: run so the report shows what the server answers, never required to pass).
+A matrix file (ESMATRIX_FILE) may list other cells instead. Stacks are the aliases of compat-matrix/stack-versions.json ("7.17",
 "8.19", "9"); "9.5" or an exact version that the table maps to an alias is accepted too.
 """
 
@@ -27,10 +28,19 @@ MATRIX_DIR = ROOT / "compat-matrix"
 CLIENT_MAJORS: dict[str, int] = {m.package: m.major for m in load_majors()}
 DESCRIPTION = (
     "Clients x Elasticsearch stacks. 'native': the client's own major; 'compat': the next major, "
-    "reached with REST API compatibility headers. Stacks are the aliases of stack-versions.json."
+    "reached with REST API compatibility headers; 'unsupported': any other pairing, run to show "
+    "what the server answers. Stacks are the aliases of stack-versions.json."
 )
 
-KINDS = ("native", "compat")
+KINDS = ("native", "compat", "unsupported")
+
+# Environment only our clients understand, per (client, stack major): the official reference
+# run of the cell leaves it out, so the report shows the official behaviour next to ours.
+OURS_ONLY_ENV: dict[tuple[str, int], dict[str, str]] = {
+    # our 9.x client's opt-in: the compat header follows the server's major (8.x answers 400
+    # to compatible-with=9)
+    ("elasticsearch", 8): {"ELASTIC_CLIENT_APIVERSIONING": "negotiate"},
+}
 
 
 class MatrixError(ValueError):
@@ -101,6 +111,11 @@ class Cell:
     nodes: int = 1
     env: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
+    ours_env: Mapping[str, str] = field(default_factory=dict)  # left out of the official run
+
+    def env_for(self, official: bool) -> dict[str, str]:
+        """The environment of the cell's run with our client, or with the official one."""
+        return dict(self.env) if official else {**self.env, **self.ours_env}
 
     @property
     def key(self) -> str:
@@ -129,6 +144,7 @@ class Cell:
             "nodes": self.nodes,
             "env": dict(self.env),
             "note": self.note,
+            "ours_env": dict(self.ours_env),
             "compat_header": self.compat_header,
         }
 
@@ -142,27 +158,34 @@ def make_cell(
     nodes: int = 1,
     env: Mapping[str, str] | None = None,
     note: str = "",
+    ours_env: Mapping[str, str] | None = None,
     table: Mapping[str, str | None] | None = None,
 ) -> Cell:
     """Build and validate a cell; ``kind`` defaults to what the majors imply."""
     table = stack_table() if table is None else table
     stack = normalize_stack(stack, table)
     cmajor, smajor = client_major(client), stack_major(stack, table)
-    implied = "native" if cmajor == smajor else "compat" if smajor == cmajor + 1 else None
-    if implied is None:
-        raise MatrixError(
-            f"{client} (API {cmajor}.x) does not support Elasticsearch {smajor}.x: "
-            f"only {cmajor}.x natively and {cmajor + 1}.x with compatibility headers"
+    implied = "native" if cmajor == smajor else "compat" if smajor == cmajor + 1 else "unsupported"
+    if implied == "unsupported":
+        compat = next((m.compat_stack for m in load_majors() if m.package == client), None)
+        supported = f"{cmajor}.x" + (
+            f" and, with compatibility headers, {stack_major(compat, table)}.x" if compat else ""
         )
+        note = note or (
+            f"{client} (API {cmajor}.x) supports Elasticsearch {supported}, not {smajor}.x: "
+            "run to record what the server answers"
+        )
+        if ours_env is None:
+            ours_env = OURS_ONLY_ENV.get((client, smajor))
     if kind is not None and kind != implied:
-        raise MatrixError(f"{client} x {stack} is a {implied} cell, not {kind}")
+        raise MatrixError(f"{client} x {stack} is of kind {implied}, not {kind}")
     if not 1 <= nodes <= 3:
         raise MatrixError("nodes must be 1, 2 or 3")
     env = dict(env or {})
     if implied == "compat" and cmajor == 7:
         # The 7.x client only sends compatible-with=7 when asked to.
         env.setdefault("ELASTIC_CLIENT_APIVERSIONING", "true")
-    return Cell(client, stack, implied, provider, nodes, env, note)
+    return Cell(client, stack, implied, provider, nodes, env, note, dict(ours_env or {}))
 
 
 @dataclass(frozen=True)
@@ -182,7 +205,7 @@ class Matrix:
 
 def registry_cells(majors: tuple[Major, ...] | None = None) -> dict[str, Any]:
     """The matrix of the registry of majors, in the form of a matrix file: every client on its
-    native stack, newest first, then every client on its compat stack."""
+    native stack, newest first, then every client on its compat stack, then the other pairings."""
     try:
         majors = load_majors() if majors is None else majors
     except RegistryError as exc:
@@ -192,10 +215,18 @@ def registry_cells(majors: tuple[Major, ...] | None = None) -> dict[str, Any]:
         if m.compat_stack is not None:
             cell = {"client": m.package, "stack": m.compat_stack, "kind": "compat", "note": m.compat_note}
             cells.append({**cell, "env": dict(m.compat_env)} if m.compat_env else cell)
+    listed = {(c["client"], c["stack"]) for c in cells}
+    stacks = [m.stack for m in sorted(majors, key=lambda m: m.major)]
+    cells += [
+        {"client": m.package, "stack": s, "kind": "unsupported"}
+        for m in majors
+        for s in stacks
+        if (m.package, s) not in listed
+    ]
     return {
         "description": DESCRIPTION,
         "clients": [m.package for m in majors],
-        "stacks": [m.stack for m in sorted(majors, key=lambda m: m.major)],
+        "stacks": stacks,
         "cells": cells,
     }
 
@@ -224,6 +255,7 @@ def load_matrix(path: Path | None = None) -> Matrix:
             nodes=int(raw.get("nodes", nodes)),
             env=raw.get("env"),
             note=str(raw.get("note", "")),
+            ours_env=raw.get("ours_env"),
             table=table,
         )
         if cell.key in seen:

@@ -11,14 +11,21 @@ from collections.abc import Iterable, Mapping
 
 from escluster import jdk, load_majors, resolve_version
 
-from . import report, runner
+from . import official, report, runner
 from .cells import ROOT, Cell, MatrixError, parse_cells
 
 
-def _pytest_here(extra: list[str]) -> runner.RunPytest:
+def _pytest_with(python: str, extra: list[str], clean: bool = False) -> runner.RunPytest:
+    """The suite through ``python``; ``clean`` drops this venv from the environment (the
+    official venv's interpreter must not see our packages)."""
+
     def run(env: Mapping[str, str]) -> int:
+        base = dict(os.environ)
+        if clean:
+            for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
+                base.pop(name, None)
         command = [
-            sys.executable,
+            python,
             "-m",
             "pytest",
             str(runner.SUITE),
@@ -28,14 +35,29 @@ def _pytest_here(extra: list[str]) -> runner.RunPytest:
             "no:cacheprovider",
             *extra,
         ]
-        return subprocess.call(command, cwd=ROOT, env={**os.environ, **env})
+        return subprocess.call(command, cwd=ROOT, env={**base, **env})
 
     return run
+
+
+def _reference(extra: list[str]) -> runner.Reference:
+    """The official client of each cell, from its venv (built once per client per run)."""
+    built: dict[str, official.OfficialEnv] = {}
+
+    def reference(cell: Cell) -> tuple[runner.RunPytest, Mapping[str, str]]:
+        if cell.client not in built:
+            print(f"esmatrix: {cell.client}: the official release's venv")
+            built[cell.client] = official.build(cell.client)
+        env = built[cell.client]
+        return _pytest_with(str(env.python), extra, clean=True), env.versions
+
+    return reference
 
 
 def cmd_cells(args: argparse.Namespace) -> int:
     for cell in parse_cells(args.which):
         extra = f" env={dict(cell.env)}" if cell.env else ""
+        extra += f" ours_env={dict(cell.ours_env)}" if cell.ours_env else ""
         print(f"{cell.client} x {cell.stack}: {cell.kind}, {cell.provider}, {cell.nodes} node(s){extra}")
     return 0
 
@@ -51,16 +73,17 @@ def jdk_problems(stacks: Iterable[str]) -> list[str]:
     return problems
 
 
-def _green(result: dict[str, object], compat_may_fail: bool) -> bool:
-    """A cell that ran and passed; with ``compat_may_fail`` a compat cell that ran is enough."""
+def _green(result: dict[str, object], only_native_must_pass: bool) -> bool:
+    """A cell that ran and passed; with ``only_native_must_pass`` a compat or unsupported cell
+    that ran is enough (its failures are in the report, with the server's answers)."""
     status = runner.status(result)
     cell = result["cell"]
-    compat = isinstance(cell, dict) and cell.get("kind") == "compat"
-    return status == "pass" or (compat_may_fail and compat and status != "error")
+    native = isinstance(cell, dict) and cell.get("kind") == "native"
+    return status == "pass" or (only_native_must_pass and not native and status != "error")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.client in ("all", "native", "matrix"):
+    if args.client in ("all", "native", "matrix") or "@" in args.client or "," in args.client:
         cells = parse_cells(args.client)
     else:
         cells = parse_cells(f"{args.client}@{args.stack or ''}")
@@ -74,13 +97,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         if problems:
             print("esmatrix: no JDK for the clusters: " + " | ".join(problems), file=sys.stderr)
             return 2
-    results = [runner.run_cell(c, _pytest_here(args.pytest_args), url=url) for c in cells]
-    for result in results:
-        print(runner.summary_line(result))
+    reference = _reference(args.pytest_args) if args.official else None
+    runs = runner.run_cells(
+        cells, _pytest_with(sys.executable, args.pytest_args), reference=reference, url=url
+    )
+    results = [ours for ours, _ in runs]  # each one's summary was logged as it finished
     if len(cells) > 1 or args.report:
         written = report.write(readme=args.readme)
         print(f"report: {ROOT / 'compat-matrix' / 'REPORT.md'} ({len(written['cells'])} cells)")
-    broken = [r for r in results if not _green(r, args.compat_may_fail)]
+    broken = [r for r in results if not _green(r, args.only_native_must_pass)]
     for result in broken:
         cell = Cell(result["client"], result["stack"], result["cell"]["kind"])
         print(
@@ -115,16 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
     cells.add_argument("which", nargs="?", default="all", help="native, all, or client@stack,...")
     cells.set_defaults(func=cmd_cells)
     run = sub.add_parser("run", help="run cells with this interpreter")
-    run.add_argument("client", help="a package name, or all / native")
+    run.add_argument("client", help="a package name, all / native, or client@stack,...")
     run.add_argument("stack", nargs="?", help="stack alias (7.17, 8.19, 9) or major.minor (9.5)")
     run.add_argument("--url", default=None, help="use this cluster instead of starting one")
     run.add_argument("--readme", action="store_true", help="also update README.md's table")
     run.add_argument("--nodes", type=int, choices=(1, 2, 3), help="cluster size instead of the matrix's")
     run.add_argument("--report", action="store_true", help="write the report also after a single cell")
     run.add_argument(
-        "--compat-may-fail",
+        "--only-native-must-pass",
         action="store_true",
-        help="exit 0 when only compat cells fail (not when they error)",
+        help="exit 0 when only compat or unsupported cells fail (not when they error)",
+    )
+    run.add_argument(
+        "--official",
+        action="store_true",
+        help="after each cell, run the suite with the official client of PyPI on the same cluster",
     )
     run.set_defaults(func=cmd_run, pytest_args=[])  # extra pytest arguments come after "--"
     jdks = sub.add_parser("jdks", help="fail, naming what to install, when no JDK runs these cells' stacks")

@@ -6,7 +6,8 @@ end of the run each cell becomes compat-matrix/results/<client>-<stack>.json:
     {"cell": {...}, "server": {"version": "8.19.21", ...},
      "passed": 80, "failed": 0, "errors": 0, "skipped": 6, "xfailed": 0,
      "duration_s": 31.2, "skips": [{"reason": "...", "count": 2, "tests": [...]}],
-     "failures": [{"test": "...", "phase": "call", "message": "..."}], "notes": [...]}
+     "failures": [{"test": "...", "phase": "call", "message": "...", "server_error": {...}}],
+     "server_errors": [{"status": 400, "type": "...", "reason": "...", "count": 12}], "notes": [...]}
 
 ``python -m esmatrix`` (the runner) then adds how the cluster was provided.
 """
@@ -54,13 +55,34 @@ def failure_message(report: Any) -> str:
     return text
 
 
+def server_error(exc: BaseException | None) -> dict[str, Any] | None:
+    """What the server answered, when a test failed on an HTTP error of any major's client
+    (ours or the official): the status and the error type and reason of the response body.
+    Follows the exception's cause and context, so a wrapped API error is found too."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        meta = getattr(exc, "meta", None)
+        status = getattr(meta, "status", None) if meta is not None else getattr(exc, "status_code", None)
+        if isinstance(status, int):
+            body = getattr(exc, "body", None) if meta is not None else getattr(exc, "info", None)
+            error = body.get("error") if isinstance(body, dict) else body
+            if isinstance(error, dict):
+                kind, reason = error.get("type"), error.get("reason")
+            else:  # a bare message (e.g. the 405 of a wrong method) or no body
+                kind, reason = None, error
+            return {"status": status, "type": str(kind or ""), "reason": str(reason or "")[:MESSAGE_LIMIT]}
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 @dataclass
 class CellOutcomes:
     """What happened to the tests of one cell."""
 
     outcomes: dict[str, str] = field(default_factory=dict)  # test id -> final outcome
     skips: dict[str, str] = field(default_factory=dict)  # test id -> reason
-    failures: list[dict[str, str]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
     first_start: float | None = None
     last_stop: float | None = None
     info: dict[str, Any] = field(default_factory=dict)  # cell, server, notes (from the fixtures)
@@ -84,7 +106,11 @@ class CellOutcomes:
             outcome = "failed" if phase == "call" else "errors"
             if previous not in ("failed", "errors"):
                 self.outcomes[test_id] = outcome
-            self.failures.append({"test": test_id, "phase": phase, "message": failure_message(report)})
+            failure: dict[str, Any] = {"test": test_id, "phase": phase, "message": failure_message(report)}
+            found = dict(getattr(report, "user_properties", ())).get("server_error")
+            if found:
+                failure["server_error"] = found
+            self.failures.append(failure)
         elif phase == "call":
             self.outcomes[test_id] = "xpassed" if hasattr(report, "wasxfail") else "passed"
 
@@ -112,10 +138,22 @@ class CellOutcomes:
                     for reason, tests in sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[0]))
                 ],
                 "failures": self.failures,
+                "server_errors": server_errors(self.failures),
                 "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             }
         )
         return data
+
+
+def server_errors(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The distinct server answers behind ``failures``, most frequent first."""
+    counts = Counter(
+        (e["status"], e["type"], e["reason"]) for f in failures if (e := f.get("server_error")) is not None
+    )
+    return [
+        {"status": status, "type": kind, "reason": reason, "count": count}
+        for (status, kind, reason), count in counts.most_common()
+    ]
 
 
 class Collector:

@@ -61,55 +61,97 @@ def yaml_result(cell: Cell, directory: Path, table: dict[str, str | None]) -> di
                 if isinstance(f, dict)
             ],
             "duration_s": data.get("duration_seconds", data.get("duration_s")),
+            "started_at": data.get("started_at"),
         }
     return None
 
 
+def run_facts(result: dict[str, Any] | None) -> dict[str, Any]:
+    """What one run of a cell (ours or the official reference) shows side by side."""
+    result = result or {}
+    return {
+        "status": status(result or None),
+        "client_version": result.get("client_version"),
+        "transport_version": result.get("transport_version"),
+        "passed": result.get("passed", 0),
+        "failed": result.get("failed", 0),
+        "errors": result.get("errors", 0),
+        "skipped": result.get("skipped", 0),
+        "duration_s": result.get("duration_s"),
+        "started_at": result.get("started_at"),
+        "finished_at": result.get("finished_at"),
+        "git_revision": result.get("git_revision"),
+        "skips": [{"reason": s["reason"], "count": s["count"]} for s in result.get("skips", [])],
+        "failures": result.get("failures", []),
+        "server_errors": result.get("server_errors", []),
+        "suite_error": result.get("suite_error"),
+        "notes": result.get("notes", []),
+    }
+
+
 def build(matrix: Matrix | None = None, directory: Path | None = None) -> dict[str, Any]:
-    """report.json's content."""
+    """report.json's content: per cell our run's facts at the top level (and under ``ours``),
+    the official reference's under ``official``; per stack column when and on which commit
+    each side ran."""
     matrix = matrix or load_matrix()
     directory = directory or results_dir()
     table = stack_table()
     cells = []
     for cell in matrix.cells:
         result = read_json(result_path(cell, directory))
-        server = (result or {}).get("server") or {}
+        theirs = read_json(result_path(cell, directory, official=True))
+        server = (result or {}).get("server") or (theirs or {}).get("server") or {}
+        ours = run_facts(result)
         cells.append(
             {
                 "client": cell.client,
-                "client_version": (result or {}).get("client_version"),
                 "stack": cell.stack,
                 "stack_version": table.get(cell.stack),
                 "kind": cell.kind,
                 "compat_header": cell.compat_header,
+                "env": dict(cell.env),
+                "ours_env": dict(cell.ours_env),
                 "provider": (result or {}).get("provider", cell.provider),
                 "nodes": server.get("nodes", cell.nodes),
                 "note": cell.note,
-                "status": status(result),
                 "server_version": server.get("version"),
                 "server_modules": server.get("modules"),
-                "passed": (result or {}).get("passed", 0),
-                "failed": (result or {}).get("failed", 0),
-                "errors": (result or {}).get("errors", 0),
-                "skipped": (result or {}).get("skipped", 0),
-                "duration_s": (result or {}).get("duration_s"),
                 "cluster_start_s": (result or {}).get("cluster_start_s"),
-                "finished_at": (result or {}).get("finished_at"),
-                "skips": [
-                    {"reason": s["reason"], "count": s["count"]} for s in (result or {}).get("skips", [])
-                ],
-                "failures": (result or {}).get("failures", []),
                 "cluster_error": (result or {}).get("cluster_error"),
-                "notes": (result or {}).get("notes", []),
                 "yaml": yaml_result(cell, directory, table),
+                **ours,
+                "ours": ours,
+                "official": (run_facts(theirs) | {"versions": theirs.get("official_versions")})
+                if theirs
+                else None,
             }
         )
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "clients": matrix.clients,
         "stacks": {s: table.get(s) for s in matrix.stacks},
+        "columns": columns(cells, matrix.stacks),
         "cells": cells,
     }
+
+
+def columns(cells: list[dict[str, Any]], stacks: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per stack, per side (ours, official): when its cells ran and the commits they ran on."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for stack in stacks:
+        out[stack] = {}
+        for side in ("ours", "official"):
+            runs = [
+                c[side] for c in cells if c["stack"] == stack and c[side] and c[side]["status"] != "not run"
+            ]
+            stamps = sorted(r["finished_at"] for r in runs if r.get("finished_at"))
+            out[stack][side] = {
+                "ran": _span(stamps),
+                "first": stamps[0] if stamps else None,
+                "last": stamps[-1] if stamps else None,
+                "commits": sorted({str(r["git_revision"]) for r in runs if r.get("git_revision")}),
+            }
+    return out
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -139,17 +181,63 @@ def _mark(status_: str) -> str:
     return {"pass": "pass", "fail": "FAIL", "error": "ERROR", "not run": "not run"}[status_]
 
 
+def _side(run: dict[str, Any] | None) -> str:
+    """``pass 101 / 0 / 16`` (passed / failed / skipped) of one side of a cell."""
+    if run is None or run["status"] == "not run":
+        return "not run"
+    return f"{_mark(run['status'])} {_counts(run)}"
+
+
+def _column_stamp(column: dict[str, Any]) -> str:
+    commits = ", ".join(f"`{c}`" for c in column["commits"]) or "-"
+    return f"{column['ran']} at {commits}" if column["first"] else "not run"
+
+
+def grid_markdown(report: dict[str, Any]) -> str:
+    """Clients x stacks, ours next to the official in each stack, with when and on which
+    commit each column ran."""
+    stacks = list(report["stacks"])
+    by_key = {(c["client"], c["stack"]): c for c in report["cells"]}
+    head = ["client"] + [
+        f"{_stack_label(s, report['stacks'][s])} {side}" for s in stacks for side in ("ours", "official")
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    stamps = [_column_stamp(report["columns"][s][side]) for s in stacks for side in ("ours", "official")]
+    lines.append("| *ran* | " + " | ".join(stamps) + " |")
+    for client in report["clients"]:
+        row = [f"`{client}`"]
+        for stack in stacks:
+            cell = by_key.get((client, stack))
+            if cell is None:
+                row += ["-", "-"]
+                continue
+            row += [f"{cell['kind']}: {_side(cell['ours'])}", _side(cell["official"])]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def _first_server_error(run: dict[str, Any] | None) -> str:
+    errors = (run or {}).get("server_errors") or []
+    if not errors:
+        return "-"
+    e = errors[0]
+    return f"{e['status']} {e['type'] or '-'}: {' '.join(str(e['reason']).split())[:90]}".replace("|", "/")
+
+
 def table_markdown(report: dict[str, Any]) -> str:
-    """The one table (also used in README.md)."""
+    """One row per cell, ours next to the official (also used in README.md)."""
     lines = [
-        "| client | stack | kind | server reported | result | integration passed / failed / skipped | suite | cluster start | yaml passed / failed / skipped |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| client | stack | kind | provider | server reported | ours passed / failed / skipped "
+        "| official passed / failed / skipped | server's answer to failures (ours) | suite | cluster start "
+        "| yaml passed / failed / skipped |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cell in report["cells"]:
         kind = cell["kind"] + (f" ({cell['compat_header']})" if cell["kind"] == "compat" else "")
         lines.append(
             f"| `{cell['client']}` | {_stack_label(cell['stack'], cell['stack_version'])} | {kind} "
-            f"| {cell['server_version'] or '-'} | {_mark(cell['status'])} | {_counts(cell)} "
+            f"| {cell['provider']} | {cell['server_version'] or '-'} | {_side(cell['ours'])} "
+            f"| {_side(cell['official'])} | {_first_server_error(cell['ours'])} "
             f"| {_seconds(cell['duration_s'])} | {_seconds(cell['cluster_start_s'])} | {_yaml(cell)} |"
         )
     return "\n".join(lines)
@@ -168,18 +256,26 @@ def markdown(report: dict[str, Any]) -> str:
     out = [
         "# Compat matrix",
         "",
-        "Every API package against real Elasticsearch clusters (generated by `nox -s matrix`; "
-        "rebuild this file alone with `python -m esmatrix report`).",
+        "Every API package against real Elasticsearch clusters, each cell run twice on the same "
+        "cluster: with our client (*ours*) and with the official release from PyPI (*official*, in "
+        "a venv of its own). Generated by `nox -s matrix`; rebuild this file alone with "
+        "`python -m esmatrix report`.",
         f"Generated {report['generated_at']}. Stacks: "
         + ", ".join(f"{k} = {v}" for k, v in report["stacks"].items())
         + ".",
         "",
         "![compat matrix](matrix.svg)",
         "",
+        grid_markdown(report),
+        "",
+        "Counts are passed / failed / skipped; *ran*: when (UTC) and on which commit of this "
+        "repository the column's cells ran (`+dirty`: with uncommitted changes).",
+        "",
         table_markdown(report),
         "",
         "*native*: the client's own major; *compat*: the next major, reached with REST API "
-        "compatibility headers. *server reported*: the version from `GET _nodes` (the "
+        "compatibility headers; *unsupported*: any other pairing, run to record what the server "
+        "answers (never required to pass). *server reported*: the version from `GET _nodes` (the "
         "integration-test distribution of 8.x/9.x has no `GET /`). Each test runs twice, with "
         "the sync and the async client. *yaml*: the YAML REST test runner's counts where its "
         "result file exists (`compat-matrix/results/yaml-<client>-<stack>.json`).",
@@ -191,38 +287,27 @@ def markdown(report: dict[str, Any]) -> str:
         )
         out.append("")
         facts = [
-            f"result: **{_mark(cell['status'])}**",
             f"server reported {cell['server_version'] or '-'}",
             f"provider `{cell['provider']}`, {cell['nodes']} node(s)",
         ]
-        if cell["client_version"]:
-            facts.append(f"client {cell['client']} {cell['client_version']}")
-        if cell["finished_at"]:
-            facts.append(f"run {cell['finished_at']}")
         out.append("- " + "; ".join(facts))
+        if cell["note"]:
+            out.append(f"- {cell['note']}")
         if cell["server_modules"]:
             out.append("- server modules: " + ", ".join(f"`{m}`" for m in cell["server_modules"]))
-        for note in cell["notes"]:
-            out.append(f"- note: {note}")
         if cell["cluster_error"]:
             out.append("- cluster did not start:")
             out.append("")
             out.append("  ```")
             out.extend("  " + line for line in str(cell["cluster_error"]).splitlines()[-15:])
             out.append("  ```")
-        if cell["failures"]:
-            out.append(f"- failures ({len(cell['failures'])}):")
-            for failure in cell["failures"]:
-                message = " ".join(str(failure["message"]).split())
-                out.append(f"  - `{failure['test']}` ({failure['phase']}): {message}")
-        if cell["skips"]:
-            out.append(f"- skipped ({cell['skipped']}):")
-            for skip in cell["skips"]:
-                out.append(f"  - {skip['count']} x {skip['reason']}")
+        for side in ("ours", "official"):
+            out.extend(_side_markdown(cell, side))
         y = cell.get("yaml")
         if y:
             out.append(
                 f"- yaml REST tests (`{y['file']}`): {y['passed']} passed, {y['failed']} failed, {y['skipped']} skipped"
+                f" (ran {y['started_at'] or '-'}, by `nox -s yaml`, not by this matrix run)"
             )
             for failure in y["failures"]:
                 out.append(f"  - failed `{failure['test']}`: {' '.join(failure['message'].split())}")
@@ -232,15 +317,59 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+FAILURES_LISTED = 20  # per side of a cell; the server's answers summarize the rest
+
+
+def _side_markdown(cell: dict[str, Any], side: str) -> list[str]:
+    """One side (ours or the official) of a cell's section."""
+    run = cell[side]
+    if run is None or run["status"] == "not run":
+        return [f"- **{side}**: not run"]
+    versions = run.get("versions") or {}
+    client = ", ".join(f"{k} {v}" for k, v in versions.items()) or (
+        f"{cell['client']} {run['client_version']}"
+        + (f", elastic_transport {run['transport_version']}" if run["transport_version"] else "")
+    )
+    out = [
+        f"- **{side}**: **{_mark(run['status'])}**, {run['passed']} passed, {run['failed'] + run['errors']} failed, "
+        f"{run['skipped']} skipped; {client}; ran {run['finished_at'] or '-'} at `{run['git_revision'] or '-'}`"
+    ]
+    out += [f"  - note: {note}" for note in run["notes"]]
+    if run["suite_error"]:
+        out.append(f"  - suite did not run: {run['suite_error']}")
+    if run["server_errors"]:
+        out.append("  - the server's answers to the failed requests:")
+        for e in run["server_errors"]:
+            reason = (
+                " ".join(str(e["reason"]).split())
+                or "(the response had no error body, as HEAD responses never do)"
+            )
+            out.append(f"    - {e['count']} x {e['status']} `{e['type'] or '-'}`: {reason}")
+    failures = run["failures"]
+    if failures:
+        out.append(
+            f"  - failures ({len(failures)}{', first ' + str(FAILURES_LISTED) if len(failures) > FAILURES_LISTED else ''}):"
+        )
+        for failure in failures[:FAILURES_LISTED]:
+            message = " ".join(str(failure["message"]).split())
+            out.append(f"    - `{failure['test']}` ({failure['phase']}): {message}")
+    if run["skips"]:
+        out.append(f"  - skipped ({run['skipped']}):")
+        out += [f"    - {skip['count']} x {skip['reason']}" for skip in run["skips"]]
+    return out
+
+
 def readme_section(report: dict[str, Any]) -> str:
     """The generated part of README.md's "Compat matrix" section."""
+    providers = ", ".join(f"`{p}`" for p in sorted({c["provider"] for c in report["cells"]}))
     lines = [
         README_START,
         "",
-        table_markdown(report),
+        grid_markdown(report),
         "",
-        f"Cells run {_run_span(report)} by `nox -s matrix` on the `local` provider; "
-        "details, skip reasons and failures in [compat-matrix/REPORT.md](compat-matrix/REPORT.md), "
+        f"Cells run {_run_span(report)} by `nox -s matrix` (providers: {providers}); ours next to the "
+        "official release of PyPI on the same cluster; passed / failed / skipped. Details, the "
+        "server's answers, skip reasons and failures in [compat-matrix/REPORT.md](compat-matrix/REPORT.md), "
         "picture in [compat-matrix/matrix.svg](compat-matrix/matrix.svg). Skipped, never counted as passed:",
         "",
     ]
@@ -250,8 +379,12 @@ def readme_section(report: dict[str, Any]) -> str:
 
 
 def _run_span(report: dict[str, Any]) -> str:
-    """When the cells ran (from their result files): ``2026-11-28 01:27-01:31 UTC``."""
-    stamps = sorted(c["finished_at"] for c in report["cells"] if c.get("finished_at"))
+    """When the cells ran (from their result files)."""
+    return _span(sorted(c["finished_at"] for c in report["cells"] if c.get("finished_at")))
+
+
+def _span(stamps: list[str]) -> str:
+    """``2026-11-28 01:27-01:31 UTC`` from sorted ISO timestamps."""
     if not stamps:
         return "(none yet)"
     first, last = stamps[0], stamps[-1]
@@ -301,16 +434,17 @@ def svg(report: dict[str, Any]) -> str:
     clients: list[str] = report["clients"]
     stacks: list[str] = list(report["stacks"])
     by_key = {(c["client"], c["stack"]): c for c in report["cells"]}
-    left, top, cw, ch, gap = 170, 70, 230, 104, 6
+    left, top, cw, ch, gap = 170, 70, 260, 124, 6
     width = left + len(stacks) * (cw + gap) + 10
-    height = top + len(clients) * (ch + gap) + 86
+    height = top + len(clients) * (ch + gap) + 102
     esc = html.escape
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         '<text x="10" y="22" font-size="16" font-weight="bold">Compat matrix: clients x Elasticsearch</text>',
-        f'<text x="10" y="40" fill="#555">integration suite, sync + async; generated {esc(report["generated_at"])}</text>',
+        f'<text x="10" y="40" fill="#555">integration suite, sync + async, ours (colour) and the official; '
+        f"generated {esc(report['generated_at'])}</text>",
     ]
     for j, stack in enumerate(stacks):
         x = left + j * (cw + gap) + cw / 2
@@ -343,8 +477,12 @@ def svg(report: dict[str, Any]) -> str:
         "skips (features the distribution lacks) are not counted</text>"
     )
     parts.append(
-        f'<text x="10" y="{legend_y + 52}" fill="#555">dashed border: compat cell; thick red border: '
-        "a test failed; yaml: passed/failed/skipped of the YAML REST tests</text>"
+        f'<text x="10" y="{legend_y + 52}" fill="#555">dashed border: compat cell; dotted: unsupported; '
+        "thick red border: a test of ours failed</text>"
+    )
+    parts.append(
+        f'<text x="10" y="{legend_y + 68}" fill="#555">official: the official client\'s result on the same '
+        "cluster (passed / failed / skipped); yaml: the YAML REST tests' passed/failed/skipped</text>"
     )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -357,7 +495,9 @@ def _svg_cell(cell: dict[str, Any] | None, x: float, y: float, w: float, h: floa
             f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" fill="#f0f0f0"/>',
             f'<text x="{x + w / 2}" y="{y + h / 2 + 4}" text-anchor="middle" fill="#999">not supported</text>',
         ]
-    dash = ' stroke-dasharray="6 4"' if cell["kind"] == "compat" else ""
+    dash = {"compat": ' stroke-dasharray="6 4"', "unsupported": ' stroke-dasharray="2 3"'}.get(
+        cell["kind"], ""
+    )
     if cell["status"] == "not run":
         fill, ink = "#bdbdbd", "#222"
     else:
@@ -372,6 +512,7 @@ def _svg_cell(cell: dict[str, Any] | None, x: float, y: float, w: float, h: floa
     else:
         lines.append(f"{cell['passed']} passed · {cell['failed'] + cell['errors']} failed")
         lines.append(f"{cell['skipped']} skipped · {_seconds(cell['duration_s'])}")
+    lines.append(f"official: {_side(cell['official'])}")
     y_cell = cell.get("yaml")
     lines.append(f"yaml: {y_cell['passed']}/{y_cell['failed']}/{y_cell['skipped']}" if y_cell else "yaml: -")
     failing = cell["status"] in ("fail", "error")
