@@ -308,7 +308,9 @@ def matrix(session: nox.Session) -> None:
     our client and then with the official release from PyPI (a venv of its own, see
     ci/esmatrix/src/esmatrix/official.py) on the same cluster; then compat-matrix/REPORT.md,
     report.json and matrix.svg; README's table only when asked (``-- --readme``), so a run on a
-    user's machine leaves the README alone.
+    user's machine leaves the README alone. Clusters run on docker where an engine answers or
+    can be started here (a private one, stopped after), else on local; ESCLUSTER_PROVIDER=local
+    forces local. The report names each cell's provider.
 
     ``nox -s matrix -- native`` or ``-- elasticsearch7@8.19,elasticsearch8@9`` runs a subset
     (the report still shows every cell, with the results on file). Fails when a native cell
@@ -321,9 +323,12 @@ def matrix(session: nox.Session) -> None:
     readme = ["--readme"] if "--readme" in args else []
     specs = [a for a in args if a != "--readme"]
     spec = specs[0] if specs else "all"
-    session.run(
-        "python", "-m", "esmatrix", "run", spec, "--report", "--official", *readme, "--only-native-must-pass"
-    )
+    with docker_engine(session) as docker_env:
+        session.run(
+            *("python", "-m", "esmatrix", "run", spec, "--report", "--official", *readme),
+            "--only-native-must-pass",
+            env=docker_env,
+        )
 
 
 @nox.session(python="3")

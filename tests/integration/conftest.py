@@ -45,7 +45,7 @@ from typing import Any
 import pytest
 from escluster import get_provider, node_features
 from escluster.features import NodeFeatures
-from esmatrix.cells import Cell, MatrixError, cell_for, parse_cells, stack_table
+from esmatrix.cells import AUTO, Cell, MatrixError, cell_for, parse_cells, stack_table
 from esmatrix.collect import Collector, server_error, short_test_id
 
 HERE = Path(__file__).resolve().parent
@@ -319,7 +319,7 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
             urls = url.split(",")
             provider_name, start_s = "url", 0.0
         else:
-            provider = get_provider(cell.provider, cell.nodes)
+            provider = get_provider(None if cell.provider == AUTO else cell.provider, cell.nodes)
             began = time.monotonic()
             try:
                 urls = provider.start(cell.stack, nodes=cell.nodes)

@@ -193,7 +193,8 @@ def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
         except Exception as exc:  # BuildError / APIError: one line with the engine's reason
             reason = " ".join(str(getattr(exc, "msg", None) or exc).split())
             raise ClusterStartError(f"building {tag} failed: {reason}") from None
-    if previous not in (None, built.id):  # the image this build replaced, now untagged: don't let them pile up
+    # The image this build replaced, now untagged: don't let them pile up.
+    if previous not in (None, built.id):
         try:
             client.images.remove(previous, noprune=False)
         except Exception:  # in use by a container, or already gone

@@ -32,6 +32,10 @@ DESCRIPTION = (
     "what the server answers. Stacks are the aliases of stack-versions.json."
 )
 
+# A cell's provider by default: escluster's choice when its cluster starts (ESCLUSTER_PROVIDER,
+# else docker where an engine answers, else local); results record the one that ran.
+AUTO = "auto"
+
 KINDS = ("native", "compat", "unsupported")
 
 # Environment only our clients understand, per (client, stack major): the official reference
@@ -107,7 +111,7 @@ class Cell:
     client: str
     stack: str
     kind: str
-    provider: str = "local"
+    provider: str = AUTO
     nodes: int = 1
     env: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
@@ -154,7 +158,7 @@ def make_cell(
     stack: str,
     *,
     kind: str | None = None,
-    provider: str = "local",
+    provider: str = AUTO,
     nodes: int = 1,
     env: Mapping[str, str] | None = None,
     note: str = "",
@@ -242,7 +246,7 @@ def load_matrix(path: Path | None = None) -> Matrix:
         except (OSError, ValueError) as exc:
             raise MatrixError(f"cannot read the matrix definition {path}: {exc}") from exc
     table = stack_table()
-    provider = str(data.get("provider", "local"))
+    provider = str(data.get("provider", AUTO))
     nodes = int(data.get("nodes", 1))
     cells = []
     seen = set()

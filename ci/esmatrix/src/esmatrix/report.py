@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .cells import MATRIX_DIR, ROOT, Cell, Matrix, load_matrix, results_dir, stack_table
+from .cells import AUTO, MATRIX_DIR, ROOT, Cell, Matrix, load_matrix, results_dir, stack_table
 from .collect import read_json, write_json
 from .runner import result_path, status
 
@@ -361,7 +361,8 @@ def _side_markdown(cell: dict[str, Any], side: str) -> list[str]:
 
 def readme_section(report: dict[str, Any]) -> str:
     """The generated part of README.md's "Compat matrix" section."""
-    providers = ", ".join(f"`{p}`" for p in sorted({c["provider"] for c in report["cells"]}))
+    ran_on = {c["provider"] for c in report["cells"]} - {AUTO}  # AUTO: a cell not run yet
+    providers = ", ".join(f"`{p}`" for p in sorted(ran_on))
     lines = [
         README_START,
         "",

@@ -21,9 +21,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from escluster import PROVIDERS, ClusterStartError, LocalProvider
+from escluster import ClusterStartError, LocalProvider, get_provider
 
-from .cells import ROOT, Cell, results_dir, stack_table
+from .cells import AUTO, ROOT, Cell, results_dir, stack_table
 from .collect import read_json, write_json
 
 SUITE = ROOT / "tests" / "integration"
@@ -113,7 +113,7 @@ def _run_group(
         extra.update(provider="url", cluster_start_s=0.0)
         log(f"esmatrix: {label}: using the cluster at {', '.join(urls)}")
     else:
-        provider = PROVIDERS[first.provider]()
+        provider = get_provider(None if first.provider == AUTO else first.provider, first.nodes)
         if isinstance(provider, LocalProvider):
             provider.state_name = f"matrix-{first.stack}"
         log(f"esmatrix: starting {label} for {', '.join(c.key for c in group)}")
