@@ -165,8 +165,10 @@ async def test_sniff_on_start(es: Any, api: Any, es_cluster: Any, mode: str) -> 
         if mode == "async":
             health = await health
         assert api.data(health)["number_of_nodes"] == es_cluster.nodes
-        pool = client.transport.connection_pool if api.v7 else client.transport.node_pool
-        sniffed = sorted(node.config.port for node in pool.all())
+        if api.v7:  # the 7.x pool's public list (live connections: all of them here)
+            sniffed = sorted(conn.port for conn in client.transport.connection_pool.connections)
+        else:
+            sniffed = sorted(node.config.port for node in client.transport.node_pool.all())
         assert sniffed == sorted(int(url.rsplit(":", 1)[1]) for url in es_cluster.urls)
         assert len(sniffed) == es_cluster.nodes
     finally:
