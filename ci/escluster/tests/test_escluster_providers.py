@@ -36,6 +36,10 @@ def test_node_settings_single_node() -> None:
     # transport on loopback keeps the node out of the production bootstrap checks
     assert env["network.host"] == "127.0.0.1" and env["http.host"] == "0.0.0.0"
     assert (env["http.port"], env["transport.port"]) == ("9200", "9300")
+    assert "http.publish_port" not in env
+    # what sniffing clients are told: the port published on the host
+    published = node_settings("c1", 0, 1, publish_port=49153)
+    assert (published["http.publish_host"], published["http.publish_port"]) == ("127.0.0.1", "49153")
 
 
 def test_node_settings_three_nodes_share_loopback() -> None:

@@ -53,14 +53,18 @@ def host_nofile_limit() -> int:
     return WANTED_NOFILE if hard == resource.RLIM_INFINITY else min(WANTED_NOFILE, hard)
 
 
-def node_settings(cluster: str, index: int, nodes: int, heap: str = "512m") -> dict[str, str]:
+def node_settings(
+    cluster: str, index: int, nodes: int, heap: str = "512m", publish_port: int | None = None
+) -> dict[str, str]:
     """The environment of node ``index`` of a ``nodes``-node cluster (the images turn dotted
     names into -E options).
 
     The nodes share one network namespace, so transport stays on loopback: a node whose
     transport address is not a loopback one must pass Elasticsearch's production bootstrap
     checks, and those ask for 65535 open files and vm.max_map_count 262144, more than hosts
-    such as CI sandboxes give. HTTP listens on every address so the published ports reach it.
+    such as CI sandboxes give. HTTP listens on every address so the published ports reach it,
+    and ``publish_port`` (the host port) is what the node tells clients that sniff: the
+    address they can reach, not the container's own 127.0.0.1:9200.
     """
     env = {
         "cluster.name": cluster,
@@ -74,6 +78,9 @@ def node_settings(cluster: str, index: int, nodes: int, heap: str = "512m") -> d
         "action.destructive_requires_name": "false",
         "ES_JAVA_OPTS": java_opts(heap),
     }
+    if publish_port is not None:
+        env["http.publish_host"] = "127.0.0.1"
+        env["http.publish_port"] = str(publish_port)
     if nodes == 1:
         env["discovery.type"] = "single-node"
     else:
@@ -287,13 +294,13 @@ class DockerProvider(base.Provider):
         holder.reload()
         self.nodes = []
         for i in range(count):
-            env = node_settings(cluster, i, count, self.heap)
+            host_port = published_port(holder.attrs, HTTP_PORT + i)
+            env = node_settings(cluster, i, count, self.heap, publish_port=host_port)
             spec = container_spec(image, f"{cluster}-node-{i}", holder.id, env, labels, self.mem_limit)
             container = self._client.containers.create(**spec)
             self._containers.append(container.id)
             container.start()
-            url = f"http://127.0.0.1:{published_port(holder.attrs, HTTP_PORT + i)}"
-            self.nodes.append(DockerNode(f"node-{i}", url, container))
+            self.nodes.append(DockerNode(f"node-{i}", f"http://127.0.0.1:{host_port}", container))
 
     def _wait(self, count: int) -> None:
         deadline = time.monotonic() + START_TIMEOUT

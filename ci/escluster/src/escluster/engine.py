@@ -8,6 +8,7 @@ ports are served by docker's userland proxy on 127.0.0.1, and builds run without
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from . import state
 from .base import ClusterStartError
-from .docker_provider import engine_answers
+from .docker_provider import LABEL, engine_answers, remove_created, sweep_orphans
 
 START_TIMEOUT = 60.0
 
@@ -101,14 +102,36 @@ def start() -> str:
     raise ClusterStartError("dockerd did not come up: " + " | ".join(tail))
 
 
+def _remove_everything(host: str) -> None:
+    """Whatever escluster made in our engine goes with it, even the clusters of a run that is
+    still stopping: stopped containers would otherwise wait in the data root for the next start."""
+    docker = importlib.import_module("docker")
+    try:
+        client = docker.DockerClient(base_url=host, timeout=30)
+    except Exception:  # the engine no longer answers: nothing to ask it
+        return
+    try:
+        owned = {"label": [LABEL]}
+        remove_created(
+            client,
+            [c.id for c in client.containers.list(all=True, filters=owned)],
+            [n.id for n in client.networks.list(filters=owned)],
+        )
+    except Exception as exc:
+        print(f"escluster: could not clean the private engine up: {exc}", file=sys.stderr)
+    finally:
+        client.close()
+
+
 def stop() -> bool:
-    """Stop our private engine (it stops its containerd), remove its run directory; False
-    when none ran."""
+    """Stop our private engine (it stops its containerd) after removing what escluster made in
+    it, remove its run directory; False when none ran."""
     record = read_record()
     if not record:
         return False
     pid = int(record["pid"])
     if _alive(pid):
+        _remove_everything(record["docker_host"])
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 30
         while _alive(pid) and time.monotonic() < deadline:
@@ -134,6 +157,8 @@ def main(argv: list[str]) -> int:
             print(f"DOCKER_HOST={os.environ.get('DOCKER_HOST', '')} running")
             return 0
         print(f"DOCKER_HOST={start()} started")
+        for leftover in sweep_orphans():  # from a run killed before it could clean up
+            print(f"escluster: removed {leftover}, left by a run that is gone", file=sys.stderr)
         return 0
     if command == "stop":
         print("stopped" if stop() else "no private engine ran", file=sys.stderr)
