@@ -62,6 +62,7 @@ def start() -> str:
     """Start a private engine unless one of ours runs already; return its DOCKER_HOST."""
     record = read_record()
     if record and _alive(int(record["pid"])):
+        os.environ["DOCKER_HOST"] = record["docker_host"]
         return record["docker_host"]
     reason = can_start()
     if reason:
@@ -153,12 +154,16 @@ def main(argv: list[str]) -> int:
     empty: the default socket), ``started`` for a private one this call started."""
     command = argv[0] if argv else "status"
     if command == "start":
-        if engine_answers():
+        if engine_answers():  # the engine DOCKER_HOST (or the default socket) names
             print(f"DOCKER_HOST={os.environ.get('DOCKER_HOST', '')} running")
             return 0
-        print(f"DOCKER_HOST={start()} started")
-        for leftover in sweep_orphans():  # from a run killed before it could clean up
-            print(f"escluster: removed {leftover}, left by a run that is gone", file=sys.stderr)
+        record = read_record()
+        already = bool(record and _alive(int(record["pid"])))
+        host = start()  # our private engine: the one running, or a new one
+        print(f"DOCKER_HOST={host} {'running' if already else 'started'}")
+        if not already:
+            for leftover in sweep_orphans():  # from a run killed before it could clean up
+                print(f"escluster: removed {leftover}, left by a run that is gone", file=sys.stderr)
         return 0
     if command == "stop":
         print("stopped" if stop() else "no private engine ran", file=sys.stderr)
