@@ -5,7 +5,8 @@ The venv holds the release majors.json names under ``official`` (with its own
 ``elastic-transport``), pytest, and the suite's local helpers (ci/escluster, ci/esmatrix);
 never packages/transport nor packages/elasticsearch*. It is built with ``uv`` under
 ESMATRIX_OFFICIAL_VENVS (default ~/.cache/esmatrix/official) and reused while its
-requirements are unchanged; every use checks that it imports the official release.
+requirements and the checkout of its local helpers are unchanged; every use checks that it
+imports the official release.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def build(client: str, directory: Path | None = None, uv: str | None = None) -> 
     if uv is None:
         raise OfficialEnvError("uv is needed to build the official clients' venvs (pip install uv)")
     wanted = requirements(client)
+    local = [str(ROOT / path) for path in LOCAL]
     venv = (directory or venvs_dir()) / client
     stamp = venv / STAMP
     python = _python(venv)
@@ -97,17 +99,19 @@ def build(client: str, directory: Path | None = None, uv: str | None = None) -> 
         current = json.loads(stamp.read_text())
     except (OSError, ValueError):
         current = None
-    if current != wanted or not python.exists():
+    # The local helpers are editable installs of this checkout: a venv made for another
+    # checkout (a worktree, an older clone) would run that one's conftest helpers.
+    if current != [*wanted, *local] or not python.exists():
         shutil.rmtree(venv, ignore_errors=True)
         for command in (
             [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
             [uv, "pip", "install", "--quiet", "--python", str(python), *wanted]
-            + [arg for path in LOCAL for arg in ("-e", str(ROOT / path))],
+            + [arg for path in local for arg in ("-e", path)],
         ):
             result = _run(command)
             if result.returncode:
                 raise OfficialEnvError(f"{client}: {' '.join(command[:3])} failed: {_last_line(result)}")
-        stamp.write_text(json.dumps(wanted) + "\n")
+        stamp.write_text(json.dumps([*wanted, *local]) + "\n")
     return OfficialEnv(client, python, check(client, python))
 
 
