@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any
 
-from . import engine, images, provider_name, state
+from . import engine, images, procs, provider_name, state
 from ._http import HttpError, get_json
 from .base import ClusterStartError
 from .docker_provider import DockerProvider, engine_answers, stop_detached, sweep_orphans
@@ -40,18 +40,6 @@ from .versions import (
 
 def _err(message: str) -> None:
     print(f"escluster: {message}", file=sys.stderr)
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _is_running(data: dict[str, Any]) -> bool:
@@ -150,7 +138,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         memory = ""
         if data.get("provider") == "local":
             memory = f" rss={rss_bytes(state.live_pids(data)) / 2**20:.0f}MiB"
-            if not data.get("detached") and not _pid_alive(int(data.get("owner_pid", 0))):
+            if not data.get("detached") and not procs.pid_alive(int(data.get("owner_pid", 0))):
                 memory += " (owner process gone: stop it)"
         print(
             f"{name}: {data.get('provider')} {data.get('version')} {health}{memory} "

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from . import base, images, state
+from . import base, images, procs, state
 from ._http import HttpError, get_json
 from .config import java_opts
 from .versions import resolve_version
@@ -163,16 +163,6 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(text.split())
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_created(client: Any, container_ids: list[str], network_ids: list[str]) -> list[str]:
     """Remove containers (killed, with their volumes) then networks; return what failed."""
     problems = []
@@ -221,7 +211,7 @@ def sweep_orphans() -> list[str]:
 
 def _orphan(labels: dict[str, str]) -> bool:
     owner = labels.get(OWNER_LABEL, "")
-    return owner.isdigit() and not _pid_alive(int(owner))
+    return owner.isdigit() and not procs.pid_alive(int(owner))
 
 
 @dataclass

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import state
+from . import procs, state
 from .base import ClusterStartError
 from .docker_provider import LABEL, engine_answers, remove_created, sweep_orphans
 
@@ -39,16 +39,6 @@ def read_record() -> dict[str, str] | None:
     return data if isinstance(data, dict) else None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def can_start() -> str | None:
     """Why a private engine cannot start here, or None when it can."""
     if shutil.which("dockerd") is None:
@@ -61,7 +51,7 @@ def can_start() -> str | None:
 def start() -> str:
     """Start a private engine unless one of ours runs already; return its DOCKER_HOST."""
     record = read_record()
-    if record and _alive(int(record["pid"])):
+    if record and procs.pid_alive(int(record["pid"])):
         os.environ["DOCKER_HOST"] = record["docker_host"]
         return record["docker_host"]
     reason = can_start()
@@ -131,17 +121,17 @@ def stop() -> bool:
     if not record:
         return False
     pid = int(record["pid"])
-    if _alive(pid):
+    if procs.pid_alive(pid):
         _remove_everything(record["docker_host"])
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 30
-        while _alive(pid) and time.monotonic() < deadline:
+        while procs.pid_alive(pid) and time.monotonic() < deadline:
             try:
                 os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 pass
             time.sleep(0.2)
-        if _alive(pid):
+        if procs.pid_alive(pid):
             os.killpg(pid, signal.SIGKILL)
     shutil.rmtree(record["run_dir"], ignore_errors=True)
     record_path().unlink(missing_ok=True)
@@ -158,7 +148,7 @@ def main(argv: list[str]) -> int:
             print(f"DOCKER_HOST={os.environ.get('DOCKER_HOST', '')} running")
             return 0
         record = read_record()
-        already = bool(record and _alive(int(record["pid"])))
+        already = bool(record and procs.pid_alive(int(record["pid"])))
         host = start()  # our private engine: the one running, or a new one
         print(f"DOCKER_HOST={host} {'running' if already else 'started'}")
         if not already:
@@ -169,6 +159,6 @@ def main(argv: list[str]) -> int:
         print("stopped" if stop() else "no private engine ran", file=sys.stderr)
         return 0
     record = read_record()
-    running = bool(record and _alive(int(record["pid"])))
+    running = bool(record and procs.pid_alive(int(record["pid"])))
     print(f"private engine: {'running at ' + record['docker_host'] if running and record else 'not running'}")
     return 0
