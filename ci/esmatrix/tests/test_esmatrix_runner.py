@@ -49,6 +49,7 @@ def fake_suite(seen: list[dict[str, str]], failed: int = 0) -> runner.RunPytest:
 def fake_provider(monkeypatch: pytest.MonkeyPatch) -> type[FakeProvider]:
     FakeProvider.started, FakeProvider.stopped = [], []
     monkeypatch.setitem(escluster.PROVIDERS, "local", FakeProvider)  # the dict the runner reads
+    monkeypatch.setenv("ESCLUSTER_PROVIDER", "local")  # cells choose at start: CI exports docker
     return FakeProvider
 
 
