@@ -265,10 +265,10 @@ class DockerProvider(base.Provider):
 
     def _image(self, exact: str) -> str:
         """The configured image, or the local one (built when missing)."""
-        template = self.image_template or os.environ.get("ESCLUSTER_DOCKER_IMAGE")
-        if template:
-            return template.format(version=exact)
-        return images.ensure_image(self._client, exact)
+        image = image_for(exact, self.image_template)
+        if image == images.LOCAL_IMAGE.format(version=exact):
+            return images.ensure_image(self._client, exact)
+        return image
 
     def _create(self, image: str, exact: str, count: int) -> None:
         """Each object is recorded the moment it exists, so stop() removes it whatever fails next."""
