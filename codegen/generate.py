@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import keyword_style, legacy_style, unasync
+from . import dsl, keyword_style, legacy_style, unasync
 from .load import load_endpoints
 from .model import Endpoint
 from .profiles import PROFILES, REPOSITORY_URL, Profile, profile
@@ -98,8 +98,16 @@ def import_from(module: str, names: Iterable[str], line_length: int = 110) -> st
 class Renderer:
     """Renders one package: ``files`` maps paths under ``packages/<dist>/`` to text."""
 
-    def __init__(self, prof: Profile, endpoints: Sequence[Endpoint], env: jinja2.Environment) -> None:
+    def __init__(
+        self,
+        prof: Profile,
+        endpoints: Sequence[Endpoint],
+        env: jinja2.Environment,
+        generated: dict[str, str] | None = None,
+    ) -> None:
         self.profile = prof
+        # Modules rendered elsewhere (the DSL's spec classes), by path under src/<package>/.
+        self.generated = generated or {}
         self.env = env
         self.files: dict[str, str] = {}
         self.src = f"src/{prof.package}"
@@ -113,6 +121,8 @@ class Renderer:
             self._keyword_api()
         else:
             self._legacy_api()
+        for relative, text in self.generated.items():
+            self.files[f"{self.src}/{relative}"] = text
         self._package_inits()
         return dict(sorted(self.files.items()))
 
@@ -334,7 +344,8 @@ def render_all(spec_dir: Path, profiles: Iterable[Profile]) -> dict[Path, str]:
     files: dict[Path, str] = {}
     for prof in profiles:
         endpoints = load_endpoints(spec_dir, prof.spec_version, legacy=prof.legacy)
-        for relative, text in Renderer(prof, endpoints, env).render().items():
+        generated = dsl.render(spec_dir, prof)
+        for relative, text in Renderer(prof, endpoints, env, generated).render().items():
             files[ROOT / "packages" / prof.dist / relative] = text
     return files
 

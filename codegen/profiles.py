@@ -144,6 +144,11 @@ class Profile:
         """7.x clients were generated from the rest-api-spec: its names and parameters."""
         return self.api_style == "legacy"
 
+    @property
+    def dsl(self) -> bool:
+        """The package carries the DSL (``<package>.dsl``): its common sources are listed."""
+        return "dsl" in self.common_dirs
+
     def namespace_class(self, namespace: str) -> str:
         default = "".join(word.capitalize() for word in namespace.split("_")) + "Client"
         return self.namespace_classes.get(namespace, default)
@@ -180,7 +185,7 @@ PROFILES: tuple[Profile, ...] = (
         major=9,
         **_registry(9),
         api_style="keyword",
-        common_dirs=("all", "v8plus", "helpers/all", "helpers/v8plus"),
+        common_dirs=("all", "v8plus", "helpers/all", "helpers/v8plus", "dsl", "dsl9"),
         description="Python client for Elasticsearch 9.x",
         extras=_EXTRAS_8PLUS,
         content_type_without_body=True,
@@ -195,7 +200,7 @@ PROFILES: tuple[Profile, ...] = (
         major=8,
         **_registry(8),
         api_style="keyword",
-        common_dirs=("all", "v8plus", "v8", "helpers/all", "helpers/v8plus"),
+        common_dirs=("all", "v8plus", "v8", "helpers/all", "helpers/v8plus", "dsl"),
         description="Python client for Elasticsearch 8.x",
         extras=_EXTRAS_8PLUS,
         namespace_classes=_frozen({"xpack": "XPackClient"}),

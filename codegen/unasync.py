@@ -328,10 +328,21 @@ def committed_files() -> dict[Path, str]:
     return {ROOT / twin.target: render(twin) for twin in COMMITTED}
 
 
+# Folders of the common sources whose every module is async and has a twin, in the
+# sibling ``_sync`` folder (the DSL's document, index, search... classes).
+COMMON_ASYNC_FOLDERS: tuple[str, ...] = ("codegen/common/dsl/dsl/_async",)
+
+
 def common_twins() -> dict[str, Twin]:
     """Async source path (under codegen/common) -> its twin."""
     prefix = "codegen/common/"
-    return {twin.source[len(prefix) :]: twin for twin in COMMON}
+    twins = list(COMMON)
+    for folder in COMMON_ASYNC_FOLDERS:
+        for path in sorted((ROOT / folder).glob("*.py")):
+            if path.name != "__init__.py":
+                source = f"{folder}/{path.name}"
+                twins.append(Twin(source, source.replace("/_async/", "/_sync/")))
+    return {twin.source[len(prefix) :]: twin for twin in twins}
 
 
 def check(files: Mapping[Path, str]) -> list[str]:
