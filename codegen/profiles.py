@@ -138,6 +138,16 @@ class Profile:
     # in the official order) that this major's official client does not have; the generator
     # leaves them out.
     client_arguments_left_out: tuple[str, ...] = ()
+    # DSL: ``Document.search()`` asks for the vectors in ``_source`` (``exclude_vectors: false``),
+    # as the 9.x DSL does, so that documents come back whole; the 8.x DSL sends no ``_source``.
+    dsl_search_exclude_vectors: bool = False
+    # DSL generator: the aggregations' range arguments are the hand-written
+    # ``wrappers.AggregationRange`` (9.x), not the spec's range types (8.x ``types.AggregationRange``).
+    dsl_aggregation_range_wrapper: bool = False
+    # DSL generator: the ``NumpyDenseVector`` field exists and ``DenseVector`` keeps its values as given
+    # (9.x, where vectors may be numpy arrays); the 8.x ``DenseVector`` converts each element
+    # to float or int by its ``element_type``.
+    dsl_numpy_dense_vector: bool = False
 
     @property
     def legacy(self) -> bool:
@@ -191,8 +201,11 @@ PROFILES: tuple[Profile, ...] = (
         content_type_without_body=True,
         client_module_warns=True,
         helpers_pack_dense_vector=True,
+        dsl_search_exclude_vectors=True,
         helpers_scan_opaque_id=True,
         retry_backoff_always_sent=True,
+        dsl_aggregation_range_wrapper=True,
+        dsl_numpy_dense_vector=True,
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         client_arguments_left_out=_CLIENT_ARGUMENTS_ONLY_8,
     ),

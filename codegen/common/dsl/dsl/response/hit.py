@@ -1,0 +1,36 @@
+"""One search hit: its ``_source`` (and ``fields``) as attributes, its metadata in ``meta``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..utils import AttrDict, HitMeta
+
+__all__ = ["Hit", "HitMeta"]
+
+
+class Hit(AttrDict[Any]):
+    """A hit when the search has no document class; ``meta`` holds ``id``, ``index``, ``score``..."""
+
+    meta: HitMeta
+
+    def __init__(self, document: Mapping[str, Any]):
+        source: dict[str, Any] = document.get("_source", {})
+        fields = document.get("fields")
+        super().__init__({**source, **fields} if fields else source)
+        object.__setattr__(self, "meta", HitMeta(document))  # an attribute, not a key
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._d_, self.meta
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        object.__setattr__(self, "_d_", state[0])
+        object.__setattr__(self, "meta", state[1])
+
+    def __dir__(self) -> list[str]:
+        return [*super().__dir__(), "meta"]
+
+    def __repr__(self) -> str:
+        where = "/".join(str(self.meta[key]) for key in ("index", "id") if key in self.meta)
+        return f"<Hit({where}): {super().__repr__()}>"

@@ -1,0 +1,603 @@
+"""The building blocks of the DSL: attribute access over JSON, and the registry of DSL classes.
+
+- ``AttrDict`` / ``AttrList`` wrap the dicts and lists of responses and documents so
+  ``hit.author.name`` reads like an object while the data stays a plain dict underneath.
+- ``DslMeta`` / ``DslBase`` are what queries, aggregations, fields, analysis objects and score
+  functions are made of: each family registers its classes by name (``Q("match", ...)`` finds
+  ``Match``), and a parameter declared in ``_param_defs`` as ``{"type": "query"}`` is turned
+  into an object of that family on assignment, and back into JSON by ``to_dict()``.
+- ``ObjectBase`` is the base of ``Document`` and ``InnerDoc``: a dict of field values read and
+  written through the document's mapping (deserialized from and serialized to JSON, cleaned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from copy import copy
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, Union
+
+from elastic_transport.client_utils import DEFAULT
+from typing_extensions import Self, TypeVar
+
+from .exceptions import UnknownDslObject, ValidationException
+
+if TYPE_CHECKING:
+    from elastic_transport import ObjectApiResponse
+
+    from .. import AsyncElasticsearch, Elasticsearch
+    from .document_base import DocumentOptions
+    from .field import Field
+    from .index_base import IndexBase
+    from .response import Hit  # the default of _R
+
+__all__ = [
+    "DOC_META_FIELDS",
+    "EXPAND__TO_DOT",
+    "META_FIELDS",
+    "SKIP_VALUES",
+    "AnyUsingType",
+    "AsyncUsingType",
+    "AttrDict",
+    "AttrList",
+    "DslBase",
+    "DslMeta",
+    "HitMeta",
+    "ObjectBase",
+    "UsingType",
+    "merge",
+    "recursive_to_dict",
+]
+
+# A connection: an alias registered in ``connections`` (or ``async_connections``), or a client.
+UsingType: TypeAlias = Union[str, "Elasticsearch"]
+AsyncUsingType: TypeAlias = Union[str, "AsyncElasticsearch"]
+AnyUsingType: TypeAlias = Union[str, "Elasticsearch", "AsyncElasticsearch"]
+
+_ValT = TypeVar("_ValT")
+# What a search returns per hit: ``Hit`` unless a document class is given.
+_R = TypeVar("_R", default="Hit")
+
+# Values a field's ``empty()`` may give that are not worth storing in the document.
+SKIP_VALUES = ("", None)
+# Whether ``Q("match", author__name="x")`` means the field ``author.name``; a program that
+# has field names with a double underscore turns it off.
+EXPAND__TO_DOT = True
+
+# Metadata a document carries in ``meta`` and takes as ``_id=``, ``_routing=``... arguments.
+DOC_META_FIELDS = frozenset(("id", "routing"))
+META_FIELDS = DOC_META_FIELDS | frozenset(("index", "using", "score", "version", "seq_no", "primary_term"))
+
+_EMPTY_VALUES: tuple[Any, ...] = ([], {}, None)
+
+
+def _wrap(value: Any, obj_wrapper: Callable[[Any], Any] | None = None) -> Any:
+    """A dict or list as read through an AttrDict/AttrList: wrapped, so dotted access goes on."""
+    if isinstance(value, dict):
+        return AttrDict(value) if obj_wrapper is None else obj_wrapper(value)
+    if isinstance(value, list):
+        return AttrList(value)
+    return value
+
+
+class AttrList(Generic[_ValT]):
+    """A list whose items come back wrapped (dicts as ``obj_wrapper`` or AttrDict, lists as AttrList).
+
+    Anything else (``append``, ``index``...) is the underlying list's; ``to_list()`` gives it.
+    """
+
+    _l_: list[_ValT]
+
+    def __init__(self, l: Iterable[_ValT], obj_wrapper: Callable[[Any], Any] | None = None):  # noqa: E741
+        self._l_ = l if isinstance(l, list) else list(l)
+        self._obj_wrapper = obj_wrapper
+
+    def __repr__(self) -> str:
+        return repr(self._l_)
+
+    def __eq__(self, other: object) -> bool:
+        return self._l_ == (other._l_ if isinstance(other, AttrList) else other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __getitem__(self, k: int | slice) -> Any:
+        if isinstance(k, slice):
+            return AttrList(self._l_[k], obj_wrapper=self._obj_wrapper)
+        return _wrap(self._l_[k], self._obj_wrapper)
+
+    def __setitem__(self, k: int, value: _ValT) -> None:
+        self._l_[k] = value
+
+    def __iter__(self) -> Iterator[Any]:
+        return (_wrap(item, self._obj_wrapper) for item in self._l_)
+
+    def __len__(self) -> int:
+        return len(self._l_)
+
+    def __bool__(self) -> bool:
+        return bool(self._l_)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_l_", "_obj_wrapper"):  # not set yet (unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self._l_, name)
+
+    def __getstate__(self) -> tuple[list[_ValT], Callable[[Any], Any] | None]:
+        return self._l_, self._obj_wrapper
+
+    def __setstate__(self, state: tuple[list[_ValT], Callable[[Any], Any] | None]) -> None:
+        self._l_, self._obj_wrapper = state
+
+    def to_list(self) -> list[_ValT]:
+        return self._l_
+
+
+class AttrDict(Generic[_ValT]):
+    """A dict read and written as attributes (``d.title``) as well as items (``d["title"]``).
+
+    Nested dicts and lists come back wrapped. Python keywords are spelled with a trailing
+    underscore (``d.from_`` is the key ``from``). Assigning an attribute stores a key, unless
+    the class defines a property of that name.
+    """
+
+    _d_: dict[str, _ValT]
+    RESERVED: ClassVar[dict[str, str]] = {"from_": "from"}
+
+    def __init__(self, d: dict[str, _ValT]):
+        object.__setattr__(self, "_d_", d)
+
+    def _key(self, name: str) -> str:
+        return self.RESERVED.get(name, name)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._d_
+
+    def __bool__(self) -> bool:
+        return bool(self._d_)
+
+    def __dir__(self) -> list[str]:  # completion in IPython and the like offers the keys
+        return list(self._d_)
+
+    def __eq__(self, other: object) -> bool:
+        return self._d_ == (other._d_ if isinstance(other, AttrDict) else other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __repr__(self) -> str:
+        text = repr(self._d_)
+        return text if len(text) <= 60 else text[:60] + "...}"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self._d_,)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        object.__setattr__(self, "_d_", state[0])
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_d_":  # not set yet (unpickling, copying): no recursion
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self._d_[self._key(name)]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+
+    def __getitem__(self, key: str) -> Any:
+        return _wrap(self._d_[self._key(key)])
+
+    def __setitem__(self, key: str, value: _ValT) -> None:
+        self._d_[self._key(key)] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._d_[self._key(key)]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A key, unless the class has a property of that name the key does not shadow yet;
+        # ``__orig_class__`` is set by ``AttrDict[str](...)`` and belongs to the object.
+        if name == "__orig_class__" or (
+            name not in self._d_ and isinstance(getattr(type(self), name, None), property)
+        ):
+            object.__setattr__(self, name, value)
+        else:
+            self._d_[self._key(name)] = value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d_)
+
+    def to_dict(self, recursive: bool = False) -> dict[str, _ValT]:
+        """The underlying dict; with ``recursive``, a copy with every DSL object turned to JSON."""
+        if recursive:
+            return {key: recursive_to_dict(value) for key, value in self._d_.items()}
+        return self._d_
+
+    def keys(self) -> Iterable[str]:
+        return self._d_.keys()
+
+    def items(self) -> Iterable[tuple[str, _ValT]]:
+        return self._d_.items()
+
+
+class DslMeta(type):
+    """Registers the DSL classes of each family (queries, aggregations, fields...).
+
+    A family's root has a ``_type_name`` (``"query"``), a ``_type_shortcut`` building its objects
+    from a name, dict or object (``Q``) and no ``name``; it gets a ``_classes`` registry its
+    named subclasses fill (``"match"`` -> ``Match``; the first class of a name wins, so an alias
+    subclass does not take the name over). ``get_dsl_type("query")`` gives the shortcut, which
+    is how a parameter typed ``"query"`` is converted.
+    """
+
+    _types: ClassVar[dict[str, Callable[..., Any]]] = {}
+    _classes: dict[str, type[Any]]
+    _type_name: str
+
+    def __init__(cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]):
+        super().__init__(name, bases, attrs)
+        shortcut = getattr(cls, "_type_shortcut", None)
+        family = getattr(cls, "_type_name", None)
+        if shortcut is None or family is None:  # DslBase, and bases shared by several families
+            return
+        own_name = getattr(cls, "name", None)
+        if own_name:
+            cls._classes.setdefault(own_name, cls)
+            return
+        # a nameless class: the family's root, or an abstract base inside the family that
+        # shares the root's registry
+        DslMeta._types[family] = shortcut
+        if not hasattr(cls, "_classes"):
+            cls._classes = {}
+
+    @classmethod
+    def get_dsl_type(cls, name: str) -> Callable[..., Any]:
+        """The shortcut (``Q``, ``A``, ``construct_field``...) of the family named ``name``."""
+        try:
+            return cls._types[name]
+        except KeyError:
+            raise UnknownDslObject(f"DSL type {name} does not exist.") from None
+
+
+def _is_instrumented_field(value: Any) -> bool:
+    # ``Document.title`` used as a parameter value stands for the field's path. The class lives
+    # in document_base, which imports this module: it is recognised by name.
+    return type(value).__name__ == "InstrumentedField"
+
+
+def _param_objects(definition: Mapping[str, Any], value: Any) -> Any:
+    """A typed parameter's value as DSL objects of its family, in the shape it is declared."""
+    build = DslMeta.get_dsl_type(str(definition["type"]))
+    multi, keyed = bool(definition.get("multi")), bool(definition.get("hash"))
+    if multi:
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        if keyed:
+            return [{key: build(item) for key, item in entry.items()} for entry in items]
+        return [build(item) for item in items]
+    if keyed:
+        return {key: build(item) for key, item in value.items()}
+    return build(value)
+
+
+def _param_json(definition: Mapping[str, Any], value: Any) -> Any:
+    """A typed parameter's DSL objects as JSON, in the shape it is declared."""
+    multi, keyed = bool(definition.get("multi")), bool(definition.get("hash"))
+    if multi and keyed:
+        return [{key: item.to_dict() for key, item in entry.items()} for entry in value]
+    if multi:
+        return [item.to_dict() for item in value]
+    if keyed:
+        return {key: item.to_dict() for key, item in value.items()}
+    return value.to_dict()
+
+
+class DslBase(metaclass=DslMeta):
+    """A DSL object: its parameters in ``_params``, serialized as ``{name: {params}}``.
+
+    ``_param_defs`` declares the parameters holding other DSL objects: ``{"type": family}``
+    for one object, with ``"multi": True`` for a list of them, ``"hash": True`` for a dict of
+    them by name (both: a list of such dicts). Those are converted on assignment, serialized
+    by ``to_dict()``, and read as an empty list/dict when never set, so they can be appended to.
+    Parameters are attributes too (``q.query``); a double underscore in a keyword stands for a
+    dot (``Q("match", author__name="x")`` is about the field ``author.name``).
+    """
+
+    _type_name: ClassVar[str]
+    _classes: ClassVar[dict[str, type[Any]]]
+    _param_defs: ClassVar[dict[str, dict[str, Any]]] = {}
+    name: ClassVar[str | None]
+
+    @classmethod
+    def get_dsl_class(cls, name: str, default: str | None = None) -> type[Self]:
+        """The class of this family registered as ``name`` (else as ``default``, when given)."""
+        registry: dict[str, type[Self]] = cls._classes
+        if name in registry:
+            return registry[name]
+        if default is not None:
+            return registry[default]
+        raise UnknownDslObject(f"DSL class `{name}` does not exist in {cls._type_name}.")
+
+    def __init__(self, _expand__to_dot: bool | None = None, **params: Any) -> None:
+        expand = EXPAND__TO_DOT if _expand__to_dot is None else _expand__to_dot
+        self._params: dict[str, Any] = {}
+        for name, value in params.items():
+            if value is DEFAULT:  # an argument the caller did not give
+                continue
+            if expand and "__" in name:
+                name = name.replace("__", ".")
+            if _is_instrumented_field(value):
+                value = str(value)
+            self._setattr(name, value)
+
+    def _repr_params(self) -> str:
+        """``name=value`` of the parameters, sorted; empty object lists/dicts are left out."""
+        shown = (
+            (name, value)
+            for name, value in sorted(self._params.items())
+            if value or "type" not in self._param_defs.get(name, {})
+        )
+        return ", ".join(f"{name.replace('.', '__')}={value!r}" for name, value in shown)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._repr_params()})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, type(self)) and other.to_dict() == self.to_dict()
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            self._setattr(name, value)
+
+    def _setattr(self, name: str, value: Any) -> None:
+        """Store a parameter, building the DSL objects its definition asks for."""
+        name = AttrDict.RESERVED.get(name, name)
+        definition = self._param_defs.get(name)
+        if definition is not None and "type" in definition:
+            value = _param_objects(definition, value)
+        self._params[name] = value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self._params.get(name)
+        if value is None:
+            # never-set object lists and dicts read as empty ones, stored so they can be filled
+            definition = self._param_defs.get(name, {})
+            if definition.get("multi"):
+                value = self._params.setdefault(name, [])
+            elif definition.get("hash"):
+                value = self._params.setdefault(name, {})
+            else:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return AttrDict(value) if isinstance(value, dict) else value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this object: ``{name: {parameter: value}}``."""
+        body: dict[str, Any] = {}
+        for name, value in self._params.items():
+            definition = self._param_defs.get(name)
+            if definition is not None and "type" in definition:
+                if isinstance(value, (list, dict)) and not value:
+                    continue
+                body[name] = _param_json(definition, value)
+            elif hasattr(value, "to_dict"):
+                body[name] = value.to_dict()
+            else:
+                body[name] = value
+        return {str(self.name): body}
+
+    def _clone(self) -> Self:
+        """A copy whose parameters can be changed without touching this object's."""
+        clone = type(self)()
+        clone._params = {name: copy(value) for name, value in self._params.items()}
+        return clone
+
+
+class HitMeta(AttrDict[Any]):
+    """The metadata of a hit or document: its ``_id``, ``_index``, ``_score``... without the
+    underscore (``meta.id``); ``_type`` is ``doc_type``, as ``type`` is a builtin."""
+
+    inner_hits: Mapping[str, Any]
+
+    def __init__(self, document: Mapping[str, Any], exclude: tuple[str, ...] = ("_source", "_fields")):
+        meta = {key.removeprefix("_"): value for key, value in document.items() if key not in exclude}
+        if "type" in meta:
+            meta["doc_type"] = meta.pop("type")
+        super().__init__(meta)
+
+
+class ObjectBase(AttrDict[Any]):
+    """The values of a document or inner document, read and written through its mapping.
+
+    ``_doc_type`` (set up by ``DocumentMeta``) holds the mapping of the class's fields; a
+    document class also has an ``_index`` whose mapping may know more fields. A mapped field
+    never set reads as its empty value (``[]`` for a multi field, an empty inner document).
+    """
+
+    _doc_type: DocumentOptions
+    _index: IndexBase
+    _defaults: dict[str, Any]
+    meta: HitMeta
+
+    def __init__(self, meta: dict[str, Any] | None = None, **kwargs: Any):
+        meta = {} if meta is None else meta
+        for key in [k for k in kwargs if k.startswith("_") and k[1:] in META_FIELDS]:
+            meta[key] = kwargs.pop(key)
+        object.__setattr__(self, "meta", HitMeta(meta))
+        # dataclass-style defaults of the class's fields; a callable one is called per object
+        for name, default in getattr(type(self), "_defaults", {}).items():
+            if name not in kwargs:
+                kwargs[name] = default() if callable(default) else default
+        super().__init__(kwargs)
+
+    @classmethod
+    def _get_field(cls, name: str) -> Field | None:
+        """The field ``name`` of the class's mapping, else of its index's mapping."""
+        try:
+            return cls._doc_type.mapping[name]
+        except KeyError:
+            pass
+        index: IndexBase | None = getattr(cls, "_index", None)
+        if index is not None and index._mapping:
+            try:
+                field: Field = index._mapping[name]
+            except KeyError:
+                return None
+            return field
+        return None
+
+    @classmethod
+    def _get_renamed_field(cls, es_name: str) -> tuple[str, Field] | None:
+        """The (attribute, field) of the field stored in Elasticsearch as ``es_name``."""
+        mapping = cls._doc_type.mapping
+        for name in mapping:
+            field = mapping[name]
+            if getattr(field, "_es_name", None) == es_name:
+                return name, field
+        return None
+
+    @classmethod
+    def from_es(cls, hit: Mapping[str, Any] | ObjectApiResponse[Any]) -> Self:
+        """The document of a hit (or a get answer): ``_source`` as values, the rest as meta."""
+        meta = dict(hit.items())
+        source = meta.pop("_source", {})
+        doc = cls(meta=meta)
+        doc._from_dict(source)
+        return doc
+
+    def _from_dict(self, data: Mapping[str, Any]) -> None:
+        for key, value in data.items():
+            field = self._get_field(key)
+            if field is None:
+                renamed = self._get_renamed_field(key)
+                if renamed is not None:
+                    key, field = renamed
+            if field is not None and field._coerce:
+                value = field.deserialize(value)
+            setattr(self, key, value)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.to_dict(), self.meta._d_
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        data, meta = state
+        object.__setattr__(self, "_d_", {})
+        object.__setattr__(self, "meta", HitMeta(meta))
+        self._from_dict(data)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            field = None if name.startswith("__") else self._get_field(name)
+            if field is None or not hasattr(field, "empty"):
+                raise
+        value = field.empty()
+        if value in SKIP_VALUES:
+            return value
+        # stored, so that appending to an empty list or setting on an empty inner doc sticks
+        setattr(self, name, value)
+        return getattr(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in type(self)._doc_type.mapping:  # a field, even one a property shadows
+            self._d_[name] = value
+        else:
+            super().__setattr__(name, value)
+
+    def to_dict(self, skip_empty: bool = True) -> dict[str, Any]:
+        """The JSON of the values, under their Elasticsearch names; with ``skip_empty``
+        (the default) without the empty ones (``None``, ``[]``, ``{}``; zeros are kept)."""
+        out: dict[str, Any] = {}
+        for name, value in self._d_.items():
+            field = self._get_field(name)
+            if field is not None:
+                name = getattr(field, "_es_name", None) or name
+                if field._coerce:
+                    value = field.serialize(value, skip_empty=skip_empty)
+            if isinstance(value, AttrList):
+                value = value._l_
+            if skip_empty and _is_empty(value):
+                continue
+            out[name] = value
+        return out
+
+    def clean_fields(self, validate: bool = True) -> None:
+        """Clean every mapped field's value (storing the cleaned one); with ``validate``, raise
+        a ValidationException holding the errors of every field that failed."""
+        errors: dict[str, list[ValidationException]] = {}
+        mapping = type(self)._doc_type.mapping
+        for name in mapping:
+            data = self._d_.get(name)
+            try:
+                data = mapping[name].clean(data)
+            except ValidationException as error:
+                errors.setdefault(name, []).append(error)
+            if name in self._d_ or not _is_empty(data):
+                self._d_[name] = data
+        if validate and errors:
+            raise ValidationException(errors)
+
+    def clean(self) -> None:
+        """Whole-document validation, for subclasses: raise ValidationException on bad data."""
+
+    def full_clean(self) -> None:
+        """Clean the fields, run ``clean()``, then validate the fields again."""
+        self.clean_fields(validate=False)
+        self.clean()
+        self.clean_fields(validate=True)
+
+
+def _is_empty(value: Any) -> bool:
+    """``None``, an empty list or dict; arrays (numpy) compare element-wise, so their length says."""
+    try:
+        return bool(value in _EMPTY_VALUES)
+    except ValueError:
+        try:
+            return len(value) == 0
+        except TypeError:
+            return False
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, (AttrDict, Mapping))
+
+
+def merge(data: Any, new_data: Any, raise_on_conflict: bool = False) -> None:
+    """Merge ``new_data`` into ``data`` in place, nested dicts key by key.
+
+    With ``raise_on_conflict``, a key both hold with different values is a ValueError
+    rather than overwritten.
+    """
+    if not (_is_mapping(data) and _is_mapping(new_data)):
+        raise ValueError(f"You can only merge two dicts! Got {data!r} and {new_data!r} instead.")
+    for key, value in new_data.items():
+        if key in data:
+            current = data[key]
+            if _is_mapping(current) and _is_mapping(value):
+                merge(current, value, raise_on_conflict)
+                continue
+            if raise_on_conflict and current != value:
+                raise ValueError(f"Incompatible data for key {key!r}, cannot be merged.")
+        data[key] = value
+
+
+def recursive_to_dict(data: Any) -> Any:
+    """``data`` as plain JSON: DSL objects by their ``to_dict()``, through lists, tuples and dicts."""
+    if isinstance(data, AttrList):
+        data = list(data._l_)
+    elif hasattr(data, "to_dict"):
+        data = data.to_dict()
+    if isinstance(data, (list, tuple)):
+        return type(data)(recursive_to_dict(item) for item in data)
+    if isinstance(data, dict):
+        return {key: recursive_to_dict(value) for key, value in data.items()}
+    return data
