@@ -259,3 +259,21 @@ def test_client_cert_files_are_checked_when_the_node_is_built(
         return
     with pytest.raises((OSError, ssl.SSLError)):
         node_class(config)
+
+
+def test_ca_certs_with_verification_off(
+    node_class: type[BaseNode], https_server: FakeServer, tmp_path: Path
+) -> None:
+    """urllib3 ignores a CA file when verification is off (it is not even read) and connects;
+    requests and httpx refuse the pair when the node is built, as the official nodes do."""
+    config = NodeConfig(
+        "https", "127.0.0.1", https_server.port, verify_certs=False, ca_certs=str(tmp_path / "absent.pem")
+    )
+    if node_class is Urllib3HttpNode:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SecurityWarning)
+            response, _ = node_class(config).perform_request("GET", "/")
+        assert response.status == 200
+        return
+    with pytest.raises(ValueError, match=r"^You cannot use 'ca_certs' when 'verify_certs=False'$"):
+        node_class(config)

@@ -289,8 +289,6 @@ class NodeConfig:
                 )
         if self.client_key is not None and self.client_cert is None:
             raise ValueError("'client_key' was given without 'client_cert'")
-        if self.verify_certs is False and self.ca_certs is not None:
-            raise ValueError("You cannot use 'ca_certs' when 'verify_certs=False'")
 
     # A node is where it is: configs with the same scheme, host, port and path prefix are the
     # same node (the pool's key; duplicates are refused) whatever their other options, as in

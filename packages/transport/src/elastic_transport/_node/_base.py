@@ -163,8 +163,11 @@ def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
         return config.ssl_context
     import ssl  # here, not at the top: plain-HTTP programs never need it
 
-    ctx = ssl.create_default_context(cafile=config.ca_certs)
-    if config.ca_certs is None:
+    # Without verification a CA file is not read at all (the urllib3 and aiohttp nodes accept
+    # and ignore it, as the official ones do; requests and httpx refuse the pair).
+    cafile = config.ca_certs if config.verify_certs else None
+    ctx = ssl.create_default_context(cafile=cafile)
+    if cafile is None and config.verify_certs:
         try:
             import certifi  # optional: a newer CA bundle than the system one
 
@@ -185,6 +188,13 @@ def ssl_context_from_node_config(config: NodeConfig) -> ssl.SSLContext:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
     return ctx
+
+
+def refuse_ca_certs_without_verification(config: NodeConfig) -> None:
+    """The requests and httpx nodes refuse a CA file with verification off (the urllib3 and
+    aiohttp nodes ignore it), as the official node classes do."""
+    if config.verify_certs is False and config.ca_certs is not None:
+        raise ValueError("You cannot use 'ca_certs' when 'verify_certs=False'")
 
 
 def _tls_version_from_protocol(protocol: int) -> ssl.TLSVersion | None:

@@ -23,6 +23,7 @@ from ._base import (
     caused_by_tls,
     connection_error_for,
     deadline_left,
+    refuse_ca_certs_without_verification,
     response_meta,
     ssl_context_from_node_config,
 )
@@ -53,6 +54,7 @@ class HttpxAsyncHttpNode(BaseAsyncNode):
                 "HttpxAsyncHttpNode doesn't support 'ssl_assert_fingerprint': httpx does not support "
                 "certificate pinning. Use 'ca_certs' instead, or the 'aiohttp' node class"
             )
+        refuse_ca_certs_without_verification(config)
         super().__init__(config)
         # Plain-http nodes never use TLS: False spares loading a CA bundle for nothing.
         verify: ssl.SSLContext | bool = (
@@ -160,6 +162,7 @@ class HttpxHttpNode(BaseNode):
                 "HttpxHttpNode doesn't support 'ssl_assert_fingerprint': httpx does not support "
                 "certificate pinning. Use 'ca_certs' instead, or the 'urllib3' or 'requests' node class"
             )
+        refuse_ca_certs_without_verification(config)
         super().__init__(config)
         self._verify: ssl.SSLContext | bool = (
             ssl_context_from_node_config(config) if config.scheme == "https" else False

@@ -21,6 +21,7 @@ from ._base import (
     ProxySettings,
     caused_by_tls,
     connection_error_for,
+    refuse_ca_certs_without_verification,
     response_meta,
     ssl_context_from_node_config,
 )
@@ -107,6 +108,7 @@ class RequestsHttpNode(BaseNode):
     _CLIENT_META_HTTP_CLIENT: ClassVar[tuple[str, str]] = ("rq", requests.__version__)  # type: ignore[attr-defined]
 
     def __init__(self, config: NodeConfig) -> None:
+        refuse_ca_certs_without_verification(config)
         super().__init__(config)
         tls_pool_kwargs: dict[str, Any] = {}
         # A TLS option that can't be loaded (a missing CA or client certificate file) fails
