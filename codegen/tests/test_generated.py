@@ -325,13 +325,15 @@ def test_stability_warnings(server: str, prof: Profile) -> None:
                 method_of(client, endpoint, prof)(**kwargs)
 
 
-def test_import_does_not_load_namespaces_or_aiohttp() -> None:
+def test_import_does_not_load_namespaces_aiohttp_or_the_dsl() -> None:
     code = (
         "import sys\n"
         "import elasticsearch, elasticsearch8, elasticsearch7\n"
         "loaded = [m for m in sys.modules if m.endswith(('.indices', '.ml', '.security'))]\n"
         "assert not loaded, loaded\n"
         "assert 'aiohttp' not in sys.modules\n"
+        "dsl = [m for m in sys.modules if '.dsl' in m]\n"
+        "assert not dsl, dsl\n"
     )
     import subprocess
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from typing_extensions import Self
 
 from .field import Field, Nested, Text, construct_field
-from .utils import DslBase
+from .utils import AttrDict, DslBase
 
 # Top-level mapping settings, sent under their own name; any other meta name is a metadata
 # field and is stored with its leading underscore (``meta("all", ...)`` sets ``_all``).
@@ -48,36 +48,40 @@ class Properties(DslBase):
         return "Properties()"
 
     @property
-    def properties(self) -> dict[str, Field]:
+    def _fields(self) -> dict[str, Field]:
         fields: dict[str, Field] = self._params["properties"]
         return fields
 
+    @property
+    def properties(self) -> AttrDict[Field]:
+        """The fields by name, as the official exposes them (an AttrDict over the same dict)."""
+        return AttrDict(self._fields)
+
     def __getitem__(self, name: str) -> Field:
-        return self.properties[name]
+        return self._fields[name]
 
     def __contains__(self, name: str) -> bool:
-        return name in self.properties
+        return name in self._fields
 
     def field(self, name: str, *args: Any, **kwargs: Any) -> Self:
-        self.properties[name] = construct_field(*args, **kwargs)
+        self._fields[name] = construct_field(*args, **kwargs)
         return self
 
     def to_dict(self) -> dict[str, Any]:
         # A field can be sent under another name than its attribute's (``_es_name``).
         fields = {
-            getattr(field, "_es_name", None) or name: field.to_dict()
-            for name, field in self.properties.items()
+            getattr(field, "_es_name", None) or name: field.to_dict() for name, field in self._fields.items()
         }
         return {"properties": fields} if fields else {}
 
     def _clone(self) -> Self:
         copy = self.__class__()
-        copy.properties.update(self.properties)
+        copy._fields.update(self._fields)
         return copy
 
     def _collect_fields(self) -> Iterator[Field]:
         """Every field below: the properties, their multi-fields, and what object fields hold."""
-        for field in self.properties.values():
+        for field in self._fields.values():
             yield from _with_subfields(field)
 
 
@@ -107,7 +111,7 @@ class MappingBase:
         return self.properties[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.properties.properties)
+        return iter(self.properties._fields)
 
     def _clone(self) -> Self:
         """A copy whose field list can change without touching this one (the fields are shared)."""
