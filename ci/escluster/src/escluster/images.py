@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import extra_modules, maven, state
+from . import analysis_module, extra_modules, maven, state
 from .base import ClusterStartError
 from .jdk import find_jdk
 from .versions import resolve_version
@@ -164,7 +164,8 @@ def ensure_image(client: Any, version: str, rebuild: bool = False) -> str:
     exact = resolve_version(version)
     tag = LOCAL_IMAGE.format(version=exact)
     jdk = find_jdk(exact)
-    made_of = recipe(exact, jdk.home, jdk.feature, [m.name for m in extra_modules.wanted(exact)])
+    modules = [m.name for m in extra_modules.wanted(exact)] + analysis_module.recipe_entry(exact)
+    made_of = recipe(exact, jdk.home, jdk.feature, modules)
     labels = _labels(client, tag)
     if not rebuild and labels is not None and labels.get("escluster.recipe") == made_of:
         return tag

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import base, extra_modules, maven, procs, state
+from . import analysis_module, base, extra_modules, maven, procs, state
 from ._http import HttpError, get_json, http_status
 from .config import NodeConfig, java_opts, render_elasticsearch_yml, rewrite_jvm_options
 from .jdk import Jdk, find_jdk
@@ -104,7 +104,8 @@ def unpack(zip_path: Path, dest: Path) -> Path:
 def prepare_home(zip_path: Path, dest: Path, version: str) -> Path:
     """Unpack the distribution and add the modules it lacks; both providers build homes here."""
     home = unpack(zip_path, dest)
-    extra_modules.install(home, version)
+    extra_modules.install(home, version)  # 7.17: published module jars
+    analysis_module.install(home, version)  # 8.x/9.x: our escluster-analysis module
     return home
 
 
