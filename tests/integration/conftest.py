@@ -362,6 +362,12 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[ClusterInfo]:
             provider.stop(keep_logs=request.session.testsfailed > failed_before)
 
 
+@pytest.fixture
+def cell_record(es_cluster: ClusterInfo) -> dict[str, Any]:
+    """The running cell's entry in its result file: a test may add a section of its own."""
+    return COLLECTOR.cell(cell_key(es_cluster.cell)).info
+
+
 def _transport_version() -> str | None:
     """elastic_transport's version (the official 7.x client has none)."""
     try:

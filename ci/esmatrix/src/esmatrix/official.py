@@ -23,8 +23,12 @@ from escluster.majors import major_of
 
 from .cells import ROOT
 
-TEST_REQUIREMENTS = ("pytest>=8", "pytest-asyncio>=0.24")
-LOCAL = ("ci/escluster", "ci/esmatrix")  # what the suite's conftest imports, besides the client
+# pytest, and what the official DSL suite (tests/integration/official_dsl.py) imports besides
+# the client: anyio, pydantic, pytz.
+TEST_REQUIREMENTS = ("pytest>=8", "pytest-asyncio>=0.24", "anyio>=4", "pydantic>=2", "pytz")
+# What the suite imports, besides the client: its conftest's cluster helpers, and the runner
+# of the official suites (official_dsl.py reads junit XML with it).
+LOCAL = ("ci/escluster", "ci/esmatrix", "ci/officialsuite")
 STAMP = "esmatrix-requirements.json"
 
 # Run in the venv: where the client and elastic_transport come from, their versions, and the

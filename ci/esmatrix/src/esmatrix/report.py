@@ -86,6 +86,8 @@ def run_facts(result: dict[str, Any] | None) -> dict[str, Any]:
         "server_errors": result.get("server_errors", []),
         "suite_error": result.get("suite_error"),
         "notes": result.get("notes", []),
+        # The official DSL integration suite's counts on this cell (tests/integration/test_integ_dsl.py).
+        "dsl": result.get("dsl"),
     }
 
 
@@ -173,6 +175,11 @@ def _yaml(cell: dict[str, Any]) -> str:
     return f"{y['passed']} / {y['failed']} / {y['skipped']}" if y else "-"
 
 
+def _dsl(run: dict[str, Any] | None) -> str:
+    dsl = (run or {}).get("dsl")
+    return f"{dsl['passed']} / {dsl['failed']} / {dsl['skipped']}" if dsl else "-"
+
+
 def _seconds(value: Any) -> str:
     return "-" if value is None else f"{float(value):.0f} s"
 
@@ -229,8 +236,8 @@ def table_markdown(report: dict[str, Any]) -> str:
     lines = [
         "| client | stack | kind | provider | server reported | ours passed / failed / skipped "
         "| official passed / failed / skipped | server's answer to failures (ours) | suite | cluster start "
-        "| yaml passed / failed / skipped |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| yaml passed / failed / skipped | DSL ours | DSL official |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cell in report["cells"]:
         kind = cell["kind"] + (f" ({cell['compat_header']})" if cell["kind"] == "compat" else "")
@@ -238,7 +245,8 @@ def table_markdown(report: dict[str, Any]) -> str:
             f"| `{cell['client']}` | {_stack_label(cell['stack'], cell['stack_version'])} | {kind} "
             f"| {cell['provider']} | {cell['server_version'] or '-'} | {_side(cell['ours'])} "
             f"| {_side(cell['official'])} | {_first_server_error(cell['ours'])} "
-            f"| {_seconds(cell['duration_s'])} | {_seconds(cell['cluster_start_s'])} | {_yaml(cell)} |"
+            f"| {_seconds(cell['duration_s'])} | {_seconds(cell['cluster_start_s'])} | {_yaml(cell)} "
+            f"| {_dsl(cell['ours'])} | {_dsl(cell['official'])} |"
         )
     return "\n".join(lines)
 
@@ -278,7 +286,10 @@ def markdown(report: dict[str, Any]) -> str:
         "answers (never required to pass). *server reported*: the version from `GET _nodes` (the "
         "integration-test distribution of 8.x/9.x has no `GET /`). Each test runs twice, with "
         "the sync and the async client. *yaml*: the YAML REST test runner's counts where its "
-        "result file exists (`compat-matrix/results/yaml-<client>-<stack>.json`).",
+        "result file exists (`compat-matrix/results/yaml-<client>-<stack>.json`). *DSL*: the "
+        "official DSL integration suite (`test_dsl/test_integration`, one test of the cell's suite "
+        "that runs it in a subprocess), passed / failed / skipped; what the distribution lacks "
+        "(analysis-common, mapper-extras, ES|QL) is a skip with that reason.",
         "",
     ]
     for cell in report["cells"]:
@@ -356,6 +367,16 @@ def _side_markdown(cell: dict[str, Any], side: str) -> list[str]:
     if run["skips"]:
         out.append(f"  - skipped ({run['skipped']}):")
         out += [f"    - {skip['count']} x {skip['reason']}" for skip in run["skips"]]
+    dsl = run.get("dsl")
+    if dsl:
+        out.append(
+            f"  - official DSL integration suite: {dsl['passed']} passed, {dsl['failed']} failed, "
+            f"{dsl['skipped']} skipped"
+        )
+        for failure in dsl["failures"][:FAILURES_LISTED]:
+            out.append(f"    - failed `{failure['test']}`: {' '.join(str(failure['message']).split())}")
+        out += [f"    - skipped {n} x {reason}" for reason, n in dsl["skip_reasons"].items()]
+        out += [f"    - left out `{path}`: {why}" for path, why in dsl["left_out"].items()]
     return out
 
 
