@@ -16,8 +16,10 @@ Shared by ``python -m conformance`` (which runs every file in a loop) and by
 from __future__ import annotations
 
 import importlib
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,6 +45,23 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 # The API packages with YAML tests (``yaml_tests`` in majors.json).
 CLIENTS = tuple(m.package for m in load_majors() if m.yaml_tests)
+
+
+@contextmanager
+def distribution_as_published() -> Iterator[None]:
+    """The YAML suite runs on the distribution as Maven Central publishes it, without the
+    modules escluster adds (``ESCLUSTER_EXTRA_MODULES=none``): its skips then name what the
+    distribution itself lacks. (With escluster-analysis the .security index can be created and
+    12 security tests run, 5 of which need a trial licence or mapper-extras: a follow-up.)"""
+    saved = os.environ.get("ESCLUSTER_EXTRA_MODULES")
+    os.environ["ESCLUSTER_EXTRA_MODULES"] = "none"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("ESCLUSTER_EXTRA_MODULES", None)
+        else:
+            os.environ["ESCLUSTER_EXTRA_MODULES"] = saved
 
 
 @dataclass
@@ -98,7 +117,8 @@ class SuiteRun:
         config = self.config
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self._began = time.monotonic()
-        self.url = self.provider.start(config.stack, nodes=1)[0]
+        with distribution_as_published():
+            self.url = self.provider.start(config.stack, nodes=1)[0]
         cluster_seconds = time.monotonic() - self._began
         server_spec = server_spec_names(
             config.spec_dir, self.provider.version or "", self.profile.spec_version
