@@ -24,8 +24,8 @@ from escluster.majors import major_of
 from .cells import ROOT
 
 # pytest, and what the official DSL suite (tests/integration/official_dsl.py) imports besides
-# the client: anyio, pydantic, pytz.
-TEST_REQUIREMENTS = ("pytest>=8", "pytest-asyncio>=0.24", "anyio>=4", "pydantic>=2", "pytz")
+# the client: anyio, pydantic, pytz, numpy.
+TEST_REQUIREMENTS = ("pytest>=8", "pytest-asyncio>=0.24", "anyio>=4", "pydantic>=2", "pytz", "numpy")
 # What the suite imports, besides the client: its conftest's cluster helpers, and the runner
 # of the official suites (official_dsl.py reads junit XML with it).
 LOCAL = ("ci/escluster", "ci/esmatrix", "ci/officialsuite")
