@@ -18,7 +18,8 @@ class Hit(AttrDict[Any]):
     def __init__(self, document: Mapping[str, Any]):
         source: dict[str, Any] = document.get("_source", {})
         fields = document.get("fields")
-        super().__init__({**source, **fields} if fields else source)
+        # ``AttrDict.__init__`` inlined: one Hit is built per hit of every answer.
+        object.__setattr__(self, "_d_", {**source, **fields} if fields else source)
         object.__setattr__(self, "meta", HitMeta(document))  # an attribute, not a key
 
     def __getstate__(self) -> tuple[Any, ...]:

@@ -45,6 +45,8 @@ def Q(
     **params: Any,
 ) -> Query | _T:
     """The query for a name and its parameters, a ``{name: body}`` dict, or a query (as is)."""
+    if type(name_or_query) is str:  # the common case, without the ABC and ``hasattr`` checks
+        return Query.get_dsl_class(name_or_query)(**params)
     if isinstance(name_or_query, collections.abc.MutableMapping):
         if params:
             raise ValueError("Q() takes no parameters besides a query given as a dict")

@@ -52,11 +52,16 @@ class QueryProxy(Generic[_S]):
     """
 
     _OWN = frozenset(("_search", "_proxied", "_attr_name"))
+    _search: _S
+    _proxied: Query | None
+    _attr_name: str
 
     def __init__(self, search: _S, attr_name: str) -> None:
-        self._search = search
-        self._proxied: Query | None = None
-        self._attr_name = attr_name
+        # ``object.__setattr__``: a proxy is made for every cloned request, and these are
+        # the names ``__setattr__`` would hand to it anyway.
+        object.__setattr__(self, "_search", search)
+        object.__setattr__(self, "_proxied", None)
+        object.__setattr__(self, "_attr_name", attr_name)
 
     def __bool__(self) -> bool:
         return self._proxied is not None
@@ -272,20 +277,24 @@ class Request(Generic[_R]):
 
     def _get_result(self, hit: AttrDict[Any], parent_class: type | None = None) -> _R:
         """Turn one raw hit into the object the caller asked for (a document or a ``Hit``)."""
+        # Called once per hit: a search without document classes skips the lookups for them.
         doc_class: Any = Hit
         if "_nested" in hit:
             doc_class = self._resolve_nested(hit, parent_class)
-        elif hit.get("_type") in self._doc_type_map:
+        elif self._doc_type_map and hit.get("_type") in self._doc_type_map:
             doc_class = self._doc_type_map[hit["_type"]]
-        else:
+        elif self._doc_type:
             doc_class = next(
                 (dt for dt in self._doc_type if hasattr(dt, "_matches") and dt._matches(hit)),
                 Hit,
             )
 
-        for name in hit.get("inner_hits", ()):
-            hit["inner_hits"][name] = Response[_R](self, hit["inner_hits"][name], doc_class=doc_class)
+        if "inner_hits" in hit:
+            for name in hit["inner_hits"]:
+                hit["inner_hits"][name] = Response[_R](self, hit["inner_hits"][name], doc_class=doc_class)
 
+        if doc_class is Hit:
+            return cast(_R, Hit(cast(Any, hit)))
         build = getattr(doc_class, "from_es", doc_class)
         return cast(_R, build(hit))
 
@@ -332,8 +341,11 @@ class SearchBase(Request[_R]):
         s._highlight_opts = self._highlight_opts.copy()
         s._suggest = self._suggest.copy()
         s._script_fields = self._script_fields.copy()
-        s.query._proxied = self.query._proxied
-        s.post_filter._proxied = self.post_filter._proxied
+        # A proxy never made (or holding nothing) leaves the copy's to be made when read.
+        for name in ("query", "post_filter"):
+            proxy = self.__dict__.get(f"_{name}_proxy")
+            if proxy is not None and proxy._proxied is not None:
+                getattr(s, name)._proxied = proxy._proxied
         # The top-level dict is the copy's own; a bucket is copied when it is reached
         # through ``aggs[name]`` (AggBase), so the two searches never share a change.
         top = self.aggs._params.get("aggs")

@@ -110,7 +110,17 @@ class AttrList(Generic[_ValT]):
         self._l_[k] = value
 
     def __iter__(self) -> Iterator[Any]:
-        return (_wrap(item, self._obj_wrapper) for item in self._l_)
+        # ``_wrap`` inlined: iterating hits and their lists is the hot path of reading answers.
+        wrapper = self._obj_wrapper
+        for item in self._l_:
+            if type(item) in _PLAIN_TYPES:
+                yield item
+            elif isinstance(item, dict):
+                yield AttrDict(item) if wrapper is None else wrapper(item)
+            elif isinstance(item, list):
+                yield AttrList(item)
+            else:
+                yield item
 
     def __len__(self) -> int:
         return len(self._l_)
@@ -175,8 +185,37 @@ class AttrDict(Generic[_ValT]):
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         object.__setattr__(self, "_d_", state[0])
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # The fast ``__getattr__`` below inlines ``_key`` and ``__getitem__``; a subclass that
+        # changes either reads attributes through its own ``__getitem__`` instead.
+        if cls.__getattr__ is AttrDict.__getattr__ and (
+            cls.__getitem__ is not AttrDict.__getitem__
+            or cls._key is not AttrDict._key
+            or cls.RESERVED is not AttrDict.RESERVED
+        ):
+            cls.__getattr__ = AttrDict._getattr_by_item  # type: ignore[method-assign]
+
     def __getattr__(self, name: str) -> Any:
+        # ``self[name]`` with ``_key`` and ``_wrap`` inlined: reading every field of every hit
+        # makes this the hottest function of a response, and calls are what it costs.
         if name == "_d_":  # not set yet (unpickling, copying): no recursion
+            raise AttributeError(name)
+        try:
+            value = self._d_[_RESERVED.get(name, name)]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+        if type(value) in _PLAIN_TYPES:
+            return value
+        if isinstance(value, dict):
+            return AttrDict(value)
+        if isinstance(value, list):
+            return AttrList(value)
+        return value
+
+    def _getattr_by_item(self, name: str) -> Any:
+        """``__getattr__`` of a subclass with its own ``__getitem__``: attributes are items."""
+        if name == "_d_":
             raise AttributeError(name)
         try:
             return self[name]
@@ -222,6 +261,13 @@ class AttrDict(Generic[_ValT]):
 
     def items(self) -> Iterable[tuple[str, _ValT]]:
         return self._d_.items()
+
+
+# Python keyword spellings of keys, as ``AttrDict.__getattr__`` maps them (a subclass with
+# its own ``RESERVED`` reads attributes through ``_key``).
+_RESERVED = AttrDict.RESERVED
+# Values read back as they are: no dict or list to wrap.
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
 
 
 class DslMeta(type):
@@ -310,6 +356,7 @@ class DslBase(metaclass=DslMeta):
     _classes: ClassVar[dict[str, type[Any]]]
     _param_defs: ClassVar[dict[str, dict[str, Any]]] = {}
     name: ClassVar[str | None]
+    _params: dict[str, Any]
 
     @classmethod
     def get_dsl_class(cls, name: str, default: str | None = None) -> type[Self]:
@@ -323,7 +370,8 @@ class DslBase(metaclass=DslMeta):
 
     def __init__(self, _expand__to_dot: bool | None = None, **params: Any) -> None:
         expand = EXPAND__TO_DOT if _expand__to_dot is None else _expand__to_dot
-        self._params: dict[str, Any] = {}
+        # ``object.__setattr__``: what ``__setattr__`` does with a private name, minus its call.
+        object.__setattr__(self, "_params", {})
         for name, value in params.items():
             if value is DEFAULT:  # an argument the caller did not give
                 continue
@@ -398,7 +446,7 @@ class DslBase(metaclass=DslMeta):
     def _clone(self) -> Self:
         """A copy whose parameters can be changed without touching this object's."""
         clone = type(self)()
-        clone._params = {name: copy(value) for name, value in self._params.items()}
+        object.__setattr__(clone, "_params", {name: copy(value) for name, value in self._params.items()})
         return clone
 
 
@@ -412,7 +460,7 @@ class HitMeta(AttrDict[Any]):
         meta = {key.removeprefix("_"): value for key, value in document.items() if key not in exclude}
         if "type" in meta:
             meta["doc_type"] = meta.pop("type")
-        super().__init__(meta)
+        object.__setattr__(self, "_d_", meta)  # ``AttrDict.__init__`` inlined: one per hit
 
 
 class ObjectBase(AttrDict[Any]):
