@@ -26,13 +26,16 @@ class Contender(NamedTuple):
     For an "async" contender, ``setup`` returns a coroutine function and the runner
     measures throughput with concurrent tasks instead of per-request latency. For a
     "bulk" contender, ``setup`` returns a function that indexes n documents and returns
-    (sent, acknowledged); the runner measures documents per second.
+    (sent, acknowledged); the runner measures documents per second. An "op" contender
+    is timed like a request but needs no server (``setup`` ignores the port): the runner
+    also reports a digest of its answer, so that run.py can check that every contender
+    computed the same.
     """
 
     setup: Callable[[int], Any]
     check: Callable[[Any], bool]
     distribution: str
-    kind: Literal["request", "async", "bulk"] = "request"
+    kind: Literal["request", "async", "bulk", "op"] = "request"
 
 
 def _transport(port: int) -> Request:
@@ -208,6 +211,123 @@ def _is_hits(answer: Any) -> bool:
     return isinstance(body, Mapping) and len(body.get("hits", {}).get("hits", ())) == 10
 
 
+# The DSL suite (elasticsearch.dsl): pure CPU, no server. Official and ours run this same
+# code, written against the public API only.
+DSL_HITS = 1000
+
+
+def _dsl_import(port: int) -> Request:
+    """``from elasticsearch.dsl import Search, Document``: the import suite's RSS and version."""
+    from elasticsearch.dsl import Document, Search
+
+    def request() -> Any:
+        return {"search": Search(index="bench").to_dict(), "document": Document.__name__}
+
+    return request
+
+
+def _dsl_search(port: int) -> Request:
+    """Build a search of 10 query clauses and 2 aggregations (one with a sub-aggregation),
+    as a user chains it, and serialize it with ``to_dict()``."""
+    from elasticsearch.dsl import Q, Search
+
+    def request() -> Any:
+        search = (
+            Search(index="articles")
+            .query("match", title="python client")
+            .query("match_phrase", body="fast search")
+            .filter("term", status="published")
+            .filter("terms", tags=["python", "search"])
+            .filter("range", published={"gte": "2024-01-01", "lt": "2025-01-01"})
+            .filter("exists", field="author.name")
+            .exclude("term", language="xx")
+            .query(
+                Q(
+                    "bool",
+                    should=[Q("match", summary="elasticsearch"), Q("prefix", title__raw="elastic")],
+                    minimum_should_match=1,
+                )
+            )
+            .query("nested", path="comments", query=Q("match", comments__text="great"))
+            .sort("-published", "_score")
+            .source(["title", "author"])
+            .extra(size=20)
+        )
+        search.aggs.bucket("per_tag", "terms", field="tags", size=10).metric(
+            "avg_rating", "avg", field="rating"
+        )
+        search.aggs.bucket("per_month", "date_histogram", field="published", calendar_interval="month")
+        return search.to_dict()
+
+    return request
+
+
+def _dsl_search_body(answer: Any) -> bool:
+    return isinstance(answer, Mapping) and set(answer) >= {"query", "aggs", "sort", "size", "_source"}
+
+
+def _search_answer(n: int) -> dict[str, Any]:
+    """A search answer of ``n`` hits, each with 8 source fields (a nested object and lists)."""
+    hits = [
+        {
+            "_index": "articles",
+            "_id": str(i),
+            "_score": 1.0 + (i % 97) / 8,
+            "_source": {
+                "title": f"Article {i}",
+                "status": "published",
+                "views": i * 7,
+                "rating": (i % 50) / 10,
+                "published": f"2024-{1 + i % 12:02d}-17T10:00:00Z",
+                "tags": ["python", "search", f"tag{i % 10}"],
+                "author": {"name": f"Author {i % 37}", "country": "NL"},
+                "comments": [{"user": f"user{i % 5}", "stars": i % 6}, {"user": "guest", "stars": 3}],
+            },
+        }
+        for i in range(n)
+    ]
+    return {
+        "took": 3,
+        "timed_out": False,
+        "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+        "hits": {"total": {"value": n, "relation": "eq"}, "max_score": 13.0, "hits": hits},
+    }
+
+
+def _dsl_hits(port: int) -> Request:
+    """Turn a 1,000-hit answer into a ``Response`` and read every field of every hit: what
+    ``Search.execute()`` hands back, without the HTTP round trip. The same answer every
+    time: a contender that changes it fails."""
+    from elasticsearch.dsl import Response, Search
+
+    search = Search(index="articles")
+    answer = _search_answer(DSL_HITS)
+    pristine = json.dumps(answer)
+
+    def request() -> Any:
+        response = Response(search, answer)
+        hits = total = 0
+        for hit in response:
+            meta = hit.meta
+            total += len(meta.id) + len(meta.index) + int(meta.score * 8)
+            total += len(hit.title) + len(hit.status) + hit.views + int(hit.rating * 10) + len(hit.published)
+            total += sum(len(tag) for tag in hit.tags)
+            author = hit.author
+            total += len(author.name) + len(author.country)
+            total += sum(len(comment.user) + comment.stars for comment in hit.comments)
+            hits += 1
+        return {"hits": hits, "total": response.hits.total.value, "checksum": total}
+
+    request()  # once, untimed: the answer must be as it was
+    if json.dumps(answer) != pristine:
+        raise SystemExit("Response changed the answer it was given")
+    return request
+
+
+def _dsl_hits_read(answer: Any) -> bool:
+    return isinstance(answer, Mapping) and answer.get("hits") == DSL_HITS
+
+
 CONTENDERS: dict[str, Contender] = {
     "transport": Contender(_transport, _is_doc, "elastic-transport"),
     "urllib3": Contender(_urllib3, _is_doc, "urllib3"),
@@ -226,6 +346,11 @@ CONTENDERS: dict[str, Contender] = {
         partial(_streaming_bulk, stdlib=True), _all_acknowledged, "elasticsearch", kind="bulk"
     ),
     "urllib3_bulk": Contender(_urllib3_bulk, _all_acknowledged, "urllib3", kind="bulk"),
+    "dsl_import": Contender(
+        _dsl_import, lambda answer: isinstance(answer, Mapping), "elasticsearch", kind="op"
+    ),
+    "dsl_search": Contender(_dsl_search, _dsl_search_body, "elasticsearch", kind="op"),
+    "dsl_hits": Contender(_dsl_hits, _dsl_hits_read, "elasticsearch", kind="op"),
 }
 
 
@@ -340,11 +465,21 @@ def _measure_bulk(index: Bulk, args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _digest(answer: Any) -> str:
+    """A digest of an op's answer (JSON, keys sorted): equal digests, equal answers."""
+    import hashlib
+
+    text = json.dumps(answer, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contender", choices=sorted(CONTENDERS), required=True)
     parser.add_argument("--port", type=int, default=19200)
-    parser.add_argument("--n", type=int, default=5000, help="timed requests (bulk: documents); 0: setup only")
+    parser.add_argument(
+        "--n", type=int, default=5000, help="timed requests (bulk: documents; op: ops); 0: setup only"
+    )
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--profile-n", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32, help="tasks at once (async)")
@@ -369,8 +504,12 @@ def main() -> None:
 
         result.update(asyncio.run(_measure_async(request, args)))
     elif args.n:
-        if not contender.check(request()):
-            raise SystemExit(f"unexpected answer from the stub: {request()!r}")
+        answer = request()
+        if not contender.check(answer):
+            where = "" if contender.kind == "op" else " from the stub"
+            raise SystemExit(f"unexpected answer{where}: {answer!r}")
+        if contender.kind == "op":
+            result["answer_sha256"] = _digest(answer)
         for _ in range(args.warmup):
             request()
         cpu_start = time.process_time_ns()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import inspect
 import json
 import os
 import platform
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 
 import _stub
 import _venvs
+from _runner import DSL_HITS, _dsl_hits, _dsl_search, _search_answer
 
 BENCH_DIR = Path(__file__).resolve().parent
 RUNNER = BENCH_DIR / "_runner.py"
@@ -342,7 +344,8 @@ def _goal_table(goals: list[Result]) -> str:
     rows = []
     for goal in goals:
         met = "n/a" if goal["met"] is None else ("yes" if goal["met"] else "**no**")
-        measured = _fmt(goal["measured"], 3)
+        value = goal["measured"]
+        measured = str(value) if isinstance(value, int) else _fmt(value, 3)
         if goal["detail"]:
             measured += f" ({goal['detail']})"
         rows.append([goal["goal"], goal["target"], measured, met])
@@ -1132,8 +1135,106 @@ IMPORT_CASES = {
         "import elasticsearch",
         "from elasticsearch import Elasticsearch; Elasticsearch('http://127.0.0.1:9200')",
     ),
+    "dsl_import": ImportCase(
+        "from elasticsearch.dsl import Search, Document",
+        "from elasticsearch.dsl import Search, Document; Search(index='bench').to_dict()",
+    ),
 }
-COUNT_MODULES = "import sys; before = len(sys.modules); {}; print(before, len(sys.modules))"
+# Modules before and after the import, and how many of them are elasticsearch.dsl's.
+COUNT_MODULES = (
+    "import sys; before = len(sys.modules); {}; print(before, len(sys.modules),"
+    " sum(m == 'elasticsearch.dsl' or m.startswith('elasticsearch.dsl.') for m in sys.modules))"
+)
+
+
+def _import_runs(slots: list[Slot], runs: int) -> tuple[Result, dict[str, str]]:
+    """Time each slot's IMPORT_CASES entry in fresh processes, ``runs`` interleaved rounds
+    (one warmup round dropped), and summarize it: medians minus `python -c pass`, modules
+    added, RSS after import + client (read by _runner.py). Also returns the slots that failed."""
+    modules: dict[str, tuple[int, int, int]] = {}
+
+    def measure(slot: Slot) -> Result:
+        case = IMPORT_CASES[slot.contender]
+        result = _runner(slot, ["--n=0"], None)
+        result["bare_ms"] = _run_code(slot.python, "pass")[0]
+        result["import_ms"], _ = _run_code(slot.python, case.imports)
+        result["client_ms"], _ = _run_code(slot.python, case.client)
+        if slot.label not in modules:  # exact, so once is enough
+            before, after, dsl = _run_code(slot.python, COUNT_MODULES.format(case.imports))[1].split()
+            modules[slot.label] = (int(before), int(after), int(dsl))
+        return result
+
+    runs_by_label, failed = _rounds(slots, runs, measure, warmup=1)
+    contenders: Result = {}
+    for slot in slots:
+        if slot.label not in runs_by_label:
+            continue
+        rounds = runs_by_label[slot.label]
+        bare = _median(rounds, "bare_ms")
+        case = IMPORT_CASES[slot.contender]
+        before, after, dsl = modules[slot.label]
+        contenders[slot.label] = {
+            "venv": _venv_name(slot),
+            "version": rounds[0]["version"],
+            "code": case.imports,
+            "with_client_code": case.client,
+            "import_ms": _median(rounds, "import_ms"),
+            "bare_python_ms": bare,
+            "import_minus_bare_ms": _median(rounds, "import_ms") - bare,
+            "round_import_minus_bare_ms": [r["import_ms"] - r["bare_ms"] for r in rounds],
+            "with_client_minus_bare_ms": _median(rounds, "client_ms") - bare,
+            "modules_after_import": after,
+            "modules_added_by_import": after - before,
+            "dsl_modules_after_import": dsl,
+            "rss_runner_alone_mib": _median(rounds, "rss_start_kib", 1024),
+            "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
+        }
+    return contenders, failed
+
+
+def _import_rows(contenders: Result, problems: dict[str, str], labels: Sequence[str], client: str) -> str:
+    """The import table, one row per label (and its baseline twin); ``client``: what the
+    import + client column builds."""
+    rows = []
+    for label in _with_twins({label: label for label in labels}, _twin):
+        if label in contenders:
+            c = contenders[label]
+            rows.append(
+                [
+                    f"{label} {c['version']}",
+                    c["venv"],
+                    f"`{c['code']}`",
+                    _fmt(c["import_ms"], 1),
+                    _fmt(c["import_minus_bare_ms"], 1),
+                    _fmt(c["with_client_minus_bare_ms"], 1),
+                    f"{c['modules_after_import']} (+{c['modules_added_by_import']})",
+                    _fmt(c["rss_after_setup_mib"], 1),
+                    _fmt(c["rss_runner_alone_mib"], 1),
+                ]
+            )
+        else:
+            rows.append([label, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", "", ""])
+    headers = [
+        "contender",
+        "venv",
+        "python -c",
+        "wall ms",
+        "minus `python -c pass` ms",
+        f"import + {client}, minus `pass` ms",
+        "modules after import (added)",
+        f"RSS after import + {client} MiB",
+        "RSS runner alone MiB",
+    ]
+    return _table(headers, rows)
+
+
+def _import_ratio(contenders: Result, ours: str, official: str) -> tuple[float | None, list[float]]:
+    """Import ms minus bare, ours/official: the ratio of the medians and the per-round ratios."""
+    mine, theirs = contenders.get(ours), contenders.get(official)
+    if mine is None or theirs is None:
+        return None, []
+    ratio = mine["import_minus_bare_ms"] / theirs["import_minus_bare_ms"]
+    return ratio, _paired(mine["round_import_minus_bare_ms"], theirs["round_import_minus_bare_ms"])
 
 
 def suite_import(args: argparse.Namespace) -> Report:
@@ -1147,56 +1248,12 @@ def suite_import(args: argparse.Namespace) -> Report:
         {"official elasticsearch": ("official", "client_get"), "ours elasticsearch": ("ours", "client_get")},
         "import elasticsearch",
     )
-    slots = transport + clients
-    modules: dict[str, tuple[int, int]] = {}
-
-    def measure(slot: Slot) -> Result:
-        case = IMPORT_CASES[slot.contender]
-        result = _runner(slot, ["--n=0"], None)
-        result["bare_ms"] = _run_code(slot.python, "pass")[0]
-        result["import_ms"], _ = _run_code(slot.python, case.imports)
-        result["client_ms"], _ = _run_code(slot.python, case.client)
-        if slot.label not in modules:  # exact, so once is enough
-            before, after = _run_code(slot.python, COUNT_MODULES.format(case.imports))[1].split()
-            modules[slot.label] = (int(before), int(after))
-        return result
-
-    runs, failed = _rounds(slots, args.import_runs, measure, warmup=1)
+    contenders, failed = _import_runs(transport + clients, args.import_runs)
     problems.update(failed)
-
-    contenders: Result = {}
-    for slot in slots:
-        if slot.label not in runs:
-            continue
-        rounds = runs[slot.label]
-        bare = _median(rounds, "bare_ms")
-        case = IMPORT_CASES[slot.contender]
-        contenders[slot.label] = {
-            "venv": _venv_name(slot),
-            "version": rounds[0]["version"],
-            "code": case.imports,
-            "with_client_code": case.client,
-            "import_ms": _median(rounds, "import_ms"),
-            "bare_python_ms": bare,
-            "import_minus_bare_ms": _median(rounds, "import_ms") - bare,
-            "round_import_minus_bare_ms": [r["import_ms"] - r["bare_ms"] for r in rounds],
-            "with_client_minus_bare_ms": _median(rounds, "client_ms") - bare,
-            "modules_after_import": modules[slot.label][1],
-            "modules_added_by_import": modules[slot.label][1] - modules[slot.label][0],
-            "rss_runner_alone_mib": _median(rounds, "rss_start_kib", 1024),
-            "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
-        }
 
     goals = []
     ours, official = contenders.get("ours elasticsearch"), contenders.get("official elasticsearch")
-    ratio = (
-        None
-        if ours is None or official is None
-        else ours["import_minus_bare_ms"] / official["import_minus_bare_ms"]
-    )
-    paired = []
-    if ours is not None and official is not None:
-        paired = _paired(ours["round_import_minus_bare_ms"], official["round_import_minus_bare_ms"])
+    ratio, paired = _import_ratio(contenders, "ours elasticsearch", "official elasticsearch")
     detail = _per_round(paired)
     met = None if ratio is None else ratio <= IMPORT_GOAL
     goals.append(
@@ -1231,42 +1288,12 @@ def suite_import(args: argparse.Namespace) -> Report:
         "goals": goals,
         **vs_baseline.data,
     }
-    rows = []
     labels = [
         "official transport",
         "ours transport",
         "raw urllib3",
         "official elasticsearch",
         "ours elasticsearch",
-    ]
-    for label in _with_twins({label: label for label in labels}, _twin):
-        if label in contenders:
-            c = contenders[label]
-            rows.append(
-                [
-                    f"{label} {c['version']}",
-                    c["venv"],
-                    f"`{c['code']}`",
-                    _fmt(c["import_ms"], 1),
-                    _fmt(c["import_minus_bare_ms"], 1),
-                    _fmt(c["with_client_minus_bare_ms"], 1),
-                    f"{c['modules_after_import']} (+{c['modules_added_by_import']})",
-                    _fmt(c["rss_after_setup_mib"], 1),
-                    _fmt(c["rss_runner_alone_mib"], 1),
-                ]
-            )
-        else:
-            rows.append([label, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", "", ""])
-    headers = [
-        "contender",
-        "venv",
-        "python -c",
-        "wall ms",
-        "minus `python -c pass` ms",
-        "import + client, minus `pass` ms",
-        "modules after import (added)",
-        "RSS after import + client MiB",
-        "RSS runner alone MiB",
     ]
     setup = f"{_header(info)} · medians of {args.import_runs} interleaved runs (one warmup run dropped)"
     what = (
@@ -1279,12 +1306,279 @@ def suite_import(args: argparse.Namespace) -> Report:
             "# import time and memory",
             setup,
             what,
-            _table(headers, rows),
+            _import_rows(contenders, problems, labels, "client"),
             *vs_baseline.tables,
             _goal_table(goals),
         ]
     )
     return Report("import", data, markdown + "\n")
+
+
+DSL_IMPORT = IMPORT_CASES["dsl_import"].imports
+DSL_API = "from elasticsearch.dsl import Q, Response, Search"
+ES_IMPORT_TODAY = 0.12  # ours/official `import elasticsearch` before the DSL (results/import.md)
+ES_IMPORT_LIMIT = 0.15  # "stays around" today's ratio: its per-round spread there was 0.09-0.14
+DSL_IMPORT_GOAL = 0.5  # ours/official `from elasticsearch.dsl import Search, Document` ms, minus bare
+DSL_OPS_GOAL = 2.0  # ours/official ops/s, building a search and reading a 1,000-hit answer
+DSL_OPS = {
+    "search": "a `Search` of 10 query clauses and 2 aggregations (one with a sub-aggregation), `to_dict()`",
+    "hits": f"`Response` of {DSL_HITS:,} hits, every field of every hit read",
+}
+DSL_OP = Measures(
+    "round_median_us", cpu="round_cpu_us_per_op", calls=("python_calls_per_op", "c_calls_per_op")
+)
+
+
+def _dsl_sizes(args: argparse.Namespace, op: str) -> tuple[int, int, int]:
+    """(timed, warmup, profiled) ops per round: a tenth untimed first, a 25th under cProfile."""
+    n: int = args.dsl_search_n if op == "search" else args.dsl_hits_n
+    return n, max(1, n // 10), max(1, n // 25)
+
+
+def _per_op(slot: Slot, rounds: list[Result]) -> Result:
+    """One DSL op contender over its rounds; ops/s is 1e6 / median us of a round, like
+    requests/s in the request suites. ``answer_sha256``: every distinct answer digest."""
+    return {
+        "venv": _venv_name(slot),
+        "version": rounds[0]["version"],
+        "median_us": _median(rounds, "median_ns", 1000),
+        "mean_us": _median(rounds, "mean_ns", 1000),
+        "p90_us": _median(rounds, "p90_ns", 1000),
+        "ops_per_s": 1e9 / _median(rounds, "median_ns"),
+        "round_median_us": [r["median_ns"] / 1000 for r in rounds],
+        "cpu_us_per_op": _median(rounds, "cpu_ns_per_request", 1000),
+        "round_cpu_us_per_op": [r["cpu_ns_per_request"] / 1000 for r in rounds],
+        "python_calls_per_op": _median(rounds, "python_calls"),
+        "c_calls_per_op": _median(rounds, "c_calls"),
+        "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
+        "answer_sha256": sorted({r["answer_sha256"] for r in rounds}),
+    }
+
+
+def _dsl_code() -> str:
+    """The timed code, as _runner.py runs it in both venvs."""
+    sources = [inspect.getsource(function) for function in (_dsl_search, _search_answer, _dsl_hits)]
+    return "```python\n" + "\n\n\n".join(source.rstrip() for source in sources) + "\n```"
+
+
+def suite_dsl(args: argparse.Namespace) -> Report:
+    """elasticsearch.dsl: `import elasticsearch` still without it, its own import time, building
+    and serializing a Search, and reading a 1,000-hit Response: official vs ours."""
+    imports, problems = _slots(
+        {"official elasticsearch": ("official", "client_get"), "ours elasticsearch": ("ours", "client_get")},
+        "import elasticsearch",
+    )
+    dsl_imports, unavailable = _slots(
+        {
+            "official elasticsearch.dsl": ("official", "dsl_import"),
+            "ours elasticsearch.dsl": ("ours", "dsl_import"),
+        },
+        DSL_IMPORT,
+    )
+    problems.update(unavailable)
+    import_contenders, failed = _import_runs(imports + dsl_imports, args.import_runs)
+    problems.update(failed)
+
+    wanted = {f"{venv} {op}": (venv, f"dsl_{op}") for op in DSL_OPS for venv in ("official", "ours")}
+    slots, unavailable = _slots(wanted, DSL_API)
+    problems.update(unavailable)
+    # Not pinned by default: with no server to share caches with, a pinned op only waits
+    # whenever other work holds its CPU (--pin same or split pins it to the last CPU).
+    _, client_cpu = _cpus(args.pin or "none")
+
+    def measure(slot: Slot) -> Result:
+        n, warmup, profiled = _dsl_sizes(args, slot.contender.removeprefix("dsl_"))
+        return _runner(slot, [f"--n={n}", f"--warmup={warmup}", f"--profile-n={profiled}"], _pin(client_cpu))
+
+    runs, failed = _rounds(slots, args.rounds, measure)
+    problems.update(failed)
+    contenders = {slot.label: _per_op(slot, runs[slot.label]) for slot in slots if slot.label in runs}
+
+    goals = []
+    ours_es = import_contenders.get("ours elasticsearch")
+    loaded = None if ours_es is None else int(ours_es["dsl_modules_after_import"])
+    goals.append(
+        _goal(
+            "`import elasticsearch` loads no `elasticsearch.dsl` module (ours)",
+            "0 modules",
+            loaded,
+            None if loaded is None else loaded == 0,
+        )
+    )
+    es_ratio, es_paired = _import_ratio(import_contenders, "ours elasticsearch", "official elasticsearch")
+    goals.append(
+        _goal(
+            "`import elasticsearch` ms (minus bare), ours/official",
+            f"<= {ES_IMPORT_LIMIT} (around today's {ES_IMPORT_TODAY})",
+            es_ratio,
+            None if es_ratio is None else es_ratio <= ES_IMPORT_LIMIT,
+            _per_round(es_paired),
+        )
+    )
+    dsl_ratio, dsl_paired = _import_ratio(
+        import_contenders, "ours elasticsearch.dsl", "official elasticsearch.dsl"
+    )
+    goals.append(
+        _goal(
+            f"`{DSL_IMPORT}` ms (minus bare), ours/official",
+            f"<= {DSL_IMPORT_GOAL}",
+            dsl_ratio,
+            None if dsl_ratio is None else dsl_ratio <= DSL_IMPORT_GOAL,
+            _per_round(dsl_paired),
+        )
+    )
+    ratios: Result = {}
+    for op, what in DSL_OPS.items():
+        ours, official = contenders.get(f"ours {op}"), contenders.get(f"official {op}")
+        if ours is None or official is None:
+            ratios[op] = {"ours_over_official_ops_per_s": None, "paired_per_round": [], "same_answer": None}
+            goals.append(_goal(f"{what}: ops/s, ours/official", f">= {DSL_OPS_GOAL:g}", None, None))
+            continue
+        speedup = ours["ops_per_s"] / official["ops_per_s"]
+        paired = _paired(ours["round_median_us"], official["round_median_us"], invert=True)
+        same = ours["answer_sha256"] == official["answer_sha256"]
+        ratios[op] = {
+            "ours_over_official_ops_per_s": speedup,
+            "paired_per_round": paired,
+            "official_cpu_over_ours_cpu": official["cpu_us_per_op"] / ours["cpu_us_per_op"],
+            "same_answer": same,
+        }
+        detail = _per_round(paired) + ("" if same else "; **answers differ from official**")
+        goals.append(
+            _goal(
+                f"{what}: ops/s, ours/official",
+                f">= {DSL_OPS_GOAL:g}",
+                speedup,
+                same and speedup >= DSL_OPS_GOAL,
+                detail,
+            )
+        )
+        goals.append(
+            _goal(
+                f"`{op}`: client CPU per op, official/ours (context, not the goal)",
+                "-",
+                ratios[op]["official_cpu_over_ours_cpu"],
+                None,
+            )
+        )
+    imports_vs_baseline = _vs_baseline(import_contenders, IMPORT, args)
+    # Ops only where a baseline checkout has a DSL to measure (older ones have none).
+    twins = any(label.startswith(_venvs.BASELINE) for label in contenders)
+    ops_vs_baseline = _vs_baseline(contenders, DSL_OP, args) if twins else VsBaseline({}, [], [])
+    goals += imports_vs_baseline.goals + ops_vs_baseline.goals
+
+    info = _machine()
+    sizes = {
+        op: dict(zip(("timed", "warmup", "profiled"), _dsl_sizes(args, op), strict=True)) for op in DSL_OPS
+    }
+    data = {
+        **info,
+        "suite": "dsl",
+        "import_runs": args.import_runs,
+        "imports": import_contenders,
+        "ops": DSL_OPS,
+        "ops_per_round": sizes,
+        "rounds": args.rounds,
+        "cpu_pinning": {"client": client_cpu},
+        "contenders": contenders,
+        "unavailable": problems,
+        "ours_over_official_import_elasticsearch": es_ratio,
+        "ours_over_official_import_dsl": dsl_ratio,
+        "ratios": ratios,
+        "goals": goals,
+        **({"imports_vs_baseline": imports_vs_baseline.data} if imports_vs_baseline.data else {}),
+        **({"ops_vs_baseline": ops_vs_baseline.data} if ops_vs_baseline.data else {}),
+    }
+
+    labels = [
+        "official elasticsearch",
+        "ours elasticsearch",
+        "official elasticsearch.dsl",
+        "ours elasticsearch.dsl",
+    ]
+    import_table = _import_rows(import_contenders, problems, labels, "one Search or client")
+    rows = []
+    names = {
+        f"{who} {op}": (f"{name} `{op}`", op)
+        for op in DSL_OPS
+        for who, name in (("official", "official elasticsearch"), ("ours", "ours"))
+    }
+    for label, (name, op) in _with_twins(names, lambda entry: (_twin(entry[0]), entry[1])).items():
+        if label in contenders:
+            c = contenders[label]
+            same = ratios[op]["same_answer"] if label.startswith("ours") else None
+            rows.append(
+                [
+                    f"{name} {c['version']}",
+                    c["venv"],
+                    _fmt(c["median_us"], 1),
+                    _fmt(c["ops_per_s"], 1),
+                    _fmt(c["cpu_us_per_op"], 1),
+                    _fmt(c["python_calls_per_op"], 0),
+                    _fmt(c["c_calls_per_op"], 0),
+                    _fmt(c["rss_after_setup_mib"], 1),
+                    "-" if same is None else ("yes" if same else "**no**"),
+                ]
+            )
+        else:
+            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", "", ""])
+    headers = [
+        "contender",
+        "venv",
+        "median us/op",
+        "ops/s",
+        "client CPU us/op",
+        "Python calls/op",
+        "C calls/op",
+        "RSS after setup MiB",
+        "same answer as official",
+    ]
+    ratio_rows = [
+        [
+            f"`{op}`",
+            _fmt(values["ours_over_official_ops_per_s"], 3),
+            _spread(values["paired_per_round"], 2) or "n/a",
+            _fmt(values.get("official_cpu_over_ours_cpu"), 3),
+        ]
+        for op, values in ratios.items()
+    ]
+    ratio_table = _table(["op", "ops/s ours/official", "per round", "client CPU official/ours"], ratio_rows)
+    pinning = "not pinned to CPUs" if client_cpu is None else f"ops on CPU {client_cpu}"
+    setup = (
+        f"{_header(info)} · imports: medians of {args.import_runs} interleaved runs (one warmup run"
+        f" dropped) · ops: {args.rounds} paired rounds x {sizes['search']['timed']} searches /"
+        f" {sizes['hits']['timed']} responses (a tenth more untimed first; calls counted over"
+        f" {sizes['search']['profiled']} / {sizes['hits']['profiled']}) · {pinning}"
+    )
+    what = "\n".join(
+        [
+            "Imports: each run is a fresh process, as in the `import` suite; *import + one Search or"
+            " client* also builds `Elasticsearch('http://127.0.0.1:9200')` (for `import elasticsearch`)"
+            " or `Search(index='bench').to_dict()` (for the DSL). After `import elasticsearch` ours had"
+            f" {'n/a' if loaded is None else loaded} `elasticsearch.dsl` module(s) in `sys.modules`.",
+            "",
+            "Ops, no server, in a fresh process per round for each contender (the same code in both"
+            " venvs, below): ops/s = 1e6 / the median over rounds of each round's median us per op."
+            " *same answer*: the `to_dict()` output, and the values read from the hits, hash equal"
+            " to the official client's.",
+            "",
+            *[f"- `{op}`: {what}" for op, what in DSL_OPS.items()],
+            "",
+            _dsl_code(),
+        ]
+    )
+    tables = [
+        import_table,
+        _table(headers, rows),
+        ratio_table,
+        *imports_vs_baseline.tables,
+        *ops_vs_baseline.tables,
+        _goal_table(goals),
+    ]
+    markdown = "\n\n".join(
+        ["# elasticsearch.dsl: import, building a search, reading hits", setup, what, *tables]
+    )
+    return Report("dsl", data, markdown + "\n")
 
 
 SUITES: dict[str, Callable[[argparse.Namespace], Report]] = {
@@ -1294,6 +1588,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Report]] = {
     "import": suite_import,
     "bulk": suite_bulk,
     "bulk-es": suite_bulk_es,
+    "dsl": suite_dsl,
 }
 
 
@@ -1330,11 +1625,11 @@ def main() -> None:
     """Run the chosen suites, write their results, then print every table together."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="repeatable")
-    parser.add_argument("--rounds", type=int, default=7, help="paired rounds (transport, client, async)")
+    parser.add_argument("--rounds", type=int, default=7, help="paired rounds (transport, client, async, dsl)")
     parser.add_argument("--n", type=int, default=5000, help="timed requests per round")
     parser.add_argument("--warmup", type=int, default=500, help="untimed requests per round")
     parser.add_argument("--profile-n", type=int, default=200, help="requests under cProfile")
-    parser.add_argument("--import-runs", type=int, default=15, help="runs (import)")
+    parser.add_argument("--import-runs", type=int, default=15, help="runs (import, dsl)")
     parser.add_argument("--async-n", type=int, default=20000, help="timed requests per round (async)")
     parser.add_argument("--async-warmup", type=int, default=1024, help="untimed requests (async)")
     parser.add_argument("--async-profile-n", type=int, default=640, help="requests under cProfile (async)")
@@ -1351,6 +1646,10 @@ def main() -> None:
     parser.add_argument("--bulk-es-rounds", type=int, default=5, help="paired rounds (bulk-es)")
     parser.add_argument("--bulk-es-n", type=int, default=100_000, help="timed documents per round (bulk-es)")
     parser.add_argument("--bulk-es-warmup", type=int, default=5000, help="untimed documents (bulk-es)")
+    parser.add_argument("--dsl-search-n", type=int, default=500, help="timed searches built per round (dsl)")
+    parser.add_argument(
+        "--dsl-hits-n", type=int, default=20, help="timed 1,000-hit responses per round (dsl)"
+    )
     parser.add_argument("--stub-dir", type=Path, default=_stub.DEFAULT_STUB_DIR)
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
     older = parser.add_mutually_exclusive_group()
@@ -1368,7 +1667,7 @@ def main() -> None:
         choices=["same", "split", "none"],
         default=None,
         help="CPUs for nginx and client: one, two apart, or unpinned"
-        " (default: same for transport and client, split for async and bulk)",
+        " (default: same for transport and client, split for async and bulk, none for dsl)",
     )
     args = parser.parse_args()
     if "bulk-es" in (args.suite or []):
