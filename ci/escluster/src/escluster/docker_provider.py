@@ -302,9 +302,12 @@ class DockerProvider(base.Provider):
                 if node.container.status in ("exited", "dead"):
                     raise self._failure(f"{node.name} exited")
             try:
-                health = get_json(f"{self.nodes[0].url}/_cluster/health?{query}", timeout=10)
-                if not health.get("timed_out"):
+                # Every node's own HTTP port: a node joins the cluster (transport) before its
+                # HTTP server binds, so one node's answer does not mean the others take requests.
+                healths = [get_json(f"{node.url}/_cluster/health?{query}", timeout=10) for node in self.nodes]
+                if not any(health.get("timed_out") for health in healths):
                     return
+                health = healths[0]
                 last = f"health: {health.get('status')}, {health.get('number_of_nodes')} node(s)"
             except HttpError as exc:
                 last = str(exc)
