@@ -44,9 +44,8 @@ class BuildError(RuntimeError):
 
 def wanted(version: str, environ: Mapping[str, str] | None = None) -> bool:
     """Whether ``version`` gets the module: 8.x and later, unless ESCLUSTER_EXTRA_MODULES=none."""
-    setting = (os.environ if environ is None else environ).get(extra_modules.ENV, "").strip().lower()
     major = version.split(".", 1)[0]
-    return setting != "none" and major.isdigit() and int(major) >= 8
+    return not extra_modules.switched_off(environ) and major.isdigit() and int(major) >= 8
 
 
 def source_files(root: Path = SOURCE) -> list[Path]:
@@ -119,16 +118,7 @@ def inputs(home: Path, version: str, jdk: Jdk | None = None) -> BuildInputs:
 
 def descriptor(version: str, release: int) -> str:
     """The plugin-descriptor.properties the node reads to load the module."""
-    return (
-        f"name={NAME}\n"
-        f"description={DESCRIPTION}\n"
-        f"version={version}\n"
-        f"elasticsearch.version={version}\n"
-        f"java.version={release}\n"
-        f"classname={CLASSNAME}\n"
-        "extended.plugins=\n"
-        "has.native.controller=false\n"
-    )
+    return extra_modules.plugin_descriptor(NAME, DESCRIPTION, version, str(release), CLASSNAME)
 
 
 def mvn_args(build: BuildInputs) -> list[str]:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,25 +67,38 @@ MODULES_7_17: tuple[ExtraModule, ...] = (
 )
 
 
-def wanted(version: str, environ: dict[str, str] | None = None) -> tuple[ExtraModule, ...]:
+def switched_off(environ: Mapping[str, str] | None = None) -> bool:
+    """``ESCLUSTER_EXTRA_MODULES=none``: no module escluster adds (these, escluster-analysis)."""
+    return (os.environ if environ is None else environ).get(ENV, "").strip().lower() == "none"
+
+
+def wanted(version: str, environ: Mapping[str, str] | None = None) -> tuple[ExtraModule, ...]:
     """The modules to add to ``version``: 7.17 only (the only line whose jars we checked)."""
-    setting = (os.environ if environ is None else environ).get(ENV, "").strip().lower()
-    if setting == "none" or not version.startswith("7.17."):
+    if switched_off(environ) or not version.startswith("7.17."):
         return ()
     return MODULES_7_17
 
 
-def descriptor(module: ExtraModule, version: str) -> str:
-    """The plugin-descriptor.properties ES reads to load ``module`` (built for Java 8 in 7.x)."""
+def plugin_descriptor(
+    name: str, description: str, version: str, java: str, classname: str, extended: Sequence[str] = ()
+) -> str:
+    """The plugin-descriptor.properties a node reads to load a module."""
     return (
-        f"name={module.name}\n"
-        f"description={module.description}\n"
+        f"name={name}\n"
+        f"description={description}\n"
         f"version={version}\n"
         f"elasticsearch.version={version}\n"
-        "java.version=1.8\n"
-        f"classname={module.classname}\n"
-        f"extended.plugins={','.join(module.extended)}\n"
+        f"java.version={java}\n"
+        f"classname={classname}\n"
+        f"extended.plugins={','.join(extended)}\n"
         "has.native.controller=false\n"
+    )
+
+
+def descriptor(module: ExtraModule, version: str) -> str:
+    """The descriptor of ``module`` (its 7.x jar is built for Java 8)."""
+    return plugin_descriptor(
+        module.name, module.description, version, "1.8", module.classname, module.extended
     )
 
 
