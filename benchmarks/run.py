@@ -264,8 +264,9 @@ def _against_stub(
     return runs, failed, {"nginx": server_cpu, "client": client_cpu}
 
 
-def _per_request(slot: Slot, rounds: list[Result]) -> Result:
-    """One contender of a per-request suite, summarized over its rounds.
+def _per_request(slot: Slot, rounds: list[Result], unit: str = "request") -> Result:
+    """One contender of a per-request suite (or, with ``unit="op"``, of the DSL ops),
+    summarized over its rounds; keys name the unit (``requests_per_s``, ``cpu_us_per_op``).
 
     requests/s is 1e6 / median us of a round (as the bench-stub anchors are given), so one
     descheduled request does not move it.
@@ -276,14 +277,14 @@ def _per_request(slot: Slot, rounds: list[Result]) -> Result:
         "median_us": _median(rounds, "median_ns", 1000),
         "mean_us": _median(rounds, "mean_ns", 1000),
         "p90_us": _median(rounds, "p90_ns", 1000),
-        "requests_per_s": 1e9 / _median(rounds, "median_ns"),
+        f"{unit}s_per_s": 1e9 / _median(rounds, "median_ns"),
         "round_median_us": [r["median_ns"] / 1000 for r in rounds],
         # The client process's CPU time (user + system, nginx excluded) per request: less
         # disturbed than wall time when other work shares the machine.
-        "cpu_us_per_request": _median(rounds, "cpu_ns_per_request", 1000),
-        "round_cpu_us_per_request": [r["cpu_ns_per_request"] / 1000 for r in rounds],
-        "python_calls_per_request": _median(rounds, "python_calls"),
-        "c_calls_per_request": _median(rounds, "c_calls"),
+        f"cpu_us_per_{unit}": _median(rounds, "cpu_ns_per_request", 1000),
+        f"round_cpu_us_per_{unit}": [r["cpu_ns_per_request"] / 1000 for r in rounds],
+        f"python_calls_per_{unit}": _median(rounds, "python_calls"),
+        f"c_calls_per_{unit}": _median(rounds, "c_calls"),
         "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
     }
 
@@ -1336,22 +1337,10 @@ def _dsl_sizes(args: argparse.Namespace, op: str) -> tuple[int, int, int]:
 
 
 def _per_op(slot: Slot, rounds: list[Result]) -> Result:
-    """One DSL op contender over its rounds; ops/s is 1e6 / median us of a round, like
-    requests/s in the request suites. ``answer_sha256``: every distinct answer digest."""
-    return {
-        "venv": _venv_name(slot),
-        "version": rounds[0]["version"],
-        "median_us": _median(rounds, "median_ns", 1000),
-        "mean_us": _median(rounds, "mean_ns", 1000),
-        "p90_us": _median(rounds, "p90_ns", 1000),
-        "ops_per_s": 1e9 / _median(rounds, "median_ns"),
-        "round_median_us": [r["median_ns"] / 1000 for r in rounds],
-        "cpu_us_per_op": _median(rounds, "cpu_ns_per_request", 1000),
-        "round_cpu_us_per_op": [r["cpu_ns_per_request"] / 1000 for r in rounds],
-        "python_calls_per_op": _median(rounds, "python_calls"),
-        "c_calls_per_op": _median(rounds, "c_calls"),
-        "rss_after_setup_mib": _median(rounds, "rss_setup_kib", 1024),
-        "answer_sha256": sorted({r["answer_sha256"] for r in rounds}),
+    """One DSL op contender over its rounds, as ``_per_request`` with ops for requests;
+    ``answer_sha256``: every distinct answer digest."""
+    return _per_request(slot, rounds, unit="op") | {
+        "answer_sha256": sorted({r["answer_sha256"] for r in rounds})
     }
 
 
