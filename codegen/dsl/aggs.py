@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..profiles import Profile
-from . import Schema
 from .query import Builder, DslClass
+from .schema import Schema
 from .types import TypeMap, class_name, render_module
 
 AGGREGATIONS = ("_types.aggregations", "AggregationContainer")

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..generate import environment, header
 from ..profiles import Profile
-from . import Schema
+from .schema import Schema
 from .types import TypeMap, call, python_name, signature, split_union, union
 
 PROPERTY = ("_types.mapping", "Property")

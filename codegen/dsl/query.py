@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..profiles import Profile
-from . import Schema
+from .schema import Schema
 from .types import Arg, TypeMap, call, class_name, ordered, render_module, signature
 
 QUERY = ("_types.query_dsl", "QueryContainer")

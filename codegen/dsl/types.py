@@ -39,7 +39,7 @@ from typing import Any
 
 from ..generate import environment, header
 from ..profiles import Profile
-from . import Schema
+from .schema import Schema
 
 Ref = Mapping[str, Any]
 Name = tuple[str, str]  # (namespace, name)
