@@ -27,6 +27,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 from escluster.root_endpoint import RootEndpointProxy
@@ -111,16 +113,9 @@ class DslRun:
             "failed": len(o.failed),
             "skipped": len(o.skipped),
             "failures": [{"test": t, "message": o.messages.get(t, "")} for t in o.failed],
-            "skip_reasons": _count(self.skip_reasons.values()),
+            "skip_reasons": dict(Counter(self.skip_reasons.values()).most_common()),
             "left_out": self.left_out,
         }
-
-
-def _count(reasons: object) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for reason in reasons:  # type: ignore[attr-defined]
-        counts[reason] = counts.get(reason, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def _copy(package: str, work: Path) -> Path:
@@ -154,8 +149,6 @@ def _copy(package: str, work: Path) -> Path:
 
 
 def _skip_reasons(junit: Path) -> dict[str, str]:
-    import xml.etree.ElementTree as ET
-
     reasons = {}
     for case in ET.parse(junit).iter("testcase"):
         for child in case:
