@@ -330,7 +330,10 @@ def committed_files() -> dict[Path, str]:
 
 # Folders of the common sources whose every module is async and has a twin, in the
 # sibling ``_sync`` folder (the DSL's document, index, search... classes).
-COMMON_ASYNC_FOLDERS: tuple[str, ...] = ("codegen/common/dsl/dsl/_async",)
+COMMON_ASYNC_FOLDERS: tuple[str, ...] = (
+    "codegen/common/dsl/dsl/_async",
+    "codegen/common/helpers/v8plus/helpers/vectorstore/_async",
+)
 
 
 def common_twins() -> dict[str, Twin]:
