@@ -328,6 +328,62 @@ def _dsl_hits_read(answer: Any) -> bool:
     return isinstance(answer, Mapping) and answer.get("hits") == DSL_HITS
 
 
+# The ES|QL suite (elasticsearch.esql): pure CPU, no server, the same code in both venvs.
+ESQL_COMMANDS = 20
+
+
+def _esql_query(port: int) -> Request:
+    """Build a query of 20 commands (a source and 19 processing commands) with the builder,
+    as a user chains it, with functions, expressions, identifiers to quote and string
+    literals to escape, and render it to the text ``esql.query()`` sends."""
+    from elasticsearch.esql import ESQL, E, and_, functions, not_, or_
+
+    def request() -> Any:
+        query = (
+            ESQL.from_("employees", "contractors-*")
+            .metadata("_id", "_index")
+            .where(and_(E("still_hired") == True, E("hire_date") >= "2020-01-01"))  # noqa: E712
+            .eval(
+                height_cm=E("height") * 100,
+                full_name=functions.concat(E("first_name"), " ", E("last_name")),
+                seniority=functions.date_diff("year", E("hire_date"), functions.now()),
+            )
+            .where(or_(E("languages") > 2, not_(E("gender") == "F")), "salary > 40000")
+            .dissect("email", "%{user}@%{domain}")
+            .grok("note", "%{WORD:tag} %{NUMBER:score:int}")
+            .enrich("departments-policy")
+            .on("dept_id")
+            .with_(department="name", floor="floor level")
+            .lookup_join("offices")
+            .on("office_id")
+            .mv_expand("skills")
+            .rename(first_name="given", last_name="family name")
+            .stats(
+                avg_height=functions.avg(E("height_cm")),
+                max_salary=functions.max(E("salary")),
+                hires=functions.count("*"),
+                p90=functions.percentile(E("salary"), 90),
+            )
+            .by("department", functions.bucket(E("hire_date"), 20, "2020-01-01", "2025-01-01"))
+            .eval(ratio=E("max_salary") / E("avg_height"), label=functions.to_upper(E("department")))
+            .where(E("hires").is_not_null())
+            .sort("max_salary DESC NULLS LAST", E("department").asc(), "weird`column")
+            .keep("department", "avg_*", "max_salary", "hires", "label", "p90")
+            .drop("tmp*", "debug field")
+            .where(functions.starts_with(E("label"), "ENG"))
+            .sample(0.5)
+            .eval(score=functions.round(E("ratio"), 2), note=functions.concat('say "hi"\\', E("given")))
+            .limit(1000)
+        )
+        return str(query)
+
+    return request
+
+
+def _esql_rendered(answer: Any) -> bool:
+    return isinstance(answer, str) and answer.count("\n| ") == ESQL_COMMANDS - 1
+
+
 CONTENDERS: dict[str, Contender] = {
     "transport": Contender(_transport, _is_doc, "elastic-transport"),
     "urllib3": Contender(_urllib3, _is_doc, "urllib3"),
@@ -351,6 +407,7 @@ CONTENDERS: dict[str, Contender] = {
     ),
     "dsl_search": Contender(_dsl_search, _dsl_search_body, "elasticsearch", kind="op"),
     "dsl_hits": Contender(_dsl_hits, _dsl_hits_read, "elasticsearch", kind="op"),
+    "esql_query": Contender(_esql_query, _esql_rendered, "elasticsearch", kind="op"),
 }
 
 

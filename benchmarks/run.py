@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import _stub
 import _venvs
-from _runner import DSL_HITS, _dsl_hits, _dsl_search, _search_answer
+from _runner import DSL_HITS, ESQL_COMMANDS, _dsl_hits, _dsl_search, _esql_query, _search_answer
 
 BENCH_DIR = Path(__file__).resolve().parent
 RUNNER = BENCH_DIR / "_runner.py"
@@ -1570,6 +1570,151 @@ def suite_dsl(args: argparse.Namespace) -> Report:
     return Report("dsl", data, markdown + "\n")
 
 
+ESQL_API = "from elasticsearch.esql import ESQL, E, functions"
+ESQL_GOAL = 2.0  # ours/official ops/s, building and rendering the query
+ESQL_OP = f"an ES|QL query of {ESQL_COMMANDS} commands built with `ESQL`, `E` and `functions`, rendered"
+
+
+def suite_esql(args: argparse.Namespace) -> Report:
+    """elasticsearch.esql: building and rendering a 20-command ES|QL query, official vs ours
+    (no server), and whether `import elasticsearch` leaves the builder unloaded (ours)."""
+    wanted = {f"{venv} query": (venv, "esql_query") for venv in ("official", "ours")}
+    slots, problems = _slots(wanted, ESQL_API, baseline=False)
+    _, client_cpu = _cpus(args.pin or "none")
+    n = args.esql_n
+    sizes = {"timed": n, "warmup": max(1, n // 10), "profiled": max(1, n // 25)}
+
+    def measure(slot: Slot) -> Result:
+        flags = [f"--n={n}", f"--warmup={sizes['warmup']}", f"--profile-n={sizes['profiled']}"]
+        return _runner(slot, flags, _pin(client_cpu))
+
+    runs, failed = _rounds(slots, args.rounds, measure)
+    problems.update(failed)
+    contenders = {slot.label: _per_op(slot, runs[slot.label]) for slot in slots if slot.label in runs}
+
+    goals = []
+    loaded: int | None = None
+    ours_python = next((slot.python for slot in slots if slot.label == "ours query"), None)
+    if ours_python is not None:
+        count = "import sys, elasticsearch; print(sum(m.split('.')[:2] == ['elasticsearch', 'esql'] for m in sys.modules))"
+        loaded = int(_run_code(ours_python, count)[1])
+    goals.append(
+        _goal(
+            "`import elasticsearch` loads no `elasticsearch.esql` module (ours)",
+            "0 modules",
+            loaded,
+            None if loaded is None else loaded == 0,
+        )
+    )
+    ours, official = contenders.get("ours query"), contenders.get("official query")
+    ratio: Result = {"ours_over_official_ops_per_s": None, "paired_per_round": [], "same_answer": None}
+    if ours is None or official is None:
+        goals.append(_goal(f"{ESQL_OP}: ops/s, ours/official", f">= {ESQL_GOAL:g}", None, None))
+    else:
+        speedup = ours["ops_per_s"] / official["ops_per_s"]
+        paired = _paired(ours["round_median_us"], official["round_median_us"], invert=True)
+        same = ours["answer_sha256"] == official["answer_sha256"]
+        ratio = {
+            "ours_over_official_ops_per_s": speedup,
+            "paired_per_round": paired,
+            "official_cpu_over_ours_cpu": official["cpu_us_per_op"] / ours["cpu_us_per_op"],
+            "same_answer": same,
+        }
+        detail = _per_round(paired) + ("" if same else "; **answers differ from official**")
+        goals.append(
+            _goal(
+                f"{ESQL_OP}: ops/s, ours/official",
+                f">= {ESQL_GOAL:g}",
+                speedup,
+                same and speedup >= ESQL_GOAL,
+                detail,
+            )
+        )
+        goals.append(
+            _goal(
+                "client CPU per op, official/ours (context, not the goal)",
+                "-",
+                ratio["official_cpu_over_ours_cpu"],
+                None,
+            )
+        )
+
+    info = _machine()
+    data = {
+        **info,
+        "suite": "esql",
+        "op": ESQL_OP,
+        "ops_per_round": sizes,
+        "rounds": args.rounds,
+        "cpu_pinning": {"client": client_cpu},
+        "contenders": contenders,
+        "unavailable": problems,
+        "esql_modules_after_import_elasticsearch": loaded,
+        "ratio": ratio,
+        "goals": goals,
+    }
+    rows = []
+    for label, name in (("official query", "official elasticsearch"), ("ours query", "ours")):
+        if label in contenders:
+            c = contenders[label]
+            same = ratio["same_answer"] if label.startswith("ours") else None
+            rows.append(
+                [
+                    f"{name} {c['version']}",
+                    c["venv"],
+                    _fmt(c["median_us"], 1),
+                    _fmt(c["ops_per_s"], 1),
+                    _fmt(c["cpu_us_per_op"], 1),
+                    _fmt(c["python_calls_per_op"], 0),
+                    _fmt(c["c_calls_per_op"], 0),
+                    "-" if same is None else ("yes" if same else "**no**"),
+                ]
+            )
+        else:
+            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", ""])
+    headers = [
+        "contender",
+        "venv",
+        "median us/op",
+        "ops/s",
+        "client CPU us/op",
+        "Python calls/op",
+        "C calls/op",
+        "same answer as official",
+    ]
+    pinning = "not pinned to CPUs" if client_cpu is None else f"ops on CPU {client_cpu}"
+    setup = (
+        f"{_header(info)} · {args.rounds} paired rounds x {n} queries (a tenth more untimed first;"
+        f" calls counted over {sizes['profiled']}) · {pinning}"
+    )
+    what = "\n".join(
+        [
+            "No server; a fresh process per round for each contender, the same code in both venvs"
+            " (below): ops/s = 1e6 / the median over rounds of each round's median us per op. An op"
+            " builds the query and renders it twice (`render()` and `str()`, which must agree);"
+            " *same answer*: the rendered text hashes equal to the official client's. After"
+            f" `import elasticsearch` ours had {'n/a' if loaded is None else loaded}"
+            " `elasticsearch.esql` module(s) in `sys.modules`.",
+            "",
+            "```python\n" + inspect.getsource(_esql_query).rstrip() + "\n```",
+        ]
+    )
+    ratio_table = _table(
+        ["op", "ops/s ours/official", "per round", "client CPU official/ours"],
+        [
+            [
+                "`query`",
+                _fmt(ratio["ours_over_official_ops_per_s"], 3),
+                _spread(ratio["paired_per_round"], 2) or "n/a",
+                _fmt(ratio.get("official_cpu_over_ours_cpu"), 3),
+            ]
+        ],
+    )
+    tables = [_table(headers, rows), ratio_table, _goal_table(goals)]
+    markdown = "\n\n".join(["# elasticsearch.esql: building and rendering a query", setup, what, *tables])
+    return Report("esql", data, markdown + "\n")
+
+
 SUITES: dict[str, Callable[[argparse.Namespace], Report]] = {
     "transport": suite_transport,
     "client": suite_client,
@@ -1578,6 +1723,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Report]] = {
     "bulk": suite_bulk,
     "bulk-es": suite_bulk_es,
     "dsl": suite_dsl,
+    "esql": suite_esql,
 }
 
 
@@ -1614,7 +1760,9 @@ def main() -> None:
     """Run the chosen suites, write their results, then print every table together."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="repeatable")
-    parser.add_argument("--rounds", type=int, default=7, help="paired rounds (transport, client, async, dsl)")
+    parser.add_argument(
+        "--rounds", type=int, default=7, help="paired rounds (transport, client, async, dsl, esql)"
+    )
     parser.add_argument("--n", type=int, default=5000, help="timed requests per round")
     parser.add_argument("--warmup", type=int, default=500, help="untimed requests per round")
     parser.add_argument("--profile-n", type=int, default=200, help="requests under cProfile")
@@ -1639,6 +1787,7 @@ def main() -> None:
     parser.add_argument(
         "--dsl-hits-n", type=int, default=20, help="timed 1,000-hit responses per round (dsl)"
     )
+    parser.add_argument("--esql-n", type=int, default=2000, help="timed queries built per round (esql)")
     parser.add_argument("--stub-dir", type=Path, default=_stub.DEFAULT_STUB_DIR)
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
     older = parser.add_mutually_exclusive_group()

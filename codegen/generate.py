@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import dsl, keyword_style, legacy_style, unasync
+from . import dsl, esql, keyword_style, legacy_style, unasync
 from .load import load_endpoints
 from .model import Endpoint
 from .profiles import PROFILES, REPOSITORY_URL, Profile, profile
@@ -345,6 +345,7 @@ def render_all(spec_dir: Path, profiles: Iterable[Profile]) -> dict[Path, str]:
     for prof in profiles:
         endpoints = load_endpoints(spec_dir, prof.spec_version, legacy=prof.legacy)
         generated = dsl.render(spec_dir, prof)
+        generated.update(esql.render(prof))
         for relative, text in Renderer(prof, endpoints, env, generated).render().items():
             files[ROOT / "packages" / prof.dist / relative] = text
     return files

@@ -9,7 +9,7 @@ them out.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from . import requests
@@ -17,6 +17,13 @@ from .model import Endpoint, Param, UrlPath
 from .profiles import Profile
 
 Where = Literal["path", "query", "field", "value", "body"]
+
+# String body fields that also take a query builder of the package, sent as its text
+# (``client.esql.query(query=ESQL.from_(...))``): (namespace, field) -> the builder's
+# common folder, its module from the client modules, and its base class.
+BUILDER_FIELDS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("esql", "query"): ("esql", "...esql", "ESQLBase"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class Arg:
     has_default: bool
     required: bool  # by the spec (with a default when ``body=`` may carry it)
     where: Where
+    sent: str = ""  # the expression sent, when not the argument itself
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ class Method:
     stability: str | None  # "experimental", "beta" or "private": warns on each call
     is_ping: bool
     doc: tuple[str, ...]
+    type_imports: tuple[tuple[str, str], ...] = ()  # (module, name) imported for annotations only
 
 
 def plan(endpoint: Endpoint, profile: Profile) -> Method:
@@ -92,6 +101,14 @@ def plan(endpoint: Endpoint, profile: Profile) -> Method:
     part_args = [_arg(p, "path", default=not p.required) for p in parts]
     query_args = [_arg(p, "query", default=not p.required) for p in query]
     field_args = [_arg(f, "field", default=True) for f in fields]
+    type_imports = []
+    for i, arg in enumerate(field_args):
+        builder = BUILDER_FIELDS.get((endpoint.namespace or "", arg.name))
+        if builder and builder[0] in profile.common_dirs and arg.doc_hint == "str":
+            _, module, cls = builder
+            hint = _optional(f't.Union[str, "{cls}"]')
+            field_args[i] = replace(arg, hint=hint, doc_hint=f"str | {cls}", sent=f"str({arg.name})")
+            type_imports.append((module, cls))
     for field in fields:
         field_args.extend(
             _arg(field, "field", default=True, name=alias, wire=alias) for alias in field.aliases
@@ -152,6 +169,7 @@ def plan(endpoint: Endpoint, profile: Profile) -> Method:
         stability=None if stability == "stable" else stability,
         is_ping=endpoint.name == "ping",
         doc=_doc(endpoint, paths, args),
+        type_imports=tuple(type_imports),
     )
 
 

@@ -148,6 +148,16 @@ class Profile:
     # (9.x, where vectors may be numpy arrays); the 8.x ``DenseVector`` converts each element
     # to float or int by its ``element_type``.
     dsl_numpy_dense_vector: bool = False
+    # ES|QL builder (``<package>.esql``): the commands only the 9.x language has (``TS``, ``SET``,
+    # ``FUSE``, ``INLINE STATS``, ``MMR``, ``RERANK`` ...) exist, and index names with a pipe
+    # are refused; the 8.x builder has the 8.19 commands only.
+    esql_9x_commands: bool = False
+    # Vector store: ``SparseVectorStrategy`` asks with a ``sparse_vector`` query, maps the tokens as
+    # ``sparse_vector`` and feeds its pipeline by ``input_output`` (9.x); the 8.x one uses
+    # ``text_expansion``, ``rank_features`` and a ``field_map``.
+    vectorstore_sparse_vector_query: bool = False
+    # Vector store: ``max_marginal_relevance_search`` takes ``filter`` (9.x).
+    vectorstore_mmr_filter: bool = False
 
     @property
     def legacy(self) -> bool:
@@ -165,8 +175,8 @@ class Profile:
 
 
 # The user-facing extras of the official 8.x and 9.x releases, with requirements to match.
-# ``pyarrow`` and ``vectorstore_mmr`` install those libraries only: this client has neither
-# an Arrow serializer nor the vector store helper yet (the package README says so).
+# ``vectorstore_mmr`` brings numpy and simsimd, which ``helpers.vectorstore`` loads for maximal
+# marginal relevance only.
 _EXTRAS_8PLUS = MappingProxyType(
     {
         "async": ("aiohttp>=3.9,<4",),
@@ -195,7 +205,7 @@ PROFILES: tuple[Profile, ...] = (
         major=9,
         **_registry(9),
         api_style="keyword",
-        common_dirs=("all", "v8plus", "helpers/all", "helpers/v8plus", "dsl", "dsl9"),
+        common_dirs=("all", "v8plus", "helpers/all", "helpers/v8plus", "dsl", "dsl9", "esql"),
         description="Python client for Elasticsearch 9.x",
         extras=_EXTRAS_8PLUS,
         content_type_without_body=True,
@@ -206,6 +216,9 @@ PROFILES: tuple[Profile, ...] = (
         retry_backoff_always_sent=True,
         dsl_aggregation_range_wrapper=True,
         dsl_numpy_dense_vector=True,
+        esql_9x_commands=True,
+        vectorstore_sparse_vector_query=True,
+        vectorstore_mmr_filter=True,
         namespace_classes=_frozen({"xpack": "XPackClient"}),
         client_arguments_left_out=_CLIENT_ARGUMENTS_ONLY_8,
     ),
@@ -213,7 +226,7 @@ PROFILES: tuple[Profile, ...] = (
         major=8,
         **_registry(8),
         api_style="keyword",
-        common_dirs=("all", "v8plus", "v8", "helpers/all", "helpers/v8plus", "dsl"),
+        common_dirs=("all", "v8plus", "v8", "helpers/all", "helpers/v8plus", "dsl", "esql"),
         description="Python client for Elasticsearch 8.x",
         extras=_EXTRAS_8PLUS,
         namespace_classes=_frozen({"xpack": "XPackClient"}),

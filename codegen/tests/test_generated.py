@@ -325,7 +325,7 @@ def test_stability_warnings(server: str, prof: Profile) -> None:
                 method_of(client, endpoint, prof)(**kwargs)
 
 
-def test_import_does_not_load_namespaces_aiohttp_or_the_dsl() -> None:
+def test_import_does_not_load_namespaces_aiohttp_the_dsl_or_esql() -> None:
     code = (
         "import sys\n"
         "import elasticsearch, elasticsearch8, elasticsearch7\n"
@@ -334,6 +334,8 @@ def test_import_does_not_load_namespaces_aiohttp_or_the_dsl() -> None:
         "assert 'aiohttp' not in sys.modules\n"
         "dsl = [m for m in sys.modules if '.dsl' in m]\n"
         "assert not dsl, dsl\n"
+        "esql = [m for m in sys.modules if m.split('.')[1:2] == ['esql']]\n"
+        "assert not esql, esql\n"
     )
     import subprocess
 

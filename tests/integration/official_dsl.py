@@ -43,8 +43,6 @@ SPECS = {"elasticsearch": "9.5", "elasticsearch8": "8.19"}
 LEFT_OUT = {
     "test_dsl/test_integration/test_examples": "imports the official repository's examples/dsl, "
     "which neither the reference data nor the sdist carries",
-    "test_dsl/test_integration/_async/test_esql.py": "needs the ES|QL query builder (a later issue)",
-    "test_dsl/test_integration/_sync/test_esql.py": "needs the ES|QL query builder (a later issue)",
 }
 TIMEOUT_S = 1200
 

@@ -21,6 +21,7 @@ from .search import AsyncSearch
 
 if TYPE_CHECKING:
     from ... import AsyncElasticsearch
+    from ...esql.esql import ESQLBase
 
 
 class AsyncIndexMeta(DocumentMeta):
@@ -283,7 +284,7 @@ class AsyncDocument(DocumentBase, metaclass=AsyncIndexMeta):
     @classmethod
     async def esql_execute(
         cls,
-        query: Any,
+        query: ESQLBase,
         return_additional: bool = False,
         ignore_missing_fields: bool = False,
         using: AsyncUsingType | None = None,

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from datetime import date, datetime
 from fnmatch import fnmatch
+from json.encoder import encode_basestring_ascii
+from math import isfinite
 from types import UnionType
 from typing import (
     TYPE_CHECKING,
@@ -37,6 +39,7 @@ from .utils import DOC_META_FIELDS, ObjectBase
 if TYPE_CHECKING:
     from elastic_transport import ObjectApiResponse
 
+    from ..esql.esql import ESQLBase
     from .index_base import IndexBase
 
 
@@ -46,6 +49,23 @@ class MetaField:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.args, self.kwargs = args, kwargs
+
+
+def _json_literal(value: Any) -> str:
+    """``json.dumps(value)``: the common scalars spelled directly, without the encoder's set-up
+    (ES|QL expressions and queries are built in hot loops)."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring_ascii(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float and isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value)
 
 
 class InstrumentedExpression:
@@ -60,10 +80,12 @@ class InstrumentedExpression:
         # Another expression goes in as written; a Python value as its JSON literal.
         if isinstance(value, InstrumentedExpression):
             return str(value)
-        return json.dumps(value)
+        return _json_literal(value)
 
     def _infix(self, op: str, value: Any, *, reflected: bool = False) -> InstrumentedExpression:
-        left, right = self._expr, self._render_value(value)
+        # (a plain expression's text read directly: the common case, without a call)
+        right = value._expr if type(value) is InstrumentedExpression else self._render_value(value)
+        left = self._expr
         if reflected:
             left, right = right, left
         return InstrumentedExpression(f"{left} {op} {right}")
@@ -543,6 +565,15 @@ class DocumentBase(ObjectBase):
                     for sub in cls._get_field_names(for_esql=for_esql, nested_class=field._doc_class)
                 ]
         return names
+
+    @classmethod
+    def esql_from(cls) -> ESQLBase:
+        """An ES|QL query over this class's index that keeps the document id and the class's
+        fields (nested ones aside: ES|QL does not return them), for ``esql_execute()``; more
+        commands may follow."""
+        from ..esql import ESQL  # the builder loads on first use, not with the DSL
+
+        return ESQL.from_(cls).metadata("_id").keep("_id", *cls._get_field_names(for_esql=True))
 
     @classmethod
     def _from_esql_row(cls, columns: list[str], row: list[Any], fields: set[str]) -> DocumentBase:

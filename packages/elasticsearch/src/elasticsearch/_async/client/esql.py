@@ -10,13 +10,16 @@ from elastic_transport import ObjectApiResponse
 from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy_async, _warn_stability
 from ._base import AsyncNamespacedClient
 
+if t.TYPE_CHECKING:
+    from ...esql import ESQLBase
+
 
 class EsqlClient(AsyncNamespacedClient):
     @_rewrite_legacy_async
     async def async_query(
         self,
         *,
-        query: t.Optional[str] = None,
+        query: t.Union[str, "ESQLBase", None] = None,
         allow_partial_results: t.Optional[bool] = None,
         columnar: t.Optional[bool] = None,
         delimiter: t.Optional[str] = None,
@@ -43,9 +46,9 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query/async``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query>`_
 
-        :param query: ``str``, required; body field
+        :param query: ``str | ESQLBase``, required; body field
         :param allow_partial_results: ``bool``, optional; query parameter
         :param columnar: ``bool``, optional; body field
         :param delimiter: ``str``, optional; query parameter
@@ -113,7 +116,7 @@ class EsqlClient(AsyncNamespacedClient):
         if project_routing is not None:
             _body["project_routing"] = project_routing
         if query is not None:
-            _body["query"] = query
+            _body["query"] = str(query)
         if settings is not None:
             _body["settings"] = settings
         if tables is not None:
@@ -148,7 +151,7 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_query/async/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-delete>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -195,7 +198,7 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query/async/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-get>`_
 
         :param id: ``str``, required; path part
         :param drop_null_columns: ``bool``, optional; query parameter
@@ -251,7 +254,7 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query/async/{id}/stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-stop
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-stop>`_
 
         :param id: ``str``, required; path part
         :param drop_null_columns: ``bool``, optional; query parameter
@@ -301,7 +304,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-data-source
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-data-source>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -355,7 +358,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-dataset
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-dataset>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -407,8 +410,6 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -454,7 +455,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-data-source
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-data-source>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -507,7 +508,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-dataset
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-dataset>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -559,7 +560,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-query
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-query>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -604,8 +605,6 @@ class EsqlClient(AsyncNamespacedClient):
         """``GET /_query/view``, ``GET /_query/view/{name}``
 
         Stability: experimental.
-
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -653,7 +652,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-list-queries
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-list-queries>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -702,7 +701,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-data-source
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-data-source>`_
 
         :param name: ``str``, required; path part
         :param type: ``str``, required; body field
@@ -779,7 +778,7 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-dataset
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-dataset>`_
 
         :param name: ``str``, required; path part
         :param data_source: ``str``, required; body field
@@ -847,7 +846,7 @@ class EsqlClient(AsyncNamespacedClient):
         self,
         *,
         name: str,
-        query: t.Optional[str] = None,
+        query: t.Union[str, "ESQLBase", None] = None,
         error_trace: t.Optional[bool] = None,
         filter_path: t.Union[str, t.Sequence[str], None] = None,
         human: t.Optional[bool] = None,
@@ -858,10 +857,8 @@ class EsqlClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param name: ``str``, required; path part
-        :param query: ``str``, required; body field
+        :param query: ``str | ESQLBase``, required; body field
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -886,7 +883,7 @@ class EsqlClient(AsyncNamespacedClient):
             _query["pretty"] = pretty
         _body: t.Any = {}
         if query is not None:
-            _body["query"] = query
+            _body["query"] = str(query)
         if body is not None:
             _body = _merge_body(body, _body)
         _headers = {"accept": "application/json"}
@@ -905,7 +902,7 @@ class EsqlClient(AsyncNamespacedClient):
     async def query(
         self,
         *,
-        query: t.Optional[str] = None,
+        query: t.Union[str, "ESQLBase", None] = None,
         allow_partial_results: t.Optional[bool] = None,
         columnar: t.Optional[bool] = None,
         delimiter: t.Optional[str] = None,
@@ -929,9 +926,9 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query``
 
-        Reference: https://www.elastic.co/docs/explore-analyze/query-filter/languages/esql-rest
+        Reference: `<https://www.elastic.co/docs/explore-analyze/query-filter/languages/esql-rest>`_
 
-        :param query: ``str``, required; body field
+        :param query: ``str | ESQLBase``, required; body field
         :param allow_partial_results: ``bool``, optional; query parameter
         :param columnar: ``bool``, optional; body field
         :param delimiter: ``str``, optional; query parameter
@@ -992,7 +989,7 @@ class EsqlClient(AsyncNamespacedClient):
         if project_routing is not None:
             _body["project_routing"] = project_routing
         if query is not None:
-            _body["query"] = query
+            _body["query"] = str(query)
         if settings is not None:
             _body["settings"] = settings
         if tables is not None:

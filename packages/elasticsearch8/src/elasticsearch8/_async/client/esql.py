@@ -10,13 +10,16 @@ from elastic_transport import ObjectApiResponse
 from ..._utils import SKIP_IN_PATH, _merge_body, _quote, _rewrite_legacy_async
 from ._base import AsyncNamespacedClient
 
+if t.TYPE_CHECKING:
+    from ...esql import ESQLBase
+
 
 class EsqlClient(AsyncNamespacedClient):
     @_rewrite_legacy_async
     async def async_query(
         self,
         *,
-        query: t.Optional[str] = None,
+        query: t.Union[str, "ESQLBase", None] = None,
         allow_partial_results: t.Optional[bool] = None,
         columnar: t.Optional[bool] = None,
         delimiter: t.Optional[str] = None,
@@ -39,9 +42,9 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query/async``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-api.html>`_
 
-        :param query: ``str``, required; body field
+        :param query: ``str | ESQLBase``, required; body field
         :param allow_partial_results: ``bool``, optional; query parameter
         :param columnar: ``bool``, optional; body field
         :param delimiter: ``str``, optional; query parameter
@@ -101,7 +104,7 @@ class EsqlClient(AsyncNamespacedClient):
         if profile is not None:
             _body["profile"] = profile
         if query is not None:
-            _body["query"] = query
+            _body["query"] = str(query)
         if tables is not None:
             _body["tables"] = tables
         if wait_for_completion_timeout is not None:
@@ -133,7 +136,7 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_query/async/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-delete-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-delete-api.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -180,7 +183,7 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query/async/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-get-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-get-api.html>`_
 
         :param id: ``str``, required; path part
         :param drop_null_columns: ``bool``, optional; query parameter
@@ -236,7 +239,7 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query/async/{id}/stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-stop-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-async-query-stop-api.html>`_
 
         :param id: ``str``, required; path part
         :param drop_null_columns: ``bool``, optional; query parameter
@@ -274,7 +277,7 @@ class EsqlClient(AsyncNamespacedClient):
     async def query(
         self,
         *,
-        query: t.Optional[str] = None,
+        query: t.Union[str, "ESQLBase", None] = None,
         allow_partial_results: t.Optional[bool] = None,
         columnar: t.Optional[bool] = None,
         delimiter: t.Optional[str] = None,
@@ -294,9 +297,9 @@ class EsqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-rest.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/esql-rest.html>`_
 
-        :param query: ``str``, required; body field
+        :param query: ``str | ESQLBase``, required; body field
         :param allow_partial_results: ``bool``, optional; query parameter
         :param columnar: ``bool``, optional; body field
         :param delimiter: ``str``, optional; query parameter
@@ -349,7 +352,7 @@ class EsqlClient(AsyncNamespacedClient):
         if profile is not None:
             _body["profile"] = profile
         if query is not None:
-            _body["query"] = query
+            _body["query"] = str(query)
         if tables is not None:
             _body["tables"] = tables
         if body is not None:

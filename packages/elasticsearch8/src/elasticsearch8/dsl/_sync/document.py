@@ -22,6 +22,7 @@ from .search import Search
 
 if TYPE_CHECKING:
     from ... import Elasticsearch
+    from ...esql.esql import ESQLBase
 
 
 class IndexMeta(DocumentMeta):
@@ -284,7 +285,7 @@ class Document(DocumentBase, metaclass=IndexMeta):
     @classmethod
     def esql_execute(
         cls,
-        query: Any,
+        query: ESQLBase,
         return_additional: bool = False,
         ignore_missing_fields: bool = False,
         using: UsingType | None = None,
