@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from typing_extensions import Self
 
-from .aggs import A, Agg, AggBase
+from .aggs import A, AggBase
 from .exceptions import IllegalOperation
 from .query import Bool, Q, Query
 from .response import Hit, Response
@@ -69,7 +69,8 @@ class QueryProxy(Generic[_S]):
         s = self._search._clone()
         proxy: QueryProxy[_S] = getattr(s, self._attr_name)  # the copy's own proxy
         added = Q(*args, **kwargs)
-        proxy._proxied = added if proxy._proxied is None else proxy._proxied & added
+        current = proxy._proxied
+        object.__setattr__(proxy, "_proxied", added if current is None else current & added)
         return s
 
     def __getattr__(self, name: str) -> Any:
@@ -110,7 +111,7 @@ class ProxyDescriptor(Generic[_S]):
     def __get__(self, instance: Any, owner: type | None = None) -> QueryProxy[_S]:
         if instance is None:
             raise AttributeError(f"{self._name} belongs to the request objects, not to their class")
-        proxy = cast("QueryProxy[_S] | None", instance.__dict__.get(self._slot))
+        proxy: QueryProxy[_S] | None = instance.__dict__.get(self._slot)
         if proxy is None:
             proxy = QueryProxy(instance, self._name)
             instance.__dict__[self._slot] = proxy
@@ -126,9 +127,11 @@ class AggsProxy(AggBase[_R], DslBase):
     name = "aggs"
 
     def __init__(self, search: SearchBase[_R]) -> None:
-        self._base = cast("Agg[_R]", self)
-        self._search = search
-        self._params = {"aggs": {}}
+        # ``object.__setattr__``: what DslBase's ``__setattr__`` does with these private
+        # names, minus its call (a proxy is made for every cloned search)
+        object.__setattr__(self, "_base", self)
+        object.__setattr__(self, "_search", search)
+        object.__setattr__(self, "_params", {"aggs": {}})
 
     def to_dict(self) -> dict[str, Any]:
         """``{"aggs": {name: aggregation}}`` as JSON, or ``{}`` when there is none (what the
@@ -274,6 +277,21 @@ class Request(Generic[_R]):
             field = cast("Object | None", self._resolve_field(path))
         return cast("type[_R]", Hit if field is None else field._doc_class)
 
+    def _get_results(self, hits: list[Any]) -> list[_R]:
+        """``_get_result`` of every hit of an answer; a search without document classes
+        makes a ``Hit`` of each plain hit without the call."""
+        result = self._get_result
+        if (
+            self._doc_type
+            or self._doc_type_map
+            or type(self)._get_result is not Request._get_result  # (a subclass's own)
+        ):
+            return [result(hit) for hit in hits]
+        return [
+            Hit(hit) if "_nested" not in hit and "inner_hits" not in hit else result(hit)  # type: ignore[misc]
+            for hit in hits
+        ]
+
     def _get_result(self, hit: AttrDict[Any], parent_class: type | None = None) -> _R:
         """Turn one raw hit into the object the caller asked for (a document or a ``Hit``)."""
         # Called once per hit: a search without document classes skips the lookups for them.
@@ -293,13 +311,27 @@ class Request(Generic[_R]):
                 hit["inner_hits"][name] = Response[_R](self, hit["inner_hits"][name], doc_class=doc_class)
 
         if doc_class is Hit:
-            return cast(_R, Hit(cast(Any, hit)))
+            return Hit(hit)  # type: ignore[arg-type,return-value]  # (``cast``: a call per hit)
         build = getattr(doc_class, "from_es", doc_class)
-        return cast(_R, build(hit))
+        return build(hit)  # type: ignore[no-any-return]
 
     if TYPE_CHECKING:
 
         def to_dict(self) -> dict[str, Any]: ...
+
+
+# The request's query proxies, and where ``ProxyDescriptor`` keeps each.
+_PROXY_SLOTS = (("query", "_query_proxy"), ("post_filter", "_post_filter_proxy"))
+
+
+def _filter_bool(query: Query) -> Bool:
+    """``Bool(filter=[query])``, made without the keyword arguments ``Bool()`` checks one by
+    one (``filter()`` and ``exclude()`` make one per call)."""
+    if not isinstance(query, Query):  # what ``Bool()`` would make of it (or the error it gives)
+        return Bool(filter=[query])
+    made = object.__new__(Bool)
+    object.__setattr__(made, "_params", {"filter": [query]})
+    return made
 
 
 class SearchBase(Request[_R]):
@@ -329,22 +361,41 @@ class SearchBase(Request[_R]):
         self._response_class: type[Response[_R]] = Response[_R]
 
     def _clone(self) -> Self:
-        s = super()._clone()
+        if type(self).__init__ is not SearchBase.__init__:  # a subclass's own: it runs
+            s = super()._clone()
+        else:
+            # What ``Request._clone`` does, without the arguments ``__init__`` would check
+            # and the attributes it would set only to be replaced: a search is cloned for
+            # every method called on it.
+            s = object.__new__(type(self))
+            s._using = self._using
+            s._index = None if self._index is None else list(self._index)
+            s._doc_type = list(self._doc_type)
+            s._doc_type_map = self._doc_type_map.copy()
+            s._params = self._params.copy()
+            s._extra = self._extra.copy()
+            s.aggs = AggsProxy(s)
         s._response_class = self._response_class
         s._sort = self._sort.copy()
-        s._knn = [knn.copy() for knn in self._knn]
+        s._knn = [knn.copy() for knn in self._knn] if self._knn else []
         s._rank = self._rank.copy()
         s._collapse = self._collapse.copy()
-        s._source = copy.copy(self._source)
+        source = self._source
+        s._source = (
+            None if source is None else source.copy() if type(source) in (list, dict) else copy.copy(source)
+        )
         s._highlight = self._highlight.copy()
         s._highlight_opts = self._highlight_opts.copy()
         s._suggest = self._suggest.copy()
         s._script_fields = self._script_fields.copy()
         # A proxy never made (or holding nothing) leaves the copy's to be made when read.
-        for name in ("query", "post_filter"):
-            proxy = self.__dict__.get(f"_{name}_proxy")
+        mine, theirs = self.__dict__, s.__dict__
+        for name, slot in _PROXY_SLOTS:
+            proxy = mine.get(slot)
             if proxy is not None and proxy._proxied is not None:
-                getattr(s, name)._proxied = proxy._proxied
+                copied: QueryProxy[Self] = QueryProxy(s, name)
+                object.__setattr__(copied, "_proxied", proxy._proxied)
+                theirs[slot] = copied
         # The top-level dict is the copy's own; a bucket is copied when it is reached
         # through ``aggs[name]`` (AggBase), so the two searches never share a change.
         top = self.aggs._params.get("aggs")
@@ -354,11 +405,11 @@ class SearchBase(Request[_R]):
 
     def filter(self, *args: Any, **kwargs: Any) -> Self:
         """Add a query in filter context: it must match, and does not score."""
-        return self.query(Bool(filter=[Q(*args, **kwargs)]))
+        return self.query(_filter_bool(Q(*args, **kwargs)))
 
     def exclude(self, *args: Any, **kwargs: Any) -> Self:
         """Add a query in filter context that must not match."""
-        return self.query(Bool(filter=[~Q(*args, **kwargs)]))
+        return self.query(_filter_bool(~Q(*args, **kwargs)))
 
     def __getitem__(self, n: int | slice) -> Self:
         """Pagination as slicing: ``s[10:20]`` sets ``from`` and ``size``; slicing again

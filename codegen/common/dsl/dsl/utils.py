@@ -109,7 +109,21 @@ class AttrList(Generic[_ValT]):
         self._l_[k] = value
 
     def __iter__(self) -> Iterator[Any]:
-        # ``_wrap`` inlined: iterating hits and their lists is the hot path of reading answers.
+        # Iterating hits and their lists is the hot path of reading answers: one look at the
+        # items' types (in C) picks an iterator that calls no Python code per item if it can.
+        items = self._l_
+        kinds = set(map(type, items))
+        if kinds <= _PLAIN_TYPES:
+            return iter(items)
+        if kinds == _JUST_DICTS:
+            wrapper: Callable[[Any], Any] = AttrDict if self._obj_wrapper is None else self._obj_wrapper
+            return map(wrapper, items)
+        if not any(issubclass(kind, (dict, list)) for kind in kinds):  # hits, documents...
+            return iter(items)
+        return self._wrapped()
+
+    def _wrapped(self) -> Iterator[Any]:
+        """The items, dicts and lists wrapped (``_wrap`` inlined)."""
         wrapper = self._obj_wrapper
         for item in self._l_:
             if type(item) in _PLAIN_TYPES:
@@ -148,13 +162,42 @@ class AttrDict(Generic[_ValT]):
     Nested dicts and lists come back wrapped. Python keywords are spelled with a trailing
     underscore (``d.from_`` is the key ``from``). Assigning an attribute stores a key, unless
     the class defines a property of that name.
+
+    Search answers are read field by field, and reading an attribute Python does not find
+    costs a failed lookup and an AttributeError before ``__getattr__`` runs. So the objects
+    made from an answer (``Hit``, ``HitMeta`` and the wrappers of their nested dicts) also
+    keep their keys, wrapped, in their own ``__dict__``, where Python finds them directly
+    ("mirrored"). Keys starting with ``_`` and keys named like an attribute of the class are
+    not mirrored: ``__getattr__`` reads them, so methods and properties still win over keys.
+    Writes through the object (items or attributes) keep the mirror in step; the answer's
+    dict changed behind the object's back is not seen by it, but ``to_dict()``, which hands
+    that dict out, ends the mirroring of the object (and of its nested wrappers). An
+    ``AttrDict`` made by anyone else mirrors nothing.
     """
 
     _d_: dict[str, _ValT]
     RESERVED: ClassVar[dict[str, str]] = {"from_": "from"}
+    # Whether the objects of this class mirror their keys (the classes of answers).
+    _mirrors: ClassVar[bool] = False
+    # Names this class sets on its objects itself (``Hit.meta``): never mirrored keys.
+    _own_attrs: ClassVar[frozenset[str]] = frozenset()
+    # Names whose keys are not mirrored (public attributes of the class, ``_own_attrs``), or
+    # None: no mirror (a class that does not mirror, or reads its keys its own way). An
+    # object may have its own (``_answer_dict``, ``_unmirror``).
+    _unmirrored: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, d: dict[str, _ValT]):
-        object.__setattr__(self, "_d_", d)
+        skip = self._unmirrored
+        if skip is None or type(d) is not dict:  # only a plain dict is mirrored
+            object.__setattr__(self, "_d_", d)
+            return
+        attrs = self.__dict__
+        if attrs:  # attributes set before (by a subclass): they stay
+            object.__setattr__(self, "_d_", d)
+            self._remirror()
+            return
+        attrs["_d_"] = d
+        _mirror(attrs, d, skip)
 
     def _key(self, name: str) -> str:
         return self.RESERVED.get(name, name)
@@ -183,6 +226,27 @@ class AttrDict(Generic[_ValT]):
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         object.__setattr__(self, "_d_", state[0])
+        self._remirror()
+
+    def _remirror(self) -> None:
+        """Mirror the keys of ``_d_`` set after the object was made (unpickled, copied, or
+        given attributes by a subclass first: those attributes stay)."""
+        skip = self._unmirrored
+        if skip is not None and type(self._d_) is dict:
+            inst = self.__dict__
+            mirror: dict[str, Any] = {}
+            _mirror(mirror, self._d_, skip)
+            for name, value in mirror.items():
+                inst.setdefault(name, value)
+
+    def _sync(self, key: Any) -> None:
+        """Mirror the key ``key`` as it now is in ``_d_`` (or drop it, when gone)."""
+        skip = self._unmirrored
+        if skip is not None and type(self._d_) is dict and _mirrorable(key, skip):
+            if key in self._d_:
+                self.__dict__[key] = _answer_value(self._d_[key])
+            else:
+                self.__dict__.pop(key, None)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -194,10 +258,11 @@ class AttrDict(Generic[_ValT]):
             or cls.RESERVED is not AttrDict.RESERVED
         ):
             cls.__getattr__ = AttrDict._getattr_by_item  # type: ignore[method-assign]
+        cls._unmirrored = _unmirrored_names(cls) if cls._mirrors else None
 
     def __getattr__(self, name: str) -> Any:
-        # ``self[name]`` with ``_key`` and ``_wrap`` inlined: reading every field of every hit
-        # makes this the hottest function of a response, and calls are what it costs.
+        # ``self[name]`` with ``_key`` and ``_wrap`` inlined: a key that is not mirrored (or
+        # an object whose class mirrors nothing) is read here.
         if name == "_d_":  # not set yet (unpickling, copying): no recursion
             raise AttributeError(name)
         try:
@@ -222,19 +287,36 @@ class AttrDict(Generic[_ValT]):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
     def __delattr__(self, name: str) -> None:
+        key = self._key(name)
         try:
-            del self._d_[self._key(name)]
+            del self._d_[key]
         except KeyError:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+        self._sync(key)
 
     def __getitem__(self, key: str) -> Any:
-        return _wrap(self._d_[self._key(key)])
+        key = self._key(key)
+        value = self._d_[key]
+        if type(value) in _PLAIN_TYPES:
+            return value
+        # the mirror's wrapper when it wraps this very value: one object per key, so a
+        # change made through ``d[key]`` shows through ``d.<key>`` and the other way round
+        mirrored = self.__dict__.get(key) if type(key) is str else None
+        if type(mirrored) is AttrDict and mirrored._d_ is value:
+            return mirrored
+        if type(mirrored) is AttrList and mirrored._l_ is value:
+            return mirrored
+        return _wrap(value)
 
     def __setitem__(self, key: str, value: _ValT) -> None:
-        self._d_[self._key(key)] = value
+        key = self._key(key)
+        self._d_[key] = value
+        self._sync(key)
 
     def __delitem__(self, key: str) -> None:
-        del self._d_[self._key(key)]
+        key = self._key(key)
+        del self._d_[key]
+        self._sync(key)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # A key, unless the class has a property of that name the key does not shadow yet;
@@ -244,7 +326,9 @@ class AttrDict(Generic[_ValT]):
         ):
             object.__setattr__(self, name, value)
         else:
-            self._d_[self._key(name)] = value
+            key = self._key(name)
+            self._d_[key] = value
+            self._sync(key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._d_)
@@ -253,7 +337,21 @@ class AttrDict(Generic[_ValT]):
         """The underlying dict; with ``recursive``, a copy with every DSL object turned to JSON."""
         if recursive:
             return {key: recursive_to_dict(value) for key, value in self._d_.items()}
+        self._unmirror()
         return self._d_
+
+    def _unmirror(self) -> None:
+        """Stop mirroring: the caller gets the underlying dict and may change it, so from now
+        on this object (and the wrappers it handed out) read their keys from it."""
+        skip = self._unmirrored
+        if skip is None:
+            return
+        object.__setattr__(self, "_unmirrored", None)  # this object's own: no more mirroring
+        inst, data = self.__dict__, self._d_
+        for name in [name for name in inst if name in data and _mirrorable(name, skip)]:
+            wrapper = inst.pop(name)
+            if type(wrapper) is AttrDict:
+                wrapper._unmirror()
 
     def keys(self) -> Iterable[str]:
         return self._d_.keys()
@@ -262,11 +360,111 @@ class AttrDict(Generic[_ValT]):
         return self._d_.items()
 
 
+def _mirrorable(key: Any, skip: frozenset[str]) -> bool:
+    """Whether the key ``key`` is mirrored as an attribute by a class not mirroring ``skip``."""
+    return type(key) is str and not key.startswith("_") and key not in skip
+
+
+def _mirror(attrs: dict[str, Any], d: Mapping[str, Any], skip: frozenset[str]) -> None:
+    """Mirror the keys of ``d`` into ``attrs`` (an object's ``__dict__``), wrapped as
+    attribute reads give them. Only a plain dict is mirrored: the keys of anything else
+    are read by ``__getattr__``."""
+    if type(d) is not dict:
+        return
+    # The hits of an answer mostly share their keys: once a set of keys is known to be all
+    # mirrored, the values are copied at once and only the dicts and lists wrapped after.
+    shape = (skip, tuple(d))
+    whole = _SHAPES.get(shape)
+    if whole is None:
+        whole = all(_mirrorable(key, skip) for key in shape[1])
+        if len(_SHAPES) < _SHAPES_KEPT:
+            _SHAPES[shape] = whole
+    if whole:
+        attrs.update(d)
+        for key, value in d.items():
+            kind = type(value)
+            if kind not in _PLAIN_TYPES:
+                attrs[key] = (
+                    _answer_dict(value)
+                    if kind is dict
+                    else AttrList(value, _answer_dict)
+                    if kind is list
+                    else _wrap(value)
+                )
+        return
+    for key, value in d.items():
+        if _mirrorable(key, skip):
+            attrs[key] = _answer_value(value)
+
+
+def _answer_value(value: Any) -> Any:
+    """A value of an answer as mirrored: a dict as a mirroring AttrDict, a list as an
+    AttrList whose dicts are those too."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return value
+    if kind is dict:
+        return _answer_dict(value)
+    if kind is list:
+        return AttrList(value, _answer_dict)
+    return _wrap(value)
+
+
+def _answer_dict(d: dict[str, Any]) -> AttrDict[Any]:
+    """An ``AttrDict`` over a dict of an answer, mirroring its keys (its nested dicts too)."""
+    made: AttrDict[Any] = object.__new__(AttrDict)
+    attrs = made.__dict__
+    attrs["_d_"] = d
+    attrs["_unmirrored"] = _ANSWER_SKIP  # the object's own: plain AttrDicts mirror nothing
+    # ``_mirror`` inlined (one per nested object of every hit); a plain loop into the
+    # object's dict is cheaper than a comprehension and an update.
+    try:
+        value: Any
+        for key, value in d.items():
+            if key[:1] != "_" and key not in _ANSWER_SKIP:
+                kind = type(value)
+                attrs[key] = (
+                    value
+                    if kind in _PLAIN_TYPES
+                    else _answer_dict(value)
+                    if kind is dict
+                    else AttrList(value, _answer_dict)
+                    if kind is list
+                    else _wrap(value)
+                )
+    except TypeError:  # a key that is not a string (``key[:1]`` of an int...)
+        _mirror(attrs, d, _ANSWER_SKIP)
+    return made
+
+
+# Whether every key of a dict is mirrored, by (class's ``_unmirrored``, the dict's keys); a
+# bounded memo: documents with ever new keys (keyed by ids...) must not grow it for ever.
+_SHAPES: dict[tuple[frozenset[str], tuple[Any, ...]], bool] = {}
+_SHAPES_KEPT = 512
+
+
+def _unmirrored_names(cls: type[AttrDict[Any]]) -> frozenset[str] | None:
+    """What ``cls._unmirrored`` is: None when the class reads or writes keys its own way."""
+    own_ways = ("__getattr__", "__getitem__", "_key", "RESERVED", "__setattr__", "__setitem__")
+    if any(getattr(cls, name) is not getattr(AttrDict, name) for name in own_ways):
+        return None
+    if any(getattr(cls, name) is not getattr(AttrDict, name) for name in ("__delattr__", "__delitem__")):
+        return None
+    return frozenset(name for name in dir(cls) if not name.startswith("_")) | cls._own_attrs
+
+
+# What the AttrDicts of an answer's nested dicts do not mirror.
+_ANSWER_SKIP: frozenset[str] = _unmirrored_names(AttrDict) or frozenset()
+
+
 # Python keyword spellings of keys, as ``AttrDict.__getattr__`` maps them (a subclass with
 # its own ``RESERVED`` reads attributes through ``_key``).
 _RESERVED = AttrDict.RESERVED
 # Values read back as they are: no dict or list to wrap.
 _PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+_JUST_DICTS = {dict}
+# Values that are JSON as they are (their items aside).
+_JSON_TYPES = _PLAIN_TYPES | {dict, list}
 
 
 class DslMeta(type):
@@ -306,12 +504,6 @@ class DslMeta(type):
             return cls._types[name]
         except KeyError:
             raise UnknownDslObject(f"DSL type {name} does not exist.") from None
-
-
-def _is_instrumented_field(value: Any) -> bool:
-    # ``Document.title`` used as a parameter value stands for the field's path. The class lives
-    # in document_base, which imports this module: it is recognised by name.
-    return type(value).__name__ == "InstrumentedField"
 
 
 def _param_objects(definition: Mapping[str, Any], value: Any) -> Any:
@@ -370,15 +562,29 @@ class DslBase(metaclass=DslMeta):
     def __init__(self, _expand__to_dot: bool | None = None, **params: Any) -> None:
         expand = EXPAND__TO_DOT if _expand__to_dot is None else _expand__to_dot
         # ``object.__setattr__``: what ``__setattr__`` does with a private name, minus its call.
-        object.__setattr__(self, "_params", {})
+        stored: dict[str, Any] = {}
+        object.__setattr__(self, "_params", stored)
+        # ``_setattr`` inlined unless the class has its own: a query is built per clause of
+        # every search, and calls are most of what building one costs.
+        own_setattr = type(self)._setattr is not DslBase._setattr
+        definitions = self._param_defs
         for name, value in params.items():
             if value is DEFAULT:  # an argument the caller did not give
                 continue
             if expand and "__" in name:
                 name = name.replace("__", ".")
-            if _is_instrumented_field(value):
+            # ``Document.title`` as a value stands for the field's path. The class lives in
+            # document_base, which imports this module: it is recognised by name.
+            if type(value).__name__ == "InstrumentedField":
                 value = str(value)
-            self._setattr(name, value)
+            if own_setattr:
+                self._setattr(name, value)
+                continue
+            name = _RESERVED.get(name, name)
+            definition = definitions.get(name)
+            if definition is not None and "type" in definition:
+                value = _param_objects(definition, value)
+            stored[name] = value
 
     def _repr_params(self) -> str:
         """``name=value`` of the parameters, sorted; empty object lists/dicts are left out."""
@@ -430,12 +636,15 @@ class DslBase(metaclass=DslMeta):
     def to_dict(self) -> dict[str, Any]:
         """The JSON of this object: ``{name: {parameter: value}}``."""
         body: dict[str, Any] = {}
+        definitions = self._param_defs
         for name, value in self._params.items():
-            definition = self._param_defs.get(name)
+            definition = definitions.get(name)
             if definition is not None and "type" in definition:
                 if isinstance(value, (list, dict)) and not value:
                     continue
                 body[name] = _param_json(definition, value)
+            elif type(value) in _JSON_TYPES:  # no ``to_dict`` to look for (and miss)
+                body[name] = value
             elif hasattr(value, "to_dict"):
                 body[name] = value.to_dict()
             else:
@@ -445,8 +654,17 @@ class DslBase(metaclass=DslMeta):
     def _clone(self) -> Self:
         """A copy whose parameters can be changed without touching this object's."""
         clone = type(self)()
-        object.__setattr__(clone, "_params", {name: copy(value) for name, value in self._params.items()})
+        object.__setattr__(clone, "_params", _copy_params(self._params))
         return clone
+
+
+# Parameter values ``_copy_params`` copies with their own ``copy()`` rather than ``copy.copy``.
+_SHALLOW = frozenset((list, dict))
+
+
+def _copy_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of a clone: each value a shallow copy, so lists can be changed apart."""
+    return {name: value.copy() if type(value) in _SHALLOW else copy(value) for name, value in params.items()}
 
 
 class HitMeta(AttrDict[Any]):
@@ -454,12 +672,25 @@ class HitMeta(AttrDict[Any]):
     underscore (``meta.id``); ``_type`` is ``doc_type``, as ``type`` is a builtin."""
 
     inner_hits: Mapping[str, Any]
+    _mirrors = True
 
     def __init__(self, document: Mapping[str, Any], exclude: tuple[str, ...] = ("_source", "_fields")):
-        meta = {key.removeprefix("_"): value for key, value in document.items() if key not in exclude}
+        meta: dict[str, Any] = {}
+        attrs = self.__dict__  # ``AttrDict.__init__`` inlined, mirror and all: one per hit
+        attrs["_d_"] = meta
+        skip = self._unmirrored
+        for key, value in document.items():
+            if key in exclude:
+                continue
+            if key[:1] == "_":
+                key = key[1:]
+            meta[key] = value
+            if skip is not None and key[:1] != "_" and key not in skip:  # (None: not mirrored)
+                attrs[key] = value if type(value) in _PLAIN_TYPES else _answer_value(value)
         if "type" in meta:
             meta["doc_type"] = meta.pop("type")
-        object.__setattr__(self, "_d_", meta)  # ``AttrDict.__init__`` inlined: one per hit
+            self._sync("type")
+            self._sync("doc_type")
 
 
 class ObjectBase(AttrDict[Any]):
@@ -640,6 +871,18 @@ def merge(data: Any, new_data: Any, raise_on_conflict: bool = False) -> None:
 
 def recursive_to_dict(data: Any) -> Any:
     """``data`` as plain JSON: DSL objects by their ``to_dict()``, through lists, tuples and dicts."""
+    kind = type(data)
+    # plain JSON first (most of what a request body holds), without the calls and the
+    # ``hasattr`` a value that is no DSL object would cost
+    if kind in _PLAIN_TYPES:
+        return data
+    if kind is dict:
+        return {
+            key: value if type(value) in _PLAIN_TYPES else recursive_to_dict(value)
+            for key, value in data.items()
+        }
+    if kind is list:
+        return [item if type(item) in _PLAIN_TYPES else recursive_to_dict(item) for item in data]
     if isinstance(data, AttrList):
         data = list(data._l_)
     elif hasattr(data, "to_dict"):

@@ -11,10 +11,11 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, overload
 
 from elastic_transport.client_utils import DEFAULT
+from typing_extensions import Self
 
 from .function import SF as SF  # re-exported: ``query.SF`` is part of the public surface
 from .function import ScoreFunction
-from .utils import DslBase
+from .utils import DslBase, _copy_params
 
 if TYPE_CHECKING:
     from elastic_transport.client_utils import DefaultType
@@ -47,6 +48,10 @@ def Q(
     """The query for a name and its parameters, a ``{name: body}`` dict, or a query (as is)."""
     if type(name_or_query) is str:  # the common case, without the ABC and ``hasattr`` checks
         return Query.get_dsl_class(name_or_query)(**params)
+    if isinstance(name_or_query, Query):  # before the (slower) ABC check: a query is no mapping
+        if params:
+            raise ValueError("Q() takes no parameters besides a query object")
+        return name_or_query
     if isinstance(name_or_query, collections.abc.MutableMapping):
         if params:
             raise ValueError("Q() takes no parameters besides a query given as a dict")
@@ -54,13 +59,14 @@ def Q(
             raise ValueError(f"Q() takes a dict holding exactly one query (its name: its body): {name_or_query!r}")
         ((name, body),) = deepcopy(name_or_query).items()
         return Query.get_dsl_class(name)(_expand__to_dot=False, **body)
-    if isinstance(name_or_query, Query):
-        if params:
-            raise ValueError("Q() takes no parameters besides a query object")
-        return name_or_query
     if hasattr(name_or_query, "_proxied"):
         return name_or_query._proxied  # type: ignore[union-attr]
     return Query.get_dsl_class(name_or_query)(**params)
+
+
+def _queries(clauses: list[Any]) -> list[Query]:
+    """A new list of ``clauses`` as query objects: what assigning them to ``must``... does."""
+    return [clause if isinstance(clause, Query) else Q(clause) for clause in clauses]
 
 
 class Query(DslBase):
@@ -132,10 +138,22 @@ class Bool(Query):
     @property
     def _min_should_match(self) -> int:
         """How many ``should`` clauses a match needs, as Elasticsearch counts by default."""
-        given = self._params.get("minimum_should_match")
+        params = self._params
+        given = params.get("minimum_should_match")
         if given is not None:
             return given  # type: ignore[no-any-return]
-        return 1 if self.should and not (self.must or self.filter) else 0
+        # ``self.should``... read from ``_params``: never-set clause lists are stored empty,
+        # as reading the attributes stores them
+        clauses = params.setdefault
+        return 1 if clauses("should", []) and not (clauses("must", []) or clauses("filter", [])) else 0
+
+    def _clone(self) -> Self:
+        if type(self) is not Bool:  # a subclass may build its objects its own way
+            return super()._clone()
+        # without ``Bool()``'s arguments: a bool is cloned for every clause a search adds
+        clone = object.__new__(type(self))
+        object.__setattr__(clone, "_params", _copy_params(self._params))
+        return clone
 
     def __add__(self, other: Query) -> Bool:
         merged = self._clone()
@@ -174,31 +192,39 @@ class Bool(Query):
         return negated[0] if len(negated) == 1 else Bool(should=negated)
 
     def __and__(self, other: Query) -> Query:
+        # Works on ``_params`` rather than through the attributes (``merged.must``...): one
+        # bool is merged per clause a search adds. A never-set clause list is stored empty
+        # when read, as reading the attribute does (``setdefault``).
         merged = self._clone()
+        params = merged._params
+        clauses = params.setdefault
         if not isinstance(other, Bool):
-            if merged.should and not (merged.must or merged.filter):
+            if clauses("should", []) and not (clauses("must", []) or clauses("filter", [])):
                 # the should clauses stop being required once a must joins: keep them so
-                merged._params.setdefault("minimum_should_match", 1)
-            merged.must.append(other)
+                params.setdefault("minimum_should_match", 1)
+            clauses("must", []).append(other)
             return merged
-        merged.must += other.must
-        merged.must_not += other.must_not
-        merged.filter += other.filter
-        merged.should = []
-        merged._params.pop("minimum_should_match", None)
+        theirs = other._params.setdefault
+        for clause in ("must", "must_not", "filter"):
+            joined = clauses(clause, [])
+            joined += theirs(clause, [])
+            params[clause] = _queries(joined)
+        params["should"] = []
+        params.pop("minimum_should_match", None)
         for side in (self, other):
             needed = side._min_should_match
             if not isinstance(needed, int) or needed < 0:
                 raise ValueError("bool queries combine only with a non-negative integer minimum_should_match")
-            if len(side.should) <= needed:
-                merged.must.extend(side.should)  # every should clause is required
-            elif not merged.should:
-                merged.should = side.should
-                merged.minimum_should_match = needed
+            optional = side._params.setdefault("should", [])
+            if len(optional) <= needed:
+                clauses("must", []).extend(optional)  # every should clause is required
+            elif not params["should"]:
+                params["should"] = _queries(optional)
+                params["minimum_should_match"] = needed
             elif needed == 0 and merged._min_should_match == 0:
-                merged.should.extend(side.should)
+                params["should"].extend(optional)
             else:
-                merged.must.append(Bool(should=side.should, minimum_should_match=needed))
+                clauses("must", []).append(Bool(should=optional, minimum_should_match=needed))
         return merged
 
     __rand__ = __and__
