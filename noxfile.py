@@ -25,7 +25,10 @@ nox.options.sessions = ["test", "lint"]
 MAJORS = json.loads((ROOT / "majors.json").read_text())["majors"]
 API_PACKAGES = [m["package"] for m in MAJORS]
 CI = ROOT / "ci"
+DOCS = ROOT / "docs"
 INTEGRATION = "tests/integration"
+# The user documentation: its build (-W) and every python block of its pages on real clusters.
+DOC_TESTS = "tests/docs"
 # Unit-test directories collected by one pytest run, so CI ends with one summary line.
 # conformance/tests also holds the YAML suites on a real cluster (test_yaml_suite.py, ES_YAML_SUITES);
 # being collected before tests/integration, their cluster is stopped before the cells' start.
@@ -53,6 +56,8 @@ HAND_WRITTEN = [
     "conformance",
     "tests",
     "benchmarks",
+    "docs/conf.py",
+    "docs/_ext",
     "noxfile.py",
 ]
 
@@ -79,6 +84,8 @@ def install_packages(session: nox.Session) -> None:
         f"{CI / 'officialsuite'}[clients]",
     )
     session.install(*[arg for name in API_PACKAGES for arg in ("-e", str(ROOT / "packages" / name))])
+    # numpy and simsimd: the vector store's maximal marginal relevance (8.x and 9.x)
+    session.install("-e", f"{ROOT / 'packages' / API_PACKAGES[0]}[vectorstore_mmr]")
     install_ci(session)
 
 
@@ -98,7 +105,8 @@ def test(session: nox.Session) -> None:
     """
     install_packages(session)
     session.install("mypy")  # codegen/tests/test_typing.py runs it over typed programs
-    dirs = [d for d in [*UNIT_TEST_DIRS, INTEGRATION] if (ROOT / d).is_dir()]
+    session.install("-r", str(DOCS / "requirements.txt"), "certifi")  # tests/docs builds and runs the pages
+    dirs = [d for d in [*UNIT_TEST_DIRS, DOC_TESTS, INTEGRATION] if (ROOT / d).is_dir()]
     env = {
         "ES_INTEGRATION_CELLS": os.environ.get("ES_INTEGRATION_CELLS") or "native",
         "ES_YAML_SUITES": os.environ.get("ES_YAML_SUITES") or "elasticsearch@9",
@@ -168,6 +176,18 @@ def lint(session: nox.Session) -> None:
     # The common runtime (codegen/common) only type-checks where it is rendered.
     for name in API_PACKAGES:
         session.run("mypy", f"packages/{name}/src/{name}")
+
+
+@nox.session(python="3")
+def docs(session: nox.Session) -> None:
+    """The user documentation (docs/, Sphinx with MyST pages and the API reference read from
+    the packages) into docs/_build/html; a warning, such as a broken internal link, fails it.
+    The pages' examples run on real clusters in ``nox -s test`` (tests/docs)."""
+    install_packages(session)
+    session.install("-r", str(DOCS / "requirements.txt"))
+    session.run(
+        "python", "-m", "sphinx", "-E", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html"
+    )
 
 
 @nox.session(name="typing-compare", python="3")

@@ -255,7 +255,7 @@ def _doc(endpoint: Endpoint, paths: tuple[UrlPath, ...], args: list[Arg]) -> tup
     if notes:
         lines += ["", " ".join(notes)]
     if endpoint.doc_url:
-        lines += ["", f"Reference: {endpoint.doc_url}"]
+        lines += ["", f"Reference: `<{endpoint.doc_url}>`_"]  # reST link: a URL may hold "_."
     described = [a for a in args if a.where != "body"]
     if described or any(a.where == "body" for a in args):
         lines.append("")

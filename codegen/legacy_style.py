@@ -302,7 +302,7 @@ def _doc(endpoint: Endpoint, paths: tuple[UrlPath, ...], args: list[Positional])
     if notes:
         lines += ["", " ".join(notes)]
     if endpoint.doc_url:
-        lines += ["", f"Reference: {endpoint.doc_url}"]
+        lines += ["", f"Reference: `<{endpoint.doc_url}>`_"]  # reST link: a URL may hold "_."
     lines.append("")
     for arg in args:
         lines.append(f":arg {arg.name}: {arg.doc}, {'required' if arg.required else 'optional'}")

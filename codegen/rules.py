@@ -158,7 +158,8 @@ def response_kind(methods: tuple[str, ...], media_types: tuple[str, ...], is_arr
 
 
 def doc_url(url: str | None, version: str) -> str | None:
-    """Resolve the spec's branch placeholders so links point at this version."""
-    if not url:
+    """Resolve the spec's branch placeholders so links point at this version; a placeholder
+    link (``...#TODO``) is no link."""
+    if not url or url.endswith("#TODO"):
         return None
     return _FLOATING_DOC_BRANCH.sub(rf"\g<1>{version}/", url)

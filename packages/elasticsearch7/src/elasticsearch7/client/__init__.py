@@ -148,7 +148,7 @@ class Elasticsearch(ElasticsearchBase):
     def bulk(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``, ``POST|PUT /{index}/{type}/_bulk``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-bulk.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-bulk.html>`_
 
         :arg body: request body (ndjson), required
         :arg index: path part ``index``: ``str``, optional
@@ -184,7 +184,7 @@ class Elasticsearch(ElasticsearchBase):
     def clear_scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_search/scroll``, ``DELETE /_search/scroll/{scroll_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-scroll-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-scroll-api.html>`_
 
         :arg body: request body (fields), optional
         :arg scroll_id: path part ``scroll_id``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -203,7 +203,7 @@ class Elasticsearch(ElasticsearchBase):
     def close_point_in_time(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_pit``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html>`_
 
         :arg body: request body (fields), optional
         """
@@ -232,7 +232,7 @@ class Elasticsearch(ElasticsearchBase):
     def count(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_count``, ``POST|GET /{index}/_count``, ``POST|GET /{index}/{type}/_count``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-count.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-count.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -277,7 +277,7 @@ class Elasticsearch(ElasticsearchBase):
     def create(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_create/{id}``, ``PUT|POST /{index}/{type}/{id}/_create``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -318,7 +318,7 @@ class Elasticsearch(ElasticsearchBase):
     def delete(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /{index}/_doc/{id}``, ``DELETE /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -380,7 +380,7 @@ class Elasticsearch(ElasticsearchBase):
     def delete_by_query(self, index: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_delete_by_query``, ``POST /{index}/{type}/_delete_by_query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg body: request body (fields), required
@@ -434,7 +434,7 @@ class Elasticsearch(ElasticsearchBase):
     def delete_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_delete_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html>`_
 
         :arg task_id: path part ``task_id``: ``str``, required
         :arg requests_per_second: query parameter ``requests_per_second``: ``int``, optional
@@ -453,7 +453,7 @@ class Elasticsearch(ElasticsearchBase):
     def delete_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_scripts/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -481,7 +481,7 @@ class Elasticsearch(ElasticsearchBase):
     def exists(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_doc/{id}``, ``HEAD /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -523,7 +523,7 @@ class Elasticsearch(ElasticsearchBase):
     def exists_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_source/{id}``, ``HEAD /{index}/{type}/{id}/_source``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -568,7 +568,7 @@ class Elasticsearch(ElasticsearchBase):
     def explain(self, index: t.Any, id: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_explain/{id}``, ``GET|POST /{index}/{type}/{id}/_explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-explain.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-explain.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -610,7 +610,7 @@ class Elasticsearch(ElasticsearchBase):
     def field_caps(self, body: t.Any = None, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_field_caps``, ``GET|POST /{index}/_field_caps``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-field-caps.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-field-caps.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -643,7 +643,7 @@ class Elasticsearch(ElasticsearchBase):
     def get(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_doc/{id}``, ``GET /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -677,7 +677,7 @@ class Elasticsearch(ElasticsearchBase):
     def get_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_scripts/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -694,7 +694,7 @@ class Elasticsearch(ElasticsearchBase):
     def get_script_context(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_context``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-contexts.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-contexts.html>`_
 
         """
         method, path = "GET", _make_path("_script_context")
@@ -707,7 +707,7 @@ class Elasticsearch(ElasticsearchBase):
     def get_script_languages(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_language``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         """
         method, path = "GET", _make_path("_script_language")
@@ -730,7 +730,7 @@ class Elasticsearch(ElasticsearchBase):
     def get_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_source/{id}``, ``GET /{index}/{type}/{id}/_source``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -777,7 +777,7 @@ class Elasticsearch(ElasticsearchBase):
     def index(self, index: t.Any, body: t.Any, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``, ``POST /{index}/{type}``, ``PUT|POST /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (value), required
@@ -816,7 +816,7 @@ class Elasticsearch(ElasticsearchBase):
     def info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html>`_
 
         """
         method, path = "GET", _make_path()
@@ -838,7 +838,7 @@ class Elasticsearch(ElasticsearchBase):
     def mget(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mget``, ``GET|POST /{index}/_mget``, ``GET|POST /{index}/{type}/_mget``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-get.html>`_
 
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``str``, optional
@@ -882,7 +882,7 @@ class Elasticsearch(ElasticsearchBase):
     def msearch(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``, ``GET|POST /{index}/{type}/_msearch``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html>`_
 
         :arg body: request body (ndjson), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -924,7 +924,7 @@ class Elasticsearch(ElasticsearchBase):
     def msearch_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``, ``GET|POST /{index}/{type}/_msearch/template``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html>`_
 
         :arg body: request body (ndjson), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -966,7 +966,7 @@ class Elasticsearch(ElasticsearchBase):
     def mtermvectors(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``, ``GET|POST /{index}/{type}/_mtermvectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-termvectors.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-termvectors.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``str``, optional
@@ -1004,7 +1004,7 @@ class Elasticsearch(ElasticsearchBase):
     def open_point_in_time(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_pit``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg keep_alive: query parameter ``keep_alive``: ``t.Union[str, int]``, required
@@ -1025,7 +1025,7 @@ class Elasticsearch(ElasticsearchBase):
     def ping(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html>`_
 
         """
         method, path = "HEAD", _make_path()
@@ -1041,7 +1041,7 @@ class Elasticsearch(ElasticsearchBase):
     def put_script(self, id: t.Any, body: t.Any, context: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_scripts/{id}``, ``PUT|POST /_scripts/{id}/{context}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (fields), required
@@ -1071,7 +1071,7 @@ class Elasticsearch(ElasticsearchBase):
     def rank_eval(self, body: t.Any, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_rank_eval``, ``GET|POST /{index}/_rank_eval``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-rank-eval.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-rank-eval.html>`_
 
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1105,7 +1105,7 @@ class Elasticsearch(ElasticsearchBase):
     def reindex(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html>`_
 
         :arg body: request body (fields), required
         :arg refresh: query parameter ``refresh``: ``bool``, optional
@@ -1131,7 +1131,7 @@ class Elasticsearch(ElasticsearchBase):
     def reindex_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html>`_
 
         :arg task_id: path part ``task_id``: ``str``, required
         :arg requests_per_second: query parameter ``requests_per_second``: ``int``, optional
@@ -1149,7 +1149,7 @@ class Elasticsearch(ElasticsearchBase):
     def render_search_template(self, body: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_render/template``, ``GET|POST /_render/template/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/render-search-template-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/render-search-template-api.html>`_
 
         :arg body: request body (fields), optional
         :arg id: path part ``id``: ``str``, optional
@@ -1170,7 +1170,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-execute-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-execute-api.html>`_
 
         :arg body: request body (fields), optional
         """
@@ -1188,7 +1188,7 @@ class Elasticsearch(ElasticsearchBase):
     def scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/scroll``, ``GET|POST /_search/scroll/{scroll_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-request-body.html#request-body-search-scroll
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-request-body.html#request-body-search-scroll>`_
 
         :arg body: request body (fields), optional
         :arg scroll_id: path part ``scroll_id``: ``str``, optional
@@ -1253,7 +1253,7 @@ class Elasticsearch(ElasticsearchBase):
     def search(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search``, ``GET|POST /{index}/_search``, ``GET|POST /{index}/{type}/_search``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-search.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1327,7 +1327,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-vector-tile-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-vector-tile-api.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg field: path part ``field``: ``str``, required
@@ -1368,7 +1368,7 @@ class Elasticsearch(ElasticsearchBase):
     def search_shards(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search_shards``, ``GET|POST /{index}/_search_shards``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-shards.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-shards.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1405,7 +1405,7 @@ class Elasticsearch(ElasticsearchBase):
     def search_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/template``, ``GET|POST /{index}/_search/template``, ``GET|POST /{index}/{type}/_search/template``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-template.html>`_
 
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1442,7 +1442,7 @@ class Elasticsearch(ElasticsearchBase):
     def terms_enum(self, index: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_terms_enum``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-terms-enum.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-terms-enum.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), optional
@@ -1471,7 +1471,7 @@ class Elasticsearch(ElasticsearchBase):
     def termvectors(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``, ``GET|POST /{index}/{type}/{id}/_termvectors``, ``GET|POST /{index}/{type}/_termvectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-termvectors.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-termvectors.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), optional
@@ -1523,7 +1523,7 @@ class Elasticsearch(ElasticsearchBase):
     def update(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update/{id}``, ``POST /{index}/{type}/{id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -1594,7 +1594,7 @@ class Elasticsearch(ElasticsearchBase):
     def update_by_query(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update_by_query``, ``POST /{index}/{type}/_update_by_query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg body: request body (fields), optional
@@ -1648,7 +1648,7 @@ class Elasticsearch(ElasticsearchBase):
     def update_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_update_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html>`_
 
         :arg task_id: path part ``task_id``: ``str``, required
         :arg requests_per_second: query parameter ``requests_per_second``: ``int``, optional

@@ -13,7 +13,7 @@ class AsyncSearchClient(NamespacedClient):
     def delete(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_async_search/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -31,7 +31,7 @@ class AsyncSearchClient(NamespacedClient):
     def get(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_async_search/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg keep_alive: query parameter ``keep_alive``: ``t.Union[str, int]``, optional
@@ -49,7 +49,7 @@ class AsyncSearchClient(NamespacedClient):
     def status(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_async_search/status/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -111,7 +111,7 @@ class AsyncSearchClient(NamespacedClient):
     def submit(self, body: t.Any = None, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_async_search``, ``POST /{index}/_async_search``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/async-search.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional

@@ -13,7 +13,7 @@ class AutoscalingClient(NamespacedClient):
     def delete_autoscaling_policy(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_autoscaling/policy/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-delete-autoscaling-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-delete-autoscaling-policy.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -28,7 +28,7 @@ class AutoscalingClient(NamespacedClient):
     def get_autoscaling_capacity(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_autoscaling/capacity``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-get-autoscaling-capacity.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-get-autoscaling-capacity.html>`_
 
         """
         method, path = "GET", _make_path("_autoscaling", "capacity")
@@ -40,7 +40,7 @@ class AutoscalingClient(NamespacedClient):
     def get_autoscaling_policy(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_autoscaling/policy/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-get-autoscaling-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-get-autoscaling-policy.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -56,7 +56,7 @@ class AutoscalingClient(NamespacedClient):
     def put_autoscaling_policy(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_autoscaling/policy/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-put-autoscaling-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/autoscaling-put-autoscaling-policy.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (value), required

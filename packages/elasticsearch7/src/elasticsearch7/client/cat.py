@@ -20,7 +20,7 @@ class CatClient(NamespacedClient):
     def aliases(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/aliases``, ``GET /_cat/aliases/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-alias.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-alias.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
@@ -50,7 +50,7 @@ class CatClient(NamespacedClient):
     def allocation(self, node_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/allocation``, ``GET /_cat/allocation/{node_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-allocation.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-allocation.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
@@ -79,7 +79,7 @@ class CatClient(NamespacedClient):
     def count(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/count``, ``GET /_cat/count/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-count.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-count.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -108,7 +108,7 @@ class CatClient(NamespacedClient):
     def fielddata(self, fields: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/fielddata``, ``GET /_cat/fielddata/{fields}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-fielddata.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-fielddata.html>`_
 
         :arg fields: path part ``fields``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
@@ -139,7 +139,7 @@ class CatClient(NamespacedClient):
     def health(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/health``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-health.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-health.html>`_
 
         :arg ts: query parameter ``ts``: ``bool``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -165,7 +165,7 @@ class CatClient(NamespacedClient):
     def help(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat.html>`_
 
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -195,7 +195,7 @@ class CatClient(NamespacedClient):
     def indices(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/indices``, ``GET /_cat/indices/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-indices.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-indices.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
@@ -229,7 +229,7 @@ class CatClient(NamespacedClient):
     def master(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/master``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-master.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-master.html>`_
 
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -256,7 +256,7 @@ class CatClient(NamespacedClient):
     def ml_data_frame_analytics(self, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/ml/data_frame/analytics``, ``GET /_cat/ml/data_frame/analytics/{id}``
 
-        Reference: http://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-dfanalytics.html
+        Reference: `<http://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-dfanalytics.html>`_
 
         :arg id: path part ``id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -290,7 +290,7 @@ class CatClient(NamespacedClient):
     def ml_datafeeds(self, datafeed_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/ml/datafeeds``, ``GET /_cat/ml/datafeeds/{datafeed_id}``
 
-        Reference: http://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-datafeeds.html
+        Reference: `<http://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-datafeeds.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``str``, optional
         :arg allow_no_datafeeds: query parameter ``allow_no_datafeeds``: ``bool``, optional
@@ -325,7 +325,7 @@ class CatClient(NamespacedClient):
     def ml_jobs(self, job_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/ml/anomaly_detectors``, ``GET /_cat/ml/anomaly_detectors/{job_id}``
 
-        Reference: http://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-anomaly-detectors.html
+        Reference: `<http://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-anomaly-detectors.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, optional
         :arg allow_no_jobs: query parameter ``allow_no_jobs``: ``bool``, optional
@@ -362,7 +362,7 @@ class CatClient(NamespacedClient):
     def ml_trained_models(self, model_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/ml/trained_models``, ``GET /_cat/ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-trained-model.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-trained-model.html>`_
 
         :arg model_id: path part ``model_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -395,7 +395,7 @@ class CatClient(NamespacedClient):
     def nodeattrs(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/nodeattrs``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-nodeattrs.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-nodeattrs.html>`_
 
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -423,7 +423,7 @@ class CatClient(NamespacedClient):
     def nodes(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/nodes``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-nodes.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-nodes.html>`_
 
         :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
         :arg full_id: query parameter ``full_id``: ``t.Union[bool, str]``, optional
@@ -452,7 +452,7 @@ class CatClient(NamespacedClient):
     def pending_tasks(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/pending_tasks``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-pending-tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-pending-tasks.html>`_
 
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -478,7 +478,7 @@ class CatClient(NamespacedClient):
     def plugins(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/plugins``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-plugins.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-plugins.html>`_
 
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -507,7 +507,7 @@ class CatClient(NamespacedClient):
     def recovery(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/recovery``, ``GET /_cat/recovery/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-recovery.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-recovery.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg active_only: query parameter ``active_only``: ``bool``, optional
@@ -539,7 +539,7 @@ class CatClient(NamespacedClient):
     def repositories(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/repositories``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-repositories.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-repositories.html>`_
 
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg help: query parameter ``help``: ``bool``, optional
@@ -564,7 +564,7 @@ class CatClient(NamespacedClient):
     def segments(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/segments``, ``GET /_cat/segments/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-segments.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-segments.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
@@ -595,7 +595,7 @@ class CatClient(NamespacedClient):
     def shards(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/shards``, ``GET /_cat/shards/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-shards.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-shards.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg bytes: query parameter ``bytes``: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional
@@ -627,7 +627,7 @@ class CatClient(NamespacedClient):
     def snapshots(self, repository: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/snapshots``, ``GET /_cat/snapshots/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg ignore_unavailable: query parameter ``ignore_unavailable``: ``bool``, optional
@@ -664,7 +664,7 @@ class CatClient(NamespacedClient):
     def tasks(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/tasks``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html>`_
 
         :arg actions: query parameter ``actions``: ``t.Sequence[str]``, optional
         :arg detailed: query parameter ``detailed``: ``bool``, optional
@@ -695,7 +695,7 @@ class CatClient(NamespacedClient):
     def templates(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/templates``, ``GET /_cat/templates/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-templates.html>`_
 
         :arg name: path part ``name``: ``str``, optional
         :arg h: query parameter ``h``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -724,7 +724,7 @@ class CatClient(NamespacedClient):
     def thread_pool(self, thread_pool_patterns: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/thread_pool``, ``GET /_cat/thread_pool/{thread_pool_patterns}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-thread-pool.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-thread-pool.html>`_
 
         :arg thread_pool_patterns: path part ``thread_pool_patterns``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg size: query parameter ``size``: ``t.Union[t.Literal["k", "m", "g", "t", "p"], str]``, optional
@@ -757,7 +757,7 @@ class CatClient(NamespacedClient):
     def transforms(self, transform_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cat/transforms``, ``GET /_cat/transforms/{transform_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-transforms.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cat-transforms.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional

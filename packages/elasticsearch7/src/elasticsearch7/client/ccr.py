@@ -13,7 +13,7 @@ class CcrClient(NamespacedClient):
     def delete_auto_follow_pattern(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-delete-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-delete-auto-follow-pattern.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -30,7 +30,7 @@ class CcrClient(NamespacedClient):
     def follow(self, index: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /{index}/_ccr/follow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-put-follow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-put-follow.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), required
@@ -49,7 +49,7 @@ class CcrClient(NamespacedClient):
     def follow_info(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_ccr/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-follow-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-follow-info.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         """
@@ -64,7 +64,7 @@ class CcrClient(NamespacedClient):
     def follow_stats(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_ccr/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-follow-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-follow-stats.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         """
@@ -80,7 +80,7 @@ class CcrClient(NamespacedClient):
     def forget_follower(self, index: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_ccr/forget_follower``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-forget-follower.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-forget-follower.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), required
@@ -98,7 +98,7 @@ class CcrClient(NamespacedClient):
     def get_auto_follow_pattern(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ccr/auto_follow``, ``GET /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-auto-follow-pattern.html>`_
 
         :arg name: path part ``name``: ``str``, optional
         """
@@ -114,7 +114,7 @@ class CcrClient(NamespacedClient):
     def pause_auto_follow_pattern(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ccr/auto_follow/{name}/pause``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-pause-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-pause-auto-follow-pattern.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -129,7 +129,7 @@ class CcrClient(NamespacedClient):
     def pause_follow(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_ccr/pause_follow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-pause-follow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-pause-follow.html>`_
 
         :arg index: path part ``index``: ``str``, required
         """
@@ -145,7 +145,7 @@ class CcrClient(NamespacedClient):
     def put_auto_follow_pattern(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-put-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-put-auto-follow-pattern.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
@@ -163,7 +163,7 @@ class CcrClient(NamespacedClient):
     def resume_auto_follow_pattern(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ccr/auto_follow/{name}/resume``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-resume-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-resume-auto-follow-pattern.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -179,7 +179,7 @@ class CcrClient(NamespacedClient):
     def resume_follow(self, index: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_ccr/resume_follow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-resume-follow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-resume-follow.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), optional
@@ -195,7 +195,7 @@ class CcrClient(NamespacedClient):
     def stats(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ccr/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-get-stats.html>`_
 
         """
         method, path = "GET", _make_path("_ccr", "stats")
@@ -207,7 +207,7 @@ class CcrClient(NamespacedClient):
     def unfollow(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_ccr/unfollow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-unfollow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ccr-post-unfollow.html>`_
 
         :arg index: path part ``index``: ``str``, required
         """

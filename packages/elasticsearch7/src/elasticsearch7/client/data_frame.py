@@ -16,7 +16,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg force: query parameter ``force``: ``bool``, optional
@@ -38,7 +38,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -63,7 +63,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform-stats.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -85,7 +85,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/preview-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/preview-transform.html>`_
 
         :arg body: request body (value), required
         """
@@ -104,7 +104,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg body: request body (value), required
@@ -126,7 +126,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg timeout: query parameter ``timeout``: ``str``, optional
@@ -147,7 +147,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/stop-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/stop-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -169,7 +169,7 @@ class Data_FrameClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg body: request body (value), required

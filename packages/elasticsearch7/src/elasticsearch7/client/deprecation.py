@@ -13,7 +13,7 @@ class DeprecationClient(NamespacedClient):
     def info(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_xpack/migration/deprecations``, ``GET /{index}/_xpack/migration/deprecations``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-deprecation.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-deprecation.html>`_
 
         :arg index: path part ``index``: ``str``, optional
         """

@@ -13,7 +13,7 @@ class EnrichClient(NamespacedClient):
     def delete_policy(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_enrich/policy/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-enrich-policy-api.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -29,7 +29,7 @@ class EnrichClient(NamespacedClient):
     def execute_policy(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_enrich/policy/{name}/_execute``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/execute-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/execute-enrich-policy-api.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg wait_for_completion: query parameter ``wait_for_completion``: ``bool``, optional
@@ -45,7 +45,7 @@ class EnrichClient(NamespacedClient):
     def get_policy(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_enrich/policy/{name}``, ``GET /_enrich/policy/``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-enrich-policy-api.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
         """
@@ -62,7 +62,7 @@ class EnrichClient(NamespacedClient):
     def put_policy(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_enrich/policy/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-enrich-policy-api.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
@@ -80,7 +80,7 @@ class EnrichClient(NamespacedClient):
     def stats(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_enrich/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/enrich-stats-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/enrich-stats-api.html>`_
 
         """
         method, path = "GET", _make_path("_enrich", "_stats")

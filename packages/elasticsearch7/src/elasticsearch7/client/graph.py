@@ -16,7 +16,7 @@ class GraphClient(NamespacedClient):
     def explore(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_graph/explore``, ``GET|POST /{index}/{type}/_graph/explore``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/graph-explore-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/graph-explore-api.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg body: request body (fields), optional

@@ -15,7 +15,7 @@ class IngestClient(NamespacedClient):
     def delete_pipeline(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ingest/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-pipeline-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -32,7 +32,7 @@ class IngestClient(NamespacedClient):
     def geo_ip_stats(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ingest/geoip/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/geoip-stats-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/geoip-stats-api.html>`_
 
         """
         method, path = "GET", _make_path("_ingest", "geoip", "stats")
@@ -46,7 +46,7 @@ class IngestClient(NamespacedClient):
     def get_pipeline(self, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ingest/pipeline``, ``GET /_ingest/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-pipeline-api.html>`_
 
         :arg id: path part ``id``: ``str``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -64,7 +64,7 @@ class IngestClient(NamespacedClient):
     def processor_grok(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ingest/processor/grok``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/grok-processor.html#grok-processor-rest-get
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/grok-processor.html#grok-processor-rest-get>`_
 
         """
         method, path = "GET", _make_path("_ingest", "processor", "grok")
@@ -80,7 +80,7 @@ class IngestClient(NamespacedClient):
     def put_pipeline(self, id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ingest/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-pipeline-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (fields), required
@@ -103,7 +103,7 @@ class IngestClient(NamespacedClient):
     def simulate(self, body: t.Any, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ingest/pipeline/_simulate``, ``GET|POST /_ingest/pipeline/{id}/_simulate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/simulate-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/simulate-pipeline-api.html>`_
 
         :arg body: request body (fields), required
         :arg id: path part ``id``: ``str``, optional

@@ -13,7 +13,7 @@ class LogstashClient(NamespacedClient):
     def delete_pipeline(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/logstash-api-delete-pipeline.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/logstash-api-delete-pipeline.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -28,7 +28,7 @@ class LogstashClient(NamespacedClient):
     def get_pipeline(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/logstash-api-get-pipeline.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/logstash-api-get-pipeline.html>`_
 
         :arg id: path part ``id``: ``t.Union[str, t.Sequence[str]]``, required
         """
@@ -44,7 +44,7 @@ class LogstashClient(NamespacedClient):
     def put_pipeline(self, id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/logstash-api-put-pipeline.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/logstash-api-put-pipeline.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (value), required

@@ -13,7 +13,7 @@ class MigrationClient(NamespacedClient):
     def deprecations(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_migration/deprecations``, ``GET /{index}/_migration/deprecations``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-deprecation.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-deprecation.html>`_
 
         :arg index: path part ``index``: ``str``, optional
         """
@@ -29,7 +29,7 @@ class MigrationClient(NamespacedClient):
     def get_feature_upgrade_status(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_migration/system_features``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-feature-upgrade.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-feature-upgrade.html>`_
 
         """
         method, path = "GET", _make_path("_migration", "system_features")
@@ -41,7 +41,7 @@ class MigrationClient(NamespacedClient):
     def post_feature_upgrade(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_migration/system_features``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-feature-upgrade.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-feature-upgrade.html>`_
 
         """
         method, path = "POST", _make_path("_migration", "system_features")

@@ -13,7 +13,7 @@ class RemoteClient(NamespacedClient):
     def info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_remote/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-remote-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-remote-info.html>`_
 
         """
         method, path = "GET", _make_path("_remote", "info")

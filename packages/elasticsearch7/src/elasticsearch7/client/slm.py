@@ -13,7 +13,7 @@ class SlmClient(NamespacedClient):
     def delete_lifecycle(self, policy_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_slm/policy/{policy_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-delete-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-delete-policy.html>`_
 
         :arg policy_id: path part ``policy_id``: ``str``, required
         """
@@ -28,7 +28,7 @@ class SlmClient(NamespacedClient):
     def execute_lifecycle(self, policy_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_slm/policy/{policy_id}/_execute``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-execute-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-execute-lifecycle.html>`_
 
         :arg policy_id: path part ``policy_id``: ``str``, required
         """
@@ -43,7 +43,7 @@ class SlmClient(NamespacedClient):
     def execute_retention(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_slm/_execute_retention``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-execute-retention.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-execute-retention.html>`_
 
         """
         method, path = "POST", _make_path("_slm", "_execute_retention")
@@ -55,7 +55,7 @@ class SlmClient(NamespacedClient):
     def get_lifecycle(self, policy_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_slm/policy/{policy_id}``, ``GET /_slm/policy``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-get-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-get-policy.html>`_
 
         :arg policy_id: path part ``policy_id``: ``t.Union[str, t.Sequence[str]]``, optional
         """
@@ -71,7 +71,7 @@ class SlmClient(NamespacedClient):
     def get_stats(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_slm/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-get-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-get-stats.html>`_
 
         """
         method, path = "GET", _make_path("_slm", "stats")
@@ -83,7 +83,7 @@ class SlmClient(NamespacedClient):
     def get_status(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_slm/status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-get-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-get-status.html>`_
 
         """
         method, path = "GET", _make_path("_slm", "status")
@@ -98,7 +98,7 @@ class SlmClient(NamespacedClient):
     def put_lifecycle(self, policy_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_slm/policy/{policy_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-put-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-put-policy.html>`_
 
         :arg policy_id: path part ``policy_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -116,7 +116,7 @@ class SlmClient(NamespacedClient):
     def start(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_slm/start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-start.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-start.html>`_
 
         """
         method, path = "POST", _make_path("_slm", "start")
@@ -128,7 +128,7 @@ class SlmClient(NamespacedClient):
     def stop(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_slm/stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-stop.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/slm-api-stop.html>`_
 
         """
         method, path = "POST", _make_path("_slm", "stop")

@@ -14,7 +14,7 @@ class SqlClient(NamespacedClient):
     def clear_cursor(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_sql/close``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-sql-cursor-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-sql-cursor-api.html>`_
 
         :arg body: request body (fields), required
         """
@@ -29,7 +29,7 @@ class SqlClient(NamespacedClient):
     def delete_async(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_sql/async/delete/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-async-sql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-async-sql-search-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -47,7 +47,7 @@ class SqlClient(NamespacedClient):
     def get_async(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_sql/async/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-async-sql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-async-sql-search-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg delimiter: query parameter ``delimiter``: ``str``, optional
@@ -65,7 +65,7 @@ class SqlClient(NamespacedClient):
     def get_async_status(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_sql/async/status/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-async-sql-search-status-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-async-sql-search-status-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -81,7 +81,7 @@ class SqlClient(NamespacedClient):
     def query(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_sql``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/sql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/sql-search-api.html>`_
 
         :arg body: request body (fields), required
         """
@@ -97,7 +97,7 @@ class SqlClient(NamespacedClient):
     def translate(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_sql/translate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/sql-translate-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/sql-translate-api.html>`_
 
         :arg body: request body (fields), required
         """

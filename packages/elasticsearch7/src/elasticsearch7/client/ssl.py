@@ -13,7 +13,7 @@ class SslClient(NamespacedClient):
     def certificates(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ssl/certificates``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-ssl.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-ssl.html>`_
 
         """
         method, path = "GET", _make_path("_ssl", "certificates")

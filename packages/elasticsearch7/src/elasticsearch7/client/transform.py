@@ -15,7 +15,7 @@ class TransformClient(NamespacedClient):
     def delete_transform(self, transform_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_transform/{transform_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg force: query parameter ``force``: ``bool``, optional
@@ -36,7 +36,7 @@ class TransformClient(NamespacedClient):
     def get_transform(self, transform_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_transform/{transform_id}``, ``GET /_transform``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -59,7 +59,7 @@ class TransformClient(NamespacedClient):
     def get_transform_stats(self, transform_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_transform/{transform_id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-transform-stats.html>`_
 
         :arg transform_id: path part ``transform_id``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -79,7 +79,7 @@ class TransformClient(NamespacedClient):
     def preview_transform(self, body: t.Any = None, transform_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_transform/{transform_id}/_preview``, ``GET|POST /_transform/_preview``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/preview-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/preview-transform.html>`_
 
         :arg body: request body (fields), optional
         :arg transform_id: path part ``transform_id``: ``str``, optional
@@ -100,7 +100,7 @@ class TransformClient(NamespacedClient):
     def put_transform(self, transform_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_transform/{transform_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg body: request body (fields), required
@@ -121,7 +121,7 @@ class TransformClient(NamespacedClient):
     def start_transform(self, transform_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_transform/{transform_id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
@@ -142,7 +142,7 @@ class TransformClient(NamespacedClient):
     def stop_transform(self, transform_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_transform/{transform_id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/stop-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/stop-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -165,7 +165,7 @@ class TransformClient(NamespacedClient):
     def update_transform(self, transform_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_transform/{transform_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-transform.html>`_
 
         :arg transform_id: path part ``transform_id``: ``str``, required
         :arg body: request body (fields), required
@@ -187,7 +187,7 @@ class TransformClient(NamespacedClient):
     def upgrade_transforms(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_transform/_upgrade``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/upgrade-transforms.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/upgrade-transforms.html>`_
 
         :arg dry_run: query parameter ``dry_run``: ``bool``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional

@@ -13,7 +13,7 @@ class WatcherClient(NamespacedClient):
     def ack_watch(self, watch_id: t.Any, action_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_watcher/watch/{watch_id}/_ack``, ``PUT|POST /_watcher/watch/{watch_id}/_ack/{action_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-ack-watch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-ack-watch.html>`_
 
         :arg watch_id: path part ``watch_id``: ``str``, required
         :arg action_id: path part ``action_id``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -32,7 +32,7 @@ class WatcherClient(NamespacedClient):
     def activate_watch(self, watch_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_watcher/watch/{watch_id}/_activate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-activate-watch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-activate-watch.html>`_
 
         :arg watch_id: path part ``watch_id``: ``str``, required
         """
@@ -47,7 +47,7 @@ class WatcherClient(NamespacedClient):
     def deactivate_watch(self, watch_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_watcher/watch/{watch_id}/_deactivate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-deactivate-watch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-deactivate-watch.html>`_
 
         :arg watch_id: path part ``watch_id``: ``str``, required
         """
@@ -62,7 +62,7 @@ class WatcherClient(NamespacedClient):
     def delete_watch(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_watcher/watch/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-delete-watch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-delete-watch.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -79,7 +79,7 @@ class WatcherClient(NamespacedClient):
     def execute_watch(self, body: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_watcher/watch/{id}/_execute``, ``PUT|POST /_watcher/watch/_execute``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-execute-watch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-execute-watch.html>`_
 
         :arg body: request body (fields), optional
         :arg id: path part ``id``: ``str``, optional
@@ -97,7 +97,7 @@ class WatcherClient(NamespacedClient):
     def get_watch(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_watcher/watch/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-get-watch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-get-watch.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -117,7 +117,7 @@ class WatcherClient(NamespacedClient):
     def put_watch(self, id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_watcher/watch/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-put-watch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-put-watch.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (fields), optional
@@ -138,7 +138,7 @@ class WatcherClient(NamespacedClient):
     def query_watches(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_watcher/_query/watches``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-query-watches.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-query-watches.html>`_
 
         :arg body: request body (fields), optional
         """
@@ -151,7 +151,7 @@ class WatcherClient(NamespacedClient):
     def start(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_watcher/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-start.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-start.html>`_
 
         """
         method, path = "POST", _make_path("_watcher", "_start")
@@ -164,7 +164,7 @@ class WatcherClient(NamespacedClient):
     def stats(self, metric: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_watcher/stats``, ``GET /_watcher/stats/{metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-stats.html>`_
 
         :arg metric: path part ``metric``: ``t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str, t.Sequence[t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str]]]``, optional
         :arg emit_stacktraces: query parameter ``emit_stacktraces``: ``bool``, optional
@@ -181,7 +181,7 @@ class WatcherClient(NamespacedClient):
     def stop(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_watcher/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-stop.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/watcher-api-stop.html>`_
 
         """
         method, path = "POST", _make_path("_watcher", "_stop")

@@ -15,7 +15,7 @@ class XPackClient(NamespacedClient):
     def info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_xpack``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/info-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/info-api.html>`_
 
         :arg categories: query parameter ``categories``: ``t.Sequence[str]``, optional
         :arg accept_enterprise: query parameter ``accept_enterprise``: ``bool``, optional
@@ -30,7 +30,7 @@ class XPackClient(NamespacedClient):
     def usage(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_xpack/usage``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/usage-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/usage-api.html>`_
 
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         """

@@ -33,7 +33,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/aliases``, ``GET /_cat/aliases/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -115,7 +115,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/allocation``, ``GET /_cat/allocation/{node_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -197,7 +197,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/circuit_breaker``, ``GET /_cat/circuit_breaker/{circuit_breaker_patterns}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker>`_
 
         :param circuit_breaker_patterns: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -279,7 +279,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/component_templates``, ``GET /_cat/component_templates/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-component-templates
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-component-templates>`_
 
         :param name: ``str``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -361,7 +361,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``POST|GET /_cat/count``, ``POST|GET /_cat/count/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -446,7 +446,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/fielddata``, ``GET /_cat/fielddata/{fields}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata>`_
 
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -520,7 +520,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/health``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -578,7 +578,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> TextApiResponse:
         """``GET /_cat``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cat
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cat>`_
         """
         _parts: t.Dict[str, str] = {}
         _path = "/_cat"
@@ -617,7 +617,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/indices``, ``GET /_cat/indices/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -707,7 +707,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/master``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -782,7 +782,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/data_frame/analytics``, ``GET /_cat/ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-data-frame-analytics>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -860,7 +860,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/datafeeds``, ``GET /_cat/ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-datafeeds
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-datafeeds>`_
 
         :param datafeed_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -938,7 +938,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/anomaly_detectors``, ``GET /_cat/ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs>`_
 
         :param job_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1018,7 +1018,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/trained_models``, ``GET /_cat/ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-trained-models
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-trained-models>`_
 
         :param model_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1102,7 +1102,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodeattrs``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1178,7 +1178,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodes``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1256,7 +1256,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/pending_tasks``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1332,7 +1332,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/plugins``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1411,7 +1411,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/recovery``, ``GET /_cat/recovery/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param active_only: ``bool``, optional; query parameter
@@ -1492,7 +1492,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/repositories``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1573,7 +1573,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/segments``, ``GET /_cat/segments/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_closed: ``bool``, optional; query parameter
@@ -1669,7 +1669,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/shards``, ``GET /_cat/shards/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1748,7 +1748,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/snapshots``, ``GET /_cat/snapshots/{repository}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots>`_
 
         :param repository: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1835,7 +1835,7 @@ class CatClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks>`_
 
         :param actions: ``t.Sequence[str]``, optional; query parameter
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1924,7 +1924,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/templates``, ``GET /_cat/templates/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates>`_
 
         :param name: ``str``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -2006,7 +2006,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/thread_pool``, ``GET /_cat/thread_pool/{thread_pool_patterns}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool>`_
 
         :param thread_pool_patterns: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -2089,7 +2089,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/transforms``, ``GET /_cat/transforms/{transform_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-transforms
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-transforms>`_
 
         :param transform_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter

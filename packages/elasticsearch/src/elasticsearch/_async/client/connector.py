@@ -26,7 +26,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-check-in
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-check-in>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -74,7 +74,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-delete>`_
 
         :param connector_id: ``str``, required; path part
         :param delete_sync_jobs: ``bool``, optional; query parameter
@@ -127,7 +127,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-get>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -189,7 +189,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -283,7 +283,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-list
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-list>`_
 
         :param connector_name: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -353,7 +353,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put>`_
 
         :param description: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -429,7 +429,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put>`_
 
         :param connector_id: ``str``, optional; path part
         :param description: ``str``, optional; body field
@@ -700,7 +700,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-cancel
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-cancel>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -746,7 +746,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-check-in
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-check-in>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -795,7 +795,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-claim
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-claim>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param worker_hostname: ``str``, required; body field
@@ -855,7 +855,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-delete>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -903,7 +903,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-error
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-error>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error: ``str``, required; body field
@@ -960,7 +960,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-get>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1010,7 +1010,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-list
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-list>`_
 
         :param connector_id: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1071,7 +1071,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-post
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-post>`_
 
         :param id: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1138,7 +1138,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-update-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-update-stats>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param deleted_document_count: ``int``, required; body field
@@ -1214,7 +1214,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1263,7 +1263,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-api-key-id
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-api-key-id>`_
 
         :param connector_id: ``str``, required; path part
         :param api_key_id: ``str``, optional; body field
@@ -1324,7 +1324,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-configuration
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-configuration>`_
 
         :param connector_id: ``str``, required; path part
         :param configuration: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -1384,7 +1384,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-error
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-error>`_
 
         :param connector_id: ``str``, required; path part
         :param error: ``t.Union[str, None]``, required; body field
@@ -1443,7 +1443,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-features
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-features>`_
 
         :param connector_id: ``str``, required; path part
         :param features: ``t.Mapping[str, t.Any]``, required; body field
@@ -1504,7 +1504,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering>`_
 
         :param connector_id: ``str``, required; path part
         :param advanced_snippet: ``t.Mapping[str, t.Any]``, optional; body field
@@ -1567,7 +1567,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering-validation
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering-validation>`_
 
         :param connector_id: ``str``, required; path part
         :param validation: ``t.Mapping[str, t.Any]``, required; body field
@@ -1626,7 +1626,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-index-name
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-index-name>`_
 
         :param connector_id: ``str``, required; path part
         :param index_name: ``t.Union[str, None]``, required; body field
@@ -1686,7 +1686,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-name
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-name>`_
 
         :param connector_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -1746,7 +1746,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-native
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-native>`_
 
         :param connector_id: ``str``, required; path part
         :param is_native: ``bool``, required; body field
@@ -1805,7 +1805,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-pipeline
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-pipeline>`_
 
         :param connector_id: ``str``, required; path part
         :param pipeline: ``t.Mapping[str, t.Any]``, required; body field
@@ -1864,7 +1864,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-scheduling
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-scheduling>`_
 
         :param connector_id: ``str``, required; path part
         :param scheduling: ``t.Mapping[str, t.Any]``, required; body field
@@ -1923,7 +1923,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-service-type
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-service-type>`_
 
         :param connector_id: ``str``, required; path part
         :param service_type: ``str``, required; body field
@@ -1982,7 +1982,7 @@ class ConnectorClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-status>`_
 
         :param connector_id: ``str``, required; path part
         :param status: ``t.Union[t.Literal["created", "needs_configuration", "configured", "connected", "error"], str]``, required; body field

@@ -25,7 +25,7 @@ class EnrichClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_enrich/policy/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-delete-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-delete-policy>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -73,7 +73,7 @@ class EnrichClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_enrich/policy/{name}/_execute``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-execute-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-execute-policy>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -123,7 +123,7 @@ class EnrichClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_enrich/policy/{name}``, ``GET /_enrich/policy``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-get-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-get-policy>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -177,7 +177,7 @@ class EnrichClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_enrich/policy/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-put-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-put-policy>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -238,7 +238,7 @@ class EnrichClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_enrich/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-stats>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -24,7 +24,7 @@ class EqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_eql/search/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-delete>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -69,7 +69,7 @@ class EqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_eql/search/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -118,7 +118,7 @@ class EqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_eql/search/status/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get-status>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -184,7 +184,7 @@ class EqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_eql/search``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-search
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-search>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param query: ``str``, required; body field

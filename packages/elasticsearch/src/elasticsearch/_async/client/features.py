@@ -24,7 +24,7 @@ class FeaturesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_features``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-get-features
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-get-features>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -69,7 +69,7 @@ class FeaturesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-reset-features
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-reset-features>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

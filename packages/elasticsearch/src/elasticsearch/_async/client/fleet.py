@@ -123,7 +123,7 @@ class FleetClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_fleet/global_checkpoints``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-fleet
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-fleet>`_
 
         :param index: ``str``, required; path part
         :param checkpoints: ``t.Sequence[int]``, optional; query parameter
@@ -195,7 +195,7 @@ class FleetClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-msearch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-msearch>`_
 
         :param searches: ``t.Sequence[t.Mapping[str, t.Any]]``, required; the request body
         :param body: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; the whole body, for older code
@@ -409,7 +409,7 @@ class FleetClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-search
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-search>`_
 
         :param index: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field

@@ -26,7 +26,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ilm/policy/{policy}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-delete-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-delete-lifecycle>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -78,7 +78,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_ilm/explain``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-explain-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-explain-lifecycle>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -132,7 +132,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ilm/policy/{policy}``, ``GET /_ilm/policy``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-lifecycle>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -183,7 +183,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ilm/status``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-status>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -227,7 +227,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/migrate_to_data_tiers``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-migrate-to-data-tiers
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-migrate-to-data-tiers>`_
 
         :param dry_run: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -290,7 +290,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/move/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-move-to-step
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-move-to-step>`_
 
         :param index: ``str``, required; path part
         :param current_step: ``t.Mapping[str, t.Any]``, required; body field
@@ -353,7 +353,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ilm/policy/{policy}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-put-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-put-lifecycle>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -411,7 +411,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ilm/remove``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-remove-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-remove-policy>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -454,7 +454,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ilm/retry``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-retry
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-retry>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -498,7 +498,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/start``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-start
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-start>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -545,7 +545,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-stop
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-stop>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -30,7 +30,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}/_block/{block}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param block: ``t.Union[t.Literal["metadata", "read", "read_only", "write"], str]``, required; path part
@@ -101,7 +101,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_analyze``, ``GET|POST /{index}/_analyze``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-analyze
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-analyze>`_
 
         :param index: ``str``, optional; path part
         :param analyzer: ``str``, optional; body field
@@ -180,7 +180,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_migration/reindex/{index}/_cancel``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-cancel-migrate-reindex
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-cancel-migrate-reindex>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -230,7 +230,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_cache/clear``, ``POST /{index}/_cache/clear``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clear-cache
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clear-cache>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -304,7 +304,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_clone/{target}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clone
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clone>`_
 
         :param index: ``str``, required; path part
         :param target: ``str``, required; path part
@@ -379,7 +379,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_close``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-close
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-close>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -447,7 +447,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create>`_
 
         :param index: ``str``, required; path part
         :param aliases: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -518,7 +518,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-data-stream>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -570,7 +570,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_create_from/{source}/{dest}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-from
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-from>`_
 
         :param source: ``str``, required; path part
         :param dest: ``str``, required; path part
@@ -626,7 +626,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/_stats``, ``GET /_data_stream/{name}/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-data-streams-stats-1
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-data-streams-stats-1>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -680,7 +680,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -741,7 +741,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}/_alias/{name}``, ``DELETE /{index}/_aliases/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-alias>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -796,7 +796,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_data_stream/{name}/_lifecycle``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-lifecycle>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -850,7 +850,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -902,7 +902,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_data_stream/{name}/_options``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream-options
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream-options>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -956,7 +956,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_index_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-index-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-index-template>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1009,7 +1009,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Deprecated since 7.8.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-template>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1065,7 +1065,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-disk-usage
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-disk-usage>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1127,7 +1127,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_downsample/{target_index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-downsample
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-downsample>`_
 
         :param index: ``str``, required; path part
         :param target_index: ``str``, required; path part
@@ -1190,7 +1190,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1256,7 +1256,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_alias/{name}``, ``HEAD /{index}/_alias/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-alias>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -1320,7 +1320,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_index_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-index-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-index-template>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1375,7 +1375,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-template>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1429,7 +1429,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_lifecycle/explain``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-explain-data-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-explain-data-lifecycle>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1484,7 +1484,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-field-usage-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-field-usage-stats>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1545,7 +1545,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_flush``, ``POST|GET /{index}/_flush``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-flush
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-flush>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1613,7 +1613,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_forcemerge``, ``POST /{index}/_forcemerge``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-forcemerge
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-forcemerge>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1688,7 +1688,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1760,7 +1760,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_alias``, ``GET /_alias/{name}``, ``GET /{index}/_alias/{name}``, ``GET /{index}/_alias``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-alias>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -1828,7 +1828,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/{name}/_lifecycle``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1879,7 +1879,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_lifecycle/stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle-stats>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1923,7 +1923,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream``, ``GET /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1982,7 +1982,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/{name}/_mappings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-mappings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-mappings>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2030,7 +2030,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/{name}/_options``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-options
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-options>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2080,7 +2080,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/{name}/_settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-settings>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2131,7 +2131,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_mapping/field/{fields}``, ``GET /{index}/_mapping/field/{fields}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping>`_
 
         :param fields: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -2196,7 +2196,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_index_template``, ``GET /_index_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-index-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-index-template>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2259,7 +2259,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_mapping``, ``GET /{index}/_mapping``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -2320,7 +2320,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_migration/reindex/{index}/_status``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-migration
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-migration>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2371,7 +2371,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_settings``, ``GET /{index}/_settings``, ``GET /{index}/_settings/{name}``, ``GET /_settings/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-settings>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -2450,7 +2450,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Deprecated since 7.8.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-template>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2506,7 +2506,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_migration/reindex``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-reindex
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-reindex>`_
 
         :param reindex: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
@@ -2559,7 +2559,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_data_stream/_migrate/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-to-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-to-data-stream>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2609,7 +2609,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_data_stream/_modify``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-modify-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-modify-data-stream>`_
 
         :param actions: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2666,7 +2666,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_open``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-open
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-open>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -2728,7 +2728,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_data_stream/_promote/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-promote-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-promote-data-stream>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2783,7 +2783,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_alias/{name}``, ``PUT|POST /{index}/_aliases/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-alias>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param name: ``str``, required; path part
@@ -2866,7 +2866,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}/_lifecycle``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-lifecycle>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param data_retention: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -2941,7 +2941,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}/_mappings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-mappings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-mappings>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param mappings: ``t.Mapping[str, t.Any]``, required; the request body
@@ -3009,7 +3009,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}/_options``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-options
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-options>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3075,7 +3075,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}/_settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-settings>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param settings: ``t.Mapping[str, t.Any]``, required; the request body
@@ -3152,7 +3152,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_index_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-index-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-index-template>`_
 
         :param name: ``str``, required; path part
         :param allow_auto_create: ``bool``, optional; body field
@@ -3258,7 +3258,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_mapping``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-mapping>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3368,7 +3368,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_settings``, ``PUT /{index}/_settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-settings>`_
 
         :param settings: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
@@ -3461,7 +3461,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Deprecated since 7.8.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-template>`_
 
         :param name: ``str``, required; path part
         :param aliases: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3542,7 +3542,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_recovery``, ``GET /{index}/_recovery``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-recovery
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-recovery>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param active_only: ``bool``, optional; query parameter
@@ -3606,7 +3606,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_refresh``, ``POST|GET /{index}/_refresh``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-refresh
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-refresh>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3665,7 +3665,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_reload_search_analyzers``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-reload-search-analyzers
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-reload-search-analyzers>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3726,7 +3726,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}/_block/{block}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param block: ``t.Union[t.Literal["metadata", "read", "read_only", "write"], str]``, required; path part
@@ -3792,7 +3792,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_resolve/cluster``, ``GET /_resolve/cluster/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-cluster
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-cluster>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3859,7 +3859,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_resolve/index/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-index
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-index>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3936,7 +3936,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{alias}/_rollover``, ``POST /{alias}/_rollover/{new_index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-rollover
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-rollover>`_
 
         :param alias: ``str``, required; path part
         :param new_index: ``str``, optional; path part
@@ -4023,7 +4023,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_segments``, ``GET /{index}/_segments``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-segments
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-segments>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -4082,7 +4082,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_shard_stores``, ``GET /{index}/_shard_stores``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shard-stores
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shard-stores>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -4147,7 +4147,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_shrink/{target}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shrink
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shrink>`_
 
         :param index: ``str``, required; path part
         :param target: ``str``, required; path part
@@ -4220,7 +4220,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_index_template/_simulate_index/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-index-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-index-template>`_
 
         :param name: ``str``, required; path part
         :param cause: ``str``, optional; query parameter
@@ -4299,7 +4299,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_index_template/_simulate``, ``POST /_index_template/_simulate/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-template>`_
 
         :param name: ``str``, optional; path part
         :param allow_auto_create: ``bool``, optional; body field
@@ -4402,7 +4402,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_split/{target}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-split
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-split>`_
 
         :param index: ``str``, required; path part
         :param target: ``str``, required; path part
@@ -4479,7 +4479,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_stats``, ``GET /_stats/{metric}``, ``GET /{index}/_stats``, ``GET /{index}/_stats/{metric}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats>`_
 
         :param metric: ``t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str, t.Sequence[t.Union[t.Literal["_all", "store", "indexing", "get", "search", "merge", "flush", "refresh", "query_cache", "fielddata", "docs", "warmer", "completion", "segments", "translog", "request_cache", "recovery", "bulk", "shard_stats", "mappings", "dense_vector", "sparse_vector"], str]]]``, optional; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -4562,7 +4562,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_aliases``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-update-aliases
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-update-aliases>`_
 
         :param actions: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -4633,7 +4633,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_validate/query``, ``GET|POST /{index}/_validate/query``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-validate-query
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-validate-query>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param all_shards: ``bool``, optional; query parameter

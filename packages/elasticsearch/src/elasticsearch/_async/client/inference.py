@@ -27,7 +27,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> BinaryApiResponse:
         """``POST /_inference/chat_completion/{inference_id}/_stream``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-unified-inference
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-unified-inference>`_
 
         :param inference_id: ``str``, required; path part
         :param chat_completion_request: ``t.Mapping[str, t.Any]``, required; the request body
@@ -88,7 +88,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/completion/{inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -151,7 +151,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_inference/{inference_id}``, ``DELETE /_inference/{task_type}/{inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete>`_
 
         :param inference_id: ``str``, required; path part
         :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str]``, optional; path part
@@ -205,7 +205,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_inference/_region_policy``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete-region-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete-region-policy>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -250,7 +250,7 @@ class InferenceClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference>`_
 
         :param inference_id: ``str``, required; path part
         :param embedding: ``t.Mapping[str, t.Any]``, required; the request body
@@ -309,7 +309,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_inference``, ``GET /_inference/{inference_id}``, ``GET /_inference/{task_type}/{inference_id}``, ``GET /_inference/{task_type}/_all``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get>`_
 
         :param inference_id: ``str``, optional; path part
         :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion", "embedding"], str]``, optional; path part
@@ -361,7 +361,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_inference/_region_policy``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get-region-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get-region-policy>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -408,7 +408,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/{inference_id}``, ``POST /_inference/{task_type}/{inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -484,7 +484,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{inference_id}``, ``PUT /_inference/{task_type}/{inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put>`_
 
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body
@@ -552,7 +552,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{ai21_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param ai21_inference_id: ``str``, required; path part
@@ -624,7 +624,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{alibabacloud_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-alibabacloud
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-alibabacloud>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "rerank", "sparse_embedding", "text_embedding"], str]``, required; path part
         :param alibabacloud_inference_id: ``str``, required; path part
@@ -702,7 +702,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{amazonbedrock_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str]``, required; path part
         :param amazonbedrock_inference_id: ``str``, required; path part
@@ -780,7 +780,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{amazonsagemaker_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"], str]``, required; path part
         :param amazonsagemaker_inference_id: ``str``, required; path part
@@ -857,7 +857,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{anthropic_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param anthropic_inference_id: ``str``, required; path part
@@ -932,7 +932,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{azureaistudio_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureaistudio
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureaistudio>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "rerank", "text_embedding"], str]``, required; path part
         :param azureaistudio_inference_id: ``str``, required; path part
@@ -1010,7 +1010,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{azureopenai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "chat_completion", "text_embedding"], str]``, required; path part
         :param azureopenai_inference_id: ``str``, required; path part
@@ -1088,7 +1088,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{cohere_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-cohere
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-cohere>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "rerank", "text_embedding"], str]``, required; path part
         :param cohere_inference_id: ``str``, required; path part
@@ -1165,7 +1165,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{contextualai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai>`_
 
         :param task_type: ``t.Union[t.Literal["rerank"], str]``, required; path part
         :param contextualai_inference_id: ``str``, required; path part
@@ -1239,7 +1239,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{custom_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"], str]``, required; path part
         :param custom_inference_id: ``str``, required; path part
@@ -1312,7 +1312,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{deepseek_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param deepseek_inference_id: ``str``, required; path part
@@ -1384,7 +1384,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{elasticsearch_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch>`_
 
         :param task_type: ``t.Union[t.Literal["rerank", "sparse_embedding", "text_embedding"], str]``, required; path part
         :param elasticsearch_inference_id: ``str``, required; path part
@@ -1463,7 +1463,7 @@ class InferenceClient(AsyncNamespacedClient):
 
         Deprecated since 8.16.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elser
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elser>`_
 
         :param task_type: ``t.Union[t.Literal["sparse_embedding"], str]``, required; path part
         :param elser_inference_id: ``str``, required; path part
@@ -1538,7 +1538,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{fireworksai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str]``, required; path part
         :param fireworksai_inference_id: ``str``, required; path part
@@ -1615,7 +1615,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{googleaistudio_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googleaistudio
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googleaistudio>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param googleaistudio_inference_id: ``str``, required; path part
@@ -1690,7 +1690,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{googlevertexai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai>`_
 
         :param task_type: ``t.Union[t.Literal["rerank", "text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param googlevertexai_inference_id: ``str``, required; path part
@@ -1766,7 +1766,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{groq_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion"], str]``, required; path part
         :param groq_inference_id: ``str``, required; path part
@@ -1838,7 +1838,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{huggingface_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-hugging-face
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-hugging-face>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str]``, required; path part
         :param huggingface_inference_id: ``str``, required; path part
@@ -1916,7 +1916,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{jinaai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai>`_
 
         :param task_type: ``t.Union[t.Literal["embedding", "rerank", "text_embedding"], str]``, required; path part
         :param jinaai_inference_id: ``str``, required; path part
@@ -1993,7 +1993,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{llama_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-llama
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-llama>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param llama_inference_id: ``str``, required; path part
@@ -2067,7 +2067,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{mistral_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param mistral_inference_id: ``str``, required; path part
@@ -2142,7 +2142,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{nvidia_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-nvidia
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-nvidia>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str]``, required; path part
         :param nvidia_inference_id: ``str``, required; path part
@@ -2220,7 +2220,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{openai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding", "embedding"], str]``, required; path part
         :param openai_inference_id: ``str``, required; path part
@@ -2298,7 +2298,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{openshiftai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openshift-ai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openshift-ai>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion", "rerank"], str]``, required; path part
         :param openshiftai_inference_id: ``str``, required; path part
@@ -2371,7 +2371,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/_region_policy``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-region-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-region-policy>`_
 
         :param region_policy: ``t.Mapping[str, t.Any]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2432,7 +2432,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{voyageai_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-voyageai
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-voyageai>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "rerank"], str]``, required; path part
         :param voyageai_inference_id: ``str``, required; path part
@@ -2509,7 +2509,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{watsonx_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "rerank", "chat_completion", "completion"], str]``, required; path part
         :param watsonx_inference_id: ``str``, required; path part
@@ -2584,7 +2584,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/rerank/{inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str], t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, required; body field
@@ -2659,7 +2659,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/sparse_embedding/{inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -2723,7 +2723,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> BinaryApiResponse:
         """``POST /_inference/completion/{inference_id}/_stream``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-stream-completion
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-stream-completion>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -2788,7 +2788,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/text_embedding/{inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -2855,7 +2855,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{inference_id}/_update``, ``PUT /_inference/{task_type}/{inference_id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-update
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-update>`_
 
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body

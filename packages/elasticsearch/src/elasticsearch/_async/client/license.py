@@ -25,7 +25,7 @@ class LicenseClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_license``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-delete>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -72,7 +72,7 @@ class LicenseClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_license``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get>`_
 
         :param accept_enterprise: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -117,7 +117,7 @@ class LicenseClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_license/basic_status``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-basic-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-basic-status>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -156,7 +156,7 @@ class LicenseClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_license/trial_status``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-trial-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-trial-status>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -201,7 +201,7 @@ class LicenseClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_license``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post>`_
 
         :param acknowledge: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -266,7 +266,7 @@ class LicenseClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_license/start_basic``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-basic
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-basic>`_
 
         :param acknowledge: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -317,7 +317,7 @@ class LicenseClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_license/start_trial``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-trial
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-trial>`_
 
         :param acknowledge: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter

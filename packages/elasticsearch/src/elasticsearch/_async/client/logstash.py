@@ -24,7 +24,7 @@ class LogstashClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-delete-pipeline
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-delete-pipeline>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -67,7 +67,7 @@ class LogstashClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_logstash/pipeline``, ``GET /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-get-pipeline
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-get-pipeline>`_
 
         :param id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -115,7 +115,7 @@ class LogstashClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-put-pipeline
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-put-pipeline>`_
 
         :param id: ``str``, required; path part
         :param pipeline: ``t.Mapping[str, t.Any]``, required; the request body

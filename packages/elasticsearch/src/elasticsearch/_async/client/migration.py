@@ -24,7 +24,7 @@ class MigrationClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_migration/deprecations``, ``GET /{index}/_migration/deprecations``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-deprecations
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-deprecations>`_
 
         :param index: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -69,7 +69,7 @@ class MigrationClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_migration/system_features``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -108,7 +108,7 @@ class MigrationClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_migration/system_features``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -27,7 +27,7 @@ class NodesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-clear-repositories-metering-archive
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-clear-repositories-metering-archive>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param max_archive_version: ``int``, required; path part
@@ -76,7 +76,7 @@ class NodesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-get-repositories-metering-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-get-repositories-metering-info>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -127,7 +127,7 @@ class NodesClient(AsyncNamespacedClient):
     ) -> TextApiResponse:
         """``GET /_nodes/hot_threads``, ``GET /_nodes/{node_id}/hot_threads``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-hot-threads
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-hot-threads>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -197,7 +197,7 @@ class NodesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes``, ``GET /_nodes/{node_id}``, ``GET /_nodes/{metric}``, ``GET /_nodes/{node_id}/{metric}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param metric: ``t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], str, t.Sequence[t.Union[t.Literal["_all", "_none", "settings", "os", "process", "jvm", "thread_pool", "transport", "http", "remote_cluster_server", "plugins", "ingest", "aggregations", "indices"], str]]]``, optional; path part
@@ -259,7 +259,7 @@ class NodesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_nodes/reload_secure_settings``, ``POST /_nodes/{node_id}/reload_secure_settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-reload-secure-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-reload-secure-settings>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -330,7 +330,7 @@ class NodesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes/stats``, ``GET /_nodes/{node_id}/stats``, ``GET /_nodes/stats/{metric}``, ``GET /_nodes/{node_id}/stats/{metric}``, ``GET /_nodes/stats/{metric}/{index_metric}``, ``GET /_nodes/{node_id}/stats/{metric}/{index_metric}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param metric: ``t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], str, t.Sequence[t.Union[t.Literal["_all", "_none", "indices", "os", "process", "jvm", "thread_pool", "fs", "transport", "http", "breaker", "script", "discovery", "ingest", "adaptive_selection", "script_cache", "indexing_pressure", "repositories", "allocations"], str]]]``, optional; path part
@@ -419,7 +419,7 @@ class NodesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes/usage``, ``GET /_nodes/{node_id}/usage``, ``GET /_nodes/usage/{metric}``, ``GET /_nodes/{node_id}/usage/{metric}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-usage
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-usage>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param metric: ``t.Union[t.Literal["_all", "rest_actions", "aggregations"], str, t.Sequence[t.Union[t.Literal["_all", "rest_actions", "aggregations"], str]]]``, optional; path part

@@ -26,7 +26,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -72,7 +72,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: experimental. Deprecated since 9.0.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete-behavioral-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete-behavioral-analytics>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -118,7 +118,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -164,7 +164,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: experimental. Deprecated since 9.0.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics>`_
 
         :param name: ``t.Sequence[str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -215,7 +215,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -271,7 +271,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: experimental. Deprecated since 9.0.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-post-behavioral-analytics-event
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-post-behavioral-analytics-event>`_
 
         :param collection_name: ``str``, required; path part
         :param event_type: ``t.Union[t.Literal["page_view", "search", "search_click"], str]``, required; path part
@@ -337,7 +337,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put>`_
 
         :param name: ``str``, required; path part
         :param search_application: ``t.Mapping[str, t.Any]``, required; the request body
@@ -397,7 +397,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: experimental. Deprecated since 9.0.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put-behavioral-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put-behavioral-analytics>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -445,7 +445,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-render-query
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-render-query>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -505,7 +505,7 @@ class SearchApplicationClient(AsyncNamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-search
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-search>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

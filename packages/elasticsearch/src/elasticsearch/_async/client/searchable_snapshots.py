@@ -26,7 +26,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-cache-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-cache-stats>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -78,7 +78,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-clear-cache
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-clear-cache>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -143,7 +143,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/{snapshot}/_mount``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-mount
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-mount>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -219,7 +219,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_searchable_snapshots/stats``, ``GET /{index}/_searchable_snapshots/stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-stats>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -35,7 +35,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/profile/_activate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile>`_
 
         :param grant_type: ``t.Union[t.Literal["password", "access_token"], str]``, required; body field
         :param access_token: ``str``, optional; body field
@@ -94,7 +94,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/_authenticate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -136,7 +136,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role>`_
 
         :param names: ``t.Sequence[str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -192,7 +192,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role>`_
 
         :param roles: ``t.Mapping[str, t.Mapping[str, t.Any]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -250,7 +250,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/_bulk_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -314,7 +314,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_password``, ``PUT|POST /_security/user/_password``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password>`_
 
         :param username: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -375,7 +375,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/{ids}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -418,7 +418,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/privilege/{application}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges>`_
 
         :param application: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -462,7 +462,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/realm/{realms}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms>`_
 
         :param realms: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -508,7 +508,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -553,7 +553,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/service/{namespace}/{service}/credential/token/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-service-tokens
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-service-tokens>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -608,8 +608,6 @@ class SecurityClient(AsyncNamespacedClient):
         """``POST|PUT /_security/api_key/clone``
 
         Stability: experimental.
-
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
 
         :param api_key: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -678,7 +676,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param expiration: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -744,7 +742,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/cross_cluster/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-cross-cluster-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-cross-cluster-api-key>`_
 
         :param access: ``t.Mapping[str, t.Any]``, required; body field
         :param name: ``str``, required; body field
@@ -812,7 +810,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/service/{namespace}/{service}/credential/token/{name}``, ``POST /_security/service/{namespace}/{service}/credential/token``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -870,7 +868,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/delegate_pki``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki>`_
 
         :param x509_certificate_chain: ``t.Sequence[str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -923,7 +921,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-privileges>`_
 
         :param application: ``str``, required; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -973,7 +971,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1020,7 +1018,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1069,7 +1067,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/service/{namespace}/{service}/credential/token/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -1122,7 +1120,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/user/{username}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1169,7 +1167,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_disable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1216,7 +1214,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_disable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile>`_
 
         :param uid: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1263,7 +1261,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_enable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1310,7 +1308,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_enable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile>`_
 
         :param uid: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1355,7 +1353,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/enroll/kibana``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1394,7 +1392,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/enroll/node``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1441,7 +1439,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key>`_
 
         :param active_only: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1504,7 +1502,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/privilege/_builtin``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1545,7 +1543,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/privilege``, ``GET /_security/privilege/{application}``, ``GET /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges>`_
 
         :param application: ``str``, optional; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -1596,7 +1594,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/role/{name}``, ``GET /_security/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1645,7 +1643,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/role_mapping/{name}``, ``GET /_security/role_mapping``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1692,7 +1690,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/service/{namespace}/{service}``, ``GET /_security/service/{namespace}``, ``GET /_security/service``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-accounts
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-accounts>`_
 
         :param namespace: ``str``, optional; path part
         :param service: ``str``, optional; path part
@@ -1743,7 +1741,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/service/{namespace}/{service}/credential``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -1789,7 +1787,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1831,7 +1829,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1877,7 +1875,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1942,7 +1940,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/user/{username}``, ``GET /_security/user``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user>`_
 
         :param username: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1990,7 +1988,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/user/_privileges``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2031,7 +2029,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/profile/{uid}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile>`_
 
         :param uid: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param data: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2084,7 +2082,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/grant``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key>`_
 
         :param api_key: ``t.Mapping[str, t.Any]``, required; body field
         :param grant_type: ``t.Union[t.Literal["access_token", "password"], str]``, required; body field
@@ -2159,7 +2157,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/user/_has_privileges``, ``GET|POST /_security/user/{user}/_has_privileges``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges>`_
 
         :param user: ``str``, optional; path part
         :param application: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2222,7 +2220,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/profile/_has_privileges``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges-user-profile>`_
 
         :param privileges: ``t.Mapping[str, t.Any]``, required; body field
         :param uids: ``t.Sequence[str]``, required; body field
@@ -2284,7 +2282,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-api-key>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2352,7 +2350,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2414,7 +2412,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/authenticate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate>`_
 
         :param nonce: ``str``, required; body field
         :param redirect_uri: ``str``, required; body field
@@ -2480,7 +2478,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/logout``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout>`_
 
         :param token: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2539,7 +2537,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/prepare``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-prepare-authentication
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-prepare-authentication>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2602,7 +2600,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/privilege``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges>`_
 
         :param privileges: ``t.Mapping[str, t.Mapping[str, t.Mapping[str, t.Any]]]``, required; the request body
         :param body: ``t.Mapping[str, t.Mapping[str, t.Mapping[str, t.Any]]]``, optional; the whole body, for older code
@@ -2668,7 +2666,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/role/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role>`_
 
         :param name: ``str``, required; path part
         :param applications: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2758,7 +2756,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping>`_
 
         :param name: ``str``, required; path part
         :param enabled: ``bool``, optional; body field
@@ -2837,7 +2835,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user>`_
 
         :param username: ``str``, required; path part
         :param email: ``t.Union[str, None]``, optional; body field
@@ -2920,7 +2918,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys>`_
 
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param aggs: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3006,7 +3004,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3078,7 +3076,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/user``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3150,7 +3148,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/authenticate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate>`_
 
         :param content: ``str``, required; body field
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -3213,7 +3211,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/complete_logout``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-complete-logout
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-complete-logout>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
         :param realm: ``str``, required; body field
@@ -3278,7 +3276,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/invalidate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate>`_
 
         :param query_string: ``str``, required; body field
         :param acs: ``str``, optional; body field
@@ -3337,7 +3335,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/logout``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout>`_
 
         :param token: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3394,7 +3392,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/prepare``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-prepare-authentication
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-prepare-authentication>`_
 
         :param acs: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3449,7 +3447,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/saml/metadata/{realm_name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-service-provider-metadata
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-service-provider-metadata>`_
 
         :param realm_name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3496,7 +3494,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/profile/_suggest``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles>`_
 
         :param data: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3560,7 +3558,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/api_key/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3625,7 +3623,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/cross_cluster/api_key/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-cross-cluster-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-cross-cluster-api-key>`_
 
         :param id: ``str``, required; path part
         :param access: ``t.Mapping[str, t.Any]``, required; body field
@@ -3693,7 +3691,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3760,7 +3758,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_data``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data>`_
 
         :param uid: ``str``, required; path part
         :param data: ``t.Mapping[str, t.Any]``, optional; body field

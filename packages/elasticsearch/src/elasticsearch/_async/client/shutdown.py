@@ -26,7 +26,7 @@ class ShutdownClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-delete-node
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-delete-node>`_
 
         :param node_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -77,7 +77,7 @@ class ShutdownClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes/shutdown``, ``GET /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-get-node
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-get-node>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -134,7 +134,7 @@ class ShutdownClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-put-node
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-put-node>`_
 
         :param node_id: ``str``, required; path part
         :param reason: ``str``, required; body field

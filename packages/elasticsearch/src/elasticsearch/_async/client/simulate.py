@@ -34,7 +34,7 @@ class SimulateClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-simulate-ingest
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-simulate-ingest>`_
 
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
         :param index: ``str``, optional; path part

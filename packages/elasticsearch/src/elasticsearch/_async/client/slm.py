@@ -26,7 +26,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_slm/policy/{policy_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-delete-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-delete-lifecycle>`_
 
         :param policy_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -77,7 +77,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_slm/policy/{policy_id}/_execute``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-lifecycle>`_
 
         :param policy_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -127,7 +127,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_slm/_execute_retention``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-retention
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-retention>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -175,7 +175,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_slm/policy/{policy_id}``, ``GET /_slm/policy``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-lifecycle>`_
 
         :param policy_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -228,7 +228,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_slm/stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-stats>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -275,7 +275,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_slm/status``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-status>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -329,7 +329,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_slm/policy/{policy_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-put-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-put-lifecycle>`_
 
         :param policy_id: ``str``, required; path part
         :param config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -400,7 +400,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_slm/start``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-start
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-start>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -447,7 +447,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_slm/stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-stop
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-stop>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -26,7 +26,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/_cleanup``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-cleanup-repository
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-cleanup-repository>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -80,7 +80,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-clone
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-clone>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -154,7 +154,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -240,7 +240,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository>`_
 
         :param name: ``str``, required; path part
         :param repository: ``t.Mapping[str, t.Any]``, required; the request body
@@ -306,7 +306,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -360,7 +360,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete-repository
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete-repository>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -424,7 +424,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -514,7 +514,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_snapshot``, ``GET /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get-repository
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get-repository>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -579,7 +579,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/_analyze``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-analyze
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-analyze>`_
 
         :param name: ``str``, required; path part
         :param blob_count: ``int``, optional; query parameter
@@ -671,7 +671,7 @@ class SnapshotClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-verify-integrity
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-verify-integrity>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param blob_thread_pool_concurrency: ``int``, optional; query parameter
@@ -753,7 +753,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/{snapshot}/_restore``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-restore
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-restore>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -846,7 +846,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_snapshot/_status``, ``GET /_snapshot/{repository}/_status``, ``GET /_snapshot/{repository}/{snapshot}/_status``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-status>`_
 
         :param repository: ``str``, optional; path part
         :param snapshot: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -904,7 +904,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/_verify``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-verify-repository
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-verify-repository>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

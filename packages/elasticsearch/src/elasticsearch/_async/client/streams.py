@@ -28,8 +28,6 @@ class StreamsClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param name: ``t.Union[t.Literal["logs", "logs.otel", "logs.ecs"], str]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -82,8 +80,6 @@ class StreamsClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param name: ``t.Union[t.Literal["logs", "logs.otel", "logs.ecs"], str]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -133,8 +129,6 @@ class StreamsClient(AsyncNamespacedClient):
         """``GET /_streams/status``
 
         Stability: experimental.
-
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -30,7 +30,7 @@ class TasksClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks>`_
 
         :param task_id: ``str``, optional; path part
         :param actions: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -94,7 +94,7 @@ class TasksClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks>`_
 
         :param task_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -155,7 +155,7 @@ class TasksClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks>`_
 
         :param actions: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param detailed: ``bool``, optional; query parameter

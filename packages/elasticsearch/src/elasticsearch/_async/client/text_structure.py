@@ -38,7 +38,7 @@ class TextStructureClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_text_structure/find_field_structure``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-text_structure
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-text_structure>`_
 
         :param field: ``str``, required; query parameter
         :param index: ``str``, required; query parameter
@@ -140,7 +140,7 @@ class TextStructureClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_text_structure/find_message_structure``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-message-structure
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-message-structure>`_
 
         :param messages: ``t.Sequence[str]``, required; body field
         :param column_names: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -240,7 +240,7 @@ class TextStructureClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_text_structure/find_structure``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-structure
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-structure>`_
 
         :param text_files: ``t.Sequence[t.Any]``, required; the request body
         :param body: ``t.Sequence[t.Any]``, optional; the whole body, for older code
@@ -330,7 +330,7 @@ class TextStructureClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_text_structure/test_grok_pattern``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-test-grok-pattern
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-test-grok-pattern>`_
 
         :param grok_pattern: ``str``, required; body field
         :param text: ``t.Sequence[str]``, required; body field

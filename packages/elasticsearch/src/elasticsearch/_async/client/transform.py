@@ -27,7 +27,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_transform/{transform_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-delete-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-delete-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param delete_dest_index: ``bool``, optional; query parameter
@@ -78,7 +78,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_transform/_node_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-node-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-node-stats>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -122,7 +122,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_transform/{transform_id}``, ``GET /_transform``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform>`_
 
         :param transform_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -185,7 +185,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_transform/{transform_id}/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform-stats>`_
 
         :param transform_id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -254,7 +254,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_transform/{transform_id}/_preview``, ``GET|POST /_transform/_preview``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-preview-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-preview-transform>`_
 
         :param transform_id: ``str``, optional; path part
         :param description: ``str``, optional; body field
@@ -351,7 +351,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_transform/{transform_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-put-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-put-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param dest: ``t.Mapping[str, t.Any]``, required; body field
@@ -442,7 +442,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_reset``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-reset-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-reset-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -493,7 +493,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_schedule_now``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-schedule-now-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-schedule-now-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param defer: ``bool``, optional; query parameter
@@ -543,7 +543,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/set_upgrade_mode``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode>`_
 
         :param enabled: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -591,7 +591,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_start``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-start-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-start-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -645,7 +645,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-stop-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-stop-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -714,7 +714,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-update-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-update-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param defer_validation: ``bool``, optional; query parameter
@@ -794,7 +794,7 @@ class TransformClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/_upgrade``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-upgrade-transforms
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-upgrade-transforms>`_
 
         :param dry_run: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter

@@ -25,7 +25,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_watcher/watch/{watch_id}/_ack``, ``PUT|POST /_watcher/watch/{watch_id}/_ack/{action_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-ack-watch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-ack-watch>`_
 
         :param watch_id: ``str``, required; path part
         :param action_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -74,7 +74,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_watcher/watch/{watch_id}/_activate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-activate-watch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-activate-watch>`_
 
         :param watch_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -117,7 +117,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_watcher/watch/{watch_id}/_deactivate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-deactivate-watch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-deactivate-watch>`_
 
         :param watch_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -160,7 +160,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_watcher/watch/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-delete-watch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-delete-watch>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -212,7 +212,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_watcher/watch/{id}/_execute``, ``PUT|POST /_watcher/watch/_execute``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-execute-watch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-execute-watch>`_
 
         :param id: ``str``, optional; path part
         :param action_modes: ``t.Mapping[str, t.Union[t.Literal["simulate", "force_simulate", "execute", "force_execute", "skip"], str]]``, optional; body field
@@ -290,7 +290,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_watcher/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -333,7 +333,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_watcher/watch/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-watch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-watch>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -389,7 +389,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_watcher/watch/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-put-watch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-put-watch>`_
 
         :param id: ``str``, required; path part
         :param actions: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -479,7 +479,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_watcher/_query/watches``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-query-watches
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-query-watches>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -545,7 +545,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_watcher/_start``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-start
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-start>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -589,7 +589,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_watcher/stats``, ``GET /_watcher/stats/{metric}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stats>`_
 
         :param metric: ``t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str, t.Sequence[t.Union[t.Literal["_all", "queued_watches", "current_watches", "pending_watches"], str]]]``, optional; path part
         :param emit_stacktraces: ``bool``, optional; query parameter
@@ -638,7 +638,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_watcher/_stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stop
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stop>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -685,7 +685,7 @@ class WatcherClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_watcher/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-update-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-update-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

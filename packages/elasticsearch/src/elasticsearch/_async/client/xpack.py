@@ -25,7 +25,7 @@ class XPackClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_xpack``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-info>`_
 
         :param accept_enterprise: ``bool``, optional; query parameter
         :param categories: ``t.Sequence[t.Union[t.Literal["build", "features", "license"], str]]``, optional; query parameter
@@ -71,7 +71,7 @@ class XPackClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_xpack/usage``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-xpack
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-xpack>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -201,7 +201,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-bulk
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-bulk>`_
 
         :param operations: ``t.Sequence[t.Any]``, required; the request body
         :param body: ``t.Sequence[t.Any]``, optional; the whole body, for older code
@@ -299,8 +299,6 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_reindex/{task_id}/_cancel``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param task_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -353,7 +351,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://github.com/elastic/elasticsearch/blob/main/rest-api-spec/src/yamlRestTest/resources/rest-api-spec/test/README.asciidoc#require-or-skip-api-capabilities
+        Reference: `<https://github.com/elastic/elasticsearch/blob/main/rest-api-spec/src/yamlRestTest/resources/rest-api-spec/test/README.asciidoc#require-or-skip-api-capabilities>`_
 
         :param capabilities: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -414,7 +412,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_search/scroll``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-clear-scroll
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-clear-scroll>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -467,7 +465,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_pit``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time>`_
 
         :param id: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -538,7 +536,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_count``, ``POST|GET /{index}/_count``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-count
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-count>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -660,7 +658,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_create/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -758,7 +756,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}/_doc/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -865,7 +863,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_delete_by_query``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1015,7 +1013,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_delete_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query-rethrottle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query-rethrottle>`_
 
         :param task_id: ``str``, required; path part
         :param requests_per_second: ``float``, required; query parameter
@@ -1066,7 +1064,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_scripts/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-script
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-script>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1127,7 +1125,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> HeadApiResponse:
         """``HEAD /{index}/_doc/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1214,7 +1212,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> HeadApiResponse:
         """``HEAD /{index}/_source/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1304,7 +1302,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_explain/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-explain
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-explain>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1413,7 +1411,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_field_caps``, ``GET|POST /{index}/_field_caps``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-field-caps
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-field-caps>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1515,7 +1513,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_doc/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1603,8 +1601,6 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_reindex/{task_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param task_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1654,7 +1650,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_scripts/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1700,7 +1696,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_script_context``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-context
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-context>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1740,7 +1736,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_script_language``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-languages
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-languages>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1791,7 +1787,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_source/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1868,7 +1864,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_health_report``, ``GET /_health_report/{feature}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-health-report
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-health-report>`_
 
         :param feature: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1941,7 +1937,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create>`_
 
         :param index: ``str``, required; path part
         :param document: ``t.Any``, required; the request body
@@ -2045,7 +2041,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-info>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2168,8 +2164,6 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_reindex``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param detailed: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2225,7 +2219,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_mget``, ``GET|POST /{index}/_mget``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mget
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mget>`_
 
         :param index: ``str``, optional; path part
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2331,7 +2325,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch>`_
 
         :param searches: ``t.Sequence[t.Mapping[str, t.Any]]``, required; the request body
         :param body: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; the whole body, for older code
@@ -2442,7 +2436,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch-template>`_
 
         :param search_templates: ``t.Sequence[t.Mapping[str, t.Any]]``, required; the request body
         :param body: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; the whole body, for older code
@@ -2533,7 +2527,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mtermvectors
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mtermvectors>`_
 
         :param index: ``str``, optional; path part
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2640,7 +2634,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_pit``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, required; query parameter
@@ -2720,7 +2714,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> bool:
         """``HEAD /``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cluster
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cluster>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2769,7 +2763,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_scripts/{id}``, ``PUT|POST /_scripts/{id}/{context}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-put-script
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-put-script>`_
 
         :param id: ``str``, required; path part
         :param script: ``t.Mapping[str, t.Any]``, required; body field
@@ -2843,7 +2837,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_rank_eval``, ``GET|POST /{index}/_rank_eval``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rank-eval
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rank-eval>`_
 
         :param requests: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -2929,7 +2923,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_reindex``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex>`_
 
         :param dest: ``t.Mapping[str, t.Any]``, required; body field
         :param source: ``t.Mapping[str, t.Any]``, required; body field
@@ -3021,7 +3015,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_reindex/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex>`_
 
         :param task_id: ``str``, required; path part
         :param requests_per_second: ``float``, required; query parameter
@@ -3077,7 +3071,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_render/template``, ``GET|POST /_render/template/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-render-search-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-render-search-template>`_
 
         :param id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3144,7 +3138,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples
+        Reference: `<https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples>`_
 
         :param context: ``t.Union[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"], str]``, optional; body field
         :param context_setup: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3204,7 +3198,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search/scroll``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-scroll
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-scroll>`_
 
         :param scroll_id: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3333,7 +3327,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search``, ``GET|POST /{index}/_search``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3615,7 +3609,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> BinaryApiResponse:
         """``POST|GET /{index}/_mvt/{field}/{zoom}/{x}/{y}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-mvt
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-mvt>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param field: ``str``, required; path part
@@ -3735,7 +3729,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search_shards``, ``GET|POST /{index}/_search_shards``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-shards
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-shards>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3824,7 +3818,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search/template``, ``GET|POST /{index}/_search/template``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-template>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3937,7 +3931,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_terms_enum``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-terms-enum
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-terms-enum>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param field: ``str``, required; body field
@@ -4030,7 +4024,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-termvectors
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-termvectors>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, optional; path part
@@ -4155,7 +4149,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_update/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -4304,7 +4298,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_update_by_query``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -4462,7 +4456,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_update_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query-rethrottle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query-rethrottle>`_
 
         :param task_id: ``str``, required; path part
         :param requests_per_second: ``float``, required; query parameter

@@ -24,7 +24,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_async_search/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -71,7 +71,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_async_search/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -127,7 +127,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_async_search/status/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -237,7 +237,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_async_search``, ``POST /{index}/_async_search``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field

@@ -26,7 +26,7 @@ class AutoscalingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_autoscaling/policy/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-delete-autoscaling-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-delete-autoscaling-policy>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -76,7 +76,7 @@ class AutoscalingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_autoscaling/capacity``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -121,7 +121,7 @@ class AutoscalingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_autoscaling/policy/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -172,7 +172,7 @@ class AutoscalingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_autoscaling/policy/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-put-autoscaling-policy
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-put-autoscaling-policy>`_
 
         :param name: ``str``, required; path part
         :param policy: ``t.Mapping[str, t.Any]``, required; the request body

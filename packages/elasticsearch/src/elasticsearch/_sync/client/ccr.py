@@ -25,7 +25,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-delete-auto-follow-pattern
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-delete-auto-follow-pattern>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -88,7 +88,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}/_ccr/follow``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow>`_
 
         :param index: ``str``, required; path part
         :param leader_index: ``str``, required; body field
@@ -190,7 +190,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_ccr/info``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-info>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -237,7 +237,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_ccr/stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-stats>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -289,7 +289,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/forget_follower``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-forget-follower
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-forget-follower>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -354,7 +354,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ccr/auto_follow``, ``GET /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-get-auto-follow-pattern-1
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-get-auto-follow-pattern-1>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -404,7 +404,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ccr/auto_follow/{name}/pause``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-auto-follow-pattern
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-auto-follow-pattern>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -451,7 +451,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/pause_follow``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-follow
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-follow>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -514,7 +514,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-put-auto-follow-pattern
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-put-auto-follow-pattern>`_
 
         :param name: ``str``, required; path part
         :param remote_cluster: ``str``, required; body field
@@ -614,7 +614,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ccr/auto_follow/{name}/resume``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-auto-follow-pattern
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-auto-follow-pattern>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -672,7 +672,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/resume_follow``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-follow
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-follow>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -757,7 +757,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ccr/stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-stats>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -804,7 +804,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/unfollow``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-unfollow
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-unfollow>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -31,7 +31,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_cluster/allocation/explain``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-allocation-explain
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-allocation-explain>`_
 
         :param current_node: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -102,7 +102,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_component_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -152,7 +152,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_cluster/voting_config_exclusions``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-post-voting-config-exclusions
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-post-voting-config-exclusions>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -200,7 +200,7 @@ class ClusterClient(NamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_component_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -254,7 +254,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_component_template``, ``GET /_component_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -318,7 +318,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-get-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-get-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -381,7 +381,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/health``, ``GET /_cluster/health/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-health
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-health>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -460,7 +460,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_info/{target}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-info>`_
 
         :param target: ``t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str, t.Sequence[t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str]]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -504,7 +504,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/pending_tasks``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-pending-tasks
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-pending-tasks>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -553,7 +553,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_cluster/voting_config_exclusions``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-post-voting-config-exclusions
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-post-voting-config-exclusions>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -613,7 +613,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_component_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template>`_
 
         :param name: ``str``, required; path part
         :param template: ``t.Mapping[str, t.Any]``, required; body field
@@ -690,7 +690,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_cluster/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -750,7 +750,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_remote/info``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-remote-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-remote-info>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -797,7 +797,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_cluster/reroute``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-reroute
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-reroute>`_
 
         :param commands: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param dry_run: ``bool``, optional; query parameter
@@ -875,7 +875,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/state``, ``GET /_cluster/state/{metric}``, ``GET /_cluster/state/{metric}/{index}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-state
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-state>`_
 
         :param metric: ``t.Union[t.Literal["_all", "version", "master_node", "blocks", "nodes", "metadata", "routing_table", "routing_nodes", "customs"], str, t.Sequence[t.Union[t.Literal["_all", "version", "master_node", "blocks", "nodes", "metadata", "routing_table", "routing_nodes", "customs"], str]]]``, optional; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -954,7 +954,7 @@ class ClusterClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/stats``, ``GET /_cluster/stats/nodes/{node_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-stats>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -27,7 +27,7 @@ class DanglingIndicesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_dangling/{index_uuid}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-delete-dangling-index
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-delete-dangling-index>`_
 
         :param index_uuid: ``str``, required; path part
         :param accept_data_loss: ``bool``, optional; query parameter
@@ -82,7 +82,7 @@ class DanglingIndicesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_dangling/{index_uuid}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-import-dangling-index
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-import-dangling-index>`_
 
         :param index_uuid: ``str``, required; path part
         :param accept_data_loss: ``bool``, optional; query parameter
@@ -133,7 +133,7 @@ class DanglingIndicesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_dangling``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-list-dangling-indices
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-list-dangling-indices>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

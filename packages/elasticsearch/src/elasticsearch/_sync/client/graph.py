@@ -31,7 +31,7 @@ class GraphClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_graph/explore``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-graph
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-graph>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param connections: ``t.Mapping[str, t.Any]``, optional; body field

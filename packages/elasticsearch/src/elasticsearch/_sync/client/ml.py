@@ -24,7 +24,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/cache/_clear``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-clear-trained-model-deployment-cache
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-clear-trained-model-deployment-cache>`_
 
         :param model_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -71,7 +71,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_close``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-close-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-close-job>`_
 
         :param job_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -131,7 +131,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar>`_
 
         :param calendar_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -175,7 +175,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}/events/{event_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-event
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-event>`_
 
         :param calendar_id: ``str``, required; path part
         :param event_id: ``str``, required; path part
@@ -222,7 +222,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-job>`_
 
         :param calendar_id: ``str``, required; path part
         :param job_id: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -270,7 +270,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-data-frame-analytics>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -320,7 +320,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-datafeed
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-datafeed>`_
 
         :param datafeed_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -369,7 +369,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/_delete_expired_data/{job_id}``, ``DELETE /_ml/_delete_expired_data``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-expired-data
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-expired-data>`_
 
         :param job_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -429,7 +429,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-filter
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-filter>`_
 
         :param filter_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -475,7 +475,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}/_forecast``, ``DELETE /_ml/anomaly_detectors/{job_id}/_forecast/{forecast_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-forecast
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-forecast>`_
 
         :param job_id: ``str``, required; path part
         :param forecast_id: ``str``, optional; path part
@@ -533,7 +533,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-job>`_
 
         :param job_id: ``str``, required; path part
         :param delete_user_annotations: ``bool``, optional; query parameter
@@ -586,7 +586,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-model-snapshot
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-model-snapshot>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -634,7 +634,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model>`_
 
         :param model_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -684,7 +684,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model-alias>`_
 
         :param model_id: ``str``, required; path part
         :param model_alias: ``str``, required; path part
@@ -733,7 +733,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_estimate_model_memory``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-estimate-model-memory
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-estimate-model-memory>`_
 
         :param analysis_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -791,7 +791,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/_evaluate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-evaluate-data-frame
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-evaluate-data-frame>`_
 
         :param evaluation: ``t.Mapping[str, t.Any]``, required; body field
         :param index: ``str``, required; body field
@@ -859,7 +859,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/data_frame/analytics/_explain``, ``GET|POST /_ml/data_frame/analytics/{id}/_explain``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-explain-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-explain-data-frame-analytics>`_
 
         :param id: ``str``, optional; path part
         :param allow_lazy_start: ``bool``, optional; body field
@@ -945,7 +945,7 @@ class MlClient(NamespacedClient):
 
         Deprecated since 9.1.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-flush-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-flush-job>`_
 
         :param job_id: ``str``, required; path part
         :param advance_time: ``t.Union[str, int]``, optional; body field
@@ -1015,7 +1015,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_forecast``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-forecast
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-forecast>`_
 
         :param job_id: ``str``, required; path part
         :param duration: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -1087,7 +1087,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets/{timestamp}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-buckets
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-buckets>`_
 
         :param job_id: ``str``, required; path part
         :param timestamp: ``t.Union[str, int]``, optional; path part
@@ -1182,7 +1182,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendar-events
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendar-events>`_
 
         :param calendar_id: ``str``, required; path part
         :param end: ``t.Union[str, int]``, optional; query parameter
@@ -1244,7 +1244,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/calendars``, ``GET|POST /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendars
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendars>`_
 
         :param calendar_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1313,7 +1313,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories/{category_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-categories
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-categories>`_
 
         :param job_id: ``str``, required; path part
         :param category_id: ``int``, optional; path part
@@ -1386,7 +1386,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/data_frame/analytics/{id}``, ``GET /_ml/data_frame/analytics``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1448,7 +1448,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/data_frame/analytics/_stats``, ``GET /_ml/data_frame/analytics/{id}/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics-stats>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1507,7 +1507,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/datafeeds/{datafeed_id}/_stats``, ``GET /_ml/datafeeds/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeed-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeed-stats>`_
 
         :param datafeed_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1558,7 +1558,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/datafeeds/{datafeed_id}``, ``GET /_ml/datafeeds``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeeds
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeeds>`_
 
         :param datafeed_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1612,7 +1612,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/filters``, ``GET /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-filters
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-filters>`_
 
         :param filter_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1674,7 +1674,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/influencers``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-influencers
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-influencers>`_
 
         :param job_id: ``str``, required; path part
         :param desc: ``bool``, optional; query parameter
@@ -1753,7 +1753,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/_stats``, ``GET /_ml/anomaly_detectors/{job_id}/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-job-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-job-stats>`_
 
         :param job_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1804,7 +1804,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/{job_id}``, ``GET /_ml/anomaly_detectors``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-jobs
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-jobs>`_
 
         :param job_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1858,7 +1858,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/memory/_stats``, ``GET /_ml/memory/{node_id}/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-memory-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-memory-stats>`_
 
         :param node_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1912,7 +1912,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshot-upgrade-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshot-upgrade-stats>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -1970,7 +1970,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshots
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshots>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, optional; path part
@@ -2059,7 +2059,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/overall_buckets``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-overall-buckets
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-overall-buckets>`_
 
         :param job_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -2141,7 +2141,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/records``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-records
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-records>`_
 
         :param job_id: ``str``, required; path part
         :param desc: ``bool``, optional; body field
@@ -2229,7 +2229,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/trained_models/{model_id}``, ``GET /_ml/trained_models``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models>`_
 
         :param model_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -2299,7 +2299,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/trained_models/{model_id}/_stats``, ``GET /_ml/trained_models/_stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models-stats>`_
 
         :param model_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -2358,7 +2358,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/_infer``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-infer-trained-model
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-infer-trained-model>`_
 
         :param model_id: ``str``, required; path part
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
@@ -2417,7 +2417,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/info``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-info
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-info>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2459,7 +2459,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_open``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-open-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-open-job>`_
 
         :param job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2515,7 +2515,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-calendar-events
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-calendar-events>`_
 
         :param calendar_id: ``str``, required; path part
         :param events: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
@@ -2575,7 +2575,7 @@ class MlClient(NamespacedClient):
 
         Deprecated since 7.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-data
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-data>`_
 
         :param job_id: ``str``, required; path part
         :param data: ``t.Sequence[t.Any]``, required; the request body
@@ -2637,7 +2637,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/data_frame/analytics/_preview``, ``GET|POST /_ml/data_frame/analytics/{id}/_preview``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-data-frame-analytics>`_
 
         :param id: ``str``, optional; path part
         :param config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2699,7 +2699,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/datafeeds/{datafeed_id}/_preview``, ``GET|POST /_ml/datafeeds/_preview``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-datafeed
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-datafeed>`_
 
         :param datafeed_id: ``str``, optional; path part
         :param datafeed_config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2768,7 +2768,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar>`_
 
         :param calendar_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -2826,7 +2826,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar-job>`_
 
         :param calendar_id: ``str``, required; path part
         :param job_id: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -2884,7 +2884,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-data-frame-analytics>`_
 
         :param id: ``str``, required; path part
         :param analysis: ``t.Mapping[str, t.Any]``, required; body field
@@ -2993,7 +2993,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-datafeed
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-datafeed>`_
 
         :param datafeed_id: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3105,7 +3105,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-filter
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-filter>`_
 
         :param filter_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -3180,7 +3180,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-job>`_
 
         :param job_id: ``str``, required; path part
         :param analysis_config: ``t.Mapping[str, t.Any]``, required; body field
@@ -3304,7 +3304,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model>`_
 
         :param model_id: ``str``, required; path part
         :param compressed_definition: ``str``, optional; body field
@@ -3394,7 +3394,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-alias>`_
 
         :param model_id: ``str``, required; path part
         :param model_alias: ``str``, required; path part
@@ -3448,7 +3448,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/definition/{part}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-definition-part
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-definition-part>`_
 
         :param model_id: ``str``, required; path part
         :param part: ``int``, required; path part
@@ -3519,7 +3519,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/vocabulary``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-vocabulary
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-vocabulary>`_
 
         :param model_id: ``str``, required; path part
         :param vocabulary: ``t.Sequence[str]``, required; body field
@@ -3581,7 +3581,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_reset``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-reset-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-reset-job>`_
 
         :param job_id: ``str``, required; path part
         :param delete_user_annotations: ``bool``, optional; query parameter
@@ -3633,7 +3633,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_revert``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-revert-model-snapshot
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-revert-model-snapshot>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -3691,7 +3691,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/set_upgrade_mode``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-set-upgrade-mode
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-set-upgrade-mode>`_
 
         :param enabled: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -3739,7 +3739,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_start``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-data-frame-analytics>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3797,7 +3797,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_start``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-datafeed
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-datafeed>`_
 
         :param datafeed_id: ``str``, required; path part
         :param end: ``t.Union[str, int]``, optional; body field
@@ -3867,7 +3867,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_start``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-trained-model-deployment
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-trained-model-deployment>`_
 
         :param model_id: ``str``, required; path part
         :param adaptive_allocations: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3949,7 +3949,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-data-frame-analytics>`_
 
         :param id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4014,7 +4014,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-datafeed
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-datafeed>`_
 
         :param datafeed_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4081,7 +4081,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_stop``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-trained-model-deployment
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-trained-model-deployment>`_
 
         :param model_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4146,7 +4146,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-data-frame-analytics>`_
 
         :param id: ``str``, required; path part
         :param allow_lazy_start: ``bool``, optional; body field
@@ -4226,7 +4226,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-datafeed
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-datafeed>`_
 
         :param datafeed_id: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -4333,7 +4333,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/filters/{filter_id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-filter
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-filter>`_
 
         :param filter_id: ``str``, required; path part
         :param add_items: ``t.Sequence[str]``, optional; body field
@@ -4407,7 +4407,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-job>`_
 
         :param job_id: ``str``, required; path part
         :param allow_lazy_open: ``bool``, optional; body field
@@ -4505,7 +4505,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-model-snapshot
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-model-snapshot>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -4566,7 +4566,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-trained-model-deployment
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-trained-model-deployment>`_
 
         :param model_id: ``str``, required; path part
         :param adaptive_allocations: ``t.Mapping[str, t.Any]``, optional; body field
@@ -4626,7 +4626,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-upgrade-job-snapshot
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-upgrade-job-snapshot>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -4687,7 +4687,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_validate``
 
-        Reference: https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html
+        Reference: `<https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html>`_
 
         :param analysis_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param analysis_limits: ``t.Mapping[str, t.Any]``, optional; body field

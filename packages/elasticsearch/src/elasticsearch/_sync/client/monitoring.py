@@ -28,7 +28,7 @@ class MonitoringClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_monitoring/bulk``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch>`_
 
         :param interval: ``t.Union[str, t.Literal[-1, 0]]``, required; query parameter
         :param operations: ``t.Sequence[t.Any]``, required; the request body

@@ -25,7 +25,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_profiling/flamegraph``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param conditions: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code
@@ -78,7 +78,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_profiling/stacktraces``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param conditions: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code
@@ -132,7 +132,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_profiling/status``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -183,7 +183,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_profiling/topn/functions``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param conditions: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code

@@ -25,7 +25,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_query_rules/{ruleset_id}/_rule/{rule_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-rule
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-rule>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -71,7 +71,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_query_rules/{ruleset_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-ruleset
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-ruleset>`_
 
         :param ruleset_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -115,7 +115,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query_rules/{ruleset_id}/_rule/{rule_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-rule
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-rule>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -161,7 +161,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query_rules/{ruleset_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-ruleset
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-ruleset>`_
 
         :param ruleset_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -205,7 +205,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query_rules``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-list-rulesets
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-list-rulesets>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -257,7 +257,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_query_rules/{ruleset_id}/_rule/{rule_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-rule
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-rule>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -329,7 +329,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_query_rules/{ruleset_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-ruleset
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-ruleset>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rules: ``t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, required; body field
@@ -385,7 +385,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query_rules/{ruleset_id}/_test``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-test
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-test>`_
 
         :param ruleset_id: ``str``, required; path part
         :param match_criteria: ``t.Mapping[str, t.Any]``, required; body field

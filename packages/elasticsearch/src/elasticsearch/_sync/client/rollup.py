@@ -26,7 +26,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-delete-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-delete-job>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -72,7 +72,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-jobs
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-jobs>`_
 
         :param id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -121,7 +121,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-caps
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-caps>`_
 
         :param id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -170,7 +170,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-index-caps
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-index-caps>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -225,7 +225,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-put-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-put-job>`_
 
         :param id: ``str``, required; path part
         :param cron: ``str``, required; body field
@@ -318,7 +318,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-rollup-search
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-rollup-search>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -388,7 +388,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-start-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-start-job>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -436,7 +436,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-stop-job
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-stop-job>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -28,7 +28,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/profile/_activate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile>`_
 
         :param grant_type: ``t.Union[t.Literal["password", "access_token"], str]``, required; body field
         :param access_token: ``str``, optional; body field
@@ -87,7 +87,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/_authenticate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -129,7 +129,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role>`_
 
         :param names: ``t.Sequence[str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -185,7 +185,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role>`_
 
         :param roles: ``t.Mapping[str, t.Mapping[str, t.Any]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -243,7 +243,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/_bulk_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -307,7 +307,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_password``, ``PUT|POST /_security/user/_password``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password>`_
 
         :param username: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -368,7 +368,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/{ids}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -411,7 +411,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/privilege/{application}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges>`_
 
         :param application: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -455,7 +455,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/realm/{realms}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms>`_
 
         :param realms: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -501,7 +501,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -546,7 +546,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/service/{namespace}/{service}/credential/token/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-service-tokens
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-service-tokens>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -601,8 +601,6 @@ class SecurityClient(NamespacedClient):
         """``POST|PUT /_security/api_key/clone``
 
         Stability: experimental.
-
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
 
         :param api_key: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -671,7 +669,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param expiration: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -737,7 +735,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/cross_cluster/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-cross-cluster-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-cross-cluster-api-key>`_
 
         :param access: ``t.Mapping[str, t.Any]``, required; body field
         :param name: ``str``, required; body field
@@ -805,7 +803,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/service/{namespace}/{service}/credential/token/{name}``, ``POST /_security/service/{namespace}/{service}/credential/token``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -863,7 +861,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/delegate_pki``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki>`_
 
         :param x509_certificate_chain: ``t.Sequence[str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -916,7 +914,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-privileges>`_
 
         :param application: ``str``, required; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -966,7 +964,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1013,7 +1011,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1062,7 +1060,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/service/{namespace}/{service}/credential/token/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -1115,7 +1113,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/user/{username}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1162,7 +1160,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_disable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1209,7 +1207,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_disable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile>`_
 
         :param uid: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1256,7 +1254,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_enable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1303,7 +1301,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_enable``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile>`_
 
         :param uid: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1348,7 +1346,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/enroll/kibana``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1387,7 +1385,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/enroll/node``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1434,7 +1432,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key>`_
 
         :param active_only: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1497,7 +1495,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/privilege/_builtin``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1538,7 +1536,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/privilege``, ``GET /_security/privilege/{application}``, ``GET /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges>`_
 
         :param application: ``str``, optional; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -1589,7 +1587,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/role/{name}``, ``GET /_security/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1638,7 +1636,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/role_mapping/{name}``, ``GET /_security/role_mapping``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1685,7 +1683,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/service/{namespace}/{service}``, ``GET /_security/service/{namespace}``, ``GET /_security/service``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-accounts
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-accounts>`_
 
         :param namespace: ``str``, optional; path part
         :param service: ``str``, optional; path part
@@ -1736,7 +1734,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/service/{namespace}/{service}/credential``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -1782,7 +1780,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1824,7 +1822,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/stats``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1870,7 +1868,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1935,7 +1933,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/user/{username}``, ``GET /_security/user``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user>`_
 
         :param username: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1983,7 +1981,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/user/_privileges``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2024,7 +2022,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/profile/{uid}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile>`_
 
         :param uid: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param data: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2077,7 +2075,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/grant``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key>`_
 
         :param api_key: ``t.Mapping[str, t.Any]``, required; body field
         :param grant_type: ``t.Union[t.Literal["access_token", "password"], str]``, required; body field
@@ -2152,7 +2150,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/user/_has_privileges``, ``GET|POST /_security/user/{user}/_has_privileges``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges>`_
 
         :param user: ``str``, optional; path part
         :param application: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2215,7 +2213,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/profile/_has_privileges``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges-user-profile
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges-user-profile>`_
 
         :param privileges: ``t.Mapping[str, t.Any]``, required; body field
         :param uids: ``t.Sequence[str]``, required; body field
@@ -2277,7 +2275,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-api-key>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2345,7 +2343,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2407,7 +2405,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/authenticate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate>`_
 
         :param nonce: ``str``, required; body field
         :param redirect_uri: ``str``, required; body field
@@ -2473,7 +2471,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/logout``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout>`_
 
         :param token: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2532,7 +2530,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/prepare``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-prepare-authentication
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-prepare-authentication>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2595,7 +2593,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/privilege``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges>`_
 
         :param privileges: ``t.Mapping[str, t.Mapping[str, t.Mapping[str, t.Any]]]``, required; the request body
         :param body: ``t.Mapping[str, t.Mapping[str, t.Mapping[str, t.Any]]]``, optional; the whole body, for older code
@@ -2661,7 +2659,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/role/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role>`_
 
         :param name: ``str``, required; path part
         :param applications: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2751,7 +2749,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping>`_
 
         :param name: ``str``, required; path part
         :param enabled: ``bool``, optional; body field
@@ -2830,7 +2828,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user>`_
 
         :param username: ``str``, required; path part
         :param email: ``t.Union[str, None]``, optional; body field
@@ -2913,7 +2911,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/api_key``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys>`_
 
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param aggs: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -2999,7 +2997,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/role``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3071,7 +3069,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/user``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3143,7 +3141,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/authenticate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate>`_
 
         :param content: ``str``, required; body field
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -3206,7 +3204,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/complete_logout``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-complete-logout
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-complete-logout>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
         :param realm: ``str``, required; body field
@@ -3271,7 +3269,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/invalidate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate>`_
 
         :param query_string: ``str``, required; body field
         :param acs: ``str``, optional; body field
@@ -3330,7 +3328,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/logout``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout>`_
 
         :param token: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3387,7 +3385,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/prepare``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-prepare-authentication
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-prepare-authentication>`_
 
         :param acs: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3442,7 +3440,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/saml/metadata/{realm_name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-service-provider-metadata
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-service-provider-metadata>`_
 
         :param realm_name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3489,7 +3487,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/profile/_suggest``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles>`_
 
         :param data: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3553,7 +3551,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/api_key/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3618,7 +3616,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/cross_cluster/api_key/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-cross-cluster-api-key
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-cross-cluster-api-key>`_
 
         :param id: ``str``, required; path part
         :param access: ``t.Mapping[str, t.Any]``, required; body field
@@ -3686,7 +3684,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/settings``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3753,7 +3751,7 @@ class SecurityClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_data``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data>`_
 
         :param uid: ``str``, required; path part
         :param data: ``t.Mapping[str, t.Any]``, optional; body field

@@ -25,7 +25,7 @@ class SqlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_sql/close``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-clear-cursor
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-clear-cursor>`_
 
         :param cursor: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -76,7 +76,7 @@ class SqlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_sql/async/delete/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-delete-async
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-delete-async>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -123,7 +123,7 @@ class SqlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_sql/async/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async>`_
 
         :param id: ``str``, required; path part
         :param delimiter: ``str``, optional; query parameter
@@ -178,7 +178,7 @@ class SqlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_sql/async/status/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async-status
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async-status>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -240,7 +240,7 @@ class SqlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_sql``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-query
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-query>`_
 
         :param allow_partial_search_results: ``bool``, optional; body field
         :param catalog: ``str``, optional; body field
@@ -347,7 +347,7 @@ class SqlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_sql/translate``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-translate
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-translate>`_
 
         :param query: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter

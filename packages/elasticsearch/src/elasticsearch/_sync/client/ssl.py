@@ -23,7 +23,7 @@ class SslClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ssl/certificates``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ssl-certificates
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ssl-certificates>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -24,7 +24,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_synonyms/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -69,7 +69,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_synonyms/{set_id}/{rule_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym-rule
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym-rule>`_
 
         :param set_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -121,7 +121,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_synonyms/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -174,7 +174,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_synonyms/{set_id}/{rule_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym-rule
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym-rule>`_
 
         :param set_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -221,7 +221,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_synonyms``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -271,7 +271,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_synonyms/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym>`_
 
         :param id: ``str``, required; path part
         :param synonyms_set: ``t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, required; body field
@@ -335,7 +335,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_synonyms/{set_id}/{rule_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym-rule
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym-rule>`_
 
         :param set_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part

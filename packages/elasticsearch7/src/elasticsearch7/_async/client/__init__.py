@@ -117,7 +117,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def bulk(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``, ``POST|PUT /{index}/{type}/_bulk``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-bulk.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-bulk.html>`_
 
         :arg body: request body (ndjson), required
         :arg index: path part ``index``: ``str``, optional
@@ -153,7 +153,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def clear_scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_search/scroll``, ``DELETE /_search/scroll/{scroll_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-scroll-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-scroll-api.html>`_
 
         :arg body: request body (fields), optional
         :arg scroll_id: path part ``scroll_id``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -172,7 +172,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def close_point_in_time(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_pit``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html>`_
 
         :arg body: request body (fields), optional
         """
@@ -201,7 +201,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def count(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_count``, ``POST|GET /{index}/_count``, ``POST|GET /{index}/{type}/_count``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-count.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-count.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -246,7 +246,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def create(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_create/{id}``, ``PUT|POST /{index}/{type}/{id}/_create``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -287,7 +287,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def delete(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /{index}/_doc/{id}``, ``DELETE /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -349,7 +349,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def delete_by_query(self, index: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_delete_by_query``, ``POST /{index}/{type}/_delete_by_query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg body: request body (fields), required
@@ -403,7 +403,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def delete_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_delete_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-delete-by-query.html>`_
 
         :arg task_id: path part ``task_id``: ``str``, required
         :arg requests_per_second: query parameter ``requests_per_second``: ``int``, optional
@@ -422,7 +422,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def delete_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_scripts/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -450,7 +450,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def exists(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_doc/{id}``, ``HEAD /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -492,7 +492,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def exists_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}/_source/{id}``, ``HEAD /{index}/{type}/{id}/_source``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -537,7 +537,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def explain(self, index: t.Any, id: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_explain/{id}``, ``GET|POST /{index}/{type}/{id}/_explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-explain.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-explain.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -579,7 +579,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def field_caps(self, body: t.Any = None, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_field_caps``, ``GET|POST /{index}/_field_caps``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-field-caps.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-field-caps.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -612,7 +612,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def get(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_doc/{id}``, ``GET /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -646,7 +646,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def get_script(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_scripts/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -663,7 +663,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def get_script_context(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_context``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-contexts.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-contexts.html>`_
 
         """
         method, path = "GET", _make_path("_script_context")
@@ -676,7 +676,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def get_script_languages(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_script_language``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         """
         method, path = "GET", _make_path("_script_language")
@@ -699,7 +699,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def get_source(self, index: t.Any, id: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_source/{id}``, ``GET /{index}/{type}/{id}/_source``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-get.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -746,7 +746,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def index(self, index: t.Any, body: t.Any, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``, ``POST /{index}/{type}``, ``PUT|POST /{index}/{type}/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-index_.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (value), required
@@ -785,7 +785,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html>`_
 
         """
         method, path = "GET", _make_path()
@@ -807,7 +807,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def mget(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mget``, ``GET|POST /{index}/_mget``, ``GET|POST /{index}/{type}/_mget``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-get.html>`_
 
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``str``, optional
@@ -851,7 +851,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def msearch(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``, ``GET|POST /{index}/{type}/_msearch``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html>`_
 
         :arg body: request body (ndjson), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -893,7 +893,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def msearch_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``, ``GET|POST /{index}/{type}/_msearch/template``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-multi-search.html>`_
 
         :arg body: request body (ndjson), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -935,7 +935,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def mtermvectors(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``, ``GET|POST /{index}/{type}/_mtermvectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-termvectors.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-multi-termvectors.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``str``, optional
@@ -973,7 +973,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def open_point_in_time(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_pit``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/point-in-time-api.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg keep_alive: query parameter ``keep_alive``: ``t.Union[str, int]``, required
@@ -994,7 +994,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def ping(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index.html>`_
 
         """
         method, path = "HEAD", _make_path()
@@ -1010,7 +1010,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def put_script(self, id: t.Any, body: t.Any, context: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_scripts/{id}``, ``PUT|POST /_scripts/{id}/{context}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-scripting.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (fields), required
@@ -1040,7 +1040,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def rank_eval(self, body: t.Any, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_rank_eval``, ``GET|POST /{index}/_rank_eval``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-rank-eval.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-rank-eval.html>`_
 
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1074,7 +1074,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def reindex(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html>`_
 
         :arg body: request body (fields), required
         :arg refresh: query parameter ``refresh``: ``bool``, optional
@@ -1100,7 +1100,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def reindex_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_reindex/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-reindex.html>`_
 
         :arg task_id: path part ``task_id``: ``str``, required
         :arg requests_per_second: query parameter ``requests_per_second``: ``int``, optional
@@ -1118,7 +1118,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def render_search_template(self, body: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_render/template``, ``GET|POST /_render/template/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/render-search-template-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/render-search-template-api.html>`_
 
         :arg body: request body (fields), optional
         :arg id: path part ``id``: ``str``, optional
@@ -1139,7 +1139,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-execute-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/painless/7.17/painless-execute-api.html>`_
 
         :arg body: request body (fields), optional
         """
@@ -1157,7 +1157,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def scroll(self, body: t.Any = None, scroll_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/scroll``, ``GET|POST /_search/scroll/{scroll_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-request-body.html#request-body-search-scroll
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-request-body.html#request-body-search-scroll>`_
 
         :arg body: request body (fields), optional
         :arg scroll_id: path part ``scroll_id``: ``str``, optional
@@ -1222,7 +1222,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def search(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search``, ``GET|POST /{index}/_search``, ``GET|POST /{index}/{type}/_search``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-search.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1296,7 +1296,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-vector-tile-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-vector-tile-api.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg field: path part ``field``: ``str``, required
@@ -1337,7 +1337,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def search_shards(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search_shards``, ``GET|POST /{index}/_search_shards``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-shards.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-shards.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1374,7 +1374,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def search_template(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_search/template``, ``GET|POST /{index}/_search/template``, ``GET|POST /{index}/{type}/_search/template``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-template.html>`_
 
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1411,7 +1411,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def terms_enum(self, index: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_terms_enum``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-terms-enum.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-terms-enum.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), optional
@@ -1440,7 +1440,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def termvectors(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``, ``GET|POST /{index}/{type}/{id}/_termvectors``, ``GET|POST /{index}/{type}/_termvectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-termvectors.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-termvectors.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), optional
@@ -1492,7 +1492,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def update(self, index: t.Any, id: t.Any, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update/{id}``, ``POST /{index}/{type}/{id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg id: path part ``id``: ``str``, required
@@ -1563,7 +1563,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def update_by_query(self, index: t.Any, body: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_update_by_query``, ``POST /{index}/{type}/_update_by_query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg body: request body (fields), optional
@@ -1617,7 +1617,7 @@ class AsyncElasticsearch(AsyncElasticsearchBase):
     async def update_by_query_rethrottle(self, task_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_update_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/docs-update-by-query.html>`_
 
         :arg task_id: path part ``task_id``: ``str``, required
         :arg requests_per_second: query parameter ``requests_per_second``: ``int``, optional

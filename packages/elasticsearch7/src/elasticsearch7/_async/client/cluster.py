@@ -16,7 +16,7 @@ class ClusterClient(NamespacedClient):
     async def allocation_explain(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_cluster/allocation/explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-allocation-explain.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-allocation-explain.html>`_
 
         :arg body: request body (fields), optional
         :arg include_disk_info: query parameter ``include_disk_info``: ``bool``, optional
@@ -33,7 +33,7 @@ class ClusterClient(NamespacedClient):
     async def delete_component_template(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -51,7 +51,7 @@ class ClusterClient(NamespacedClient):
     async def delete_voting_config_exclusions(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_cluster/voting_config_exclusions``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/voting-config-exclusions.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/voting-config-exclusions.html>`_
 
         :arg wait_for_removal: query parameter ``wait_for_removal``: ``bool``, optional
         """
@@ -66,7 +66,7 @@ class ClusterClient(NamespacedClient):
     async def exists_component_template(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -86,7 +86,7 @@ class ClusterClient(NamespacedClient):
     async def get_component_template(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_component_template``, ``GET /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html>`_
 
         :arg name: path part ``name``: ``str``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
@@ -109,7 +109,7 @@ class ClusterClient(NamespacedClient):
     async def get_settings(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cluster/settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-get-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-get-settings.html>`_
 
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
         :arg include_defaults: query parameter ``include_defaults``: ``bool``, optional
@@ -136,7 +136,7 @@ class ClusterClient(NamespacedClient):
     async def health(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cluster/health``, ``GET /_cluster/health/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-health.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-health.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
@@ -165,7 +165,7 @@ class ClusterClient(NamespacedClient):
     async def pending_tasks(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cluster/pending_tasks``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-pending.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-pending.html>`_
 
         :arg local: query parameter ``local``: ``bool``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -182,7 +182,7 @@ class ClusterClient(NamespacedClient):
     async def post_voting_config_exclusions(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_cluster/voting_config_exclusions``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/voting-config-exclusions.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/voting-config-exclusions.html>`_
 
         :arg node_names: query parameter ``node_names``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg node_ids: query parameter ``node_ids``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -201,7 +201,7 @@ class ClusterClient(NamespacedClient):
     async def put_component_template(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-component-template.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
@@ -226,7 +226,7 @@ class ClusterClient(NamespacedClient):
     async def put_settings(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_cluster/settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-update-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-update-settings.html>`_
 
         :arg body: request body (fields), required
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
@@ -244,7 +244,7 @@ class ClusterClient(NamespacedClient):
     async def remote_info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_remote/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-remote-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-remote-info.html>`_
 
         """
         method, path = "GET", _make_path("_remote", "info")
@@ -263,7 +263,7 @@ class ClusterClient(NamespacedClient):
     async def reroute(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_cluster/reroute``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-reroute.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-reroute.html>`_
 
         :arg body: request body (fields), optional
         :arg dry_run: query parameter ``dry_run``: ``bool``, optional
@@ -290,7 +290,7 @@ class ClusterClient(NamespacedClient):
     async def state(self, metric: t.Any = None, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cluster/state``, ``GET /_cluster/state/{metric}``, ``GET /_cluster/state/{metric}/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-state.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-state.html>`_
 
         :arg metric: path part ``metric``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -321,7 +321,7 @@ class ClusterClient(NamespacedClient):
     async def stats(self, node_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_cluster/stats``, ``GET /_cluster/stats/nodes/{node_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-stats.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional

@@ -16,7 +16,7 @@ class DanglingIndicesClient(NamespacedClient):
     async def delete_dangling_index(self, index_uuid: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_dangling/{index_uuid}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-gateway-dangling-indices.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-gateway-dangling-indices.html>`_
 
         :arg index_uuid: path part ``index_uuid``: ``str``, required
         :arg accept_data_loss: query parameter ``accept_data_loss``: ``bool``, required
@@ -37,7 +37,7 @@ class DanglingIndicesClient(NamespacedClient):
     async def import_dangling_index(self, index_uuid: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_dangling/{index_uuid}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-gateway-dangling-indices.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-gateway-dangling-indices.html>`_
 
         :arg index_uuid: path part ``index_uuid``: ``str``, required
         :arg accept_data_loss: query parameter ``accept_data_loss``: ``bool``, required
@@ -55,7 +55,7 @@ class DanglingIndicesClient(NamespacedClient):
     async def list_dangling_indices(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_dangling``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-gateway-dangling-indices.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-gateway-dangling-indices.html>`_
 
         """
         method, path = "GET", _make_path("_dangling")

@@ -13,7 +13,7 @@ class EqlClient(NamespacedClient):
     async def delete(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_eql/search/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -30,7 +30,7 @@ class EqlClient(NamespacedClient):
     async def get(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_eql/search/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg keep_alive: query parameter ``keep_alive``: ``t.Union[str, int]``, optional
@@ -47,7 +47,7 @@ class EqlClient(NamespacedClient):
     async def get_status(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_eql/search/status/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -69,7 +69,7 @@ class EqlClient(NamespacedClient):
     async def search(self, index: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_eql/search``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/eql-search-api.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), required

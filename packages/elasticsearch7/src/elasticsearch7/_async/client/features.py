@@ -14,7 +14,7 @@ class FeaturesClient(NamespacedClient):
     async def get_features(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_features``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-features-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-features-api.html>`_
 
         :arg master_timeout: query parameter ``master_timeout``: ``str``, optional
         """
@@ -29,7 +29,7 @@ class FeaturesClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         """
         method, path = "POST", _make_path("_features", "_reset")

@@ -17,7 +17,7 @@ class FleetClient(NamespacedClient):
     async def global_checkpoints(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_fleet/global_checkpoints``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-global-checkpoints.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-global-checkpoints.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg wait_for_advance: query parameter ``wait_for_advance``: ``bool``, optional

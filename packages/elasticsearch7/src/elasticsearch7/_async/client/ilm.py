@@ -15,7 +15,7 @@ class IlmClient(NamespacedClient):
     async def delete_lifecycle(self, policy: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ilm/policy/{policy}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-delete-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-delete-lifecycle.html>`_
 
         :arg policy: path part ``policy``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -36,7 +36,7 @@ class IlmClient(NamespacedClient):
     async def explain_lifecycle(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}/_ilm/explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-explain-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-explain-lifecycle.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg only_errors: query parameter ``only_errors``: ``bool``, optional
@@ -57,7 +57,7 @@ class IlmClient(NamespacedClient):
     async def get_lifecycle(self, policy: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ilm/policy/{policy}``, ``GET /_ilm/policy``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-get-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-get-lifecycle.html>`_
 
         :arg policy: path part ``policy``: ``str``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -75,7 +75,7 @@ class IlmClient(NamespacedClient):
     async def get_status(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ilm/status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-get-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-get-status.html>`_
 
         """
         method, path = "GET", _make_path("_ilm", "status")
@@ -89,7 +89,7 @@ class IlmClient(NamespacedClient):
     async def migrate_to_data_tiers(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ilm/migrate_to_data_tiers``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-migrate-to-data-tiers.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-migrate-to-data-tiers.html>`_
 
         :arg body: request body (fields), optional
         :arg dry_run: query parameter ``dry_run``: ``bool``, optional
@@ -104,7 +104,7 @@ class IlmClient(NamespacedClient):
     async def move_to_step(self, index: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ilm/move/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-move-to-step.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-move-to-step.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), optional
@@ -123,7 +123,7 @@ class IlmClient(NamespacedClient):
     async def put_lifecycle(self, policy: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ilm/policy/{policy}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-put-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-put-lifecycle.html>`_
 
         :arg policy: path part ``policy``: ``str``, required
         :arg body: request body (fields), optional
@@ -141,7 +141,7 @@ class IlmClient(NamespacedClient):
     async def remove_policy(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_ilm/remove``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-remove-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-remove-policy.html>`_
 
         :arg index: path part ``index``: ``str``, required
         """
@@ -156,7 +156,7 @@ class IlmClient(NamespacedClient):
     async def retry(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_ilm/retry``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-retry-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-retry-policy.html>`_
 
         :arg index: path part ``index``: ``str``, required
         """
@@ -173,7 +173,7 @@ class IlmClient(NamespacedClient):
     async def start(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ilm/start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-start.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-start.html>`_
 
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
@@ -189,7 +189,7 @@ class IlmClient(NamespacedClient):
     async def stop(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ilm/stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-stop.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ilm-stop.html>`_
 
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional

@@ -18,7 +18,7 @@ class IndicesClient(NamespacedClient):
     async def add_block(self, index: t.Any, block: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /{index}/_block/{block}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index-modules-blocks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/index-modules-blocks.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg block: path part ``block``: ``t.Union[t.Literal["metadata", "read", "read_only", "write"], str]``, required
@@ -42,7 +42,7 @@ class IndicesClient(NamespacedClient):
     async def analyze(self, body: t.Any = None, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_analyze``, ``GET|POST /{index}/_analyze``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-analyze.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-analyze.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``str``, optional
@@ -66,7 +66,7 @@ class IndicesClient(NamespacedClient):
     async def clear_cache(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_cache/clear``, ``POST /{index}/_cache/clear``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-clearcache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-clearcache.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -93,7 +93,7 @@ class IndicesClient(NamespacedClient):
     async def clone(self, index: t.Any, target: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_clone/{target}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-clone-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-clone-index.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg target: path part ``target``: ``str``, required
@@ -121,7 +121,7 @@ class IndicesClient(NamespacedClient):
     async def close(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_close``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-open-close.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-open-close.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -148,7 +148,7 @@ class IndicesClient(NamespacedClient):
     async def create(self, index: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-create-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-create-index.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg body: request body (fields), optional
@@ -168,7 +168,7 @@ class IndicesClient(NamespacedClient):
     async def create_data_stream(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -184,7 +184,7 @@ class IndicesClient(NamespacedClient):
     async def data_streams_stats(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_data_stream/_stats``, ``GET /_data_stream/{name}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html>`_
 
         :arg name: path part ``name``: ``str``, optional
         :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
@@ -206,7 +206,7 @@ class IndicesClient(NamespacedClient):
     async def delete(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-delete-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-delete-index.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -228,7 +228,7 @@ class IndicesClient(NamespacedClient):
     async def delete_alias(self, index: t.Any, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /{index}/_alias/{name}``, ``DELETE /{index}/_aliases/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
@@ -249,7 +249,7 @@ class IndicesClient(NamespacedClient):
     async def delete_data_stream(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
@@ -267,7 +267,7 @@ class IndicesClient(NamespacedClient):
     async def delete_index_template(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_index_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -286,7 +286,7 @@ class IndicesClient(NamespacedClient):
     async def delete_template(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -313,7 +313,7 @@ class IndicesClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-disk-usage.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-disk-usage.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -342,7 +342,7 @@ class IndicesClient(NamespacedClient):
     async def exists(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-exists.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-exists.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -367,7 +367,7 @@ class IndicesClient(NamespacedClient):
     async def exists_alias(self, name: t.Any, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /_alias/{name}``, ``HEAD /{index}/_alias/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -393,7 +393,7 @@ class IndicesClient(NamespacedClient):
     async def exists_index_template(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /_index_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -414,7 +414,7 @@ class IndicesClient(NamespacedClient):
     async def exists_template(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``HEAD /_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
@@ -438,7 +438,7 @@ class IndicesClient(NamespacedClient):
 
         Deprecated since 7.0.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-types-exists.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-types-exists.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, required
@@ -466,7 +466,7 @@ class IndicesClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/field-usage-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/field-usage-stats.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -490,7 +490,7 @@ class IndicesClient(NamespacedClient):
     async def flush(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_flush``, ``POST|GET /{index}/_flush``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-flush.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-flush.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -514,7 +514,7 @@ class IndicesClient(NamespacedClient):
     async def flush_synced(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_flush/synced``, ``POST|GET /{index}/_flush/synced``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-synced-flush-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-synced-flush-api.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -539,7 +539,7 @@ class IndicesClient(NamespacedClient):
     async def forcemerge(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_forcemerge``, ``POST /{index}/_forcemerge``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-forcemerge.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-forcemerge.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -567,7 +567,7 @@ class IndicesClient(NamespacedClient):
     async def freeze(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_freeze``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/freeze-index-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/freeze-index-api.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -596,7 +596,7 @@ class IndicesClient(NamespacedClient):
     async def get(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-index.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -623,7 +623,7 @@ class IndicesClient(NamespacedClient):
     async def get_alias(self, index: t.Any = None, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_alias``, ``GET /_alias/{name}``, ``GET /{index}/_alias/{name}``, ``GET /{index}/_alias``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -649,7 +649,7 @@ class IndicesClient(NamespacedClient):
     async def get_data_stream(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_data_stream``, ``GET /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
@@ -672,7 +672,7 @@ class IndicesClient(NamespacedClient):
     async def get_field_mapping(self, fields: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_mapping/field/{fields}``, ``GET /{index}/_mapping/field/{fields}``, ``GET /_mapping/{type}/field/{fields}``, ``GET /{index}/_mapping/{type}/field/{fields}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-field-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-field-mapping.html>`_
 
         :arg fields: path part ``fields``: ``t.Union[str, t.Sequence[str]]``, required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -706,7 +706,7 @@ class IndicesClient(NamespacedClient):
     async def get_index_template(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_index_template``, ``GET /_index_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``str``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -732,7 +732,7 @@ class IndicesClient(NamespacedClient):
     async def get_mapping(self, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_mapping``, ``GET /{index}/_mapping``, ``GET /_mapping/{type}``, ``GET /{index}/_mapping/{type}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-mapping.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg doc_type: path part ``type``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -766,7 +766,7 @@ class IndicesClient(NamespacedClient):
     async def get_settings(self, index: t.Any = None, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_settings``, ``GET /{index}/_settings``, ``GET /{index}/_settings/{name}``, ``GET /_settings/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-get-settings.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -798,7 +798,7 @@ class IndicesClient(NamespacedClient):
     async def get_template(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_template``, ``GET /_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg flat_settings: query parameter ``flat_settings``: ``bool``, optional
@@ -821,7 +821,7 @@ class IndicesClient(NamespacedClient):
     async def get_upgrade(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_upgrade``, ``GET /{index}/_upgrade``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-upgrade.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-upgrade.html>`_
 
         :arg index: path part ``index``: ``str``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -840,7 +840,7 @@ class IndicesClient(NamespacedClient):
     async def migrate_to_data_stream(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_data_stream/_migrate/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -856,7 +856,7 @@ class IndicesClient(NamespacedClient):
     async def modify_data_stream(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_data_stream/_modify``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html>`_
 
         :arg body: request body (value), required
         """
@@ -877,7 +877,7 @@ class IndicesClient(NamespacedClient):
     async def open(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_open``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-open-close.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-open-close.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -898,7 +898,7 @@ class IndicesClient(NamespacedClient):
     async def promote_data_stream(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_data_stream/_promote/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/data-streams.html>`_
 
         :arg name: path part ``name``: ``str``, required
         """
@@ -916,7 +916,7 @@ class IndicesClient(NamespacedClient):
     async def put_alias(self, index: t.Any, name: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_alias/{name}``, ``PUT|POST /{index}/_aliases/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg name: path part ``name``: ``str``, required
@@ -941,7 +941,7 @@ class IndicesClient(NamespacedClient):
     async def put_index_template(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_index_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
@@ -970,7 +970,7 @@ class IndicesClient(NamespacedClient):
     async def put_mapping(self, body: t.Any, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_mapping``, ``PUT|POST /{index}/{type}/_mapping``, ``PUT|POST /{index}/_mapping/{type}``, ``PUT|POST /{index}/{type}/_mappings``, ``PUT|POST /{index}/_mappings/{type}``, ``PUT|POST /_mappings/{type}``, ``PUT|POST /{index}/_mappings``, ``PUT|POST /_mapping/{type}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-put-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-put-mapping.html>`_
 
         :arg body: request body (fields), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1009,7 +1009,7 @@ class IndicesClient(NamespacedClient):
     async def put_settings(self, body: t.Any, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_settings``, ``PUT /{index}/_settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-update-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-update-settings.html>`_
 
         :arg body: request body (value), required
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1042,7 +1042,7 @@ class IndicesClient(NamespacedClient):
     async def put_template(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
@@ -1068,7 +1068,7 @@ class IndicesClient(NamespacedClient):
     async def recovery(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_recovery``, ``GET /{index}/_recovery``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-recovery.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-recovery.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg active_only: query parameter ``active_only``: ``bool``, optional
@@ -1089,7 +1089,7 @@ class IndicesClient(NamespacedClient):
     async def refresh(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|GET /_refresh``, ``POST|GET /{index}/_refresh``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-refresh.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-refresh.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1111,7 +1111,7 @@ class IndicesClient(NamespacedClient):
     async def reload_search_analyzers(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /{index}/_reload_search_analyzers``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-reload-analyzers.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-reload-analyzers.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1130,7 +1130,7 @@ class IndicesClient(NamespacedClient):
     async def resolve_index(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_resolve/index/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-resolve-index-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-resolve-index-api.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
@@ -1152,7 +1152,7 @@ class IndicesClient(NamespacedClient):
     async def rollover(self, alias: t.Any, body: t.Any = None, new_index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{alias}/_rollover``, ``POST /{alias}/_rollover/{new_index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-rollover-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-rollover-index.html>`_
 
         :arg alias: path part ``alias``: ``str``, required
         :arg body: request body (fields), optional
@@ -1181,7 +1181,7 @@ class IndicesClient(NamespacedClient):
     async def segments(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_segments``, ``GET /{index}/_segments``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-segments.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-segments.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1205,7 +1205,7 @@ class IndicesClient(NamespacedClient):
     async def shard_stores(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_shard_stores``, ``GET /{index}/_shard_stores``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-shards-stores.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-shards-stores.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1230,7 +1230,7 @@ class IndicesClient(NamespacedClient):
     async def shrink(self, index: t.Any, target: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_shrink/{target}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-shrink-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-shrink-index.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg target: path part ``target``: ``str``, required
@@ -1257,7 +1257,7 @@ class IndicesClient(NamespacedClient):
     async def simulate_index_template(self, name: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_index_template/_simulate_index/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), optional
@@ -1280,7 +1280,7 @@ class IndicesClient(NamespacedClient):
     async def simulate_template(self, body: t.Any = None, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_index_template/_simulate``, ``POST /_index_template/_simulate/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-templates.html>`_
 
         :arg body: request body (value), optional
         :arg name: path part ``name``: ``str``, optional
@@ -1305,7 +1305,7 @@ class IndicesClient(NamespacedClient):
     async def split(self, index: t.Any, target: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /{index}/_split/{target}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-split-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-split-index.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg target: path part ``target``: ``str``, required
@@ -1338,7 +1338,7 @@ class IndicesClient(NamespacedClient):
     async def stats(self, index: t.Any = None, metric: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_stats``, ``GET /_stats/{metric}``, ``GET /{index}/_stats``, ``GET /{index}/_stats/{metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-stats.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg metric: path part ``metric``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -1375,7 +1375,7 @@ class IndicesClient(NamespacedClient):
     async def unfreeze(self, index: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /{index}/_unfreeze``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/unfreeze-index-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/unfreeze-index-api.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1399,7 +1399,7 @@ class IndicesClient(NamespacedClient):
     async def update_aliases(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_aliases``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-aliases.html>`_
 
         :arg body: request body (fields), required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -1421,7 +1421,7 @@ class IndicesClient(NamespacedClient):
     async def upgrade(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_upgrade``, ``POST /{index}/_upgrade``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-upgrade.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/indices-upgrade.html>`_
 
         :arg index: path part ``index``: ``str``, optional
         :arg allow_no_indices: query parameter ``allow_no_indices``: ``bool``, optional
@@ -1455,7 +1455,7 @@ class IndicesClient(NamespacedClient):
     async def validate_query(self, body: t.Any = None, index: t.Any = None, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_validate/query``, ``GET|POST /{index}/_validate/query``, ``GET|POST /{index}/{type}/_validate/query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-validate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/search-validate.html>`_
 
         :arg body: request body (fields), optional
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional

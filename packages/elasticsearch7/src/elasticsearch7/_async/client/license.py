@@ -13,7 +13,7 @@ class LicenseClient(NamespacedClient):
     async def delete(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_license``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-license.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-license.html>`_
 
         """
         method, path = "DELETE", _make_path("_license")
@@ -27,7 +27,7 @@ class LicenseClient(NamespacedClient):
     async def get(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_license``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-license.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-license.html>`_
 
         :arg accept_enterprise: query parameter ``accept_enterprise``: ``bool``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -41,7 +41,7 @@ class LicenseClient(NamespacedClient):
     async def get_basic_status(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_license/basic_status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-basic-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-basic-status.html>`_
 
         """
         method, path = "GET", _make_path("_license", "basic_status")
@@ -53,7 +53,7 @@ class LicenseClient(NamespacedClient):
     async def get_trial_status(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_license/trial_status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-trial-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-trial-status.html>`_
 
         """
         method, path = "GET", _make_path("_license", "trial_status")
@@ -67,7 +67,7 @@ class LicenseClient(NamespacedClient):
     async def post(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_license``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-license.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-license.html>`_
 
         :arg body: request body (fields), optional
         :arg acknowledge: query parameter ``acknowledge``: ``bool``, optional
@@ -82,7 +82,7 @@ class LicenseClient(NamespacedClient):
     async def post_start_basic(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_license/start_basic``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-basic.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-basic.html>`_
 
         :arg acknowledge: query parameter ``acknowledge``: ``bool``, optional
         """
@@ -98,7 +98,7 @@ class LicenseClient(NamespacedClient):
     async def post_start_trial(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_license/start_trial``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-trial.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-trial.html>`_
 
         :arg acknowledge: query parameter ``acknowledge``: ``bool``, optional
         :arg type_query_string: query parameter ``type_query_string``: ``str``, optional

@@ -18,7 +18,7 @@ class MlClient(NamespacedClient):
     async def close_job(self, job_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/_close``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-close-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-close-job.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -38,7 +38,7 @@ class MlClient(NamespacedClient):
     async def delete_calendar(self, calendar_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-calendar.html>`_
 
         :arg calendar_id: path part ``calendar_id``: ``str``, required
         """
@@ -53,7 +53,7 @@ class MlClient(NamespacedClient):
     async def delete_calendar_event(self, calendar_id: t.Any, event_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/calendars/{calendar_id}/events/{event_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-calendar-event.html>`_
 
         :arg calendar_id: path part ``calendar_id``: ``str``, required
         :arg event_id: path part ``event_id``: ``str``, required
@@ -71,7 +71,7 @@ class MlClient(NamespacedClient):
     async def delete_calendar_job(self, calendar_id: t.Any, job_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-calendar-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-calendar-job.html>`_
 
         :arg calendar_id: path part ``calendar_id``: ``str``, required
         :arg job_id: path part ``job_id``: ``str``, required
@@ -91,7 +91,7 @@ class MlClient(NamespacedClient):
     async def delete_data_frame_analytics(self, id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-dfanalytics.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg force: query parameter ``force``: ``bool``, optional
@@ -109,7 +109,7 @@ class MlClient(NamespacedClient):
     async def delete_datafeed(self, datafeed_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-datafeed.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``str``, required
         :arg force: query parameter ``force``: ``bool``, optional
@@ -128,7 +128,7 @@ class MlClient(NamespacedClient):
     async def delete_expired_data(self, body: t.Any = None, job_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/_delete_expired_data/{job_id}``, ``DELETE /_ml/_delete_expired_data``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-expired-data.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-expired-data.html>`_
 
         :arg body: request body (fields), optional
         :arg job_id: path part ``job_id``: ``str``, optional
@@ -147,7 +147,7 @@ class MlClient(NamespacedClient):
     async def delete_filter(self, filter_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-filter.html>`_
 
         :arg filter_id: path part ``filter_id``: ``str``, required
         """
@@ -164,7 +164,7 @@ class MlClient(NamespacedClient):
     async def delete_forecast(self, job_id: t.Any, forecast_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/anomaly_detectors/{job_id}/_forecast``, ``DELETE /_ml/anomaly_detectors/{job_id}/_forecast/{forecast_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-forecast.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-forecast.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg forecast_id: path part ``forecast_id``: ``str``, optional
@@ -187,7 +187,7 @@ class MlClient(NamespacedClient):
     async def delete_job(self, job_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-job.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg force: query parameter ``force``: ``bool``, optional
@@ -204,7 +204,7 @@ class MlClient(NamespacedClient):
     async def delete_model_snapshot(self, job_id: t.Any, snapshot_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-delete-snapshot.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg snapshot_id: path part ``snapshot_id``: ``str``, required
@@ -222,7 +222,7 @@ class MlClient(NamespacedClient):
     async def delete_trained_model(self, model_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-trained-models.html>`_
 
         :arg model_id: path part ``model_id``: ``str``, required
         """
@@ -237,7 +237,7 @@ class MlClient(NamespacedClient):
     async def delete_trained_model_alias(self, model_id: t.Any, model_alias: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-trained-models-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/delete-trained-models-aliases.html>`_
 
         :arg model_id: path part ``model_id``: ``str``, required
         :arg model_alias: path part ``model_alias``: ``str``, required
@@ -256,7 +256,7 @@ class MlClient(NamespacedClient):
     async def estimate_model_memory(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/_estimate_model_memory``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-apis.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-apis.html>`_
 
         :arg body: request body (fields), required
         """
@@ -272,7 +272,7 @@ class MlClient(NamespacedClient):
     async def evaluate_data_frame(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/data_frame/_evaluate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/evaluate-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/evaluate-dfanalytics.html>`_
 
         :arg body: request body (fields), required
         """
@@ -288,7 +288,7 @@ class MlClient(NamespacedClient):
     async def explain_data_frame_analytics(self, body: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/data_frame/analytics/_explain``, ``GET|POST /_ml/data_frame/analytics/{id}/_explain``
 
-        Reference: http://www.elastic.co/guide/en/elasticsearch/reference/7.17/explain-dfanalytics.html
+        Reference: `<http://www.elastic.co/guide/en/elasticsearch/reference/7.17/explain-dfanalytics.html>`_
 
         :arg body: request body (fields), optional
         :arg id: path part ``id``: ``str``, optional
@@ -321,7 +321,7 @@ class MlClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/find-structure.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/find-structure.html>`_
 
         :arg body: request body (ndjson), required
         :arg charset: query parameter ``charset``: ``str``, optional
@@ -356,7 +356,7 @@ class MlClient(NamespacedClient):
     async def flush_job(self, job_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/_flush``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-flush-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-flush-job.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -381,7 +381,7 @@ class MlClient(NamespacedClient):
     async def forecast(self, job_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/_forecast``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-forecast.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-forecast.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -410,7 +410,7 @@ class MlClient(NamespacedClient):
     async def get_buckets(self, job_id: t.Any, body: t.Any = None, timestamp: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets/{timestamp}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-bucket.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-bucket.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -444,7 +444,7 @@ class MlClient(NamespacedClient):
     async def get_calendar_events(self, calendar_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-calendar-event.html>`_
 
         :arg calendar_id: path part ``calendar_id``: ``str``, required
         :arg end: query parameter ``end``: ``str``, optional
@@ -467,7 +467,7 @@ class MlClient(NamespacedClient):
     async def get_calendars(self, body: t.Any = None, calendar_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/calendars``, ``GET|POST /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-calendar.html>`_
 
         :arg body: request body (fields), optional
         :arg calendar_id: path part ``calendar_id``: ``str``, optional
@@ -490,7 +490,7 @@ class MlClient(NamespacedClient):
     async def get_categories(self, job_id: t.Any, body: t.Any = None, category_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories/{category_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories/``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-category.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-category.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -517,7 +517,7 @@ class MlClient(NamespacedClient):
     async def get_data_frame_analytics(self, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/data_frame/analytics/{id}``, ``GET /_ml/data_frame/analytics``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-dfanalytics.html>`_
 
         :arg id: path part ``id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -541,7 +541,7 @@ class MlClient(NamespacedClient):
     async def get_data_frame_analytics_stats(self, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/data_frame/analytics/_stats``, ``GET /_ml/data_frame/analytics/{id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-dfanalytics-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-dfanalytics-stats.html>`_
 
         :arg id: path part ``id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -563,7 +563,7 @@ class MlClient(NamespacedClient):
     async def get_datafeed_stats(self, datafeed_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/datafeeds/{datafeed_id}/_stats``, ``GET /_ml/datafeeds/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-datafeed-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-datafeed-stats.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_datafeeds: query parameter ``allow_no_datafeeds``: ``bool``, optional
@@ -584,7 +584,7 @@ class MlClient(NamespacedClient):
     async def get_datafeeds(self, datafeed_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/datafeeds/{datafeed_id}``, ``GET /_ml/datafeeds``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-datafeed.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_datafeeds: query parameter ``allow_no_datafeeds``: ``bool``, optional
@@ -605,7 +605,7 @@ class MlClient(NamespacedClient):
     async def get_filters(self, filter_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/filters``, ``GET /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-filter.html>`_
 
         :arg filter_id: path part ``filter_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg from_: query parameter ``from``: ``int``, optional
@@ -632,7 +632,7 @@ class MlClient(NamespacedClient):
     async def get_influencers(self, job_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/influencers``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-influencer.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-influencer.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -658,7 +658,7 @@ class MlClient(NamespacedClient):
     async def get_job_stats(self, job_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/anomaly_detectors/_stats``, ``GET /_ml/anomaly_detectors/{job_id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-job-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-job-stats.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, optional
         :arg allow_no_jobs: query parameter ``allow_no_jobs``: ``bool``, optional
@@ -679,7 +679,7 @@ class MlClient(NamespacedClient):
     async def get_jobs(self, job_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/anomaly_detectors/{job_id}``, ``GET /_ml/anomaly_detectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-job.html>`_
 
         :arg job_id: path part ``job_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -699,7 +699,7 @@ class MlClient(NamespacedClient):
     async def get_model_snapshot_upgrade_stats(self, job_id: t.Any, snapshot_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-job-model-snapshot-upgrade-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-job-model-snapshot-upgrade-stats.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg snapshot_id: path part ``snapshot_id``: ``str``, required
@@ -725,7 +725,7 @@ class MlClient(NamespacedClient):
     async def get_model_snapshots(self, job_id: t.Any, body: t.Any = None, snapshot_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-snapshot.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -760,7 +760,7 @@ class MlClient(NamespacedClient):
     async def get_overall_buckets(self, job_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/overall_buckets``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-overall-buckets.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-overall-buckets.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -793,7 +793,7 @@ class MlClient(NamespacedClient):
     async def get_records(self, job_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/records``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-record.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-get-record.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -825,7 +825,7 @@ class MlClient(NamespacedClient):
     async def get_trained_models(self, model_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/trained_models/{model_id}``, ``GET /_ml/trained_models``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-trained-models.html>`_
 
         :arg model_id: path part ``model_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -852,7 +852,7 @@ class MlClient(NamespacedClient):
     async def get_trained_models_stats(self, model_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/trained_models/{model_id}/_stats``, ``GET /_ml/trained_models/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-trained-models-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-trained-models-stats.html>`_
 
         :arg model_id: path part ``model_id``: ``str``, optional
         :arg allow_no_match: query parameter ``allow_no_match``: ``bool``, optional
@@ -871,7 +871,7 @@ class MlClient(NamespacedClient):
     async def info(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_ml/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-ml-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-ml-info.html>`_
 
         """
         method, path = "GET", _make_path("_ml", "info")
@@ -885,7 +885,7 @@ class MlClient(NamespacedClient):
     async def open_job(self, job_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/_open``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-open-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-open-job.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -903,7 +903,7 @@ class MlClient(NamespacedClient):
     async def post_calendar_events(self, calendar_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-post-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-post-calendar-event.html>`_
 
         :arg calendar_id: path part ``calendar_id``: ``str``, required
         :arg body: request body (fields), required
@@ -924,7 +924,7 @@ class MlClient(NamespacedClient):
     async def post_data(self, job_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/_data``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-post-data.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-post-data.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (ndjson), required
@@ -946,7 +946,7 @@ class MlClient(NamespacedClient):
     async def preview_data_frame_analytics(self, body: t.Any = None, id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/data_frame/analytics/_preview``, ``GET|POST /_ml/data_frame/analytics/{id}/_preview``
 
-        Reference: http://www.elastic.co/guide/en/elasticsearch/reference/7.17/preview-dfanalytics.html
+        Reference: `<http://www.elastic.co/guide/en/elasticsearch/reference/7.17/preview-dfanalytics.html>`_
 
         :arg body: request body (fields), optional
         :arg id: path part ``id``: ``str``, optional
@@ -964,7 +964,7 @@ class MlClient(NamespacedClient):
     async def preview_datafeed(self, body: t.Any = None, datafeed_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_ml/datafeeds/{datafeed_id}/_preview``, ``GET|POST /_ml/datafeeds/_preview``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-preview-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-preview-datafeed.html>`_
 
         :arg body: request body (fields), optional
         :arg datafeed_id: path part ``datafeed_id``: ``str``, optional
@@ -982,7 +982,7 @@ class MlClient(NamespacedClient):
     async def put_calendar(self, calendar_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-calendar.html>`_
 
         :arg calendar_id: path part ``calendar_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -998,7 +998,7 @@ class MlClient(NamespacedClient):
     async def put_calendar_job(self, calendar_id: t.Any, job_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-calendar-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-calendar-job.html>`_
 
         :arg calendar_id: path part ``calendar_id``: ``str``, required
         :arg job_id: path part ``job_id``: ``str``, required
@@ -1017,7 +1017,7 @@ class MlClient(NamespacedClient):
     async def put_data_frame_analytics(self, id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-dfanalytics.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (fields), required
@@ -1040,7 +1040,7 @@ class MlClient(NamespacedClient):
     async def put_datafeed(self, datafeed_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-datafeed.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``str``, required
         :arg body: request body (fields), required
@@ -1063,7 +1063,7 @@ class MlClient(NamespacedClient):
     async def put_filter(self, filter_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-filter.html>`_
 
         :arg filter_id: path part ``filter_id``: ``str``, required
         :arg body: request body (fields), required
@@ -1086,7 +1086,7 @@ class MlClient(NamespacedClient):
     async def put_job(self, job_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-put-job.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), required
@@ -1110,7 +1110,7 @@ class MlClient(NamespacedClient):
     async def put_trained_model(self, model_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-trained-models.html>`_
 
         :arg model_id: path part ``model_id``: ``str``, required
         :arg body: request body (fields), required
@@ -1130,7 +1130,7 @@ class MlClient(NamespacedClient):
     async def put_trained_model_alias(self, model_id: t.Any, model_alias: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-trained-models-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/put-trained-models-aliases.html>`_
 
         :arg model_id: path part ``model_id``: ``str``, required
         :arg model_alias: path part ``model_alias``: ``str``, required
@@ -1150,7 +1150,7 @@ class MlClient(NamespacedClient):
     async def reset_job(self, job_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/_reset``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-reset-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-reset-job.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg wait_for_completion: query parameter ``wait_for_completion``: ``bool``, optional
@@ -1168,7 +1168,7 @@ class MlClient(NamespacedClient):
     async def revert_model_snapshot(self, job_id: t.Any, snapshot_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_revert``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-revert-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-revert-snapshot.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg snapshot_id: path part ``snapshot_id``: ``str``, required
@@ -1190,7 +1190,7 @@ class MlClient(NamespacedClient):
     async def set_upgrade_mode(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/set_upgrade_mode``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-set-upgrade-mode.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-set-upgrade-mode.html>`_
 
         :arg enabled: query parameter ``enabled``: ``bool``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
@@ -1206,7 +1206,7 @@ class MlClient(NamespacedClient):
     async def start_data_frame_analytics(self, id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/data_frame/analytics/{id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/start-dfanalytics.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (value), optional
@@ -1227,7 +1227,7 @@ class MlClient(NamespacedClient):
     async def start_datafeed(self, datafeed_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/datafeeds/{datafeed_id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-start-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-start-datafeed.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -1250,7 +1250,7 @@ class MlClient(NamespacedClient):
     async def stop_data_frame_analytics(self, id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/data_frame/analytics/{id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/stop-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/stop-dfanalytics.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (value), optional
@@ -1274,7 +1274,7 @@ class MlClient(NamespacedClient):
     async def stop_datafeed(self, datafeed_id: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/datafeeds/{datafeed_id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-stop-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-stop-datafeed.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``str``, required
         :arg body: request body (fields), optional
@@ -1295,7 +1295,7 @@ class MlClient(NamespacedClient):
     async def update_data_frame_analytics(self, id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/data_frame/analytics/{id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/update-dfanalytics.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (fields), required
@@ -1318,7 +1318,7 @@ class MlClient(NamespacedClient):
     async def update_datafeed(self, datafeed_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/datafeeds/{datafeed_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-datafeed.html>`_
 
         :arg datafeed_id: path part ``datafeed_id``: ``str``, required
         :arg body: request body (fields), required
@@ -1341,7 +1341,7 @@ class MlClient(NamespacedClient):
     async def update_filter(self, filter_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/filters/{filter_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-filter.html>`_
 
         :arg filter_id: path part ``filter_id``: ``str``, required
         :arg body: request body (fields), required
@@ -1360,7 +1360,7 @@ class MlClient(NamespacedClient):
     async def update_job(self, job_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-job.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg body: request body (fields), required
@@ -1379,7 +1379,7 @@ class MlClient(NamespacedClient):
     async def update_model_snapshot(self, job_id: t.Any, snapshot_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-update-snapshot.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg snapshot_id: path part ``snapshot_id``: ``str``, required
@@ -1402,7 +1402,7 @@ class MlClient(NamespacedClient):
     async def upgrade_job_snapshot(self, job_id: t.Any, snapshot_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-upgrade-job-model-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/ml-upgrade-job-model-snapshot.html>`_
 
         :arg job_id: path part ``job_id``: ``str``, required
         :arg snapshot_id: path part ``snapshot_id``: ``str``, required
@@ -1423,7 +1423,7 @@ class MlClient(NamespacedClient):
     async def validate(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/_validate``
 
-        Reference: https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html
+        Reference: `<https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html>`_
 
         :arg body: request body (fields), required
         """
@@ -1439,7 +1439,7 @@ class MlClient(NamespacedClient):
     async def validate_detector(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_ml/anomaly_detectors/_validate/detector``
 
-        Reference: https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html
+        Reference: `<https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html>`_
 
         :arg body: request body (value), required
         """

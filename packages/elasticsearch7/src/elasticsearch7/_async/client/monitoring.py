@@ -17,7 +17,7 @@ class MonitoringClient(NamespacedClient):
     async def bulk(self, body: t.Any, doc_type: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST|PUT /_monitoring/bulk``, ``POST|PUT /_monitoring/{type}/bulk``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/monitor-elasticsearch-cluster.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/monitor-elasticsearch-cluster.html>`_
 
         :arg body: request body (ndjson), required
         :arg doc_type: path part ``type``: ``str``, optional

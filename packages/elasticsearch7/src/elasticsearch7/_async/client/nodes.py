@@ -15,7 +15,7 @@ class NodesClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-repositories-metering-archive-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clear-repositories-metering-archive-api.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, required
         :arg max_archive_version: path part ``max_archive_version``: ``int``, required
@@ -35,7 +35,7 @@ class NodesClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-repositories-metering-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-repositories-metering-api.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, required
         """
@@ -58,7 +58,7 @@ class NodesClient(NamespacedClient):
     async def hot_threads(self, node_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_nodes/hot_threads``, ``GET /_nodes/{node_id}/hot_threads``, ``GET /_cluster/nodes/hotthreads``, ``GET /_cluster/nodes/{node_id}/hotthreads``, ``GET /_nodes/hotthreads``, ``GET /_nodes/{node_id}/hotthreads``, ``GET /_cluster/nodes/hot_threads``, ``GET /_cluster/nodes/{node_id}/hot_threads``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-hot-threads.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-hot-threads.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg ignore_idle_threads: query parameter ``ignore_idle_threads``: ``bool``, optional
@@ -85,7 +85,7 @@ class NodesClient(NamespacedClient):
     async def info(self, node_id: t.Any = None, metric: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_nodes``, ``GET /_nodes/{node_id}``, ``GET /_nodes/{metric}``, ``GET /_nodes/{node_id}/{metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-info.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg metric: path part ``metric``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -111,7 +111,7 @@ class NodesClient(NamespacedClient):
     async def reload_secure_settings(self, body: t.Any = None, node_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_nodes/reload_secure_settings``, ``POST /_nodes/{node_id}/reload_secure_settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/secure-settings.html#reloadable-secure-settings
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/secure-settings.html#reloadable-secure-settings>`_
 
         :arg body: request body (fields), optional
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -139,7 +139,7 @@ class NodesClient(NamespacedClient):
     async def stats(self, node_id: t.Any = None, metric: t.Any = None, index_metric: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_nodes/stats``, ``GET /_nodes/{node_id}/stats``, ``GET /_nodes/stats/{metric}``, ``GET /_nodes/{node_id}/stats/{metric}``, ``GET /_nodes/stats/{metric}/{index_metric}``, ``GET /_nodes/{node_id}/stats/{metric}/{index_metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-stats.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg metric: path part ``metric``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -176,7 +176,7 @@ class NodesClient(NamespacedClient):
     async def usage(self, node_id: t.Any = None, metric: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_nodes/usage``, ``GET /_nodes/{node_id}/usage``, ``GET /_nodes/usage/{metric}``, ``GET /_nodes/{node_id}/usage/{metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-usage.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/cluster-nodes-usage.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg metric: path part ``metric``: ``t.Union[str, t.Sequence[str]]``, optional

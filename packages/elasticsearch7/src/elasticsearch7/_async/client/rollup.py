@@ -15,7 +15,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-delete-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-delete-job.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -32,7 +32,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-get-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-get-job.html>`_
 
         :arg id: path part ``id``: ``str``, optional
         """
@@ -50,7 +50,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-get-rollup-caps.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-get-rollup-caps.html>`_
 
         :arg id: path part ``id``: ``str``, optional
         """
@@ -68,7 +68,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-get-rollup-index-caps.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-get-rollup-index-caps.html>`_
 
         :arg index: path part ``index``: ``str``, required
         """
@@ -86,7 +86,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-put-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-put-job.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg body: request body (fields), required
@@ -107,7 +107,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/xpack-rollup.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/xpack-rollup.html>`_
 
         :arg index: path part ``index``: ``str``, required
         :arg rollup_index: path part ``rollup_index``: ``str``, required
@@ -133,7 +133,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-search.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, required
         :arg body: request body (fields), required
@@ -159,7 +159,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-start-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-start-job.html>`_
 
         :arg id: path part ``id``: ``str``, required
         """
@@ -178,7 +178,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-stop-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/rollup-stop-job.html>`_
 
         :arg id: path part ``id``: ``str``, required
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional

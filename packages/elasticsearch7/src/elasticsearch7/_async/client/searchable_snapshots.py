@@ -16,7 +16,7 @@ class SearchableSnapshotsClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -38,7 +38,7 @@ class SearchableSnapshotsClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg expand_wildcards: query parameter ``expand_wildcards``: ``t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str, t.Sequence[t.Union[t.Literal["all", "open", "closed", "hidden", "none"], str]]]``, optional
@@ -61,7 +61,7 @@ class SearchableSnapshotsClient(NamespacedClient):
     async def mount(self, repository: t.Any, snapshot: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_snapshot/{repository}/{snapshot}/_mount``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-api-mount-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-api-mount-snapshot.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg snapshot: path part ``snapshot``: ``str``, required
@@ -87,7 +87,7 @@ class SearchableSnapshotsClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         """
@@ -103,7 +103,7 @@ class SearchableSnapshotsClient(NamespacedClient):
     async def stats(self, index: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_searchable_snapshots/stats``, ``GET /{index}/_searchable_snapshots/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/searchable-snapshots-apis.html>`_
 
         :arg index: path part ``index``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg level: query parameter ``level``: ``t.Union[t.Literal["cluster", "indices", "shards"], str]``, optional

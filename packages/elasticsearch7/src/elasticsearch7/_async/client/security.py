@@ -13,7 +13,7 @@ class SecurityClient(NamespacedClient):
     async def authenticate(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/_authenticate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-authenticate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-authenticate.html>`_
 
         """
         method, path = "GET", _make_path("_security", "_authenticate")
@@ -27,7 +27,7 @@ class SecurityClient(NamespacedClient):
     async def change_password(self, body: t.Any, username: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/user/{username}/_password``, ``PUT|POST /_security/user/_password``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-change-password.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-change-password.html>`_
 
         :arg body: request body (fields), required
         :arg username: path part ``username``: ``str``, optional
@@ -47,7 +47,7 @@ class SecurityClient(NamespacedClient):
     async def clear_api_key_cache(self, ids: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/api_key/{ids}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-api-key-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-api-key-cache.html>`_
 
         :arg ids: path part ``ids``: ``t.Union[str, t.Sequence[str]]``, required
         """
@@ -62,7 +62,7 @@ class SecurityClient(NamespacedClient):
     async def clear_cached_privileges(self, application: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/privilege/{application}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-privilege-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-privilege-cache.html>`_
 
         :arg application: path part ``application``: ``str``, required
         """
@@ -78,7 +78,7 @@ class SecurityClient(NamespacedClient):
     async def clear_cached_realms(self, realms: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/realm/{realms}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-cache.html>`_
 
         :arg realms: path part ``realms``: ``t.Union[str, t.Sequence[str]]``, required
         :arg usernames: query parameter ``usernames``: ``t.Sequence[str]``, optional
@@ -94,7 +94,7 @@ class SecurityClient(NamespacedClient):
     async def clear_cached_roles(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/role/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-role-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-role-cache.html>`_
 
         :arg name: path part ``name``: ``t.Union[str, t.Sequence[str]]``, required
         """
@@ -109,7 +109,7 @@ class SecurityClient(NamespacedClient):
     async def clear_cached_service_tokens(self, namespace: t.Any, service: t.Any, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/service/{namespace}/{service}/credential/token/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-service-token-caches.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-clear-service-token-caches.html>`_
 
         :arg namespace: path part ``namespace``: ``str``, required
         :arg service: path part ``service``: ``str``, required
@@ -132,7 +132,7 @@ class SecurityClient(NamespacedClient):
     async def create_api_key(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-create-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-create-api-key.html>`_
 
         :arg body: request body (fields), required
         :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
@@ -149,7 +149,7 @@ class SecurityClient(NamespacedClient):
     async def create_service_token(self, namespace: t.Any, service: t.Any, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/service/{namespace}/{service}/credential/token/{name}``, ``POST /_security/service/{namespace}/{service}/credential/token``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-create-service-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-create-service-token.html>`_
 
         :arg namespace: path part ``namespace``: ``str``, required
         :arg service: path part ``service``: ``str``, required
@@ -173,7 +173,7 @@ class SecurityClient(NamespacedClient):
     async def delete_privileges(self, application: t.Any, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-privilege.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-privilege.html>`_
 
         :arg application: path part ``application``: ``str``, required
         :arg name: path part ``name``: ``str``, required
@@ -193,7 +193,7 @@ class SecurityClient(NamespacedClient):
     async def delete_role(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_security/role/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-role.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
@@ -210,7 +210,7 @@ class SecurityClient(NamespacedClient):
     async def delete_role_mapping(self, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-role-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-role-mapping.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
@@ -227,7 +227,7 @@ class SecurityClient(NamespacedClient):
     async def delete_service_token(self, namespace: t.Any, service: t.Any, name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_security/service/{namespace}/{service}/credential/token/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-service-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-service-token.html>`_
 
         :arg namespace: path part ``namespace``: ``str``, required
         :arg service: path part ``service``: ``str``, required
@@ -250,7 +250,7 @@ class SecurityClient(NamespacedClient):
     async def delete_user(self, username: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_security/user/{username}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-delete-user.html>`_
 
         :arg username: path part ``username``: ``str``, required
         :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
@@ -267,7 +267,7 @@ class SecurityClient(NamespacedClient):
     async def disable_user(self, username: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/user/{username}/_disable``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-disable-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-disable-user.html>`_
 
         :arg username: path part ``username``: ``str``, required
         :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
@@ -284,7 +284,7 @@ class SecurityClient(NamespacedClient):
     async def enable_user(self, username: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/user/{username}/_enable``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-enable-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-enable-user.html>`_
 
         :arg username: path part ``username``: ``str``, required
         :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
@@ -305,7 +305,7 @@ class SecurityClient(NamespacedClient):
     async def get_api_key(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-api-key.html>`_
 
         :arg id: query parameter ``id``: ``str``, optional
         :arg name: query parameter ``name``: ``str``, optional
@@ -322,7 +322,7 @@ class SecurityClient(NamespacedClient):
     async def get_builtin_privileges(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/privilege/_builtin``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-builtin-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-builtin-privileges.html>`_
 
         """
         method, path = "GET", _make_path("_security", "privilege", "_builtin")
@@ -334,7 +334,7 @@ class SecurityClient(NamespacedClient):
     async def get_privileges(self, application: t.Any = None, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/privilege``, ``GET /_security/privilege/{application}``, ``GET /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-privileges.html>`_
 
         :arg application: path part ``application``: ``str``, optional
         :arg name: path part ``name``: ``str``, optional
@@ -353,7 +353,7 @@ class SecurityClient(NamespacedClient):
     async def get_role(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/role/{name}``, ``GET /_security/role``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-role.html>`_
 
         :arg name: path part ``name``: ``str``, optional
         """
@@ -369,7 +369,7 @@ class SecurityClient(NamespacedClient):
     async def get_role_mapping(self, name: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/role_mapping/{name}``, ``GET /_security/role_mapping``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-role-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-role-mapping.html>`_
 
         :arg name: path part ``name``: ``str``, optional
         """
@@ -385,7 +385,7 @@ class SecurityClient(NamespacedClient):
     async def get_service_accounts(self, namespace: t.Any = None, service: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/service/{namespace}/{service}``, ``GET /_security/service/{namespace}``, ``GET /_security/service``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-service-accounts.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-service-accounts.html>`_
 
         :arg namespace: path part ``namespace``: ``str``, optional
         :arg service: path part ``service``: ``str``, optional
@@ -404,7 +404,7 @@ class SecurityClient(NamespacedClient):
     async def get_service_credentials(self, namespace: t.Any, service: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/service/{namespace}/{service}/credential``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-service-credentials.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-service-credentials.html>`_
 
         :arg namespace: path part ``namespace``: ``str``, required
         :arg service: path part ``service``: ``str``, required
@@ -423,7 +423,7 @@ class SecurityClient(NamespacedClient):
     async def get_token(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-token.html>`_
 
         :arg body: request body (fields), required
         """
@@ -438,7 +438,7 @@ class SecurityClient(NamespacedClient):
     async def get_user(self, username: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/user/{username}``, ``GET /_security/user``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-user.html>`_
 
         :arg username: path part ``username``: ``t.Union[str, t.Sequence[str]]``, optional
         """
@@ -456,7 +456,7 @@ class SecurityClient(NamespacedClient):
     async def get_user_privileges(self, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/user/_privileges``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-user-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-get-user-privileges.html>`_
 
         :arg application: query parameter ``application``: ``str``, optional
         :arg priviledge: query parameter ``priviledge``: ``str``, optional
@@ -472,7 +472,7 @@ class SecurityClient(NamespacedClient):
     async def grant_api_key(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/api_key/grant``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-grant-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-grant-api-key.html>`_
 
         :arg body: request body (fields), required
         :arg refresh: query parameter ``refresh``: ``t.Union[t.Literal["true", "false", "wait_for"], str]``, optional
@@ -489,7 +489,7 @@ class SecurityClient(NamespacedClient):
     async def has_privileges(self, body: t.Any, user: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_security/user/_has_privileges``, ``GET|POST /_security/user/{user}/_has_privileges``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-has-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-has-privileges.html>`_
 
         :arg body: request body (fields), required
         :arg user: path part ``user``: ``str``, optional
@@ -509,7 +509,7 @@ class SecurityClient(NamespacedClient):
     async def invalidate_api_key(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_security/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-invalidate-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-invalidate-api-key.html>`_
 
         :arg body: request body (fields), required
         """
@@ -525,7 +525,7 @@ class SecurityClient(NamespacedClient):
     async def invalidate_token(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-invalidate-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-invalidate-token.html>`_
 
         :arg body: request body (fields), required
         """
@@ -542,7 +542,7 @@ class SecurityClient(NamespacedClient):
     async def put_privileges(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/privilege/``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-privileges.html>`_
 
         :arg body: request body (value), required
         :arg refresh: query parameter ``refresh``: ``t.Union[bool, t.Literal["true", "false", "wait_for"], str]``, optional
@@ -560,7 +560,7 @@ class SecurityClient(NamespacedClient):
     async def put_role(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/role/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-role.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
@@ -581,7 +581,7 @@ class SecurityClient(NamespacedClient):
     async def put_role_mapping(self, name: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-role-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-role-mapping.html>`_
 
         :arg name: path part ``name``: ``str``, required
         :arg body: request body (fields), required
@@ -602,7 +602,7 @@ class SecurityClient(NamespacedClient):
     async def put_user(self, username: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_security/user/{username}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-put-user.html>`_
 
         :arg username: path part ``username``: ``str``, required
         :arg body: request body (fields), required
@@ -622,7 +622,7 @@ class SecurityClient(NamespacedClient):
     async def query_api_keys(self, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET|POST /_security/_query/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-query-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-query-api-key.html>`_
 
         :arg body: request body (value), optional
         """
@@ -636,7 +636,7 @@ class SecurityClient(NamespacedClient):
     async def saml_authenticate(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/saml/authenticate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-authenticate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-authenticate.html>`_
 
         :arg body: request body (value), required
         """
@@ -652,7 +652,7 @@ class SecurityClient(NamespacedClient):
     async def saml_complete_logout(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/saml/complete_logout``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-complete-logout.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-complete-logout.html>`_
 
         :arg body: request body (value), required
         """
@@ -668,7 +668,7 @@ class SecurityClient(NamespacedClient):
     async def saml_invalidate(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/saml/invalidate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-invalidate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-invalidate.html>`_
 
         :arg body: request body (value), required
         """
@@ -684,7 +684,7 @@ class SecurityClient(NamespacedClient):
     async def saml_logout(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/saml/logout``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-logout.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-logout.html>`_
 
         :arg body: request body (value), required
         """
@@ -700,7 +700,7 @@ class SecurityClient(NamespacedClient):
     async def saml_prepare_authentication(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_security/saml/prepare``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-prepare-authentication.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-prepare-authentication.html>`_
 
         :arg body: request body (value), required
         """
@@ -715,7 +715,7 @@ class SecurityClient(NamespacedClient):
     async def saml_service_provider_metadata(self, realm_name: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_security/saml/metadata/{realm_name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-sp-metadata.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/security-api-saml-sp-metadata.html>`_
 
         :arg realm_name: path part ``realm_name``: ``str``, required
         """

@@ -13,7 +13,7 @@ class ShutdownClient(NamespacedClient):
     async def delete_node(self, node_id: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/current
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/current>`_
 
         :arg node_id: path part ``node_id``: ``str``, required
         """
@@ -28,7 +28,7 @@ class ShutdownClient(NamespacedClient):
     async def get_node(self, node_id: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_nodes/shutdown``, ``GET /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/current
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/current>`_
 
         :arg node_id: path part ``node_id``: ``t.Union[str, t.Sequence[str]]``, optional
         """
@@ -45,7 +45,7 @@ class ShutdownClient(NamespacedClient):
     async def put_node(self, node_id: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/current
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/current>`_
 
         :arg node_id: path part ``node_id``: ``str``, required
         :arg body: request body (value), required

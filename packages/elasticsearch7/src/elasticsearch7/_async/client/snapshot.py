@@ -15,7 +15,7 @@ class SnapshotClient(NamespacedClient):
     async def cleanup_repository(self, repository: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_snapshot/{repository}/_cleanup``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clean-up-snapshot-repo-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/clean-up-snapshot-repo-api.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -35,7 +35,7 @@ class SnapshotClient(NamespacedClient):
     async def clone(self, repository: t.Any, snapshot: t.Any, target_snapshot: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT /_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg snapshot: path part ``snapshot``: ``str``, required
@@ -64,7 +64,7 @@ class SnapshotClient(NamespacedClient):
     async def create(self, repository: t.Any, snapshot: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg snapshot: path part ``snapshot``: ``str``, required
@@ -89,7 +89,7 @@ class SnapshotClient(NamespacedClient):
     async def create_repository(self, repository: t.Any, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``PUT|POST /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg body: request body (value), required
@@ -111,7 +111,7 @@ class SnapshotClient(NamespacedClient):
     async def delete(self, repository: t.Any, snapshot: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg snapshot: path part ``snapshot``: ``str``, required
@@ -132,7 +132,7 @@ class SnapshotClient(NamespacedClient):
     async def delete_repository(self, repository: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``DELETE /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``t.Union[str, t.Sequence[str]]``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional
@@ -161,7 +161,7 @@ class SnapshotClient(NamespacedClient):
     async def get(self, repository: t.Any, snapshot: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg snapshot: path part ``snapshot``: ``t.Union[str, t.Sequence[str]]``, required
@@ -193,7 +193,7 @@ class SnapshotClient(NamespacedClient):
     async def get_repository(self, repository: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_snapshot``, ``GET /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg local: query parameter ``local``: ``bool``, optional
@@ -222,7 +222,7 @@ class SnapshotClient(NamespacedClient):
     async def repository_analyze(self, repository: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_snapshot/{repository}/_analyze``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg blob_count: query parameter ``blob_count``: ``float``, optional
@@ -251,7 +251,7 @@ class SnapshotClient(NamespacedClient):
     async def restore(self, repository: t.Any, snapshot: t.Any, body: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_snapshot/{repository}/{snapshot}/_restore``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg snapshot: path part ``snapshot``: ``str``, required
@@ -274,7 +274,7 @@ class SnapshotClient(NamespacedClient):
     async def status(self, repository: t.Any = None, snapshot: t.Any = None, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``GET /_snapshot/_status``, ``GET /_snapshot/{repository}/_status``, ``GET /_snapshot/{repository}/{snapshot}/_status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, optional
         :arg snapshot: path part ``snapshot``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -297,7 +297,7 @@ class SnapshotClient(NamespacedClient):
     async def verify_repository(self, repository: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_snapshot/{repository}/_verify``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-snapshots.html>`_
 
         :arg repository: path part ``repository``: ``str``, required
         :arg master_timeout: query parameter ``master_timeout``: ``t.Union[str, int]``, optional

@@ -20,7 +20,7 @@ class TasksClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html>`_
 
         :arg task_id: path part ``task_id``: ``t.Union[str, int]``, optional
         :arg actions: query parameter ``actions``: ``t.Union[str, t.Sequence[str]]``, optional
@@ -44,7 +44,7 @@ class TasksClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html>`_
 
         :arg task_id: path part ``task_id``: ``str``, optional
         :arg timeout: query parameter ``timeout``: ``t.Union[str, int]``, optional
@@ -76,7 +76,7 @@ class TasksClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/tasks.html>`_
 
         :arg actions: query parameter ``actions``: ``t.Union[str, t.Sequence[str]]``, optional
         :arg detailed: query parameter ``detailed``: ``bool``, optional

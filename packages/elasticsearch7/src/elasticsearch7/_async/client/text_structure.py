@@ -27,7 +27,7 @@ class TextStructureClient(NamespacedClient):
     async def find_structure(self, body: t.Any, params: t.Any = None, headers: t.Any = None) -> t.Any:
         """``POST /_text_structure/find_structure``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/7.17/find-structure.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/7.17/find-structure.html>`_
 
         :arg body: request body (ndjson), required
         :arg charset: query parameter ``charset``: ``str``, optional

@@ -33,7 +33,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/aliases``, ``GET /_cat/aliases/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-alias.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-alias.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -115,7 +115,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/allocation``, ``GET /_cat/allocation/{node_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-allocation.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-allocation.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -197,7 +197,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/component_templates``, ``GET /_cat/component_templates/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-component-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-component-templates.html>`_
 
         :param name: ``str``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -277,7 +277,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/count``, ``GET /_cat/count/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-count.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-count.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -351,7 +351,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/fielddata``, ``GET /_cat/fielddata/{fields}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-fielddata.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-fielddata.html>`_
 
         :param fields: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -425,7 +425,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/health``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-health.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-health.html>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -483,7 +483,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> TextApiResponse:
         """``GET /_cat``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat.html>`_
         """
         _parts: t.Dict[str, str] = {}
         _path = "/_cat"
@@ -522,7 +522,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/indices``, ``GET /_cat/indices/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-indices.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-indices.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -612,7 +612,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/master``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-master.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-master.html>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -687,7 +687,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/data_frame/analytics``, ``GET /_cat/ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-dfanalytics.html>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -765,7 +765,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/datafeeds``, ``GET /_cat/ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-datafeeds.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-datafeeds.html>`_
 
         :param datafeed_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -843,7 +843,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/anomaly_detectors``, ``GET /_cat/ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-anomaly-detectors.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-anomaly-detectors.html>`_
 
         :param job_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -923,7 +923,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/ml/trained_models``, ``GET /_cat/ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-trained-model.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-trained-model.html>`_
 
         :param model_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1007,7 +1007,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodeattrs``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-nodeattrs.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-nodeattrs.html>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1083,7 +1083,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/nodes``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-nodes.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-nodes.html>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1161,7 +1161,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/pending_tasks``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-pending-tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-pending-tasks.html>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1237,7 +1237,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/plugins``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-plugins.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-plugins.html>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1316,7 +1316,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/recovery``, ``GET /_cat/recovery/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-recovery.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-recovery.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param active_only: ``bool``, optional; query parameter
@@ -1397,7 +1397,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/repositories``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-repositories.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-repositories.html>`_
 
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1478,7 +1478,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/segments``, ``GET /_cat/segments/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-segments.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-segments.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_closed: ``bool``, optional; query parameter
@@ -1574,7 +1574,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/shards``, ``GET /_cat/shards/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-shards.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-shards.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1653,7 +1653,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/snapshots``, ``GET /_cat/snapshots/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-snapshots.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-snapshots.html>`_
 
         :param repository: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1740,7 +1740,7 @@ class CatClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-tasks.html>`_
 
         :param actions: ``t.Sequence[str]``, optional; query parameter
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1829,7 +1829,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/templates``, ``GET /_cat/templates/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-templates.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-templates.html>`_
 
         :param name: ``str``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1911,7 +1911,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/thread_pool``, ``GET /_cat/thread_pool/{thread_pool_patterns}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-thread-pool.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-thread-pool.html>`_
 
         :param thread_pool_patterns: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param bytes: ``t.Union[t.Literal["b", "kb", "mb", "gb", "tb", "pb"], str]``, optional; query parameter
@@ -1994,7 +1994,7 @@ class CatClient(AsyncNamespacedClient):
     ) -> t.Union[ObjectApiResponse[t.Any], TextApiResponse]:
         """``GET /_cat/transforms``, ``GET /_cat/transforms/{transform_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-transforms.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cat-transforms.html>`_
 
         :param transform_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter

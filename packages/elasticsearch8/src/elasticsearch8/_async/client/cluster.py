@@ -31,7 +31,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_cluster/allocation/explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-allocation-explain.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-allocation-explain.html>`_
 
         :param current_node: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -103,7 +103,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -153,7 +153,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_cluster/voting_config_exclusions``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-cluster-post-voting-config-exclusions
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-cluster-post-voting-config-exclusions>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -201,7 +201,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -255,7 +255,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_component_template``, ``GET /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -319,7 +319,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-get-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-get-settings.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -382,7 +382,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/health``, ``GET /_cluster/health/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-health.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-health.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -461,7 +461,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_info/{target}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-info.html>`_
 
         :param target: ``t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str, t.Sequence[t.Union[t.Literal["_all", "http", "ingest", "thread_pool", "script"], str]]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -505,7 +505,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/pending_tasks``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-pending.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-pending.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -554,7 +554,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_cluster/voting_config_exclusions``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-cluster-post-voting-config-exclusions
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-cluster-post-voting-config-exclusions>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -614,7 +614,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_component_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-component-template.html>`_
 
         :param name: ``str``, required; path part
         :param template: ``t.Mapping[str, t.Any]``, required; body field
@@ -692,7 +692,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_cluster/settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-update-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-update-settings.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -753,7 +753,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_remote/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-remote-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-remote-info.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -800,7 +800,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_cluster/reroute``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-reroute.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-reroute.html>`_
 
         :param commands: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param dry_run: ``bool``, optional; query parameter
@@ -879,7 +879,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/state``, ``GET /_cluster/state/{metric}``, ``GET /_cluster/state/{metric}/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-state.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-state.html>`_
 
         :param metric: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -958,7 +958,7 @@ class ClusterClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_cluster/stats``, ``GET /_cluster/stats/nodes/{node_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-stats.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -24,7 +24,7 @@ class FeaturesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_features``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-features-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-features-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -69,7 +69,7 @@ class FeaturesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/reset-features-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/reset-features-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

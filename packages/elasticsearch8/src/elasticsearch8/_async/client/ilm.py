@@ -26,7 +26,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ilm/policy/{policy}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-delete-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-delete-lifecycle.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -78,7 +78,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_ilm/explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-explain-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-explain-lifecycle.html>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -132,7 +132,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ilm/policy/{policy}``, ``GET /_ilm/policy``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-get-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-get-lifecycle.html>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -183,7 +183,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ilm/status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-get-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-get-status.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -226,7 +226,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/migrate_to_data_tiers``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-migrate-to-data-tiers.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-migrate-to-data-tiers.html>`_
 
         :param dry_run: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -287,7 +287,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/move/{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-move-to-step.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-move-to-step.html>`_
 
         :param index: ``str``, required; path part
         :param current_step: ``t.Mapping[str, t.Any]``, required; body field
@@ -351,7 +351,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ilm/policy/{policy}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-put-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-put-lifecycle.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -410,7 +410,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ilm/remove``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-remove-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-remove-policy.html>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -453,7 +453,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ilm/retry``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-retry-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-retry-policy.html>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -497,7 +497,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-start.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-start.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -544,7 +544,7 @@ class IlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ilm/stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-stop.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ilm-stop.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -30,7 +30,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}/_block/{block}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/index-modules-blocks.html#add-index-block
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/index-modules-blocks.html#add-index-block>`_
 
         :param index: ``str``, required; path part
         :param block: ``t.Union[t.Literal["metadata", "read", "read_only", "write"], str]``, required; path part
@@ -101,7 +101,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_analyze``, ``GET|POST /{index}/_analyze``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-analyze
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-analyze>`_
 
         :param index: ``str``, optional; path part
         :param analyzer: ``str``, optional; body field
@@ -183,7 +183,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -234,7 +234,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_cache/clear``, ``POST /{index}/_cache/clear``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-clearcache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-clearcache.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -308,7 +308,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_clone/{target}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-clone-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-clone-index.html>`_
 
         :param index: ``str``, required; path part
         :param target: ``str``, required; path part
@@ -384,7 +384,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_close``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-close.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-close.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -452,7 +452,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-create-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-create-index.html>`_
 
         :param index: ``str``, required; path part
         :param aliases: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -524,7 +524,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-create-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-create-data-stream.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -578,7 +578,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html>`_
 
         :param source: ``str``, required; path part
         :param dest: ``str``, required; path part
@@ -636,7 +636,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/_stats``, ``GET /_data_stream/{name}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-stream-stats-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-stream-stats-api.html>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -690,7 +690,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-index.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -751,7 +751,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}/_alias/{name}``, ``DELETE /{index}/_aliases/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-alias.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-alias.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -806,7 +806,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_data_stream/{name}/_lifecycle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-delete-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-delete-lifecycle.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -860,7 +860,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-data-stream.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -912,7 +912,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_data_stream/{name}/_options``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-delete-data-stream-options
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-delete-data-stream-options>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -966,7 +966,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_index_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-template.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1019,7 +1019,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Deprecated since 7.8.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-template-v1.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-delete-template-v1.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1075,7 +1075,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-disk-usage.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-disk-usage.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1137,7 +1137,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_downsample/{target_index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-downsample-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-downsample-data-stream.html>`_
 
         :param index: ``str``, required; path part
         :param target_index: ``str``, required; path part
@@ -1202,7 +1202,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-exists.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-exists.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1268,7 +1268,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_alias/{name}``, ``HEAD /{index}/_alias/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-exists-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-exists-alias>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -1332,7 +1332,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_index_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-exists-index-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-exists-index-template>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1387,7 +1387,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> HeadApiResponse:
         """``HEAD /_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-template-exists-v1.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-template-exists-v1.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1441,7 +1441,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_lifecycle/explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-explain-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-explain-lifecycle.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1496,7 +1496,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/field-usage-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/field-usage-stats.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1557,7 +1557,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_flush``, ``POST|GET /{index}/_flush``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-flush.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-flush.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1625,7 +1625,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_forcemerge``, ``POST /{index}/_forcemerge``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-forcemerge.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-forcemerge.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1700,7 +1700,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-index.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1772,7 +1772,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_alias``, ``GET /_alias/{name}``, ``GET /{index}/_alias/{name}``, ``GET /{index}/_alias``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-alias.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-alias.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -1840,7 +1840,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/{name}/_lifecycle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-get-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-get-lifecycle.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1891,7 +1891,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_lifecycle/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-get-lifecycle-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/data-streams-get-lifecycle-stats.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1935,7 +1935,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream``, ``GET /_data_stream/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-data-stream.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1995,7 +1995,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/{name}/_options``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-get-data-stream-options
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-get-data-stream-options>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2045,7 +2045,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_data_stream/{name}/_settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-data-stream-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-data-stream-settings.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2097,7 +2097,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_mapping/field/{fields}``, ``GET /{index}/_mapping/field/{fields}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-field-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-field-mapping.html>`_
 
         :param fields: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -2165,7 +2165,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_index_template``, ``GET /_index_template/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-template.html>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2228,7 +2228,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_mapping``, ``GET /{index}/_mapping``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-mapping.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -2291,7 +2291,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2343,7 +2343,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_settings``, ``GET /{index}/_settings``, ``GET /{index}/_settings/{name}``, ``GET /_settings/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-settings.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -2422,7 +2422,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Deprecated since 7.8.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-template-v1.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-get-template-v1.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2480,7 +2480,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migrate-data-stream.html>`_
 
         :param reindex: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
@@ -2535,7 +2535,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_data_stream/_migrate/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-migrate-to-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-migrate-to-data-stream>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2585,7 +2585,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_data_stream/_modify``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-modify-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-modify-data-stream>`_
 
         :param actions: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2643,7 +2643,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_open``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-open-close.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-open-close.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -2705,7 +2705,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_data_stream/_promote/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-promote-data-stream
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-promote-data-stream>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2760,7 +2760,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_alias/{name}``, ``PUT|POST /{index}/_aliases/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-put-alias
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-put-alias>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param name: ``str``, required; path part
@@ -2843,7 +2843,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}/_lifecycle``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-put-data-lifecycle
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-put-data-lifecycle>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param data_retention: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -2916,7 +2916,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}/_options``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-update-data-stream-options
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-update-data-stream-options>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2983,7 +2983,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_data_stream/{name}/_settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-put-data-stream-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-put-data-stream-settings.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param settings: ``t.Mapping[str, t.Any]``, required; the request body
@@ -3061,7 +3061,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_index_template/{name}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-put-index-template
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-put-index-template>`_
 
         :param name: ``str``, required; path part
         :param allow_auto_create: ``bool``, optional; body field
@@ -3168,7 +3168,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_mapping``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-put-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-put-mapping.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3279,7 +3279,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_settings``, ``PUT /{index}/_settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-update-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-update-settings.html>`_
 
         :param settings: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code
@@ -3373,7 +3373,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Deprecated since 7.8.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-templates-v1.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-templates-v1.html>`_
 
         :param name: ``str``, required; path part
         :param aliases: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3455,7 +3455,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_recovery``, ``GET /{index}/_recovery``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-recovery.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-recovery.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param active_only: ``bool``, optional; query parameter
@@ -3519,7 +3519,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_refresh``, ``POST|GET /{index}/_refresh``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-refresh.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-refresh.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3578,7 +3578,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_reload_search_analyzers``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-reload-analyzers.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-reload-analyzers.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3638,7 +3638,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_resolve/cluster``, ``GET /_resolve/cluster/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-resolve-cluster-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-resolve-cluster-api.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3702,7 +3702,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_resolve/index/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-resolve-index-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-resolve-index-api.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3765,7 +3765,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{alias}/_rollover``, ``POST /{alias}/_rollover/{new_index}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-rollover-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-rollover-index.html>`_
 
         :param alias: ``str``, required; path part
         :param new_index: ``str``, optional; path part
@@ -3854,7 +3854,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_segments``, ``GET /{index}/_segments``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-segments.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-segments.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3916,7 +3916,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_shard_stores``, ``GET /{index}/_shard_stores``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-shards-stores.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-shards-stores.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3981,7 +3981,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_shrink/{target}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-shrink-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-shrink-index.html>`_
 
         :param index: ``str``, required; path part
         :param target: ``str``, required; path part
@@ -4055,7 +4055,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_index_template/_simulate_index/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-simulate-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-simulate-index.html>`_
 
         :param name: ``str``, required; path part
         :param cause: ``str``, optional; query parameter
@@ -4135,7 +4135,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_index_template/_simulate``, ``POST /_index_template/_simulate/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-simulate-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-simulate-template.html>`_
 
         :param name: ``str``, optional; path part
         :param allow_auto_create: ``bool``, optional; body field
@@ -4239,7 +4239,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_split/{target}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-split-index.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-split-index.html>`_
 
         :param index: ``str``, required; path part
         :param target: ``str``, required; path part
@@ -4317,7 +4317,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_stats``, ``GET /_stats/{metric}``, ``GET /{index}/_stats``, ``GET /{index}/_stats/{metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/indices-stats.html>`_
 
         :param metric: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -4405,7 +4405,7 @@ class IndicesClient(AsyncNamespacedClient):
 
         Deprecated since 7.14.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/unfreeze-index-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/unfreeze-index-api.html>`_
 
         :param index: ``str``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -4469,7 +4469,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_aliases``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-update-aliases
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-indices-update-aliases>`_
 
         :param actions: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -4539,7 +4539,7 @@ class IndicesClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_validate/query``, ``GET|POST /{index}/_validate/query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-validate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-validate.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param all_shards: ``bool``, optional; query parameter

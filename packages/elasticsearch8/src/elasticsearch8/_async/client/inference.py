@@ -27,7 +27,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> BinaryApiResponse:
         """``POST /_inference/chat_completion/{inference_id}/_stream``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/chat-completion-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/chat-completion-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param chat_completion_request: ``t.Mapping[str, t.Any]``, required; the request body
@@ -89,7 +89,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/completion/{inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -153,7 +153,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_inference/{inference_id}``, ``DELETE /_inference/{task_type}/{inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str]``, optional; path part
@@ -209,7 +209,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_inference``, ``GET /_inference/{inference_id}``, ``GET /_inference/{task_type}/{inference_id}``, ``GET /_inference/{task_type}/_all``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-inference-api.html>`_
 
         :param inference_id: ``str``, optional; path part
         :param task_type: ``t.Union[t.Literal["sparse_embedding", "text_embedding", "rerank", "completion", "chat_completion"], str]``, optional; path part
@@ -269,7 +269,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/{inference_id}``, ``POST /_inference/{task_type}/{inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -346,7 +346,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{inference_id}``, ``PUT /_inference/{task_type}/{inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body
@@ -417,7 +417,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{alibabacloud_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-alibabacloud-ai-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-alibabacloud-ai-search.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "rerank", "space_embedding", "text_embedding"], str]``, required; path part
         :param alibabacloud_inference_id: ``str``, required; path part
@@ -496,7 +496,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{amazonbedrock_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-amazon-bedrock.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-amazon-bedrock.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param amazonbedrock_inference_id: ``str``, required; path part
@@ -575,7 +575,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{amazonsagemaker_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion", "sparse_embedding", "rerank"], str]``, required; path part
         :param amazonsagemaker_inference_id: ``str``, required; path part
@@ -654,7 +654,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{anthropic_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-anthropic.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-anthropic.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion"], str]``, required; path part
         :param anthropic_inference_id: ``str``, required; path part
@@ -733,7 +733,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{azureaistudio_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-azure-ai-studio.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-azure-ai-studio.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param azureaistudio_inference_id: ``str``, required; path part
@@ -812,7 +812,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{azureopenai_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-azure-openai.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-azure-openai.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param azureopenai_inference_id: ``str``, required; path part
@@ -891,7 +891,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{cohere_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-cohere.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-cohere.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "rerank", "text_embedding"], str]``, required; path part
         :param cohere_inference_id: ``str``, required; path part
@@ -969,7 +969,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{custom_inference_id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "sparse_embedding", "rerank", "completion"], str]``, required; path part
         :param custom_inference_id: ``str``, required; path part
@@ -1044,7 +1044,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{deepseek_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-deepseek.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-deepseek.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "chat_completion"], str]``, required; path part
         :param deepseek_inference_id: ``str``, required; path part
@@ -1120,7 +1120,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{elasticsearch_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-elasticsearch.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-elasticsearch.html>`_
 
         :param task_type: ``t.Union[t.Literal["rerank", "sparse_embedding", "text_embedding"], str]``, required; path part
         :param elasticsearch_inference_id: ``str``, required; path part
@@ -1200,7 +1200,7 @@ class InferenceClient(AsyncNamespacedClient):
 
         Deprecated since 8.16.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-elser.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-elser.html>`_
 
         :param task_type: ``t.Union[t.Literal["sparse_embedding"], str]``, required; path part
         :param elser_inference_id: ``str``, required; path part
@@ -1275,7 +1275,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{googleaistudio_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-google-ai-studio.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-google-ai-studio.html>`_
 
         :param task_type: ``t.Union[t.Literal["completion", "text_embedding"], str]``, required; path part
         :param googleaistudio_inference_id: ``str``, required; path part
@@ -1351,7 +1351,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{googlevertexai_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-google-vertex-ai.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-google-vertex-ai.html>`_
 
         :param task_type: ``t.Union[t.Literal["rerank", "text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param googlevertexai_inference_id: ``str``, required; path part
@@ -1430,7 +1430,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{huggingface_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-hugging-face.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-hugging-face.html>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "rerank", "text_embedding"], str]``, required; path part
         :param huggingface_inference_id: ``str``, required; path part
@@ -1509,7 +1509,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{jinaai_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-jinaai.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-jinaai.html>`_
 
         :param task_type: ``t.Union[t.Literal["rerank", "text_embedding"], str]``, required; path part
         :param jinaai_inference_id: ``str``, required; path part
@@ -1587,7 +1587,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{mistral_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-mistral.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-mistral.html>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "completion", "chat_completion"], str]``, required; path part
         :param mistral_inference_id: ``str``, required; path part
@@ -1663,7 +1663,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{openai_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-openai.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-openai.html>`_
 
         :param task_type: ``t.Union[t.Literal["chat_completion", "completion", "text_embedding"], str]``, required; path part
         :param openai_inference_id: ``str``, required; path part
@@ -1742,7 +1742,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{voyageai_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-voyageai.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-voyageai.html>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "rerank"], str]``, required; path part
         :param voyageai_inference_id: ``str``, required; path part
@@ -1819,7 +1819,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{task_type}/{watsonx_inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-watsonx-ai.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-service-watsonx-ai.html>`_
 
         :param task_type: ``t.Union[t.Literal["text_embedding", "rerank"], str]``, required; path part
         :param watsonx_inference_id: ``str``, required; path part
@@ -1890,7 +1890,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/rerank/{inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -1960,7 +1960,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/sparse_embedding/{inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -2025,7 +2025,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> BinaryApiResponse:
         """``POST /_inference/completion/{inference_id}/_stream``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stream-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stream-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -2091,7 +2091,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_inference/text_embedding/{inference_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param input: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -2158,7 +2158,7 @@ class InferenceClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_inference/{inference_id}/_update``, ``PUT /_inference/{task_type}/{inference_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-inference-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-inference-api.html>`_
 
         :param inference_id: ``str``, required; path part
         :param inference_config: ``t.Mapping[str, t.Any]``, required; the request body

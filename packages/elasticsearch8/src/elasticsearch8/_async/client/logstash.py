@@ -24,7 +24,7 @@ class LogstashClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/logstash-api-delete-pipeline.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/logstash-api-delete-pipeline.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -67,7 +67,7 @@ class LogstashClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_logstash/pipeline``, ``GET /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/logstash-api-get-pipeline.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/logstash-api-get-pipeline.html>`_
 
         :param id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -115,7 +115,7 @@ class LogstashClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_logstash/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/logstash-api-put-pipeline.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/logstash-api-put-pipeline.html>`_
 
         :param id: ``str``, required; path part
         :param pipeline: ``t.Mapping[str, t.Any]``, required; the request body

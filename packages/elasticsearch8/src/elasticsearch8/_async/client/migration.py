@@ -24,7 +24,7 @@ class MigrationClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_migration/deprecations``, ``GET /{index}/_migration/deprecations``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migration-api-deprecation.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/migration-api-deprecation.html>`_
 
         :param index: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -69,7 +69,7 @@ class MigrationClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_migration/system_features``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/feature-migration-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/feature-migration-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -108,7 +108,7 @@ class MigrationClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_migration/system_features``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/feature-migration-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/feature-migration-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

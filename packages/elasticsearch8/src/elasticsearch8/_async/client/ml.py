@@ -31,7 +31,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/cache/_clear``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-trained-model-deployment-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-trained-model-deployment-cache.html>`_
 
         :param model_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -78,7 +78,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_close``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-close-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-close-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -139,7 +139,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -183,7 +183,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}/events/{event_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-event.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param event_id: ``str``, required; path part
@@ -230,7 +230,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-job.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param job_id: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -278,7 +278,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -328,7 +328,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -377,7 +377,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/_delete_expired_data/{job_id}``, ``DELETE /_ml/_delete_expired_data``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-expired-data.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-expired-data.html>`_
 
         :param job_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -438,7 +438,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-filter.html>`_
 
         :param filter_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -484,7 +484,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}/_forecast``, ``DELETE /_ml/anomaly_detectors/{job_id}/_forecast/{forecast_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-forecast.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-forecast.html>`_
 
         :param job_id: ``str``, required; path part
         :param forecast_id: ``str``, optional; path part
@@ -542,7 +542,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param delete_user_annotations: ``bool``, optional; query parameter
@@ -595,7 +595,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -643,7 +643,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models.html>`_
 
         :param model_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -693,7 +693,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models-aliases.html>`_
 
         :param model_id: ``str``, required; path part
         :param model_alias: ``str``, required; path part
@@ -742,7 +742,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_estimate_model_memory``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-estimate-model-memory.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-estimate-model-memory.html>`_
 
         :param analysis_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -801,7 +801,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/_evaluate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/evaluate-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/evaluate-dfanalytics.html>`_
 
         :param evaluation: ``t.Mapping[str, t.Any]``, required; body field
         :param index: ``str``, required; body field
@@ -870,7 +870,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/data_frame/analytics/_explain``, ``GET|POST /_ml/data_frame/analytics/{id}/_explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/explain-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/explain-dfanalytics.html>`_
 
         :param id: ``str``, optional; path part
         :param allow_lazy_start: ``bool``, optional; body field
@@ -955,7 +955,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_flush``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-flush-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-flush-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param advance_time: ``t.Union[str, int]``, optional; body field
@@ -1026,7 +1026,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_forecast``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-forecast.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-forecast.html>`_
 
         :param job_id: ``str``, required; path part
         :param duration: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -1099,7 +1099,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets/{timestamp}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-bucket.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-bucket.html>`_
 
         :param job_id: ``str``, required; path part
         :param timestamp: ``t.Union[str, int]``, optional; path part
@@ -1195,7 +1195,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar-event.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param end: ``t.Union[str, int]``, optional; query parameter
@@ -1257,7 +1257,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/calendars``, ``GET|POST /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar.html>`_
 
         :param calendar_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1327,7 +1327,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories/{category_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-category.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-category.html>`_
 
         :param job_id: ``str``, required; path part
         :param category_id: ``str``, optional; path part
@@ -1401,7 +1401,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/data_frame/analytics/{id}``, ``GET /_ml/data_frame/analytics``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics.html>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1463,7 +1463,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/data_frame/analytics/_stats``, ``GET /_ml/data_frame/analytics/{id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics-stats.html>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1522,7 +1522,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/datafeeds/{datafeed_id}/_stats``, ``GET /_ml/datafeeds/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed-stats.html>`_
 
         :param datafeed_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1573,7 +1573,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/datafeeds/{datafeed_id}``, ``GET /_ml/datafeeds``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed.html>`_
 
         :param datafeed_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1627,7 +1627,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/filters``, ``GET /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-filter.html>`_
 
         :param filter_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1689,7 +1689,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/influencers``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-influencer.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-influencer.html>`_
 
         :param job_id: ``str``, required; path part
         :param desc: ``bool``, optional; query parameter
@@ -1769,7 +1769,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/_stats``, ``GET /_ml/anomaly_detectors/{job_id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-stats.html>`_
 
         :param job_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1820,7 +1820,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/{job_id}``, ``GET /_ml/anomaly_detectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job.html>`_
 
         :param job_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1874,7 +1874,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/memory/_stats``, ``GET /_ml/memory/{node_id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-memory.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-memory.html>`_
 
         :param node_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1928,7 +1928,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-model-snapshot-upgrade-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-model-snapshot-upgrade-stats.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -1986,7 +1986,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, optional; path part
@@ -2076,7 +2076,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/overall_buckets``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-overall-buckets.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-overall-buckets.html>`_
 
         :param job_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -2159,7 +2159,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/records``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-record.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-record.html>`_
 
         :param job_id: ``str``, required; path part
         :param desc: ``bool``, optional; body field
@@ -2249,7 +2249,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/trained_models/{model_id}``, ``GET /_ml/trained_models``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models.html>`_
 
         :param model_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -2322,7 +2322,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/trained_models/{model_id}/_stats``, ``GET /_ml/trained_models/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models-stats.html>`_
 
         :param model_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -2381,7 +2381,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/_infer``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-trained-model.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-trained-model.html>`_
 
         :param model_id: ``str``, required; path part
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
@@ -2441,7 +2441,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-info.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2483,7 +2483,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_open``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-open-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-open-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2540,7 +2540,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-calendar-event.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param events: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
@@ -2601,7 +2601,7 @@ class MlClient(AsyncNamespacedClient):
 
         Deprecated since 7.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-data.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-data.html>`_
 
         :param job_id: ``str``, required; path part
         :param data: ``t.Sequence[t.Any]``, required; the request body
@@ -2664,7 +2664,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/data_frame/analytics/_preview``, ``GET|POST /_ml/data_frame/analytics/{id}/_preview``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/preview-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/preview-dfanalytics.html>`_
 
         :param id: ``str``, optional; path part
         :param config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2727,7 +2727,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/datafeeds/{datafeed_id}/_preview``, ``GET|POST /_ml/datafeeds/_preview``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-preview-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-preview-datafeed.html>`_
 
         :param datafeed_id: ``str``, optional; path part
         :param datafeed_config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2797,7 +2797,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -2856,7 +2856,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar-job.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param job_id: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -2914,7 +2914,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param analysis: ``t.Mapping[str, t.Any]``, required; body field
@@ -3024,7 +3024,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3137,7 +3137,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-filter.html>`_
 
         :param filter_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -3213,7 +3213,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param analysis_config: ``t.Mapping[str, t.Any]``, required; body field
@@ -3338,7 +3338,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models.html>`_
 
         :param model_id: ``str``, required; path part
         :param compressed_definition: ``str``, optional; body field
@@ -3429,7 +3429,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models-aliases.html>`_
 
         :param model_id: ``str``, required; path part
         :param model_alias: ``str``, required; path part
@@ -3483,7 +3483,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/definition/{part}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-definition-part.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-definition-part.html>`_
 
         :param model_id: ``str``, required; path part
         :param part: ``int``, required; path part
@@ -3555,7 +3555,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/vocabulary``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-vocabulary.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-vocabulary.html>`_
 
         :param model_id: ``str``, required; path part
         :param vocabulary: ``t.Sequence[str]``, required; body field
@@ -3618,7 +3618,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_reset``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-reset-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-reset-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param delete_user_annotations: ``bool``, optional; query parameter
@@ -3670,7 +3670,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_revert``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-revert-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-revert-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -3729,7 +3729,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/set_upgrade_mode``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-set-upgrade-mode.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-set-upgrade-mode.html>`_
 
         :param enabled: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -3777,7 +3777,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3836,7 +3836,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-start-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-start-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param end: ``t.Union[str, int]``, optional; body field
@@ -3907,7 +3907,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-trained-model-deployment.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-trained-model-deployment.html>`_
 
         :param model_id: ``str``, required; path part
         :param adaptive_allocations: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3990,7 +3990,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4055,7 +4055,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-stop-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-stop-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4120,7 +4120,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-trained-model-deployment.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-trained-model-deployment.html>`_
 
         :param model_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4186,7 +4186,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-data-frame-analytics>`_
 
         :param id: ``str``, required; path part
         :param allow_lazy_start: ``bool``, optional; body field
@@ -4267,7 +4267,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -4375,7 +4375,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/filters/{filter_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-filter.html>`_
 
         :param filter_id: ``str``, required; path part
         :param add_items: ``t.Sequence[str]``, optional; body field
@@ -4450,7 +4450,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param allow_lazy_open: ``bool``, optional; body field
@@ -4549,7 +4549,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -4611,7 +4611,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-trained-model-deployment
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-trained-model-deployment>`_
 
         :param model_id: ``str``, required; path part
         :param adaptive_allocations: ``t.Mapping[str, t.Any]``, optional; body field
@@ -4672,7 +4672,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-upgrade-job-model-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-upgrade-job-model-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -4733,7 +4733,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_validate``
 
-        Reference: https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html
+        Reference: `<https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html>`_
 
         :param analysis_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param analysis_limits: ``t.Mapping[str, t.Any]``, optional; body field
@@ -4809,7 +4809,7 @@ class MlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_validate/detector``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8>`_
 
         :param detector: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code

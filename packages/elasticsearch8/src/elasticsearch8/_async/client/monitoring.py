@@ -28,7 +28,7 @@ class MonitoringClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_monitoring/bulk``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8>`_
 
         :param interval: ``t.Union[str, t.Literal[-1, 0]]``, required; query parameter
         :param operations: ``t.Sequence[t.Any]``, required; the request body

@@ -27,7 +27,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-cache-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-cache-stats.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -82,7 +82,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-clear-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-clear-cache.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -147,7 +147,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/{snapshot}/_mount``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-mount-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-mount-snapshot.html>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -224,7 +224,7 @@ class SearchableSnapshotsClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_searchable_snapshots/stats``, ``GET /{index}/_searchable_snapshots/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/searchable-snapshots-api-stats.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -28,7 +28,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/profile/_activate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-activate-user-profile.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-activate-user-profile.html>`_
 
         :param grant_type: ``t.Union[t.Literal["password", "access_token"], str]``, required; body field
         :param access_token: ``str``, optional; body field
@@ -88,7 +88,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/_authenticate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-authenticate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-authenticate.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -130,7 +130,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-bulk-delete-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-bulk-delete-role.html>`_
 
         :param names: ``t.Sequence[str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -187,7 +187,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-bulk-put-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-bulk-put-role.html>`_
 
         :param roles: ``t.Mapping[str, t.Mapping[str, t.Any]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -246,7 +246,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/_bulk_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-bulk-update-api-keys.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-bulk-update-api-keys.html>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -311,7 +311,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_password``, ``PUT|POST /_security/user/_password``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-change-password.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-change-password.html>`_
 
         :param username: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -373,7 +373,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/{ids}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-api-key-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-api-key-cache.html>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -416,7 +416,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/privilege/{application}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-privilege-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-privilege-cache.html>`_
 
         :param application: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -460,7 +460,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/realm/{realms}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-cache.html>`_
 
         :param realms: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -506,7 +506,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/role/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-role-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-role-cache.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -551,7 +551,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/service/{namespace}/{service}/credential/token/{name}/_clear_cache``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-service-token-caches.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-clear-service-token-caches.html>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -605,7 +605,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-create-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-create-api-key.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param expiration: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -671,7 +671,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/cross_cluster/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-create-cross-cluster-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-create-cross-cluster-api-key.html>`_
 
         :param access: ``t.Mapping[str, t.Any]``, required; body field
         :param name: ``str``, required; body field
@@ -737,7 +737,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/service/{namespace}/{service}/credential/token/{name}``, ``POST /_security/service/{namespace}/{service}/credential/token``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-create-service-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-create-service-token.html>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -795,7 +795,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/delegate_pki``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delegate-pki-authentication.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delegate-pki-authentication.html>`_
 
         :param x509_certificate_chain: ``t.Sequence[str]``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -849,7 +849,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-privilege.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-privilege.html>`_
 
         :param application: ``str``, required; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -899,7 +899,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-role.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -946,7 +946,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-role-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-role-mapping.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -995,7 +995,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/service/{namespace}/{service}/credential/token/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-service-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-service-token.html>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -1048,7 +1048,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/user/{username}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-delete-user.html>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1095,7 +1095,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_disable``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-disable-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-disable-user.html>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1142,7 +1142,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_disable``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-disable-user-profile.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-disable-user-profile.html>`_
 
         :param uid: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1189,7 +1189,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}/_enable``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-enable-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-enable-user.html>`_
 
         :param username: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1236,7 +1236,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_enable``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-enable-user-profile.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-enable-user-profile.html>`_
 
         :param uid: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1281,7 +1281,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/enroll/kibana``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-kibana-enrollment.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-kibana-enrollment.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1320,7 +1320,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/enroll/node``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-node-enrollment.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-node-enrollment.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1367,7 +1367,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-api-key.html>`_
 
         :param active_only: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1430,7 +1430,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/privilege/_builtin``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-builtin-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-builtin-privileges.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1471,7 +1471,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/privilege``, ``GET /_security/privilege/{application}``, ``GET /_security/privilege/{application}/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-privileges.html>`_
 
         :param application: ``str``, optional; path part
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -1521,7 +1521,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/role/{name}``, ``GET /_security/role``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-role.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1567,7 +1567,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/role_mapping/{name}``, ``GET /_security/role_mapping``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-role-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-role-mapping.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1614,7 +1614,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/service/{namespace}/{service}``, ``GET /_security/service/{namespace}``, ``GET /_security/service``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-service-accounts.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-service-accounts.html>`_
 
         :param namespace: ``str``, optional; path part
         :param service: ``str``, optional; path part
@@ -1665,7 +1665,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/service/{namespace}/{service}/credential``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-service-credentials.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-service-credentials.html>`_
 
         :param namespace: ``str``, required; path part
         :param service: ``str``, required; path part
@@ -1711,7 +1711,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-settings.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1760,7 +1760,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-token.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1826,7 +1826,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/user/{username}``, ``GET /_security/user``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-user.html>`_
 
         :param username: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1874,7 +1874,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/user/_privileges``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-user-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-user-privileges.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1915,7 +1915,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/profile/{uid}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-user-profile.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-get-user-profile.html>`_
 
         :param uid: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param data: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1968,7 +1968,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/api_key/grant``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-grant-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-grant-api-key.html>`_
 
         :param api_key: ``t.Mapping[str, t.Any]``, required; body field
         :param grant_type: ``t.Union[t.Literal["access_token", "password"], str]``, required; body field
@@ -2044,7 +2044,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/user/_has_privileges``, ``GET|POST /_security/user/{user}/_has_privileges``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-has-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-has-privileges.html>`_
 
         :param user: ``str``, optional; path part
         :param application: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2108,7 +2108,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/profile/_has_privileges``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-has-privileges-user-profile.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-has-privileges-user-profile.html>`_
 
         :param privileges: ``t.Mapping[str, t.Any]``, required; body field
         :param uids: ``t.Sequence[str]``, required; body field
@@ -2171,7 +2171,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-invalidate-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-invalidate-api-key.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2240,7 +2240,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_security/oauth2/token``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-invalidate-token.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-invalidate-token.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2303,7 +2303,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/authenticate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-oidc-authenticate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-oidc-authenticate.html>`_
 
         :param nonce: ``str``, required; body field
         :param redirect_uri: ``str``, required; body field
@@ -2370,7 +2370,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/logout``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-oidc-logout.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-oidc-logout.html>`_
 
         :param token: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -2430,7 +2430,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/oidc/prepare``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-oidc-prepare-authentication.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-oidc-prepare-authentication.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2494,7 +2494,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/privilege``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-privileges.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-privileges.html>`_
 
         :param privileges: ``t.Mapping[str, t.Mapping[str, t.Mapping[str, t.Any]]]``, required; the request body
         :param body: ``t.Mapping[str, t.Mapping[str, t.Mapping[str, t.Any]]]``, optional; the whole body, for older code
@@ -2561,7 +2561,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/role/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-role.html>`_
 
         :param name: ``str``, required; path part
         :param applications: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2652,7 +2652,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/role_mapping/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-role-mapping.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-role-mapping.html>`_
 
         :param name: ``str``, required; path part
         :param enabled: ``bool``, optional; body field
@@ -2732,7 +2732,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/user/{username}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-put-user.html>`_
 
         :param username: ``str``, required; path part
         :param email: ``t.Union[str, None]``, optional; body field
@@ -2816,7 +2816,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/api_key``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-query-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-query-api-key.html>`_
 
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
         :param aggs: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -2903,7 +2903,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/role``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-query-role.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-query-role.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2976,7 +2976,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/_query/user``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-query-user.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-query-user.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3049,7 +3049,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/authenticate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-authenticate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-authenticate.html>`_
 
         :param content: ``str``, required; body field
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
@@ -3113,7 +3113,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/complete_logout``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-complete-logout.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-complete-logout.html>`_
 
         :param ids: ``t.Union[str, t.Sequence[str]]``, required; body field
         :param realm: ``str``, required; body field
@@ -3179,7 +3179,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/invalidate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-invalidate.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-invalidate.html>`_
 
         :param query_string: ``str``, required; body field
         :param acs: ``str``, optional; body field
@@ -3239,7 +3239,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/logout``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-logout.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-logout.html>`_
 
         :param token: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3297,7 +3297,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_security/saml/prepare``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-prepare-authentication.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-prepare-authentication.html>`_
 
         :param acs: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3353,7 +3353,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_security/saml/metadata/{realm_name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-sp-metadata.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-saml-sp-metadata.html>`_
 
         :param realm_name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3400,7 +3400,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_security/profile/_suggest``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-suggest-user-profile.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-suggest-user-profile.html>`_
 
         :param data: ``t.Union[str, t.Sequence[str]]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3465,7 +3465,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/api_key/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-api-key.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3530,7 +3530,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/cross_cluster/api_key/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-cross-cluster-api-key.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-cross-cluster-api-key.html>`_
 
         :param id: ``str``, required; path part
         :param access: ``t.Mapping[str, t.Any]``, required; body field
@@ -3596,7 +3596,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_security/settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-settings.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -3664,7 +3664,7 @@ class SecurityClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_security/profile/{uid}/_data``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-user-profile-data.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/security-api-update-user-profile-data.html>`_
 
         :param uid: ``str``, required; path part
         :param data: ``t.Mapping[str, t.Any]``, optional; body field

@@ -33,7 +33,7 @@ class SimulateClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/simulate-ingest-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/simulate-ingest-api.html>`_
 
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
         :param index: ``str``, optional; path part

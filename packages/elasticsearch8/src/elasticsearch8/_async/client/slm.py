@@ -26,7 +26,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_slm/policy/{policy_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-delete-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-delete-policy.html>`_
 
         :param policy_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -77,7 +77,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_slm/policy/{policy_id}/_execute``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-execute-lifecycle.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-execute-lifecycle.html>`_
 
         :param policy_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -127,7 +127,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_slm/_execute_retention``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-execute-retention.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-execute-retention.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -175,7 +175,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_slm/policy/{policy_id}``, ``GET /_slm/policy``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-get-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-get-policy.html>`_
 
         :param policy_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -228,7 +228,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_slm/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-get-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-get-stats.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -275,7 +275,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_slm/status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-get-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-get-status.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -329,7 +329,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_slm/policy/{policy_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-put-policy.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-put-policy.html>`_
 
         :param policy_id: ``str``, required; path part
         :param config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -401,7 +401,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_slm/start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-start.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-start.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -448,7 +448,7 @@ class SlmClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_slm/stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-stop.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/slm-api-stop.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

@@ -26,7 +26,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/_cleanup``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clean-up-snapshot-repo-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clean-up-snapshot-repo-api.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -80,7 +80,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clone-snapshot-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clone-snapshot-api.html>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -155,7 +155,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-snapshot-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-snapshot-api.html>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -242,7 +242,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-snapshot-repo-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-snapshot-repo-api.html>`_
 
         :param name: ``str``, required; path part
         :param repository: ``t.Mapping[str, t.Any]``, required; the request body
@@ -309,7 +309,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-snapshot-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-snapshot-api.html>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -363,7 +363,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-snapshot-repo-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-snapshot-repo-api.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -426,7 +426,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_snapshot/{repository}/{snapshot}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-snapshot-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-snapshot-api.html>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -513,7 +513,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_snapshot``, ``GET /_snapshot/{repository}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-snapshot-repo-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-snapshot-repo-api.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -577,7 +577,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/_analyze``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/repo-analysis-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/repo-analysis-api.html>`_
 
         :param name: ``str``, required; path part
         :param blob_count: ``int``, optional; query parameter
@@ -666,7 +666,7 @@ class SnapshotClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/verify-repo-integrity-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/verify-repo-integrity-api.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param blob_thread_pool_concurrency: ``int``, optional; query parameter
@@ -748,7 +748,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/{snapshot}/_restore``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/restore-snapshot-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/restore-snapshot-api.html>`_
 
         :param repository: ``str``, required; path part
         :param snapshot: ``str``, required; path part
@@ -842,7 +842,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_snapshot/_status``, ``GET /_snapshot/{repository}/_status``, ``GET /_snapshot/{repository}/{snapshot}/_status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-snapshot-status-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-snapshot-status-api.html>`_
 
         :param repository: ``str``, optional; path part
         :param snapshot: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -900,7 +900,7 @@ class SnapshotClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_snapshot/{repository}/_verify``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/verify-snapshot-repo-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/verify-snapshot-repo-api.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -25,7 +25,7 @@ class SqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_sql/close``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-sql-cursor-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-sql-cursor-api.html>`_
 
         :param cursor: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -77,7 +77,7 @@ class SqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_sql/async/delete/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-async-sql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-async-sql-search-api.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -124,7 +124,7 @@ class SqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_sql/async/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-async-sql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-async-sql-search-api.html>`_
 
         :param id: ``str``, required; path part
         :param delimiter: ``str``, optional; query parameter
@@ -179,7 +179,7 @@ class SqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_sql/async/status/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-async-sql-search-status-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-async-sql-search-status-api.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -240,7 +240,7 @@ class SqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_sql``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/sql-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/sql-search-api.html>`_
 
         :param allow_partial_search_results: ``bool``, optional; body field
         :param catalog: ``str``, optional; body field
@@ -345,7 +345,7 @@ class SqlClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_sql/translate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/sql-translate-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/sql-translate-api.html>`_
 
         :param query: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter

@@ -30,7 +30,7 @@ class TasksClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/tasks.html>`_
 
         :param task_id: ``t.Union[str, int]``, optional; path part
         :param actions: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -93,7 +93,7 @@ class TasksClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/tasks.html>`_
 
         :param task_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -151,7 +151,7 @@ class TasksClient(AsyncNamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/tasks.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/tasks.html>`_
 
         :param actions: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param detailed: ``bool``, optional; query parameter

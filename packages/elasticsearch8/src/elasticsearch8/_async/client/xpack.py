@@ -25,7 +25,7 @@ class XPackClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_xpack``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/info-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/info-api.html>`_
 
         :param accept_enterprise: ``bool``, optional; query parameter
         :param categories: ``t.Sequence[t.Union[t.Literal["build", "features", "license"], str]]``, optional; query parameter
@@ -71,7 +71,7 @@ class XPackClient(AsyncNamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_xpack/usage``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/group/endpoint-xpack
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/group/endpoint-xpack>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

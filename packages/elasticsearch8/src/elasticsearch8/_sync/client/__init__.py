@@ -197,7 +197,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|PUT /_bulk``, ``POST|PUT /{index}/_bulk``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-bulk.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-bulk.html>`_
 
         :param operations: ``t.Sequence[t.Any]``, required; the request body
         :param body: ``t.Sequence[t.Any]``, optional; the whole body, for older code
@@ -299,7 +299,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://github.com/elastic/elasticsearch/blob/8.19/rest-api-spec/src/yamlRestTest/resources/rest-api-spec/test/README.asciidoc#require-or-skip-api-capabilities
+        Reference: `<https://github.com/elastic/elasticsearch/blob/8.19/rest-api-spec/src/yamlRestTest/resources/rest-api-spec/test/README.asciidoc#require-or-skip-api-capabilities>`_
 
         :param capabilities: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -360,7 +360,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_search/scroll``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-scroll-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-scroll-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -414,7 +414,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_pit``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/point-in-time-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/point-in-time-api.html>`_
 
         :param id: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -483,7 +483,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST|GET /_count``, ``POST|GET /{index}/_count``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-count.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-count.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -597,7 +597,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_create/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-index_.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-index_.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -695,7 +695,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /{index}/_doc/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-delete.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-delete.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -798,7 +798,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_delete_by_query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-delete-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-delete-by-query.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -946,7 +946,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_delete_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-delete-by-query.html#docs-delete-by-query-rethrottle
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-delete-by-query.html#docs-delete-by-query-rethrottle>`_
 
         :param task_id: ``t.Union[str, int]``, required; path part
         :param requests_per_second: ``float``, required; query parameter
@@ -997,7 +997,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_scripts/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-stored-script-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-stored-script-api.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1058,7 +1058,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> HeadApiResponse:
         """``HEAD /{index}/_doc/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1145,7 +1145,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> HeadApiResponse:
         """``HEAD /{index}/_source/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1234,7 +1234,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_explain/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-explain.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-explain.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1340,7 +1340,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_field_caps``, ``GET|POST /{index}/_field_caps``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-field-caps.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-field-caps.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -1438,7 +1438,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_doc/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1519,7 +1519,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_scripts/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-stored-script-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-stored-script-api.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1565,7 +1565,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_script_context``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-script-contexts-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-script-contexts-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1605,7 +1605,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_script_language``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-script-languages-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-script-languages-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1656,7 +1656,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_source/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-get.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -1733,7 +1733,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_health_report``, ``GET /_health_report/{feature}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/health-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/health-api.html>`_
 
         :param feature: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1805,7 +1805,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /{index}/_doc/{id}``, ``POST /{index}/_doc``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-index_.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-index_.html>`_
 
         :param index: ``str``, required; path part
         :param document: ``t.Any``, required; the request body
@@ -1907,7 +1907,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rest-api-root.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rest-api-root.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -1958,7 +1958,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Stability: experimental. Deprecated since 8.4.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/knn-search-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/knn-search-api.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param knn: ``t.Mapping[str, t.Any]``, required; body field
@@ -2045,7 +2045,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_mget``, ``GET|POST /{index}/_mget``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-multi-get.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-multi-get.html>`_
 
         :param index: ``str``, optional; path part
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2147,7 +2147,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch``, ``GET|POST /{index}/_msearch``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-multi-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-multi-search.html>`_
 
         :param searches: ``t.Sequence[t.Mapping[str, t.Any]]``, required; the request body
         :param body: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; the whole body, for older code
@@ -2252,7 +2252,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_msearch/template``, ``GET|POST /{index}/_msearch/template``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/multi-search-template.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/multi-search-template.html>`_
 
         :param search_templates: ``t.Sequence[t.Mapping[str, t.Any]]``, required; the request body
         :param body: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; the whole body, for older code
@@ -2340,7 +2340,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_mtermvectors``, ``GET|POST /{index}/_mtermvectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-multi-termvectors.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-multi-termvectors.html>`_
 
         :param index: ``str``, optional; path part
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; body field
@@ -2444,7 +2444,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_pit``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/point-in-time-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/point-in-time-api.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param keep_alive: ``t.Union[str, t.Literal[-1, 0]]``, required; query parameter
@@ -2522,7 +2522,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> bool:
         """``HEAD /``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2571,7 +2571,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_scripts/{id}``, ``PUT|POST /_scripts/{id}/{context}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-stored-script-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-stored-script-api.html>`_
 
         :param id: ``str``, required; path part
         :param script: ``t.Mapping[str, t.Any]``, required; body field
@@ -2646,7 +2646,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_rank_eval``, ``GET|POST /{index}/_rank_eval``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-rank-eval.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-rank-eval.html>`_
 
         :param requests: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -2733,7 +2733,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_reindex``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-reindex.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-reindex.html>`_
 
         :param dest: ``t.Mapping[str, t.Any]``, required; body field
         :param source: ``t.Mapping[str, t.Any]``, required; body field
@@ -2825,7 +2825,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_reindex/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-reindex.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-reindex.html>`_
 
         :param task_id: ``str``, required; path part
         :param requests_per_second: ``float``, required; query parameter
@@ -2878,7 +2878,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_render/template``, ``GET|POST /_render/template/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/render-search-template-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/render-search-template-api.html>`_
 
         :param id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2946,7 +2946,7 @@ class Elasticsearch(ElasticsearchBase):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/painless/8.19/painless-execute-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/painless/8.19/painless-execute-api.html>`_
 
         :param context: ``t.Union[t.Literal["painless_test", "filter", "score", "boolean_field", "date_field", "double_field", "geo_point_field", "ip_field", "keyword_field", "long_field", "composite_field"], str]``, optional; body field
         :param context_setup: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3007,7 +3007,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search/scroll``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/scroll-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/scroll-api.html>`_
 
         :param scroll_id: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -3135,7 +3135,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search``, ``GET|POST /{index}/_search``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-search.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3411,7 +3411,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> BinaryApiResponse:
         """``POST|GET /{index}/_mvt/{field}/{zoom}/{x}/{y}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-vector-tile-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-vector-tile-api.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param field: ``str``, required; path part
@@ -3528,7 +3528,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search_shards``, ``GET|POST /{index}/_search_shards``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-shards.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-shards.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3613,7 +3613,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_search/template``, ``GET|POST /{index}/_search/template``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-template-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-template-api.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -3723,7 +3723,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_terms_enum``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-terms-enum.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-terms-enum.html>`_
 
         :param index: ``str``, required; path part
         :param field: ``str``, required; body field
@@ -3813,7 +3813,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_termvectors/{id}``, ``GET|POST /{index}/_termvectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-termvectors.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-termvectors.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, optional; path part
@@ -3935,7 +3935,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_update/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-update.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-update.html>`_
 
         :param index: ``str``, required; path part
         :param id: ``str``, required; path part
@@ -4081,7 +4081,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_update_by_query``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-update-by-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-update-by-query.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_indices: ``bool``, optional; query parameter
@@ -4237,7 +4237,7 @@ class Elasticsearch(ElasticsearchBase):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_update_by_query/{task_id}/_rethrottle``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-update-by-query.html#docs-update-by-query-rethrottle
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-update-by-query.html#docs-update-by-query-rethrottle>`_
 
         :param task_id: ``str``, required; path part
         :param requests_per_second: ``float``, required; query parameter

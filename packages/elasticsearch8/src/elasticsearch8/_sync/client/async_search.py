@@ -24,7 +24,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_async_search/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -70,7 +70,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_async_search/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -123,7 +123,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_async_search/status/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -232,7 +232,7 @@ class AsyncSearchClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_async_search``, ``POST /{index}/_async_search``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/async-search.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field

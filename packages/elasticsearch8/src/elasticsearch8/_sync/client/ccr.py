@@ -25,7 +25,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-delete-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-delete-auto-follow-pattern.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -88,7 +88,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /{index}/_ccr/follow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-put-follow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-put-follow.html>`_
 
         :param index: ``str``, required; path part
         :param leader_index: ``str``, required; body field
@@ -191,7 +191,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_ccr/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-follow-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-follow-info.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -238,7 +238,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_ccr/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-follow-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-follow-stats.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -290,7 +290,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/forget_follower``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-forget-follower.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-forget-follower.html>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -356,7 +356,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ccr/auto_follow``, ``GET /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-auto-follow-pattern.html>`_
 
         :param name: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -406,7 +406,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ccr/auto_follow/{name}/pause``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-pause-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-pause-auto-follow-pattern.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -453,7 +453,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/pause_follow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-pause-follow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-pause-follow.html>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -516,7 +516,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ccr/auto_follow/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-put-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-put-auto-follow-pattern.html>`_
 
         :param name: ``str``, required; path part
         :param remote_cluster: ``str``, required; body field
@@ -617,7 +617,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ccr/auto_follow/{name}/resume``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-resume-auto-follow-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-resume-auto-follow-pattern.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -675,7 +675,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/resume_follow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-resume-follow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-resume-follow.html>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -761,7 +761,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ccr/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-get-stats.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -808,7 +808,7 @@ class CcrClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /{index}/_ccr/unfollow``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-unfollow.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ccr-post-unfollow.html>`_
 
         :param index: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -26,7 +26,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/check-in-connector-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/check-in-connector-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -73,7 +73,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-connector-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-connector-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param delete_sync_jobs: ``bool``, optional; query parameter
@@ -122,7 +122,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-connector-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-connector-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -181,7 +181,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-last-sync-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-last-sync-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -275,7 +275,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-connector-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-connector-api.html>`_
 
         :param connector_name: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -342,7 +342,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-connector-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-connector-api.html>`_
 
         :param description: ``str``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -419,7 +419,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-connector-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-connector-api.html>`_
 
         :param connector_id: ``str``, optional; path part
         :param description: ``str``, optional; body field
@@ -693,7 +693,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cancel-connector-sync-job-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cancel-connector-sync-job-api.html>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -739,7 +739,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/check-in-connector-sync-job-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/check-in-connector-sync-job-api.html>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -788,7 +788,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/claim-connector-sync-job-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/claim-connector-sync-job-api.html>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param worker_hostname: ``str``, required; body field
@@ -849,7 +849,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-connector-sync-job-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-connector-sync-job-api.html>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -897,7 +897,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/set-connector-sync-job-error-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/set-connector-sync-job-error-api.html>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error: ``str``, required; body field
@@ -955,7 +955,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-connector-sync-job-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-connector-sync-job-api.html>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1005,7 +1005,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-connector-sync-jobs-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-connector-sync-jobs-api.html>`_
 
         :param connector_id: ``str``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -1066,7 +1066,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-connector-sync-job-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/create-connector-sync-job-api.html>`_
 
         :param id: ``str``, required; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -1134,7 +1134,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/set-connector-sync-job-stats-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/set-connector-sync-job-stats-api.html>`_
 
         :param connector_sync_job_id: ``str``, required; path part
         :param deleted_document_count: ``int``, required; body field
@@ -1211,7 +1211,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-filtering-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-filtering-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1260,7 +1260,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-api-key-id-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-api-key-id-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param api_key_id: ``str``, optional; body field
@@ -1322,7 +1322,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-configuration-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-configuration-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param configuration: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -1383,7 +1383,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-error-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-error-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param error: ``t.Union[str, None]``, required; body field
@@ -1443,7 +1443,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-features-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-features-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param features: ``t.Mapping[str, t.Any]``, required; body field
@@ -1505,7 +1505,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-filtering-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-filtering-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param advanced_snippet: ``t.Mapping[str, t.Any]``, optional; body field
@@ -1569,7 +1569,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-connector-update-filtering-validation
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-connector-update-filtering-validation>`_
 
         :param connector_id: ``str``, required; path part
         :param validation: ``t.Mapping[str, t.Any]``, required; body field
@@ -1629,7 +1629,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-index-name-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-index-name-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param index_name: ``t.Union[str, None]``, required; body field
@@ -1690,7 +1690,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-name-description-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-name-description-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -1751,7 +1751,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-connector-update-native
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-connector-update-native>`_
 
         :param connector_id: ``str``, required; path part
         :param is_native: ``bool``, required; body field
@@ -1811,7 +1811,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-pipeline-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param pipeline: ``t.Mapping[str, t.Any]``, required; body field
@@ -1871,7 +1871,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-scheduling-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-scheduling-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param scheduling: ``t.Mapping[str, t.Any]``, required; body field
@@ -1931,7 +1931,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-service-type-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-service-type-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param service_type: ``str``, required; body field
@@ -1991,7 +1991,7 @@ class ConnectorClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-status-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/update-connector-status-api.html>`_
 
         :param connector_id: ``str``, required; path part
         :param status: ``t.Union[t.Literal["created", "needs_configuration", "configured", "connected", "error"], str]``, required; body field

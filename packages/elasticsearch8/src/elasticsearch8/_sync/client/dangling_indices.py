@@ -27,7 +27,7 @@ class DanglingIndicesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_dangling/{index_uuid}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/dangling-index-delete.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/dangling-index-delete.html>`_
 
         :param index_uuid: ``str``, required; path part
         :param accept_data_loss: ``bool``, optional; query parameter
@@ -82,7 +82,7 @@ class DanglingIndicesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_dangling/{index_uuid}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/dangling-index-import.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/dangling-index-import.html>`_
 
         :param index_uuid: ``str``, required; path part
         :param accept_data_loss: ``bool``, optional; query parameter
@@ -133,7 +133,7 @@ class DanglingIndicesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_dangling``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/dangling-indices-list.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/dangling-indices-list.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

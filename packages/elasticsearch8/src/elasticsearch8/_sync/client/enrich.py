@@ -25,7 +25,7 @@ class EnrichClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_enrich/policy/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-enrich-policy-api.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -73,7 +73,7 @@ class EnrichClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_enrich/policy/{name}/_execute``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/execute-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/execute-enrich-policy-api.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -123,7 +123,7 @@ class EnrichClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_enrich/policy/{name}``, ``GET /_enrich/policy``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-enrich-policy-api.html>`_
 
         :param name: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -177,7 +177,7 @@ class EnrichClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_enrich/policy/{name}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-enrich-policy-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-enrich-policy-api.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -239,7 +239,7 @@ class EnrichClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_enrich/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/enrich-stats-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/enrich-stats-api.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

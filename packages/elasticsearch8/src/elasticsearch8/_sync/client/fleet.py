@@ -116,7 +116,7 @@ class FleetClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /{index}/_fleet/global_checkpoints``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-global-checkpoints.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-global-checkpoints.html>`_
 
         :param index: ``str``, required; path part
         :param checkpoints: ``t.Sequence[int]``, optional; query parameter
@@ -188,7 +188,7 @@ class FleetClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/fleet-multi-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/fleet-multi-search.html>`_
 
         :param searches: ``t.Sequence[t.Mapping[str, t.Any]]``, required; the request body
         :param body: ``t.Sequence[t.Mapping[str, t.Any]]``, optional; the whole body, for older code
@@ -405,7 +405,7 @@ class FleetClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/fleet-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/fleet-search.html>`_
 
         :param index: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field

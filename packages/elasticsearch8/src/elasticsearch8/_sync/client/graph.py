@@ -31,7 +31,7 @@ class GraphClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /{index}/_graph/explore``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/graph-explore-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/graph-explore-api.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param connections: ``t.Mapping[str, t.Any]``, optional; body field

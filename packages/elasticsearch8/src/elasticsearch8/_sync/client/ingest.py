@@ -26,7 +26,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ingest/geoip/database/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ingest-delete-geoip-database
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ingest-delete-geoip-database>`_
 
         :param id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -77,7 +77,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ingest/ip_location/database/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-ip-location-database-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-ip-location-database-api.html>`_
 
         :param id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -128,7 +128,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ingest/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-pipeline-api.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -176,7 +176,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ingest/geoip/stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/geoip-processor.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/geoip-processor.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -216,7 +216,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ingest/geoip/database``, ``GET /_ingest/geoip/database/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ingest-get-geoip-database
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ingest-get-geoip-database>`_
 
         :param id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -262,7 +262,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ingest/ip_location/database``, ``GET /_ingest/ip_location/database/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ip-location-database-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ip-location-database-api.html>`_
 
         :param id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -310,7 +310,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ingest/pipeline``, ``GET /_ingest/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-pipeline-api.html>`_
 
         :param id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -361,7 +361,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ingest/processor/grok``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/grok-processor.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/grok-processor.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -406,7 +406,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ingest/geoip/database/{id}``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ingest-put-geoip-database
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ingest-put-geoip-database>`_
 
         :param id: ``str``, required; path part
         :param maxmind: ``t.Mapping[str, t.Any]``, required; body field
@@ -476,7 +476,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ingest/ip_location/database/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-ip-location-database-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-ip-location-database-api.html>`_
 
         :param id: ``str``, required; path part
         :param configuration: ``t.Mapping[str, t.Any]``, required; the request body
@@ -547,7 +547,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ingest/pipeline/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ingest.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ingest.html>`_
 
         :param id: ``str``, required; path part
         :param deprecated: ``bool``, optional; body field
@@ -628,7 +628,7 @@ class IngestClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ingest/pipeline/_simulate``, ``GET|POST /_ingest/pipeline/{id}/_simulate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/simulate-pipeline-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/simulate-pipeline-api.html>`_
 
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
         :param id: ``str``, optional; path part

@@ -25,7 +25,7 @@ class LicenseClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_license``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-license.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-license.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -72,7 +72,7 @@ class LicenseClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_license``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-license.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-license.html>`_
 
         :param accept_enterprise: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -117,7 +117,7 @@ class LicenseClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_license/basic_status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-basic-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-basic-status.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -156,7 +156,7 @@ class LicenseClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_license/trial_status``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trial-status.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trial-status.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -201,7 +201,7 @@ class LicenseClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT|POST /_license``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-license-post
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-license-post>`_
 
         :param acknowledge: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -267,7 +267,7 @@ class LicenseClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_license/start_basic``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-basic.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-basic.html>`_
 
         :param acknowledge: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -318,7 +318,7 @@ class LicenseClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_license/start_trial``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-trial.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-trial.html>`_
 
         :param acknowledge: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter

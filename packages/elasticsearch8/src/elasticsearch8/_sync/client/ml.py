@@ -24,7 +24,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/cache/_clear``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-trained-model-deployment-cache.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-trained-model-deployment-cache.html>`_
 
         :param model_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -71,7 +71,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_close``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-close-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-close-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -132,7 +132,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -176,7 +176,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}/events/{event_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-event.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param event_id: ``str``, required; path part
@@ -223,7 +223,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-calendar-job.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param job_id: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -271,7 +271,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -321,7 +321,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -370,7 +370,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/_delete_expired_data/{job_id}``, ``DELETE /_ml/_delete_expired_data``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-expired-data.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-expired-data.html>`_
 
         :param job_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -431,7 +431,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-filter.html>`_
 
         :param filter_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -477,7 +477,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}/_forecast``, ``DELETE /_ml/anomaly_detectors/{job_id}/_forecast/{forecast_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-forecast.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-forecast.html>`_
 
         :param job_id: ``str``, required; path part
         :param forecast_id: ``str``, optional; path part
@@ -535,7 +535,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param delete_user_annotations: ``bool``, optional; query parameter
@@ -588,7 +588,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-delete-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -636,7 +636,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models.html>`_
 
         :param model_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -686,7 +686,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-trained-models-aliases.html>`_
 
         :param model_id: ``str``, required; path part
         :param model_alias: ``str``, required; path part
@@ -735,7 +735,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_estimate_model_memory``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-estimate-model-memory.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-estimate-model-memory.html>`_
 
         :param analysis_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param error_trace: ``bool``, optional; query parameter
@@ -794,7 +794,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/_evaluate``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/evaluate-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/evaluate-dfanalytics.html>`_
 
         :param evaluation: ``t.Mapping[str, t.Any]``, required; body field
         :param index: ``str``, required; body field
@@ -863,7 +863,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/data_frame/analytics/_explain``, ``GET|POST /_ml/data_frame/analytics/{id}/_explain``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/explain-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/explain-dfanalytics.html>`_
 
         :param id: ``str``, optional; path part
         :param allow_lazy_start: ``bool``, optional; body field
@@ -948,7 +948,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_flush``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-flush-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-flush-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param advance_time: ``t.Union[str, int]``, optional; body field
@@ -1019,7 +1019,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_forecast``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-forecast.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-forecast.html>`_
 
         :param job_id: ``str``, required; path part
         :param duration: ``t.Union[str, t.Literal[-1, 0]]``, optional; body field
@@ -1092,7 +1092,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets/{timestamp}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/buckets``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-bucket.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-bucket.html>`_
 
         :param job_id: ``str``, required; path part
         :param timestamp: ``t.Union[str, int]``, optional; path part
@@ -1188,7 +1188,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar-event.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param end: ``t.Union[str, int]``, optional; query parameter
@@ -1250,7 +1250,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/calendars``, ``GET|POST /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-calendar.html>`_
 
         :param calendar_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1320,7 +1320,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories/{category_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/results/categories``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-category.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-category.html>`_
 
         :param job_id: ``str``, required; path part
         :param category_id: ``str``, optional; path part
@@ -1394,7 +1394,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/data_frame/analytics/{id}``, ``GET /_ml/data_frame/analytics``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics.html>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1456,7 +1456,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/data_frame/analytics/_stats``, ``GET /_ml/data_frame/analytics/{id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-dfanalytics-stats.html>`_
 
         :param id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1515,7 +1515,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/datafeeds/{datafeed_id}/_stats``, ``GET /_ml/datafeeds/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed-stats.html>`_
 
         :param datafeed_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1566,7 +1566,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/datafeeds/{datafeed_id}``, ``GET /_ml/datafeeds``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-datafeed.html>`_
 
         :param datafeed_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1620,7 +1620,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/filters``, ``GET /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-filter.html>`_
 
         :param filter_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1682,7 +1682,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/influencers``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-influencer.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-influencer.html>`_
 
         :param job_id: ``str``, required; path part
         :param desc: ``bool``, optional; query parameter
@@ -1762,7 +1762,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/_stats``, ``GET /_ml/anomaly_detectors/{job_id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-stats.html>`_
 
         :param job_id: ``str``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1813,7 +1813,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/{job_id}``, ``GET /_ml/anomaly_detectors``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job.html>`_
 
         :param job_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -1867,7 +1867,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/memory/_stats``, ``GET /_ml/memory/{node_id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-memory.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-memory.html>`_
 
         :param node_id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -1921,7 +1921,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-model-snapshot-upgrade-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-job-model-snapshot-upgrade-stats.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -1979,7 +1979,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}``, ``GET|POST /_ml/anomaly_detectors/{job_id}/model_snapshots``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, optional; path part
@@ -2069,7 +2069,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/overall_buckets``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-overall-buckets.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-overall-buckets.html>`_
 
         :param job_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -2152,7 +2152,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/anomaly_detectors/{job_id}/results/records``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-record.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-get-record.html>`_
 
         :param job_id: ``str``, required; path part
         :param desc: ``bool``, optional; body field
@@ -2242,7 +2242,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/trained_models/{model_id}``, ``GET /_ml/trained_models``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models.html>`_
 
         :param model_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -2315,7 +2315,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/trained_models/{model_id}/_stats``, ``GET /_ml/trained_models/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-trained-models-stats.html>`_
 
         :param model_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -2374,7 +2374,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/_infer``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-trained-model.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/infer-trained-model.html>`_
 
         :param model_id: ``str``, required; path part
         :param docs: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
@@ -2434,7 +2434,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_ml/info``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-ml-info.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -2476,7 +2476,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_open``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-open-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-open-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -2533,7 +2533,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/calendars/{calendar_id}/events``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-calendar-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-calendar-event.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param events: ``t.Sequence[t.Mapping[str, t.Any]]``, required; body field
@@ -2594,7 +2594,7 @@ class MlClient(NamespacedClient):
 
         Deprecated since 7.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-data.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-post-data.html>`_
 
         :param job_id: ``str``, required; path part
         :param data: ``t.Sequence[t.Any]``, required; the request body
@@ -2657,7 +2657,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/data_frame/analytics/_preview``, ``GET|POST /_ml/data_frame/analytics/{id}/_preview``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/preview-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/preview-dfanalytics.html>`_
 
         :param id: ``str``, optional; path part
         :param config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2720,7 +2720,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_ml/datafeeds/{datafeed_id}/_preview``, ``GET|POST /_ml/datafeeds/_preview``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-preview-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-preview-datafeed.html>`_
 
         :param datafeed_id: ``str``, optional; path part
         :param datafeed_config: ``t.Mapping[str, t.Any]``, optional; body field
@@ -2790,7 +2790,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/calendars/{calendar_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -2849,7 +2849,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/calendars/{calendar_id}/jobs/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-calendar-job.html>`_
 
         :param calendar_id: ``str``, required; path part
         :param job_id: ``t.Union[str, t.Sequence[str]]``, required; path part
@@ -2907,7 +2907,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/data_frame/analytics/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param analysis: ``t.Mapping[str, t.Any]``, required; body field
@@ -3017,7 +3017,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/datafeeds/{datafeed_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -3130,7 +3130,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/filters/{filter_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-filter.html>`_
 
         :param filter_id: ``str``, required; path part
         :param description: ``str``, optional; body field
@@ -3206,7 +3206,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/anomaly_detectors/{job_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-put-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param analysis_config: ``t.Mapping[str, t.Any]``, required; body field
@@ -3331,7 +3331,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models.html>`_
 
         :param model_id: ``str``, required; path part
         :param compressed_definition: ``str``, optional; body field
@@ -3422,7 +3422,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/model_aliases/{model_alias}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models-aliases.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-models-aliases.html>`_
 
         :param model_id: ``str``, required; path part
         :param model_alias: ``str``, required; path part
@@ -3476,7 +3476,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/definition/{part}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-definition-part.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-definition-part.html>`_
 
         :param model_id: ``str``, required; path part
         :param part: ``int``, required; path part
@@ -3548,7 +3548,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_ml/trained_models/{model_id}/vocabulary``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-vocabulary.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-trained-model-vocabulary.html>`_
 
         :param model_id: ``str``, required; path part
         :param vocabulary: ``t.Sequence[str]``, required; body field
@@ -3611,7 +3611,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_reset``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-reset-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-reset-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param delete_user_annotations: ``bool``, optional; query parameter
@@ -3663,7 +3663,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_revert``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-revert-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-revert-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -3722,7 +3722,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/set_upgrade_mode``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-set-upgrade-mode.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-set-upgrade-mode.html>`_
 
         :param enabled: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -3770,7 +3770,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -3829,7 +3829,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-start-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-start-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param end: ``t.Union[str, int]``, optional; body field
@@ -3900,7 +3900,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-trained-model-deployment.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-trained-model-deployment.html>`_
 
         :param model_id: ``str``, required; path part
         :param adaptive_allocations: ``t.Mapping[str, t.Any]``, optional; body field
@@ -3983,7 +3983,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-dfanalytics.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-dfanalytics.html>`_
 
         :param id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4048,7 +4048,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-stop-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-stop-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4113,7 +4113,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-trained-model-deployment.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-trained-model-deployment.html>`_
 
         :param model_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; body field
@@ -4179,7 +4179,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/data_frame/analytics/{id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-data-frame-analytics
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-data-frame-analytics>`_
 
         :param id: ``str``, required; path part
         :param allow_lazy_start: ``bool``, optional; body field
@@ -4260,7 +4260,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/datafeeds/{datafeed_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-datafeed.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-datafeed.html>`_
 
         :param datafeed_id: ``str``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -4368,7 +4368,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/filters/{filter_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-filter.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-filter.html>`_
 
         :param filter_id: ``str``, required; path part
         :param add_items: ``t.Sequence[str]``, optional; body field
@@ -4443,7 +4443,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-job.html>`_
 
         :param job_id: ``str``, required; path part
         :param allow_lazy_open: ``bool``, optional; body field
@@ -4542,7 +4542,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_update``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-update-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -4604,7 +4604,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/trained_models/{model_id}/deployment/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-trained-model-deployment
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-ml-update-trained-model-deployment>`_
 
         :param model_id: ``str``, required; path part
         :param adaptive_allocations: ``t.Mapping[str, t.Any]``, optional; body field
@@ -4665,7 +4665,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-upgrade-job-model-snapshot.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/ml-upgrade-job-model-snapshot.html>`_
 
         :param job_id: ``str``, required; path part
         :param snapshot_id: ``str``, required; path part
@@ -4726,7 +4726,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_validate``
 
-        Reference: https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html
+        Reference: `<https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html>`_
 
         :param analysis_config: ``t.Mapping[str, t.Any]``, optional; body field
         :param analysis_limits: ``t.Mapping[str, t.Any]``, optional; body field
@@ -4802,7 +4802,7 @@ class MlClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_ml/anomaly_detectors/_validate/detector``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8>`_
 
         :param detector: ``t.Mapping[str, t.Any]``, required; the request body
         :param body: ``t.Mapping[str, t.Any]``, optional; the whole body, for older code

@@ -27,7 +27,7 @@ class NodesClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-repositories-metering-archive-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/clear-repositories-metering-archive-api.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param max_archive_version: ``int``, required; path part
@@ -76,7 +76,7 @@ class NodesClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-repositories-metering-api.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-repositories-metering-api.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -127,7 +127,7 @@ class NodesClient(NamespacedClient):
     ) -> TextApiResponse:
         """``GET /_nodes/hot_threads``, ``GET /_nodes/{node_id}/hot_threads``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-hot-threads.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-hot-threads.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -197,7 +197,7 @@ class NodesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes``, ``GET /_nodes/{node_id}``, ``GET /_nodes/{metric}``, ``GET /_nodes/{node_id}/{metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-info.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-info.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param metric: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -259,7 +259,7 @@ class NodesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_nodes/reload_secure_settings``, ``POST /_nodes/{node_id}/reload_secure_settings``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-reload-secure-settings.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-reload-secure-settings.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -331,7 +331,7 @@ class NodesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes/stats``, ``GET /_nodes/{node_id}/stats``, ``GET /_nodes/stats/{metric}``, ``GET /_nodes/{node_id}/stats/{metric}``, ``GET /_nodes/stats/{metric}/{index_metric}``, ``GET /_nodes/{node_id}/stats/{metric}/{index_metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-stats.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param metric: ``t.Union[str, t.Sequence[str]]``, optional; path part
@@ -420,7 +420,7 @@ class NodesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes/usage``, ``GET /_nodes/{node_id}/usage``, ``GET /_nodes/usage/{metric}``, ``GET /_nodes/{node_id}/usage/{metric}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-usage.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/cluster-nodes-usage.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param metric: ``t.Union[str, t.Sequence[str]]``, optional; path part

@@ -25,7 +25,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_profiling/flamegraph``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param conditions: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code
@@ -79,7 +79,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_profiling/stacktraces``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param conditions: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code
@@ -134,7 +134,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_profiling/status``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -185,7 +185,7 @@ class ProfilingClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_profiling/topn/functions``
 
-        Reference: https://www.elastic.co/guide/en/observability/current/universal-profiling.html
+        Reference: `<https://www.elastic.co/guide/en/observability/current/universal-profiling.html>`_
 
         :param conditions: ``t.Any``, required; the request body
         :param body: ``t.Any``, optional; the whole body, for older code

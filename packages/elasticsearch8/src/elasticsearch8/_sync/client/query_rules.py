@@ -25,7 +25,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_query_rules/{ruleset_id}/_rule/{rule_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-query-rule.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-query-rule.html>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -71,7 +71,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_query_rules/{ruleset_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-query-ruleset.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-query-ruleset.html>`_
 
         :param ruleset_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -115,7 +115,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query_rules/{ruleset_id}/_rule/{rule_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-query-rule.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-query-rule.html>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -161,7 +161,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query_rules/{ruleset_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-query-ruleset.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-query-ruleset.html>`_
 
         :param ruleset_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -205,7 +205,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_query_rules``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-query-rulesets.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-query-rulesets.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -257,7 +257,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_query_rules/{ruleset_id}/_rule/{rule_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-query-rule.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-query-rule.html>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -330,7 +330,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_query_rules/{ruleset_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-query-ruleset.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-query-ruleset.html>`_
 
         :param ruleset_id: ``str``, required; path part
         :param rules: ``t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, required; body field
@@ -387,7 +387,7 @@ class QueryRulesClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_query_rules/{ruleset_id}/_test``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/test-query-ruleset.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/test-query-ruleset.html>`_
 
         :param ruleset_id: ``str``, required; path part
         :param match_criteria: ``t.Mapping[str, t.Any]``, required; body field

@@ -26,7 +26,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-delete-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-delete-job.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -72,7 +72,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-get-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-get-job.html>`_
 
         :param id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -121,7 +121,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-get-rollup-caps.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-get-rollup-caps.html>`_
 
         :param id: ``str``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -170,7 +170,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-get-rollup-index-caps.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-get-rollup-index-caps.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -225,7 +225,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-put-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-put-job.html>`_
 
         :param id: ``str``, required; path part
         :param cron: ``str``, required; body field
@@ -319,7 +319,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-search.html>`_
 
         :param index: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param aggregations: ``t.Mapping[str, t.Mapping[str, t.Any]]``, optional; body field
@@ -390,7 +390,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-start-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-start-job.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -438,7 +438,7 @@ class RollupClient(NamespacedClient):
 
         Stability: experimental. Deprecated since 8.11.0.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-stop-job.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/rollup-stop-job.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

@@ -26,7 +26,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-search-application.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-search-application.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -72,7 +72,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-analytics-collection.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-analytics-collection.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -118,7 +118,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-search-application.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-search-application.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -164,7 +164,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-analytics-collection.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-analytics-collection.html>`_
 
         :param name: ``t.Sequence[str]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -215,7 +215,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-analytics-collection.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/list-analytics-collection.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -271,7 +271,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-analytics-collection-event.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/post-analytics-collection-event.html>`_
 
         :param collection_name: ``str``, required; path part
         :param event_type: ``t.Union[t.Literal["page_view", "search", "search_click"], str]``, required; path part
@@ -338,7 +338,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-search-application.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-search-application.html>`_
 
         :param name: ``str``, required; path part
         :param search_application: ``t.Mapping[str, t.Any]``, required; the request body
@@ -399,7 +399,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-analytics-collection.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-analytics-collection.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -447,7 +447,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-application-render-query.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-application-render-query.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -508,7 +508,7 @@ class SearchApplicationClient(NamespacedClient):
 
         Stability: beta.
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-application-search.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-application-search.html>`_
 
         :param name: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter

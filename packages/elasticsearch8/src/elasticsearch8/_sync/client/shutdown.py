@@ -26,7 +26,7 @@ class ShutdownClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-shutdown.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-shutdown.html>`_
 
         :param node_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -76,7 +76,7 @@ class ShutdownClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_nodes/shutdown``, ``GET /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-shutdown.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-shutdown.html>`_
 
         :param node_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -132,7 +132,7 @@ class ShutdownClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_nodes/{node_id}/shutdown``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-shutdown.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-shutdown.html>`_
 
         :param node_id: ``str``, required; path part
         :param reason: ``str``, required; body field

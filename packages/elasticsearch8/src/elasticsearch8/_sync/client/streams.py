@@ -27,8 +27,6 @@ class StreamsClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -77,8 +75,6 @@ class StreamsClient(NamespacedClient):
 
         Stability: experimental.
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
-
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
         :param human: ``bool``, optional; query parameter
@@ -125,8 +121,6 @@ class StreamsClient(NamespacedClient):
         """``GET /_streams/status``
 
         Stability: experimental.
-
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch#TODO
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter

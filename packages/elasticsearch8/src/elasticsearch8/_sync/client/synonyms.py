@@ -24,7 +24,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_synonyms/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-synonyms-set.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-synonyms-set.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -68,7 +68,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_synonyms/{set_id}/{rule_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-synonym-rule.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-synonym-rule.html>`_
 
         :param set_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -116,7 +116,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_synonyms/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-synonyms-set.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-synonyms-set.html>`_
 
         :param id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -166,7 +166,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_synonyms/{set_id}/{rule_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-synonym-rule.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-synonym-rule.html>`_
 
         :param set_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part
@@ -213,7 +213,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_synonyms``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-synonyms-set.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-synonyms-set.html>`_
 
         :param error_trace: ``bool``, optional; query parameter
         :param filter_path: ``t.Union[str, t.Sequence[str]]``, optional; query parameter
@@ -261,7 +261,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_synonyms/{id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-synonyms-set.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-synonyms-set.html>`_
 
         :param id: ``str``, required; path part
         :param synonyms_set: ``t.Union[t.Mapping[str, t.Any], t.Sequence[t.Mapping[str, t.Any]]]``, required; body field
@@ -319,7 +319,7 @@ class SynonymsClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_synonyms/{set_id}/{rule_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-synonym-rule.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-synonym-rule.html>`_
 
         :param set_id: ``str``, required; path part
         :param rule_id: ``str``, required; path part

@@ -37,7 +37,7 @@ class TextStructureClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_text_structure/find_field_structure``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/find-field-structure.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/find-field-structure.html>`_
 
         :param field: ``str``, required; query parameter
         :param index: ``str``, required; query parameter
@@ -135,7 +135,7 @@ class TextStructureClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_text_structure/find_message_structure``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/find-message-structure.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/find-message-structure.html>`_
 
         :param messages: ``t.Sequence[str]``, required; body field
         :param column_names: ``str``, optional; query parameter
@@ -232,7 +232,7 @@ class TextStructureClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_text_structure/find_structure``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/find-structure.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/find-structure.html>`_
 
         :param text_files: ``t.Sequence[t.Any]``, required; the request body
         :param body: ``t.Sequence[t.Any]``, optional; the whole body, for older code
@@ -320,7 +320,7 @@ class TextStructureClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_text_structure/test_grok_pattern``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/test-grok-pattern.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/test-grok-pattern.html>`_
 
         :param grok_pattern: ``str``, required; body field
         :param text: ``t.Sequence[str]``, required; body field

@@ -27,7 +27,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``DELETE /_transform/{transform_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/delete-transform.html>`_
 
         :param transform_id: ``str``, required; path part
         :param delete_dest_index: ``bool``, optional; query parameter
@@ -120,7 +120,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_transform/{transform_id}``, ``GET /_transform``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-transform.html>`_
 
         :param transform_id: ``t.Union[str, t.Sequence[str]]``, optional; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -183,7 +183,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET /_transform/{transform_id}/_stats``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-transform-stats.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/get-transform-stats.html>`_
 
         :param transform_id: ``t.Union[str, t.Sequence[str]]``, required; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -252,7 +252,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``GET|POST /_transform/{transform_id}/_preview``, ``GET|POST /_transform/_preview``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/preview-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/preview-transform.html>`_
 
         :param transform_id: ``str``, optional; path part
         :param description: ``str``, optional; body field
@@ -350,7 +350,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``PUT /_transform/{transform_id}``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/put-transform.html>`_
 
         :param transform_id: ``str``, required; path part
         :param dest: ``t.Mapping[str, t.Any]``, required; body field
@@ -442,7 +442,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_reset``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/reset-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/reset-transform.html>`_
 
         :param transform_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -492,7 +492,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_schedule_now``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/schedule-now-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/schedule-now-transform.html>`_
 
         :param transform_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -539,7 +539,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/set_upgrade_mode``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode>`_
 
         :param enabled: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
@@ -587,7 +587,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_start``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/start-transform.html>`_
 
         :param transform_id: ``str``, required; path part
         :param error_trace: ``bool``, optional; query parameter
@@ -641,7 +641,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_stop``
 
-        Reference: https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-transform.html
+        Reference: `<https://www.elastic.co/guide/en/elasticsearch/reference/8.19/stop-transform.html>`_
 
         :param transform_id: ``str``, required; path part
         :param allow_no_match: ``bool``, optional; query parameter
@@ -710,7 +710,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/{transform_id}/_update``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-transform-update-transform
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-transform-update-transform>`_
 
         :param transform_id: ``str``, required; path part
         :param defer_validation: ``bool``, optional; query parameter
@@ -791,7 +791,7 @@ class TransformClient(NamespacedClient):
     ) -> ObjectApiResponse[t.Any]:
         """``POST /_transform/_upgrade``
 
-        Reference: https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-transform-upgrade-transforms
+        Reference: `<https://www.elastic.co/docs/api/doc/elasticsearch/v8/operation/operation-transform-upgrade-transforms>`_
 
         :param dry_run: ``bool``, optional; query parameter
         :param error_trace: ``bool``, optional; query parameter
