@@ -110,16 +110,18 @@ def _handler(proxy: RootEndpointProxy) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-            if self.upstream is None:
-                self.upstream = proxy.connection()
-            try:
-                self.upstream.request(self.command, self.path, body=body, headers=headers)
-                response = self.upstream.getresponse()
-            except (OSError, http.client.HTTPException):
-                self.upstream.close()
-                self.upstream = proxy.connection()
-                self.upstream.request(self.command, self.path, body=body, headers=headers)
-                response = self.upstream.getresponse()
+            for attempt in (1, 2):  # a kept-alive upstream socket the node closed gets one retry
+                if self.upstream is None:
+                    self.upstream = proxy.connection()
+                try:
+                    self.upstream.request(self.command, self.path, body=body, headers=headers)
+                    response = self.upstream.getresponse()
+                    break
+                except (OSError, http.client.HTTPException):
+                    self.upstream.close()
+                    self.upstream = None
+                    if attempt == 2:
+                        raise
             payload = response.read()
             path = self.path.split("?")[0]
             if path == "/" and self.command in ("GET", "HEAD") and response.status == 405:
