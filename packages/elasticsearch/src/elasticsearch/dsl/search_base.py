@@ -278,21 +278,6 @@ class Request(Generic[_R]):
             field = cast("Object | None", self._resolve_field(path))
         return cast("type[_R]", Hit if field is None else field._doc_class)
 
-    def _get_results(self, hits: list[Any]) -> list[_R]:
-        """``_get_result`` of every hit of an answer; a search without document classes
-        makes a ``Hit`` of each plain hit without the call."""
-        result = self._get_result
-        if (
-            self._doc_type
-            or self._doc_type_map
-            or type(self)._get_result is not Request._get_result  # (a subclass's own)
-        ):
-            return [result(hit) for hit in hits]
-        return [
-            Hit(hit) if "_nested" not in hit and "inner_hits" not in hit else result(hit)  # type: ignore[misc]
-            for hit in hits
-        ]
-
     def _get_result(self, hit: AttrDict[Any], parent_class: type | None = None) -> _R:
         """Turn one raw hit into the object the caller asked for (a document or a ``Hit``)."""
         # Called once per hit: a search without document classes skips the lookups for them.

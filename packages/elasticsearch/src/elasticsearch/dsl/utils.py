@@ -383,15 +383,8 @@ def _mirror(attrs: dict[str, Any], d: Mapping[str, Any], skip: frozenset[str]) -
     if whole:
         attrs.update(d)
         for key, value in d.items():
-            kind = type(value)
-            if kind not in _PLAIN_TYPES:
-                attrs[key] = (
-                    _answer_dict(value)
-                    if kind is dict
-                    else AttrList(value, _answer_dict)
-                    if kind is list
-                    else _wrap(value)
-                )
+            if type(value) not in _PLAIN_TYPES:
+                attrs[key] = _answer_value(value)
         return
     for key, value in d.items():
         if _mirrorable(key, skip):
@@ -446,10 +439,11 @@ _SHAPES_KEPT = 512
 
 def _unmirrored_names(cls: type[AttrDict[Any]]) -> frozenset[str] | None:
     """What ``cls._unmirrored`` is: None when the class reads or writes keys its own way."""
-    own_ways = ("__getattr__", "__getitem__", "_key", "RESERVED", "__setattr__", "__setitem__")
+    own_ways = (
+        *("__getattr__", "__getitem__", "_key", "RESERVED"),  # how keys are read
+        *("__setattr__", "__setitem__", "__delattr__", "__delitem__"),  # how they are written
+    )
     if any(getattr(cls, name) is not getattr(AttrDict, name) for name in own_ways):
-        return None
-    if any(getattr(cls, name) is not getattr(AttrDict, name) for name in ("__delattr__", "__delitem__")):
         return None
     return frozenset(name for name in dir(cls) if not name.startswith("_")) | cls._own_attrs
 

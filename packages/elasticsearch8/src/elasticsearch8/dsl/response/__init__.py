@@ -83,11 +83,8 @@ class Response(AttrDict[Any], Generic[_R]):
         answer's ``hits`` (``total``, ``max_score``) are attributes of this list."""
         if "_hits" not in self.__dict__:
             section = self._d_["hits"]
-            search = self._search
-            convert = getattr(search, "_get_results", None)  # (a stand-in may have only the one)
             try:
-                raw = section["hits"]
-                hits = AttrList(convert(raw) if convert else [search._get_result(hit) for hit in raw])
+                hits = AttrList([self._search._get_result(hit) for hit in section["hits"]])
             except AttributeError as error:
                 # an AttributeError escaping a property would read as "no attribute hits"
                 raise TypeError("Could not parse hits.", error) from error
