@@ -1350,6 +1350,82 @@ def _dsl_code() -> str:
     return "```python\n" + "\n\n\n".join(source.rstrip() for source in sources) + "\n```"
 
 
+# The contender table of the op suites (dsl, esql): CPU-only ops, no server.
+OP_HEADERS = [
+    "contender",
+    "venv",
+    "median us/op",
+    "ops/s",
+    "client CPU us/op",
+    "Python calls/op",
+    "C calls/op",
+    "RSS after setup MiB",
+    "same answer as official",
+]
+
+
+def _op_row(name: str, contender: Result | None, same: bool | None, problem: str) -> list[str]:
+    """One contender of an op suite: its numbers, or why it is unavailable."""
+    if contender is None:
+        return [name, "-", f"unavailable: {problem}", *[""] * (len(OP_HEADERS) - 3)]
+    return [
+        f"{name} {contender['version']}",
+        contender["venv"],
+        _fmt(contender["median_us"], 1),
+        _fmt(contender["ops_per_s"], 1),
+        _fmt(contender["cpu_us_per_op"], 1),
+        _fmt(contender["python_calls_per_op"], 0),
+        _fmt(contender["c_calls_per_op"], 0),
+        _fmt(contender["rss_after_setup_mib"], 1),
+        "-" if same is None else ("yes" if same else "**no**"),
+    ]
+
+
+def _op_ratio(
+    ours: Result | None, official: Result | None, what: str, target: float, cpu_what: str
+) -> tuple[Result, list[Result]]:
+    """Ours over the official for one op of an op suite: the ratio record and its goals (the
+    speed goal ``what`` is met only when both contenders gave the same answer; ``cpu_what``
+    names the CPU ratio, given for context)."""
+    if ours is None or official is None:
+        missing = {"ours_over_official_ops_per_s": None, "paired_per_round": [], "same_answer": None}
+        return missing, [_goal(f"{what}: ops/s, ours/official", f">= {target:g}", None, None)]
+    speedup = ours["ops_per_s"] / official["ops_per_s"]
+    paired = _paired(ours["round_median_us"], official["round_median_us"], invert=True)
+    same = ours["answer_sha256"] == official["answer_sha256"]
+    ratio = {
+        "ours_over_official_ops_per_s": speedup,
+        "paired_per_round": paired,
+        "official_cpu_over_ours_cpu": official["cpu_us_per_op"] / ours["cpu_us_per_op"],
+        "same_answer": same,
+    }
+    detail = _per_round(paired) + ("" if same else "; **answers differ from official**")
+    goals = [
+        _goal(f"{what}: ops/s, ours/official", f">= {target:g}", speedup, same and speedup >= target, detail),
+        _goal(
+            f"{cpu_what}: client CPU per op, official/ours (context, not the goal)",
+            "-",
+            ratio["official_cpu_over_ours_cpu"],
+            None,
+        ),
+    ]
+    return ratio, goals
+
+
+def _op_ratio_table(ratios: Mapping[str, Result]) -> str:
+    """Ours over the official per op: ops/s, its per-round spread and the CPU ratio."""
+    rows = [
+        [
+            f"`{op}`",
+            _fmt(values["ours_over_official_ops_per_s"], 3),
+            _spread(values["paired_per_round"], 2) or "n/a",
+            _fmt(values.get("official_cpu_over_ours_cpu"), 3),
+        ]
+        for op, values in ratios.items()
+    ]
+    return _table(["op", "ops/s ours/official", "per round", "client CPU official/ours"], rows)
+
+
 def suite_dsl(args: argparse.Namespace) -> Report:
     """elasticsearch.dsl: `import elasticsearch` still without it, its own import time, building
     and serializing a Search, and reading a 1,000-hit Response: official vs ours."""
@@ -1418,38 +1494,10 @@ def suite_dsl(args: argparse.Namespace) -> Report:
     )
     ratios: Result = {}
     for op, what in DSL_OPS.items():
-        ours, official = contenders.get(f"ours {op}"), contenders.get(f"official {op}")
-        if ours is None or official is None:
-            ratios[op] = {"ours_over_official_ops_per_s": None, "paired_per_round": [], "same_answer": None}
-            goals.append(_goal(f"{what}: ops/s, ours/official", f">= {DSL_OPS_GOAL:g}", None, None))
-            continue
-        speedup = ours["ops_per_s"] / official["ops_per_s"]
-        paired = _paired(ours["round_median_us"], official["round_median_us"], invert=True)
-        same = ours["answer_sha256"] == official["answer_sha256"]
-        ratios[op] = {
-            "ours_over_official_ops_per_s": speedup,
-            "paired_per_round": paired,
-            "official_cpu_over_ours_cpu": official["cpu_us_per_op"] / ours["cpu_us_per_op"],
-            "same_answer": same,
-        }
-        detail = _per_round(paired) + ("" if same else "; **answers differ from official**")
-        goals.append(
-            _goal(
-                f"{what}: ops/s, ours/official",
-                f">= {DSL_OPS_GOAL:g}",
-                speedup,
-                same and speedup >= DSL_OPS_GOAL,
-                detail,
-            )
+        ratios[op], op_goals = _op_ratio(
+            contenders.get(f"ours {op}"), contenders.get(f"official {op}"), what, DSL_OPS_GOAL, f"`{op}`"
         )
-        goals.append(
-            _goal(
-                f"`{op}`: client CPU per op, official/ours (context, not the goal)",
-                "-",
-                ratios[op]["official_cpu_over_ours_cpu"],
-                None,
-            )
-        )
+        goals += op_goals
     imports_vs_baseline = _vs_baseline(import_contenders, IMPORT, args)
     # Ops only where a baseline checkout has a DSL to measure (older ones have none).
     twins = any(label.startswith(_venvs.BASELINE) for label in contenders)
@@ -1486,52 +1534,20 @@ def suite_dsl(args: argparse.Namespace) -> Report:
         "ours elasticsearch.dsl",
     ]
     import_table = _import_rows(import_contenders, problems, labels, "one Search or client")
-    rows = []
     names = {
         f"{who} {op}": (f"{name} `{op}`", op)
         for op in DSL_OPS
         for who, name in (("official", "official elasticsearch"), ("ours", "ours"))
     }
-    for label, (name, op) in _with_twins(names, lambda entry: (_twin(entry[0]), entry[1])).items():
-        if label in contenders:
-            c = contenders[label]
-            same = ratios[op]["same_answer"] if label.startswith("ours") else None
-            rows.append(
-                [
-                    f"{name} {c['version']}",
-                    c["venv"],
-                    _fmt(c["median_us"], 1),
-                    _fmt(c["ops_per_s"], 1),
-                    _fmt(c["cpu_us_per_op"], 1),
-                    _fmt(c["python_calls_per_op"], 0),
-                    _fmt(c["c_calls_per_op"], 0),
-                    _fmt(c["rss_after_setup_mib"], 1),
-                    "-" if same is None else ("yes" if same else "**no**"),
-                ]
-            )
-        else:
-            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", "", ""])
-    headers = [
-        "contender",
-        "venv",
-        "median us/op",
-        "ops/s",
-        "client CPU us/op",
-        "Python calls/op",
-        "C calls/op",
-        "RSS after setup MiB",
-        "same answer as official",
+    rows = [
+        _op_row(
+            name,
+            contenders.get(label),
+            ratios[op]["same_answer"] if label.startswith("ours") else None,
+            problems.get(label, "?"),
+        )
+        for label, (name, op) in _with_twins(names, lambda entry: (_twin(entry[0]), entry[1])).items()
     ]
-    ratio_rows = [
-        [
-            f"`{op}`",
-            _fmt(values["ours_over_official_ops_per_s"], 3),
-            _spread(values["paired_per_round"], 2) or "n/a",
-            _fmt(values.get("official_cpu_over_ours_cpu"), 3),
-        ]
-        for op, values in ratios.items()
-    ]
-    ratio_table = _table(["op", "ops/s ours/official", "per round", "client CPU official/ours"], ratio_rows)
     pinning = "not pinned to CPUs" if client_cpu is None else f"ops on CPU {client_cpu}"
     setup = (
         f"{_header(info)} · imports: medians of {args.import_runs} interleaved runs (one warmup run"
@@ -1558,8 +1574,8 @@ def suite_dsl(args: argparse.Namespace) -> Report:
     )
     tables = [
         import_table,
-        _table(headers, rows),
-        ratio_table,
+        _table(OP_HEADERS, rows),
+        _op_ratio_table(ratios),
         *imports_vs_baseline.tables,
         *ops_vs_baseline.tables,
         _goal_table(goals),
@@ -1606,38 +1622,10 @@ def suite_esql(args: argparse.Namespace) -> Report:
             None if loaded is None else loaded == 0,
         )
     )
-    ours, official = contenders.get("ours query"), contenders.get("official query")
-    ratio: Result = {"ours_over_official_ops_per_s": None, "paired_per_round": [], "same_answer": None}
-    if ours is None or official is None:
-        goals.append(_goal(f"{ESQL_OP}: ops/s, ours/official", f">= {ESQL_GOAL:g}", None, None))
-    else:
-        speedup = ours["ops_per_s"] / official["ops_per_s"]
-        paired = _paired(ours["round_median_us"], official["round_median_us"], invert=True)
-        same = ours["answer_sha256"] == official["answer_sha256"]
-        ratio = {
-            "ours_over_official_ops_per_s": speedup,
-            "paired_per_round": paired,
-            "official_cpu_over_ours_cpu": official["cpu_us_per_op"] / ours["cpu_us_per_op"],
-            "same_answer": same,
-        }
-        detail = _per_round(paired) + ("" if same else "; **answers differ from official**")
-        goals.append(
-            _goal(
-                f"{ESQL_OP}: ops/s, ours/official",
-                f">= {ESQL_GOAL:g}",
-                speedup,
-                same and speedup >= ESQL_GOAL,
-                detail,
-            )
-        )
-        goals.append(
-            _goal(
-                "client CPU per op, official/ours (context, not the goal)",
-                "-",
-                ratio["official_cpu_over_ours_cpu"],
-                None,
-            )
-        )
+    ratio, op_goals = _op_ratio(
+        contenders.get("ours query"), contenders.get("official query"), ESQL_OP, ESQL_GOAL, "`query`"
+    )
+    goals += op_goals
 
     info = _machine()
     data = {
@@ -1653,34 +1641,14 @@ def suite_esql(args: argparse.Namespace) -> Report:
         "ratio": ratio,
         "goals": goals,
     }
-    rows = []
-    for label, name in (("official query", "official elasticsearch"), ("ours query", "ours")):
-        if label in contenders:
-            c = contenders[label]
-            same = ratio["same_answer"] if label.startswith("ours") else None
-            rows.append(
-                [
-                    f"{name} {c['version']}",
-                    c["venv"],
-                    _fmt(c["median_us"], 1),
-                    _fmt(c["ops_per_s"], 1),
-                    _fmt(c["cpu_us_per_op"], 1),
-                    _fmt(c["python_calls_per_op"], 0),
-                    _fmt(c["c_calls_per_op"], 0),
-                    "-" if same is None else ("yes" if same else "**no**"),
-                ]
-            )
-        else:
-            rows.append([name, "-", f"unavailable: {problems.get(label, '?')}", "", "", "", "", ""])
-    headers = [
-        "contender",
-        "venv",
-        "median us/op",
-        "ops/s",
-        "client CPU us/op",
-        "Python calls/op",
-        "C calls/op",
-        "same answer as official",
+    rows = [
+        _op_row(
+            name,
+            contenders.get(label),
+            ratio["same_answer"] if label.startswith("ours") else None,
+            problems.get(label, "?"),
+        )
+        for label, name in (("official query", "official elasticsearch"), ("ours query", "ours"))
     ]
     pinning = "not pinned to CPUs" if client_cpu is None else f"ops on CPU {client_cpu}"
     setup = (
@@ -1691,7 +1659,7 @@ def suite_esql(args: argparse.Namespace) -> Report:
         [
             "No server; a fresh process per round for each contender, the same code in both venvs"
             " (below): ops/s = 1e6 / the median over rounds of each round's median us per op. An op"
-            " builds the query and renders it twice (`render()` and `str()`, which must agree);"
+            " builds the query and renders it once (`str()`);"
             " *same answer*: the rendered text hashes equal to the official client's. After"
             f" `import elasticsearch` ours had {'n/a' if loaded is None else loaded}"
             " `elasticsearch.esql` module(s) in `sys.modules`.",
@@ -1699,18 +1667,7 @@ def suite_esql(args: argparse.Namespace) -> Report:
             "```python\n" + inspect.getsource(_esql_query).rstrip() + "\n```",
         ]
     )
-    ratio_table = _table(
-        ["op", "ops/s ours/official", "per round", "client CPU official/ours"],
-        [
-            [
-                "`query`",
-                _fmt(ratio["ours_over_official_ops_per_s"], 3),
-                _spread(ratio["paired_per_round"], 2) or "n/a",
-                _fmt(ratio.get("official_cpu_over_ours_cpu"), 3),
-            ]
-        ],
-    )
-    tables = [_table(headers, rows), ratio_table, _goal_table(goals)]
+    tables = [_table(OP_HEADERS, rows), _op_ratio_table({"query": ratio}), _goal_table(goals)]
     markdown = "\n\n".join(["# elasticsearch.esql: building and rendering a query", setup, what, *tables])
     return Report("esql", data, markdown + "\n")
 
