@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,11 +148,7 @@ def test_page_examples(group: Group, elasticsearch_cluster: Any) -> None:
             # Blank lines in front, so a traceback's line numbers are the page's.
             code = compile("\n" * (line - 1) + source, group.path, "exec")
             exec(code, namespace)
-    finally:
-        for name in ("client", "es", "client8", "client9", "client7"):
-            closer = getattr(namespace.get(name), "close", None)
-            if callable(closer) and not hasattr(namespace.get(name), "__aenter__"):
-                closer()
+    finally:  # the pages close their own clients, as they tell readers to
         if proxy:
             proxy.close()
         for index in sorted(_indices(url) - before):
